@@ -1,0 +1,79 @@
+/** DynamoDB's errors as classes: each knows its wire type, HTTP status and message. */
+
+const DYNAMODB = 'com.amazonaws.dynamodb.v20120810#';
+const CORAL = 'com.amazon.coral.service#';
+const CORAL_VALIDATION = 'com.amazon.coral.validate#';
+
+export class DynamoError extends Error {
+  readonly typePrefix: string = DYNAMODB;
+  readonly statusCode: number = 400;
+  /** Extra fields rendered into the body (e.g. Item for ReturnValuesOnConditionCheckFailure). */
+  extra: Record<string, unknown> = {};
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  get wireType(): string {
+    return this.typePrefix + this.name;
+  }
+
+  toBody(): Record<string, unknown> {
+    return { __type: this.wireType, message: this.message, ...this.extra };
+  }
+}
+
+export class ValidationException extends DynamoError {
+  override readonly typePrefix = CORAL_VALIDATION;
+}
+export class ConditionalCheckFailedException extends DynamoError {
+  constructor(message = 'The conditional request failed', item?: Record<string, unknown>) {
+    super(message);
+    if (item) this.extra = { Item: item };
+  }
+}
+export class ResourceNotFoundException extends DynamoError {}
+export class ResourceInUseException extends DynamoError {}
+export class LimitExceededException extends DynamoError {}
+export class ItemCollectionSizeLimitExceededException extends DynamoError {}
+export class TransactionConflictException extends DynamoError {}
+export class ProvisionedThroughputExceededException extends DynamoError {}
+export class TrimmedDataAccessException extends DynamoError {}
+export class ExpiredIteratorException extends DynamoError {}
+export class GlobalTableNotFoundException extends DynamoError {}
+export class GlobalTableAlreadyExistsException extends DynamoError {}
+export class ReplicaAlreadyExistsException extends DynamoError {}
+export class ReplicaNotFoundException extends DynamoError {}
+export class TableNotFoundException extends DynamoError {}
+
+export class SerializationException extends DynamoError {
+  override readonly typePrefix = CORAL;
+}
+export class UnknownOperationException extends DynamoError {
+  override readonly typePrefix = CORAL;
+  constructor() {
+    super('');
+  }
+  override toBody(): Record<string, unknown> {
+    return { __type: this.wireType };
+  }
+}
+export class MissingAuthenticationTokenException extends DynamoError {
+  override readonly typePrefix = CORAL;
+  override readonly statusCode = 400;
+  constructor() {
+    super('Request is missing Authentication Token');
+  }
+}
+export class InternalServerError extends DynamoError {
+  override readonly statusCode = 500;
+  constructor(options?: { cause?: unknown }) {
+    super('Internal server error', options);
+  }
+}
+
+/** Shorthand for the most common error, so validation code reads as the rule it enforces. */
+export function invalid(message: string): never {
+  throw new ValidationException(message);
+}
