@@ -20,7 +20,8 @@ export class DynamoError extends Error {
   }
 
   toBody(): Record<string, unknown> {
-    return { __type: this.wireType, message: this.message, ...this.extra };
+    // DynamoDB omits the message for some protocol-level errors (bad JSON, unknown operation).
+    return { __type: this.wireType, ...(this.message ? { message: this.message } : {}), ...this.extra };
   }
 }
 
@@ -54,9 +55,6 @@ export class UnknownOperationException extends DynamoError {
   override readonly typePrefix = CORAL;
   constructor() {
     super('');
-  }
-  override toBody(): Record<string, unknown> {
-    return { __type: this.wireType };
   }
 }
 export class MissingAuthenticationTokenException extends DynamoError {

@@ -1,0 +1,71 @@
+/** The Clock seam: true time for measurements, region time (true time + skew) for versions. */
+
+export interface Clock {
+  /** The machine's true time in ms; used for lag and retention, never skewed. */
+  trueNowMs(): number;
+  /** This region's notion of time: true time + skewMs (a fault that scenarios inject). */
+  nowMs(): number;
+  skewMs: number;
+  /** Runs fn after delayMs of true time; returns a cancel function. */
+  schedule(fn: () => void, delayMs: number): () => void;
+}
+
+/** System time, with a settable skew. */
+export class SystemClock implements Clock {
+  constructor(public skewMs = 0) {}
+
+  trueNowMs(): number {
+    return Date.now();
+  }
+
+  nowMs(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  schedule(fn: () => void, delayMs: number): () => void {
+    const timer = setTimeout(fn, delayMs);
+    timer.unref?.();
+    return () => clearTimeout(timer);
+  }
+}
+
+/** Virtual time that only moves when told to: deterministic tests and the simulator. */
+export class ManualClock implements Clock {
+  private timeMs: number;
+  private timers: { atMs: number; seq: number; fn: () => void }[] = [];
+  private seq = 0;
+
+  constructor(startMs = 1_700_000_000_000, public skewMs = 0) {
+    this.timeMs = startMs;
+  }
+
+  trueNowMs(): number {
+    return this.timeMs;
+  }
+
+  nowMs(): number {
+    return this.timeMs + this.skewMs;
+  }
+
+  schedule(fn: () => void, delayMs: number): () => void {
+    const timer = { atMs: this.timeMs + Math.max(0, delayMs), seq: this.seq++, fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  /** Moves time forward, firing due timers in time order (ties in scheduling order). */
+  advance(deltaMs: number): void {
+    const targetMs = this.timeMs + deltaMs;
+    for (;;) {
+      this.timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+      const next = this.timers[0];
+      if (!next || next.atMs > targetMs) break;
+      this.timers.shift();
+      this.timeMs = next.atMs;
+      next.fn();
+    }
+    this.timeMs = targetMs;
+  }
+}

@@ -1,0 +1,34 @@
+/** What every operation runs against: one region's store, clock and settings. */
+import type { Clock } from '../clock/clock.js';
+import type { ClockState } from '../core/version.js';
+import type { Store } from '../storage/store.js';
+
+export interface RegionSettings {
+  /** How long a new table stays CREATING (ms). */
+  createTableMs: number;
+  /** How long a deleted table stays DELETING before it disappears (ms). */
+  deleteTableMs: number;
+  /** How long UpdateTable leaves a table UPDATING (ms). */
+  updateTableMs: number;
+  /** How often the TTL sweeper looks for expired items (ms). */
+  ttlSweepIntervalMs: number;
+  /** How long tombstones are kept (ms). */
+  tombstoneRetentionMs: number;
+}
+
+export const DEFAULT_SETTINGS: RegionSettings = {
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+  ttlSweepIntervalMs: 2_000,
+  tombstoneRetentionMs: 24 * 60 * 60 * 1000,
+};
+
+export interface RegionContext {
+  region: string;
+  accountId: string;
+  store: Store;
+  clock: Clock;
+  clockState: ClockState;
+  settings: RegionSettings;
+}

@@ -1,0 +1,50 @@
+/** Runs one API call end to end: deserialize, validate, execute, and turn failures into DynamoDB errors. */
+import { CoreSerializationError, CoreValidationError } from '../core/errors.js';
+import type { RegionContext } from './context.js';
+import {
+  DynamoError, InternalServerError, SerializationException, UnknownOperationException, ValidationException,
+} from './errors.js';
+import type { Operation } from './ops/operation.js';
+import { checkConstraints } from './validation/constraints.js';
+import { deserializeRequest } from './validation/serialization.js';
+
+export interface DispatchResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Maps anything thrown by an operation to the error DynamoDB would return. */
+export function toDynamoError(error: unknown): DynamoError {
+  if (error instanceof DynamoError) return error;
+  if (error instanceof CoreValidationError) return new ValidationException(error.message, { cause: error });
+  if (error instanceof CoreSerializationError) return new SerializationException(error.message, { cause: error });
+  return new InternalServerError({ cause: error });
+}
+
+export async function dispatch(
+  ctx: RegionContext,
+  registry: ReadonlyMap<string, Operation>,
+  operationName: string,
+  bodyText: string,
+): Promise<DispatchResult> {
+  try {
+    const op = registry.get(operationName);
+    if (!op) throw new UnknownOperationException();
+    let parsed: unknown;
+    try {
+      parsed = bodyText.length ? JSON.parse(bodyText) : {};
+    } catch {
+      throw new SerializationException('');
+    }
+    const request = deserializeRequest(parsed, op.shape);
+    checkConstraints(request, op.shape);
+    const body = await op.run(ctx, request);
+    return { status: 200, body: (body ?? {}) as Record<string, unknown> };
+  } catch (error) {
+    const dynamoError = toDynamoError(error);
+    if (dynamoError instanceof InternalServerError) {
+      console.error(`[${ctx.region}] internal error in ${operationName}:`, error);
+    }
+    return { status: dynamoError.statusCode, body: dynamoError.toBody() };
+  }
+}

@@ -1,0 +1,63 @@
+/** Key attributes of a request: checked against the table's schema with DynamoDB's messages. */
+import { encodeItemKey } from '../../core/keys.js';
+import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
+import { attributeType, attributeValueSize } from '../../core/values.js';
+import { invalid } from '../errors.js';
+
+const PREFIX = 'One or more parameter values were invalid: ';
+const MAX_HASH_KEY_BYTES = 2048;
+const MAX_RANGE_KEY_BYTES = 1024;
+
+export interface ResolvedKey {
+  /** Just the key attributes. */
+  keys: Item;
+  /** The storage key. */
+  encoded: Uint8Array;
+}
+
+function keyNames(shape: KeyShape): { name: string; type: string; hash: boolean }[] {
+  const names = [{ name: shape.hash.name, type: shape.hash.type, hash: true }];
+  if (shape.range) names.push({ name: shape.range.name, type: shape.range.type, hash: false });
+  return names;
+}
+
+function isEmpty(value: AttributeValue): boolean {
+  return ('S' in value && value.S === '') || ('B' in value && value.B === '');
+}
+
+function checkSizes(shape: KeyShape, keys: Item): void {
+  if (attributeValueSize(keys[shape.hash.name]) > MAX_HASH_KEY_BYTES) {
+    invalid(`${PREFIX}Size of hashkey has exceeded the maximum size limit of2048 bytes`);
+  }
+  if (shape.range && attributeValueSize(keys[shape.range.name]) > MAX_RANGE_KEY_BYTES) {
+    invalid(`${PREFIX}Aggregated size of all range keys has exceeded the size limit of 1024 bytes`);
+  }
+}
+
+/** The key of a full item (PutItem, BatchWriteItem PutRequest). */
+export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
+  const keys: Item = {};
+  for (const { name, type } of keyNames(shape)) {
+    const value = item[name];
+    if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
+    if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
+    if (isEmpty(value)) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    keys[name] = value;
+  }
+  checkSizes(shape, keys);
+  return { keys, encoded: encodeItemKey(shape, keys) };
+}
+
+/** A Key parameter (GetItem, UpdateItem, DeleteItem, BatchGetItem, DeleteRequest). */
+export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
+  const expected = keyNames(shape);
+  const names = Object.keys(key);
+  const matches = names.length === expected.length
+    && expected.every(({ name, type }) => key[name] && attributeType(key[name]) === type);
+  if (!matches) invalid('The provided key element does not match the schema');
+  for (const { name, type } of expected) {
+    if (isEmpty(key[name])) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+  }
+  checkSizes(shape, key);
+  return { keys: key, encoded: encodeItemKey(shape, key) };
+}

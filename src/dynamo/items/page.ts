@@ -1,0 +1,54 @@
+/** One page of a Query or Scan: Limit and the 1 MB read cap apply before the filter, as in DynamoDB. */
+import { evaluateCondition, project, type ConditionExpr, type ProjectionExpr } from '../../core/expr/index.js';
+import type { Item, KeyShape } from '../../core/types.js';
+import { itemSize } from '../../core/values.js';
+import type { KeyedRecord } from '../../storage/store.js';
+import { consumedCapacity, readUnits } from './request.js';
+
+const PAGE_BYTES = 1024 * 1024;
+
+export interface PageRequest {
+  tableName: string;
+  shape: KeyShape;
+  records: Iterable<KeyedRecord>;
+  limit?: number;
+  filter?: ConditionExpr;
+  projection?: ProjectionExpr;
+  select?: string;
+  consistent: boolean;
+  returnConsumedCapacity?: string;
+}
+
+function keyOf(shape: KeyShape, item: Item): Item {
+  const key: Item = { [shape.hash.name]: item[shape.hash.name] };
+  if (shape.range) key[shape.range.name] = item[shape.range.name];
+  return key;
+}
+
+export function readPage(request: PageRequest): Record<string, unknown> {
+  const items: Item[] = [];
+  let scanned = 0;
+  let bytes = 0;
+  let last: Item | undefined;
+  let truncated = false;
+  for (const { record } of request.records) {
+    if (!record.item) continue; // tombstones are replication state, invisible to readers
+    if ((request.limit !== undefined && scanned >= request.limit) || bytes >= PAGE_BYTES) {
+      truncated = true;
+      break;
+    }
+    scanned += 1;
+    bytes += itemSize(record.item);
+    last = record.item;
+    if (!request.filter || evaluateCondition(request.filter, record.item)) items.push(record.item);
+  }
+  // DynamoDB also returns a LastEvaluatedKey when the page ends exactly at the limit or the cap.
+  if (!truncated && last && ((request.limit !== undefined && scanned >= request.limit) || bytes >= PAGE_BYTES)) truncated = true;
+
+  const response: Record<string, unknown> = { Count: items.length, ScannedCount: scanned };
+  if (request.select !== 'COUNT') {
+    response.Items = request.projection ? items.map((item) => project(item, request.projection!)) : items;
+  }
+  if (truncated && last) response.LastEvaluatedKey = keyOf(request.shape, last);
+  return { ...response, ...consumedCapacity(request.tableName, readUnits(bytes, request.consistent), request.returnConsumedCapacity) };
+}

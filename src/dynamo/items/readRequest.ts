@@ -1,0 +1,53 @@
+/** Checks shared by Query and Scan: Select, IndexName, ExclusiveStartKey. */
+import type { Item, KeyShape } from '../../core/types.js';
+import { invalid } from '../errors.js';
+import { keyOfKeyParam, type ResolvedKey } from './keys.js';
+
+export interface ReadRequest {
+  IndexName?: string;
+  Select?: string;
+  ProjectionExpression?: string;
+  AttributesToGet?: string[];
+  ExclusiveStartKey?: Item;
+}
+
+/**
+ * Select's pairing with projections. DynamoDB words these per operation: Query wraps them in
+ * the "1 validation error detected: " envelope, Scan does not.
+ */
+export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): void {
+  const fail = (message: string): never => invalid(operation === 'Query' ? `1 validation error detected: ${message}` : message);
+  const projection = request.ProjectionExpression !== undefined ? 'ProjectionExpression'
+    : request.AttributesToGet !== undefined ? 'AttributesToGet' : undefined;
+  if (projection && request.Select && request.Select !== 'SPECIFIC_ATTRIBUTES') {
+    fail(`Cannot specify the ${projection} when choosing to get ${request.Select === 'COUNT' ? 'only the Count' : request.Select}`);
+  }
+  if (request.Select === 'ALL_PROJECTED_ATTRIBUTES' && !request.IndexName) {
+    fail('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');
+  }
+  if (request.Select === 'SPECIFIC_ATTRIBUTES' && !projection) {
+    fail('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
+  }
+  if (request.AttributesToGet) {
+    const seen = new Set<string>();
+    for (const name of request.AttributesToGet) {
+      if (seen.has(name)) invalid(`One or more parameter values were invalid: Duplicate value in attribute name: ${name}`);
+      seen.add(name);
+    }
+  }
+}
+
+/** Tables here have no secondary indexes, so any IndexName names an index the table lacks. */
+export function checkIndexName(request: ReadRequest): void {
+  if (request.IndexName !== undefined) invalid(`The table does not have the specified index: ${request.IndexName}`);
+}
+
+export function resolveStartKey(shape: KeyShape, startKey: Item | undefined): ResolvedKey | undefined {
+  if (!startKey) return undefined;
+  try {
+    return keyOfKeyParam(shape, startKey);
+  } catch (error) {
+    if (error instanceof Error) invalid(`The provided starting key is invalid: ${error.message}`);
+    throw error;
+  }
+}

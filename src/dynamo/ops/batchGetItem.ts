@@ -1,0 +1,99 @@
+/** BatchGetItem: up to 100 items by key over several tables; what does not fit in 16 MB is left unprocessed. */
+import { parseExpressions, project } from '../../core/expr/index.js';
+import type { Item } from '../../core/types.js';
+import { itemSize } from '../../core/values.js';
+import { invalid } from '../errors.js';
+import { keyOfKeyParam } from '../items/keys.js';
+import { expressionInput } from '../items/legacy.js';
+import { checkExpressionParams, normalizeValues, readUnits } from '../items/request.js';
+import { keyShapeOf, requireTable } from '../tables.js';
+import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+
+interface KeysAndAttributes {
+  Keys: Item[];
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  AttributesToGet?: string[];
+  ConsistentRead?: boolean;
+}
+
+interface BatchGetItemRequest {
+  RequestItems: Record<string, KeysAndAttributes>;
+  ReturnConsumedCapacity?: string;
+}
+
+const MAX_KEYS = 100;
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+function checkRequest(request: BatchGetItemRequest): void {
+  const tables = Object.entries(request.RequestItems);
+  if (!tables.length) invalid('The requestItems parameter is required for BatchGetItem');
+  let total = 0;
+  for (const [name, entry] of tables) {
+    if (entry.Keys.length > MAX_KEYS) {
+      invalid(`1 validation error detected: Value at 'RequestItems.${name}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to ${MAX_KEYS}`);
+    }
+    checkExpressionParams(entry as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
+    total += entry.Keys.length;
+  }
+  if (total > MAX_KEYS) invalid('Too many items requested for the BatchGetItem call');
+}
+
+export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
+  name: 'BatchGetItem',
+  shape: {
+    RequestItems: map(struct('KeysAndAttributes', {
+      Keys: list(itemMap(), { notNull: true, lengthMin: 1 }),
+      AttributesToGet: list(str(), { lengthMin: 1 }),
+      ConsistentRead: bool(),
+      ProjectionExpression: str(),
+      ExpressionAttributeNames: expressionNames(),
+    }), { required: true, keys: { lengthMin: 3, lengthMax: 255 } }),
+    ReturnConsumedCapacity: returnConsumedCapacity(),
+  },
+  run(ctx, request) {
+    checkRequest(request);
+    const plans = Object.entries(request.RequestItems).map(([name, entry]) => ({
+      name,
+      entry,
+      keys: entry.Keys.map((key) => normalizeValues(key)),
+      parsed: parseExpressions(expressionInput(entry)),
+    }));
+    return ctx.store.read((txn) => {
+      const responses: Record<string, Item[]> = {};
+      const unprocessed: Record<string, KeysAndAttributes> = {};
+      const capacity: { TableName: string; CapacityUnits: number }[] = [];
+      let bytes = 0;
+      for (const plan of plans) {
+        const table = requireTable(txn, plan.name);
+        const shape = keyShapeOf(table);
+        const resolved = plan.keys.map((key) => keyOfKeyParam(shape, key));
+        const seen = new Set(resolved.map((key) => Array.from(key.encoded).join(',')));
+        if (seen.size !== resolved.length) invalid('Provided list of item keys contains duplicates');
+        const found: Item[] = [];
+        let units = 0;
+        resolved.forEach((key, index) => {
+          if (bytes > MAX_RESPONSE_BYTES) {
+            (unprocessed[plan.name] ??= { ...plan.entry, Keys: [] }).Keys.push(plan.keys[index]);
+            return;
+          }
+          const item = txn.getItem(table.id, key.encoded)?.item;
+          if (!item) return;
+          const size = itemSize(item);
+          bytes += size;
+          units += readUnits(size, plan.entry.ConsistentRead === true);
+          found.push(plan.parsed.projection ? project(item, plan.parsed.projection) : item);
+        });
+        responses[plan.name] = found;
+        capacity.push({ TableName: plan.name, CapacityUnits: units });
+      }
+      const response: Record<string, unknown> = { Responses: responses, UnprocessedKeys: unprocessed };
+      const mode = request.ReturnConsumedCapacity;
+      if (mode === 'TOTAL' || mode === 'INDEXES') {
+        response.ConsumedCapacity = capacity.map((c) => (mode === 'INDEXES' ? { ...c, Table: { CapacityUnits: c.CapacityUnits } } : c));
+      }
+      return response;
+    });
+  },
+});

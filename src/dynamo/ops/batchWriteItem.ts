@@ -1,0 +1,104 @@
+/** BatchWriteItem: up to 25 puts and deletes over several tables, validated as a whole first. */
+import type { Item } from '../../core/types.js';
+import { invalid } from '../errors.js';
+import { commitItemChange } from '../items/commit.js';
+import { keyOfItem, keyOfKeyParam, type ResolvedKey } from '../items/keys.js';
+import { checkItemSize, normalizeValues, writeUnits } from '../items/request.js';
+import { keyShapeOf, requireTable, type TableMeta } from '../tables.js';
+import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+
+interface WriteRequest {
+  PutRequest?: { Item: Item };
+  DeleteRequest?: { Key: Item };
+}
+
+interface BatchWriteItemRequest {
+  RequestItems: Record<string, WriteRequest[]>;
+  ReturnConsumedCapacity?: string;
+}
+
+const MAX_REQUESTS = 25;
+
+interface PlannedWrite {
+  table: TableMeta;
+  key: ResolvedKey;
+  next: Item | null;
+}
+
+function renderRequests(requestItems: Record<string, WriteRequest[]>): string {
+  return `{${Object.entries(requestItems).map(([name, requests]) => `${name}=[${requests.map((r) => JSON.stringify(r)).join(', ')}]`).join(', ')}}`;
+}
+
+function checkShape(request: BatchWriteItemRequest): void {
+  const tables = Object.entries(request.RequestItems);
+  if (!tables.length) invalid('The requestItems parameter is required for BatchWriteItem');
+  if (tables.some(([, requests]) => requests.length < 1 || requests.length > MAX_REQUESTS)) {
+    invalid(`1 validation error detected: Value '${renderRequests(request.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`);
+  }
+  let total = 0;
+  for (const [, requests] of tables) {
+    for (const write of requests) {
+      if (Boolean(write.PutRequest) === Boolean(write.DeleteRequest)) {
+        invalid('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+      }
+      if (write.PutRequest) checkItemSize(normalizeValues(write.PutRequest.Item));
+      else normalizeValues(write.DeleteRequest!.Key);
+      total += 1;
+    }
+  }
+  if (total > MAX_REQUESTS) invalid('Too many items requested for the BatchWriteItem call');
+}
+
+export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
+  name: 'BatchWriteItem',
+  shape: {
+    RequestItems: map(list(struct('WriteRequest', {
+      PutRequest: struct('PutRequest', { Item: itemMap({ notNull: true }) }),
+      DeleteRequest: struct('DeleteRequest', { Key: itemMap({ notNull: true }) }),
+    })), { required: true, keys: { lengthMin: 3, lengthMax: 255 } }),
+    ReturnConsumedCapacity: returnConsumedCapacity(),
+    ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  },
+  async run(ctx, request) {
+    checkShape(request);
+    const units = await ctx.store.write((txn) => {
+      const planned: PlannedWrite[] = [];
+      for (const [name, requests] of Object.entries(request.RequestItems)) {
+        const table = requireTable(txn, name);
+        const shape = keyShapeOf(table);
+        const seen = new Set<string>();
+        for (const write of requests) {
+          let key: ResolvedKey;
+          try {
+            key = write.PutRequest ? keyOfItem(shape, normalizeValues(write.PutRequest.Item)) : keyOfKeyParam(shape, normalizeValues(write.DeleteRequest!.Key));
+          } catch {
+            // DynamoDB reports every key problem inside a batch with this one message.
+            invalid('The provided key element does not match the schema');
+          }
+          const id = Array.from(key.encoded).join(',');
+          if (seen.has(id)) invalid('Provided list of item keys contains duplicates');
+          seen.add(id);
+          planned.push({ table, key, next: write.PutRequest ? normalizeValues(write.PutRequest.Item) : null });
+        }
+      }
+      const perTable = new Map<string, number>();
+      for (const write of planned) {
+        const existing = txn.getItem(write.table.id, write.key.encoded);
+        commitItemChange(ctx, txn, { table: write.table, key: write.key.encoded, keys: write.key.keys, existing, next: write.next });
+        const name = write.table.name;
+        perTable.set(name, (perTable.get(name) ?? 0) + writeUnits(existing?.item ?? undefined, write.next ?? undefined));
+      }
+      return perTable;
+    });
+    const response: Record<string, unknown> = { UnprocessedItems: {} };
+    if (request.ReturnConsumedCapacity === 'TOTAL' || request.ReturnConsumedCapacity === 'INDEXES') {
+      response.ConsumedCapacity = [...units].map(([TableName, CapacityUnits]) => ({
+        TableName,
+        CapacityUnits,
+        ...(request.ReturnConsumedCapacity === 'INDEXES' ? { Table: { CapacityUnits } } : {}),
+      }));
+    }
+    return response;
+  },
+});

@@ -1,0 +1,44 @@
+/** DeleteTable: removes the table and its items, reporting it DELETING. */
+import { ResourceInUseException, invalid } from '../errors.js';
+import { describe, notFound, readStats, tableStatus, type TableMeta } from '../tables.js';
+import { tableNameRule } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+import type { StoreTxn } from '../../storage/store.js';
+
+function removeTable(txn: StoreTxn, meta: TableMeta): void {
+  txn.clearItems(meta.id);
+  txn.removeTable(meta.name);
+}
+
+export const deleteTable = defineOperation<{ TableName: string }, unknown>({
+  name: 'DeleteTable',
+  shape: { TableName: tableNameRule() },
+  async run(ctx, request) {
+    const nowMs = ctx.clock.trueNowMs();
+    const delayMs = ctx.settings.deleteTableMs;
+    const description = await ctx.store.write((txn) => {
+      const meta = txn.getTable<TableMeta>(request.TableName);
+      if (!meta) notFound();
+      const status = tableStatus(meta, nowMs);
+      if (status !== 'ACTIVE') {
+        throw new ResourceInUseException(`Attempt to change a resource which is still in use: Table is being ${status === 'DELETING' ? 'deleted' : status === 'CREATING' ? 'created' : 'updated'}: ${meta.name}`);
+      }
+      if (meta.deletionProtection) {
+        invalid(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
+      }
+      const stats = readStats(txn, meta.id);
+      if (delayMs > 0) txn.putTable(meta.name, { ...meta, deleting: true });
+      else removeTable(txn, meta);
+      return describe(ctx, meta, stats, 'DELETING');
+    });
+    if (delayMs > 0) {
+      ctx.clock.schedule(() => {
+        void ctx.store.write((txn) => {
+          const meta = txn.getTable<TableMeta>(request.TableName);
+          if (meta?.deleting) removeTable(txn, meta);
+        });
+      }, delayMs);
+    }
+    return { TableDescription: description };
+  },
+});

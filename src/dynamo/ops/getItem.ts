@@ -1,0 +1,46 @@
+/** GetItem: one item by its key, optionally projected. */
+import { parseExpressions, project } from '../../core/expr/index.js';
+import type { Item } from '../../core/types.js';
+import { itemSize } from '../../core/values.js';
+import { keyOfKeyParam } from '../items/keys.js';
+import { expressionInput } from '../items/legacy.js';
+import { checkExpressionParams, consumedCapacity, normalizeValues, readUnits } from '../items/request.js';
+import { keyShapeOf, requireTable } from '../tables.js';
+import { bool, expressionNames, itemMap, list, returnConsumedCapacity, str, tableNameRule } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+
+interface GetItemRequest {
+  TableName: string;
+  Key: Item;
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  AttributesToGet?: string[];
+  ExpressionAttributeNames?: Record<string, string>;
+  ReturnConsumedCapacity?: string;
+}
+
+export const getItem = defineOperation<GetItemRequest, unknown>({
+  name: 'GetItem',
+  shape: {
+    TableName: tableNameRule(),
+    Key: itemMap({ notNull: true }),
+    AttributesToGet: list(str(), { lengthMin: 1 }),
+    ConsistentRead: bool(),
+    ReturnConsumedCapacity: returnConsumedCapacity(),
+    ProjectionExpression: str(),
+    ExpressionAttributeNames: expressionNames(),
+  },
+  run(ctx, request) {
+    checkExpressionParams(request as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
+    const key = normalizeValues(request.Key);
+    const parsed = parseExpressions(expressionInput(request));
+    const found = ctx.store.read((txn) => {
+      const table = requireTable(txn, request.TableName);
+      return txn.getItem(table.id, keyOfKeyParam(keyShapeOf(table), key).encoded)?.item ?? undefined;
+    });
+    const units = readUnits(found ? itemSize(found) : 0, request.ConsistentRead === true);
+    const capacity = consumedCapacity(request.TableName, units, request.ReturnConsumedCapacity);
+    if (!found) return capacity;
+    return { Item: parsed.projection ? project(found, parsed.projection) : found, ...capacity };
+  },
+});

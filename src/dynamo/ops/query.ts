@@ -1,0 +1,87 @@
+/** Query: the items of one partition in sort-key order, narrowed by a key condition. */
+import { parseExpressions, resolveKeyCondition } from '../../core/expr/index.js';
+import { valuesEqual } from '../../core/values.js';
+import type { Item } from '../../core/types.js';
+import { invalid } from '../errors.js';
+import { expressionInput } from '../items/legacy.js';
+import { queryRange, resumeAfter } from '../items/keyRange.js';
+import { readPage } from '../items/page.js';
+import { checkIndexName, checkSelect, resolveStartKey } from '../items/readRequest.js';
+import { checkExpressionParams, commonItemShape, normalizeValues, type ExpressionParams } from '../items/request.js';
+import { keyShapeOf, requireTable } from '../tables.js';
+import { bool, int, itemMap, list, map, str, TABLE_NAME_PATTERN } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+
+interface QueryRequest extends ExpressionParams {
+  TableName: string;
+  IndexName?: string;
+  KeyConditionExpression?: string;
+  FilterExpression?: string;
+  ProjectionExpression?: string;
+  KeyConditions?: Record<string, unknown>;
+  QueryFilter?: Record<string, unknown>;
+  AttributesToGet?: string[];
+  Select?: string;
+  Limit?: number;
+  ConsistentRead?: boolean;
+  ScanIndexForward?: boolean;
+  ExclusiveStartKey?: Item;
+}
+
+export const query = defineOperation<QueryRequest, unknown>({
+  name: 'Query',
+  shape: {
+    ...commonItemShape(),
+    IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
+    KeyConditionExpression: str(),
+    FilterExpression: str(),
+    ProjectionExpression: str(),
+    KeyConditions: map({ type: 'Any' }),
+    QueryFilter: map({ type: 'Any' }),
+    ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+    AttributesToGet: list(str(), { lengthMin: 1 }),
+    Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
+    Limit: int({ min: 1 }),
+    ConsistentRead: bool(),
+    ScanIndexForward: bool(),
+    ExclusiveStartKey: itemMap(),
+  },
+  run(ctx, request) {
+    checkExpressionParams(request as unknown as Record<string, unknown>,
+      ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
+      ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions']);
+    checkSelect(request, 'Query');
+    const startKey = normalizeValues(request.ExclusiveStartKey);
+    const input = expressionInput(request);
+    if (!input.KeyConditionExpression) {
+      invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    }
+    const parsed = parseExpressions(input);
+    return ctx.store.read((txn) => {
+      const table = requireTable(txn, request.TableName);
+      checkIndexName(request);
+      const shape = keyShapeOf(table);
+      const condition = resolveKeyCondition(parsed.keyCondition!, shape);
+      const reverse = request.ScanIndexForward === false;
+      let range = queryRange(shape, condition);
+      const start = resolveStartKey(shape, startKey);
+      if (start) {
+        if (!valuesEqual(start.keys[shape.hash.name], condition.hash)) {
+          invalid('The provided starting key is outside query boundaries based on provided conditions');
+        }
+        range = resumeAfter(range, start.encoded, reverse);
+      }
+      return readPage({
+        tableName: table.name,
+        shape,
+        records: txn.range(table.id, { start: range.start, end: range.end, reverse }),
+        limit: request.Limit,
+        filter: parsed.filter,
+        projection: parsed.projection,
+        select: request.Select,
+        consistent: request.ConsistentRead === true,
+        returnConsumedCapacity: request.ReturnConsumedCapacity,
+      });
+    });
+  },
+});

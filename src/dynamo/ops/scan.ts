@@ -1,0 +1,90 @@
+/** Scan: every item of a table, in key-hash order, optionally one segment of a parallel scan. */
+import { parseExpressions } from '../../core/expr/index.js';
+import { segmentBounds } from '../../core/keys.js';
+import type { Item } from '../../core/types.js';
+import { invalid } from '../errors.js';
+import { expressionInput } from '../items/legacy.js';
+import { resumeAfter, type KeyRange } from '../items/keyRange.js';
+import { readPage } from '../items/page.js';
+import { checkIndexName, checkSelect, resolveStartKey } from '../items/readRequest.js';
+import { checkExpressionParams, commonItemShape, normalizeValues, type ExpressionParams } from '../items/request.js';
+import { keyShapeOf, requireTable } from '../tables.js';
+import { bool, int, itemMap, list, map, str, TABLE_NAME_PATTERN } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+
+interface ScanRequest extends ExpressionParams {
+  TableName: string;
+  IndexName?: string;
+  FilterExpression?: string;
+  ProjectionExpression?: string;
+  ScanFilter?: Record<string, unknown>;
+  AttributesToGet?: string[];
+  Select?: string;
+  Limit?: number;
+  ConsistentRead?: boolean;
+  ExclusiveStartKey?: Item;
+  Segment?: number;
+  TotalSegments?: number;
+}
+
+function checkSegments(request: ScanRequest): void {
+  if (request.Segment !== undefined && request.TotalSegments === undefined) {
+    invalid('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+  }
+  if (request.TotalSegments !== undefined) {
+    if (request.Segment === undefined) {
+      invalid('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+    }
+    if (request.Segment >= request.TotalSegments) {
+      invalid(`The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${request.Segment} is not less than TotalSegments: ${request.TotalSegments}`);
+    }
+  }
+}
+
+export const scan = defineOperation<ScanRequest, unknown>({
+  name: 'Scan',
+  shape: {
+    ...commonItemShape(),
+    IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
+    FilterExpression: str(),
+    ProjectionExpression: str(),
+    ScanFilter: map({ type: 'Any' }),
+    ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+    AttributesToGet: list(str(), { lengthMin: 1 }),
+    Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
+    Limit: int({ min: 1 }),
+    ConsistentRead: bool(),
+    ExclusiveStartKey: itemMap(),
+    Segment: int({ min: 0, max: 999999 }),
+    TotalSegments: int({ min: 1, max: 1000000 }),
+  },
+  run(ctx, request) {
+    checkExpressionParams(request as unknown as Record<string, unknown>,
+      ['ProjectionExpression', 'FilterExpression'], ['AttributesToGet', 'ScanFilter', 'ConditionalOperator']);
+    checkSelect(request, 'Scan');
+    const startKey = normalizeValues(request.ExclusiveStartKey);
+    checkSegments(request);
+    const parsed = parseExpressions(expressionInput(request));
+    return ctx.store.read((txn) => {
+      const table = requireTable(txn, request.TableName);
+      checkIndexName(request);
+      const shape = keyShapeOf(table);
+      let range: KeyRange = request.TotalSegments !== undefined
+        ? segmentBounds(request.Segment!, request.TotalSegments)
+        : { start: new Uint8Array(0) };
+      const start = resolveStartKey(shape, startKey);
+      if (start) range = resumeAfter(range, start.encoded, false);
+      return readPage({
+        tableName: table.name,
+        shape,
+        records: txn.range(table.id, { start: range.start, end: range.end }),
+        limit: request.Limit,
+        filter: parsed.filter,
+        projection: parsed.projection,
+        select: request.Select,
+        consistent: request.ConsistentRead === true,
+        returnConsumedCapacity: request.ReturnConsumedCapacity,
+      });
+    });
+  },
+});

@@ -1,0 +1,95 @@
+/** UpdateItem: edits (or creates) one item with an update expression, optionally conditionally. */
+import { applyUpdate, evaluateCondition, parseExpressions, projectPaths, type DocumentPath } from '../../core/expr/index.js';
+import type { Item, KeyShape } from '../../core/types.js';
+import { ConditionalCheckFailedException, invalid } from '../errors.js';
+import { commitItemChange } from '../items/commit.js';
+import { keyOfKeyParam } from '../items/keys.js';
+import { expressionInput } from '../items/legacy.js';
+import {
+  checkExpressionParams, checkItemSize, commonItemShape, consumedCapacity, normalizeValues, returnValuesOnFailureRule,
+  writeUnits, type ExpressionParams,
+} from '../items/request.js';
+import { keyShapeOf, requireTable } from '../tables.js';
+import { itemMap, map, returnItemCollectionMetrics, str } from '../validation/shape.js';
+import { defineOperation } from './operation.js';
+import { expectedRule } from './putItem.js';
+
+type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
+
+interface UpdateItemRequest extends ExpressionParams {
+  TableName: string;
+  Key: Item;
+  UpdateExpression?: string;
+  ConditionExpression?: string;
+  AttributeUpdates?: Record<string, unknown>;
+  Expected?: Record<string, unknown>;
+  ReturnValues?: ReturnValues;
+  ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
+}
+
+function checkKeyNotUpdated(shape: KeyShape, paths: DocumentPath[]): void {
+  for (const name of [shape.hash.name, shape.range?.name]) {
+    if (name !== undefined && paths.some((path) => path[0] === name)) {
+      invalid(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
+    }
+  }
+}
+
+function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefined, next: Item, paths: DocumentPath[]): Item | undefined {
+  switch (mode) {
+    case 'ALL_OLD': return old;
+    case 'ALL_NEW': return next;
+    case 'UPDATED_OLD': return old ? projectPaths(old, paths) : undefined;
+    case 'UPDATED_NEW': return projectPaths(next, paths);
+    default: return undefined;
+  }
+}
+
+export const updateItem = defineOperation<UpdateItemRequest, unknown>({
+  name: 'UpdateItem',
+  shape: {
+    ...commonItemShape(),
+    Key: itemMap({ notNull: true }),
+    UpdateExpression: str(),
+    ConditionExpression: str(),
+    AttributeUpdates: map({ type: 'Any' }),
+    Expected: expectedRule(),
+    ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+    ReturnValues: str({ enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] }),
+    ReturnValuesOnConditionCheckFailure: returnValuesOnFailureRule(),
+    ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+  },
+  async run(ctx, request) {
+    checkExpressionParams(request as unknown as Record<string, unknown>,
+      ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
+    const key = normalizeValues(request.Key);
+    const parsed = parseExpressions(expressionInput(request));
+    const result = await ctx.store.write((txn) => {
+      const table = requireTable(txn, request.TableName);
+      const shape = keyShapeOf(table);
+      const { keys, encoded } = keyOfKeyParam(shape, key);
+      const existing = txn.getItem(table.id, encoded);
+      const old = existing?.item ?? undefined;
+      if (parsed.condition && !evaluateCondition(parsed.condition, old)) {
+        throw new ConditionalCheckFailedException(undefined,
+          request.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? old : undefined);
+      }
+      let next: Item = old ?? { ...keys };
+      let paths: DocumentPath[] = [];
+      if (parsed.update) {
+        const applied = applyUpdate(parsed.update, old ?? { ...keys });
+        checkKeyNotUpdated(shape, applied.updatedPaths);
+        next = applied.item;
+        paths = applied.updatedPaths;
+      }
+      checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
+      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next });
+      return { old, next, paths };
+    });
+    const attributes = returnedAttributes(request.ReturnValues, result.old, result.next, result.paths);
+    return {
+      ...(attributes && Object.keys(attributes).length ? { Attributes: attributes } : {}),
+      ...consumedCapacity(request.TableName, writeUnits(result.old, result.next), request.ReturnConsumedCapacity),
+    };
+  },
+});

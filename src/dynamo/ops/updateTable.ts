@@ -1,0 +1,125 @@
+/** UpdateTable: billing mode, provisioned throughput, stream and deletion-protection settings. */
+import { invalid, ResourceInUseException } from '../errors.js';
+import { describe, notFound, readStats, tableStatus, type StreamSpecification, type TableMeta } from '../tables.js';
+import { bool, list, str, tableNameRule } from '../validation/shape.js';
+import { throughputRule } from './createTable.js';
+import { defineOperation } from './operation.js';
+import { streamSpecificationRule } from './streamSpecification.js';
+
+interface UpdateTableRequest {
+  TableName: string;
+  BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  StreamSpecification?: StreamSpecification;
+  DeletionProtectionEnabled?: boolean;
+  GlobalSecondaryIndexUpdates?: unknown[];
+  ReplicaUpdates?: unknown[];
+}
+
+const MAX_CAPACITY_UNITS = 1_000_000_000_000;
+const PREFIX = 'One or more parameter values were invalid: ';
+
+function checkRequest(request: UpdateTableRequest): void {
+  if (!request.ProvisionedThroughput && !request.BillingMode && !request.StreamSpecification
+    && !request.GlobalSecondaryIndexUpdates?.length && !request.ReplicaUpdates?.length
+    && request.DeletionProtectionEnabled === undefined) {
+    invalid('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+  }
+  if (request.BillingMode === 'PROVISIONED' && !request.ProvisionedThroughput) {
+    invalid(`${PREFIX}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
+  }
+  const throughput = request.ProvisionedThroughput;
+  if (throughput) {
+    if (throughput.ReadCapacityUnits > MAX_CAPACITY_UNITS) invalid(`Given value ${throughput.ReadCapacityUnits} for ReadCapacityUnits is out of bounds`);
+    if (throughput.WriteCapacityUnits > MAX_CAPACITY_UNITS) invalid(`Given value ${throughput.WriteCapacityUnits} for WriteCapacityUnits is out of bounds`);
+  }
+  if (request.GlobalSecondaryIndexUpdates?.length) {
+    invalid(`${PREFIX}Global secondary indexes are not supported by this region`);
+  }
+}
+
+/** Applies a stream change: enabling twice or disabling a table without a stream is an error. */
+function updatedStream(meta: TableMeta, spec: StreamSpecification): StreamSpecification | undefined {
+  const current = meta.streamSpecification;
+  if (spec.StreamEnabled) {
+    if (!spec.StreamViewType) invalid(`${PREFIX}Stream is enabled, StreamViewType should be specified`);
+    if (current?.StreamEnabled) invalid(`Table already has an enabled stream: TableName: ${meta.name}`);
+    return { StreamEnabled: true, StreamViewType: spec.StreamViewType };
+  }
+  if (spec.StreamViewType) invalid(`${PREFIX}Stream is disabled, StreamViewType should not be specified`);
+  if (!current?.StreamEnabled) invalid(`Table already has no stream: TableName: ${meta.name}`);
+  return undefined;
+}
+
+function updatedThroughput(meta: TableMeta, request: UpdateTableRequest, nowMs: number): TableMeta['throughput'] {
+  const billing = request.BillingMode ?? meta.billingMode;
+  const wanted = request.ProvisionedThroughput;
+  if (!wanted) {
+    return billing === 'PAY_PER_REQUEST'
+      ? { ...meta.throughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 }
+      : meta.throughput;
+  }
+  if (billing === 'PAY_PER_REQUEST') {
+    invalid(`${PREFIX}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
+  }
+  const current = meta.throughput;
+  if (meta.billingMode === 'PROVISIONED' && !request.BillingMode
+    && wanted.ReadCapacityUnits === current.ReadCapacityUnits && wanted.WriteCapacityUnits === current.WriteCapacityUnits) {
+    invalid('The provisioned throughput for the table will not change. The requested value equals the current value. '
+      + `Current ReadCapacityUnits provisioned for the table: ${current.ReadCapacityUnits}. Requested ReadCapacityUnits: ${wanted.ReadCapacityUnits}. `
+      + `Current WriteCapacityUnits provisioned for the table: ${current.WriteCapacityUnits}. Requested WriteCapacityUnits: ${wanted.WriteCapacityUnits}. `
+      + 'Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.');
+  }
+  const increased = wanted.ReadCapacityUnits > current.ReadCapacityUnits || wanted.WriteCapacityUnits > current.WriteCapacityUnits;
+  const decreased = wanted.ReadCapacityUnits < current.ReadCapacityUnits || wanted.WriteCapacityUnits < current.WriteCapacityUnits;
+  return {
+    ReadCapacityUnits: wanted.ReadCapacityUnits,
+    WriteCapacityUnits: wanted.WriteCapacityUnits,
+    NumberOfDecreasesToday: current.NumberOfDecreasesToday + (decreased ? 1 : 0),
+    ...(increased ? { LastIncreaseDateTime: nowMs } : current.LastIncreaseDateTime ? { LastIncreaseDateTime: current.LastIncreaseDateTime } : {}),
+    ...(decreased ? { LastDecreaseDateTime: nowMs } : current.LastDecreaseDateTime ? { LastDecreaseDateTime: current.LastDecreaseDateTime } : {}),
+  };
+}
+
+export const updateTable = defineOperation<UpdateTableRequest, unknown>({
+  name: 'UpdateTable',
+  shape: {
+    TableName: tableNameRule(),
+    BillingMode: str({ enum: ['PROVISIONED', 'PAY_PER_REQUEST'] }),
+    ProvisionedThroughput: throughputRule(),
+    StreamSpecification: streamSpecificationRule(),
+    DeletionProtectionEnabled: bool(),
+    GlobalSecondaryIndexUpdates: list({ type: 'Any' }),
+    ReplicaUpdates: list({ type: 'Any' }),
+  },
+  async run(ctx, request) {
+    checkRequest(request);
+    const nowMs = ctx.clock.trueNowMs();
+    const description = await ctx.store.write((txn) => {
+      const meta = txn.getTable<TableMeta>(request.TableName);
+      if (!meta) notFound();
+      const status = tableStatus(meta, nowMs);
+      if (status !== 'ACTIVE') {
+        throw new ResourceInUseException(`Attempt to change a resource which is still in use: Table is being ${status === 'CREATING' ? 'created' : status === 'DELETING' ? 'deleted' : 'updated'}: ${meta.name}`);
+      }
+      if (request.ReplicaUpdates?.length) invalid(`${PREFIX}Replica updates are not supported by this region`);
+      const updated: TableMeta = {
+        ...meta,
+        billingMode: request.BillingMode ?? meta.billingMode,
+        throughput: updatedThroughput(meta, request, nowMs),
+        busyUntilMs: nowMs + ctx.settings.updateTableMs,
+        busyStatus: 'UPDATING',
+      };
+      if (request.StreamSpecification) {
+        const stream = updatedStream(meta, request.StreamSpecification);
+        if (stream) updated.streamSpecification = stream;
+        else delete updated.streamSpecification;
+      }
+      if (request.DeletionProtectionEnabled !== undefined) updated.deletionProtection = request.DeletionProtectionEnabled;
+      txn.putTable(meta.name, updated);
+      const onlyProtection = !request.BillingMode && !request.ProvisionedThroughput && !request.StreamSpecification;
+      return describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING');
+    });
+    return { TableDescription: description };
+  },
+});

@@ -1,0 +1,120 @@
+/** Table metadata as stored, its lifecycle (CREATING → ACTIVE → DELETING) and its wire description. */
+import type { AttributeDefinition, KeySchemaElement, KeyShape, KeyType } from '../core/types.js';
+import { ResourceNotFoundException } from './errors.js';
+import type { RegionContext } from './context.js';
+import type { StoreTxn } from '../storage/store.js';
+
+export interface ThroughputMeta {
+  ReadCapacityUnits: number;
+  WriteCapacityUnits: number;
+  LastIncreaseDateTime?: number;
+  LastDecreaseDateTime?: number;
+  NumberOfDecreasesToday: number;
+}
+
+export interface StreamSpecification {
+  StreamEnabled: boolean;
+  StreamViewType?: 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES' | 'KEYS_ONLY';
+}
+
+export interface TableMeta {
+  id: number;
+  name: string;
+  tableId: string;
+  keySchema: KeySchemaElement[];
+  attributeDefinitions: AttributeDefinition[];
+  billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  throughput: ThroughputMeta;
+  createdAtMs: number;
+  /** Until this time the table reports CREATING (or UPDATING after an update). */
+  busyUntilMs: number;
+  busyStatus: 'CREATING' | 'UPDATING';
+  deleting?: boolean;
+  streamSpecification?: StreamSpecification;
+  ttl?: { attributeName: string; enabled: boolean };
+  deletionProtection?: boolean;
+}
+
+export interface TableStats {
+  itemCount: number;
+  sizeBytes: number;
+}
+
+export type TableStatus = 'CREATING' | 'UPDATING' | 'ACTIVE' | 'DELETING';
+
+export function tableStatus(meta: TableMeta, nowMs: number): TableStatus {
+  if (meta.deleting) return 'DELETING';
+  return nowMs < meta.busyUntilMs ? meta.busyStatus : 'ACTIVE';
+}
+
+export function keyShapeOf(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeyShape {
+  const typeOf = (name: string): KeyType =>
+    meta.attributeDefinitions.find((d) => d.AttributeName === name)!.AttributeType;
+  const hash = meta.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;
+  const range = meta.keySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+  return {
+    hash: { name: hash, type: typeOf(hash) },
+    ...(range ? { range: { name: range, type: typeOf(range) } } : {}),
+  };
+}
+
+export function tableArn(ctx: RegionContext, name: string): string {
+  return `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
+}
+
+const statsKey = (id: number): string => `stats:${id}`;
+
+export function readStats(txn: StoreTxn, id: number): TableStats {
+  return txn.getMeta<TableStats>(statsKey(id)) ?? { itemCount: 0, sizeBytes: 0 };
+}
+
+export function adjustStats(txn: StoreTxn, id: number, itemDelta: number, sizeDelta: number): void {
+  if (itemDelta === 0 && sizeDelta === 0) return;
+  const stats = readStats(txn, id);
+  txn.putMeta(statsKey(id), { itemCount: stats.itemCount + itemDelta, sizeBytes: stats.sizeBytes + sizeDelta });
+}
+
+export function notFound(): never {
+  throw new ResourceNotFoundException('Requested resource not found');
+}
+
+/** The table as item operations see it: it must exist and not be on its way out. */
+export function requireTable(txn: StoreTxn, name: string): TableMeta {
+  const meta = txn.getTable<TableMeta>(name);
+  if (!meta || meta.deleting) notFound();
+  return meta;
+}
+
+const seconds = (ms: number): number => ms / 1000;
+
+/** TableDescription exactly as DescribeTable (and Create/Update/DeleteTable) return it. */
+export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats, status?: TableStatus): Record<string, unknown> {
+  const throughput: Record<string, unknown> = {
+    NumberOfDecreasesToday: meta.throughput.NumberOfDecreasesToday,
+    ReadCapacityUnits: meta.throughput.ReadCapacityUnits,
+    WriteCapacityUnits: meta.throughput.WriteCapacityUnits,
+  };
+  if (meta.throughput.LastIncreaseDateTime) throughput.LastIncreaseDateTime = seconds(meta.throughput.LastIncreaseDateTime);
+  if (meta.throughput.LastDecreaseDateTime) throughput.LastDecreaseDateTime = seconds(meta.throughput.LastDecreaseDateTime);
+  const description: Record<string, unknown> = {
+    AttributeDefinitions: meta.attributeDefinitions,
+    TableName: meta.name,
+    KeySchema: meta.keySchema,
+    TableStatus: status ?? tableStatus(meta, ctx.clock.trueNowMs()),
+    CreationDateTime: seconds(meta.createdAtMs),
+    ProvisionedThroughput: throughput,
+    TableSizeBytes: stats.sizeBytes,
+    ItemCount: stats.itemCount,
+    TableArn: tableArn(ctx, meta.name),
+    TableId: meta.tableId,
+    DeletionProtectionEnabled: meta.deletionProtection ?? false,
+  };
+  if (meta.billingMode === 'PAY_PER_REQUEST') {
+    description.BillingModeSummary = {
+      BillingMode: 'PAY_PER_REQUEST',
+      LastUpdateToPayPerRequestDateTime: seconds(meta.createdAtMs),
+    };
+  }
+  if (meta.streamSpecification?.StreamEnabled) description.StreamSpecification = meta.streamSpecification;
+  return description;
+}

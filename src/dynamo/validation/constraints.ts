@@ -1,0 +1,94 @@
+/** DynamoDB's member constraints, reported as '<n> validation errors detected: …' (at most 10). */
+import { ValidationException } from '../errors.js';
+import type { FieldRule, RequestShape } from './shape.js';
+
+const MAX_REPORTED = 10;
+
+function lowerFirst(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function render(value: unknown): string {
+  if (value == null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function sizeOf(value: unknown): number {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  return Object.keys(value as object).length;
+}
+
+class Collector {
+  readonly errors: string[] = [];
+
+  check(ok: boolean, message: string, value: unknown, path: string): void {
+    if (ok || this.errors.length >= MAX_REPORTED) return;
+    const shown = value == null ? 'null' : `'${render(value)}'`;
+    this.errors.push(`Value ${shown} at '${path}' failed to satisfy constraint: ${message}`);
+  }
+}
+
+function checkKeys(value: Record<string, unknown>, keys: NonNullable<FieldRule['keys']>, path: string, out: Collector): void {
+  for (const key of Object.keys(value)) {
+    const ok = (keys.lengthMin === undefined || key.length >= keys.lengthMin)
+      && (keys.lengthMax === undefined || key.length <= keys.lengthMax)
+      && (keys.regex === undefined || new RegExp(`^${keys.regex}$`).test(key));
+    if (ok) continue;
+    const parts: string[] = [];
+    if (keys.lengthMin !== undefined) parts.push(`Member must have length greater than or equal to ${keys.lengthMin}`);
+    if (keys.lengthMax !== undefined) parts.push(`Member must have length less than or equal to ${keys.lengthMax}`);
+    if (keys.regex !== undefined) parts.push(`Member must satisfy regular expression pattern: ${keys.regex}`);
+    out.check(false, `Map keys must satisfy constraint: [${parts.join(', ')}]`, value, path);
+  }
+}
+
+function checkField(value: unknown, rule: FieldRule, path: string, out: Collector): void {
+  if (rule.notNull) out.check(value != null, 'Member must not be null', value, path);
+  if (value == null) return;
+  const lengthOk = (rule.lengthMin === undefined || sizeOf(value) >= rule.lengthMin)
+    && (rule.lengthMax === undefined || sizeOf(value) <= rule.lengthMax);
+  if (rule.lengthMin !== undefined) out.check(sizeOf(value) >= rule.lengthMin, `Member must have length greater than or equal to ${rule.lengthMin}`, value, path);
+  if (rule.lengthMax !== undefined) out.check(sizeOf(value) <= rule.lengthMax, `Member must have length less than or equal to ${rule.lengthMax}`, value, path);
+  // DynamoDB reports a pattern violation only for values of an acceptable length.
+  if (rule.regex !== undefined && lengthOk) {
+    out.check(new RegExp(`^${rule.regex}$`).test(String(value)), `Member must satisfy regular expression pattern: ${rule.regex}`, value, path);
+  }
+  if (rule.min !== undefined) out.check((value as number) >= rule.min, `Member must have value greater than or equal to ${rule.min}`, value, path);
+  if (rule.max !== undefined) out.check((value as number) <= rule.max, `Member must have value less than or equal to ${rule.max}`, value, path);
+  if (rule.enum) out.check(rule.enum.includes(value as string), `Member must satisfy enum value set: [${rule.enum.join(', ')}]`, value, path);
+  if (rule.keys) checkKeys(value as Record<string, unknown>, rule.keys, path, out);
+  if (rule.type === 'Struct') checkStruct(value as Record<string, unknown>, rule.fields ?? {}, path, out);
+  if (rule.type === 'List' && rule.element) {
+    (value as unknown[]).forEach((child, index) => checkField(child, rule.element!, `${path}.${index + 1}.member`, out));
+  }
+  if (rule.type === 'Map' && rule.element) {
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) checkField(child, rule.element, `${path}.${key}.member`, out);
+  }
+}
+
+function checkStruct(value: Record<string, unknown>, fields: Record<string, FieldRule>, prefix: string, out: Collector): void {
+  for (const [name, rule] of Object.entries(fields)) {
+    checkField(value[name], rule, prefix ? `${prefix}.${lowerFirst(name)}` : lowerFirst(name), out);
+  }
+}
+
+/** Required members come first, each on its own, as DynamoDB reports them. */
+function checkRequired(request: Record<string, unknown>, shape: RequestShape): void {
+  for (const [name, rule] of Object.entries(shape)) {
+    if (rule.required && request[name] == null) {
+      throw new ValidationException(`The parameter '${name}' is required but was not present in the request`);
+    }
+  }
+}
+
+export function checkConstraints(request: Record<string, unknown>, shape: RequestShape): void {
+  checkRequired(request, shape);
+  const out = new Collector();
+  checkStruct(request, shape, '', out);
+  const count = out.errors.length;
+  if (count) {
+    throw new ValidationException(`${count} validation error${count > 1 ? 's' : ''} detected: ${out.errors.join('; ')}`);
+  }
+}

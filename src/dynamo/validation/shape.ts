@@ -1,0 +1,54 @@
+/** Declarative request shapes: the wire type of each member and DynamoDB's constraints on it. */
+
+export type Scalar = 'String' | 'Boolean' | 'Integer' | 'Long' | 'Double' | 'Blob';
+
+export interface FieldRule {
+  type: Scalar | 'List' | 'Map' | 'Struct' | 'AttrValue' | 'Item' | 'Any';
+  /** Name of the struct in DynamoDB's model; appears in some serialization messages. */
+  structName?: string;
+  /** 'The parameter X is required but was not present in the request' (checked first). */
+  required?: boolean;
+  notNull?: boolean;
+  enum?: readonly string[];
+  regex?: string;
+  lengthMin?: number;
+  lengthMax?: number;
+  min?: number;
+  max?: number;
+  /** Struct members. */
+  fields?: Record<string, FieldRule>;
+  /** Element rule of a List, value rule of a Map. */
+  element?: FieldRule;
+  /** Constraints on Map keys (rendered as 'Map keys must satisfy constraint: […]'). */
+  keys?: { lengthMin?: number; lengthMax?: number; regex?: string };
+}
+
+export type RequestShape = Record<string, FieldRule>;
+
+/** Shorthands keep operation shape tables short and readable. */
+export const str = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'String', ...extra });
+export const bool = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'Boolean', ...extra });
+export const int = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'Integer', ...extra });
+export const long = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'Long', ...extra });
+export const list = (element: FieldRule, extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'List', element, ...extra });
+export const map = (element: FieldRule, extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'Map', element, ...extra });
+export const struct = (structName: string, fields: Record<string, FieldRule>, extra: Partial<FieldRule> = {}): FieldRule =>
+  ({ type: 'Struct', structName, fields, ...extra });
+export const attrValue = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'AttrValue', ...extra });
+/** A map of attribute name to AttributeValue (Item, Key, ExpressionAttributeValues). */
+export const itemMap = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: 'Item', ...extra });
+
+export const TABLE_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
+
+/** TableName of a new table (CreateTable). */
+export const newTableNameRule = (): FieldRule =>
+  str({ required: true, regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 });
+
+/** TableName of an existing table, as every other operation declares it. */
+export const tableNameRule = (): FieldRule =>
+  str({ notNull: true, regex: TABLE_NAME_PATTERN, lengthMin: 1, lengthMax: 255 });
+
+export const returnConsumedCapacity = (): FieldRule => str({ enum: ['INDEXES', 'TOTAL', 'NONE'] });
+export const returnItemCollectionMetrics = (): FieldRule => str({ enum: ['SIZE', 'NONE'] });
+export const expressionNames = (): FieldRule => map(str());
+export const expressionValues = (): FieldRule => itemMap();

@@ -1,0 +1,74 @@
+/** A running region: its store, its clock, its HTTP server and its background jobs. */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { SystemClock, type Clock } from '../clock/clock.js';
+import { initialClockState, type ClockMode } from '../core/version.js';
+import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
+import { operations } from '../dynamo/ops/index.js';
+import { createApp } from '../http/app.js';
+import { openLmdbStore } from '../storage/lmdb.js';
+import type { Store } from '../storage/store.js';
+import { startTtlSweeper } from './ttlSweeper.js';
+
+export interface RegionOptions {
+  name: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** LMDB directory; omitted means the caller passes a store. */
+  dataDir?: string;
+  store?: Store;
+  clock?: Clock;
+  clockMode?: ClockMode;
+  accountId?: string;
+  settings?: Partial<RegionSettings>;
+}
+
+export interface RunningRegion {
+  ctx: RegionContext;
+  port: number;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
+  const store = options.store ?? openLmdbStore(requireDataDir(options));
+  const ctx: RegionContext = {
+    region: options.name,
+    accountId: options.accountId ?? '000000000000',
+    store,
+    clock: options.clock ?? new SystemClock(),
+    clockState: initialClockState(options.name, options.clockMode ?? 'hlc'),
+    settings: { ...DEFAULT_SETTINGS, ...options.settings },
+  };
+  const app = createApp(ctx, [{ targetPrefix: 'DynamoDB_20120810', operations }]);
+  const host = options.host ?? '127.0.0.1';
+  const server = await listen(app.fetch, options.port, host);
+  const port = (server.address() as AddressInfo).port;
+  const stopSweeper = startTtlSweeper(ctx);
+  return {
+    ctx,
+    port,
+    endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    async close() {
+      stopSweeper();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await store.close();
+    },
+  };
+}
+
+function requireDataDir(options: RegionOptions): string {
+  if (!options.dataDir) throw new Error(`region ${options.name}: a data directory or a store is required`);
+  return options.dataDir;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

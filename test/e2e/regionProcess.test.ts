@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { clientFor } from '../helpers/region.js';
+import { freePort } from '../helpers/ports.js';
+
+async function startProcess(port: number, dataDir: string) {
+  const child = spawn(process.execPath, ['bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('listening on')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`region did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, output: () => output };
+}
+
+describe('globaltables region (process)', () => {
+  it('serves the API, closes cleanly on SIGTERM, and keeps its data across restarts', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'globaltables-proc-'));
+    const port = await freePort();
+    try {
+      const first = await startProcess(port, dataDir);
+      const client = clientFor(`http://127.0.0.1:${port}`);
+      await client.send(new CreateTableCommand({
+        TableName: 'kept', BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }));
+      first.child.kill('SIGTERM');
+      const [code] = await once(first.child, 'exit');
+      expect(code).toBe(0);
+      expect(first.output()).toContain('SIGTERM, closing');
+
+      const second = await startProcess(port, dataDir);
+      expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual(['kept']);
+      second.child.kill('SIGINT');
+      expect((await once(second.child, 'exit'))[0]).toBe(0);
+      client.destroy();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

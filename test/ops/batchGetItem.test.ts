@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchGetItemCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { createTable } from '../helpers/tables.js';
+
+let region: TestRegion;
+let table: string;
+beforeAll(async () => {
+  region = await startTestRegion();
+  table = await createTable(region.client);
+  await region.client.send(new BatchWriteItemCommand({
+    RequestItems: { [table]: ['a', 'b', 'c'].map((pk) => ({ PutRequest: { Item: { pk: { S: pk }, v: { S: pk.toUpperCase() }, w: { N: '1' } } } })) },
+  }));
+});
+afterAll(async () => { await region.stop(); });
+
+const get = (RequestItems: Record<string, unknown>) => region.client.send(new BatchGetItemCommand({ RequestItems } as never));
+
+describe('BatchGetItem', () => {
+  it('returns found items, skips missing ones, and projects', async () => {
+    const result = await get({ [table]: { Keys: [{ pk: { S: 'a' } }, { pk: { S: 'c' } }, { pk: { S: 'zzz' } }], ProjectionExpression: 'v' } });
+    expect(result.Responses?.[table]).toHaveLength(2);
+    expect(new Set(result.Responses?.[table].map((item) => item.v.S))).toEqual(new Set(['A', 'C']));
+    expect(result.Responses?.[table][0].w).toBeUndefined();
+    expect(result.UnprocessedKeys).toEqual({});
+  });
+
+  it('rejects duplicate keys', async () => {
+    const error = await failure(get({ [table]: { Keys: [{ pk: { S: 'a' } }, { pk: { S: 'a' } }] } }));
+    expect(error.message).toBe('Provided list of item keys contains duplicates');
+  });
+
+  it('rejects more than 100 keys', async () => {
+    const error = await failure(get({ [table]: { Keys: Array.from({ length: 101 }, (_, i) => ({ pk: { S: `k${i}` } })) } }));
+    expect(error.message).toBe(`1 validation error detected: Value at 'RequestItems.${table}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100`);
+  });
+
+  it('rejects an empty request and a missing table', async () => {
+    expect((await failure(get({}))).message).toBe('The requestItems parameter is required for BatchGetItem');
+    const missing = await failure(get({ 'no-such-table': { Keys: [{ pk: { S: 'a' } }] } }));
+    expect(missing.name).toBe('ResourceNotFoundException');
+    expect(missing.message).toBe('Requested resource not found');
+  });
+});

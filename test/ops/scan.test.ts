@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { createTable } from '../helpers/tables.js';
+
+let region: TestRegion;
+let table: string;
+const COUNT = 60;
+
+beforeAll(async () => {
+  region = await startTestRegion();
+  table = await createTable(region.client);
+  for (let start = 0; start < COUNT; start += 25) {
+    const batch = Array.from({ length: Math.min(25, COUNT - start) }, (_, i) => ({
+      PutRequest: { Item: { pk: { S: `item-${start + i}` }, n: { N: String(start + i) } } },
+    }));
+    await region.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: batch } }));
+  }
+});
+afterAll(async () => { await region.stop(); });
+
+const scan = (input: Record<string, unknown>) => region.client.send(new ScanCommand({ TableName: table, ...input } as never));
+
+async function scanAll(input: Record<string, unknown>): Promise<string[]> {
+  const keys: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await scan({ ...input, ExclusiveStartKey: start });
+    keys.push(...(page.Items ?? []).map((item) => item.pk.S!));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return keys;
+}
+
+describe('Scan', () => {
+  it('returns every item once across pages', async () => {
+    const keys = await scanAll({ Limit: 7 });
+    expect(keys).toHaveLength(COUNT);
+    expect(new Set(keys).size).toBe(COUNT);
+  });
+
+  it('splits the table into disjoint parallel segments that cover it', async () => {
+    const segments = await Promise.all([0, 1, 2, 3].map((Segment) => scanAll({ Segment, TotalSegments: 4, Limit: 5 })));
+    const all = segments.flat();
+    expect(all).toHaveLength(COUNT);
+    expect(new Set(all).size).toBe(COUNT);
+    expect(segments.filter((segment) => segment.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('filters after reading: ScannedCount counts what was read', async () => {
+    const result = await scan({ FilterExpression: 'n < :ten', ExpressionAttributeValues: { ':ten': { N: '10' } } });
+    expect(result.Count).toBe(10);
+    expect(result.ScannedCount).toBe(COUNT);
+  });
+
+  it('stops a page at 1 MB and returns a LastEvaluatedKey', async () => {
+    const big = await createTable(region.client);
+    const value = 'x'.repeat(300 * 1024);
+    for (let i = 0; i < 5; i += 1) {
+      await region.client.send(new PutItemCommand({ TableName: big, Item: { pk: { S: `big-${i}` }, v: { S: value } } }));
+    }
+    const first = await region.client.send(new ScanCommand({ TableName: big }));
+    expect(first.ScannedCount).toBe(4);
+    expect(first.LastEvaluatedKey).toBeDefined();
+    const rest = await region.client.send(new ScanCommand({ TableName: big, ExclusiveStartKey: first.LastEvaluatedKey }));
+    expect(rest.ScannedCount).toBe(1);
+  });
+
+  it.each([
+    [{ Segment: 1 }, 'The TotalSegments parameter is required but was not present in the request when Segment parameter is present'],
+    [{ TotalSegments: 2 }, 'The Segment parameter is required but was not present in the request when parameter TotalSegments is present'],
+    [{ Segment: 2, TotalSegments: 2 }, 'The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 2 is not less than TotalSegments: 2'],
+    [{ Select: 'SPECIFIC_ATTRIBUTES' }, 'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES'],
+    [{ Select: 'ALL_ATTRIBUTES', ProjectionExpression: 'n' }, 'Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES'],
+    [{ Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"],
+    [{ ExclusiveStartKey: { nope: { S: 'x' } } }, 'The provided starting key is invalid: The provided key element does not match the schema'],
+  ])('rejects %#: %s', async (input, message) => {
+    const error = await failure(scan(input));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+  });
+});

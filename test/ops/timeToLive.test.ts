@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand, DescribeTimeToLiveCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { failure, startTestRegion, uniqueTableName, type TestRegion } from '../helpers/region.js';
+
+let region: TestRegion;
+beforeAll(async () => { region = await startTestRegion({ settings: { ttlSweepIntervalMs: 100 } }); });
+afterAll(async () => { await region.stop(); });
+
+async function table(): Promise<string> {
+  const name = uniqueTableName();
+  await region.client.send(new CreateTableCommand({
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  return name;
+}
+
+describe('UpdateTimeToLive / DescribeTimeToLive', () => {
+  it('reports DISABLED, then ENABLED with the attribute', async () => {
+    const name = await table();
+    expect((await region.client.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription)
+      .toEqual({ TimeToLiveStatus: 'DISABLED' });
+    const updated = await region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+    expect(updated.TimeToLiveSpecification).toEqual({ Enabled: true, AttributeName: 'expiresAt' });
+    expect((await region.client.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription)
+      .toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    const twice = await failure(region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } })));
+    expect(twice.message).toBe('TimeToLive is already enabled');
+  });
+
+  it('deletes expired items as service deletes and keeps the rest', async () => {
+    const name = await table();
+    await region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' } }));
+    const nowS = Math.floor(Date.now() / 1000);
+    await region.doc.send(new PutCommand({ TableName: name, Item: { pk: 'expired', ttl: nowS - 10 } }));
+    await region.doc.send(new PutCommand({ TableName: name, Item: { pk: 'future', ttl: nowS + 3600 } }));
+    await region.doc.send(new PutCommand({ TableName: name, Item: { pk: 'ancient', ttl: nowS - 6 * 365 * 86400 } }));
+    await region.doc.send(new PutCommand({ TableName: name, Item: { pk: 'text', ttl: 'soon' } }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const get = async (pk: string) => (await region.doc.send(new GetCommand({ TableName: name, Key: { pk } }))).Item;
+    expect(await get('expired')).toBeUndefined();
+    expect(await get('future')).toBeDefined();
+    expect(await get('ancient')).toBeDefined();
+    expect(await get('text')).toBeDefined();
+    const changes = region.region.ctx.store.changesAfter(0, 1000).filter((c) => c.table === name && c.eventName === 'REMOVE');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ service: true, keys: { pk: { S: 'expired' } } });
+  });
+
+  it('answers ResourceNotFoundException for a missing table', async () => {
+    const error = await failure(region.client.send(new DescribeTimeToLiveCommand({ TableName: 'no-such-table' })));
+    expect(error.name).toBe('ResourceNotFoundException');
+  });
+});

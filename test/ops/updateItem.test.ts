@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { createTable } from '../helpers/tables.js';
+
+let region: TestRegion;
+let table: string;
+beforeAll(async () => {
+  region = await startTestRegion();
+  table = await createTable(region.client, 'S', 'S');
+});
+afterAll(async () => { await region.stop(); });
+
+const key = (pk: string) => ({ pk: { S: pk }, sk: { S: 'x' } });
+const update = (input: Record<string, unknown>) => region.client.send(new UpdateItemCommand({ TableName: table, ...input } as never));
+const read = async (pk: string) => (await region.client.send(new GetItemCommand({ TableName: table, Key: key(pk) }))).Item;
+
+describe('UpdateItem', () => {
+  it('creates an item that does not exist', async () => {
+    const result = await update({ Key: key('new'), UpdateExpression: 'SET a = :a', ExpressionAttributeValues: { ':a': { N: '1' } }, ReturnValues: 'ALL_NEW' });
+    expect(result.Attributes).toEqual({ ...key('new'), a: { N: '1' } });
+  });
+
+  it('creates a key-only item without an UpdateExpression', async () => {
+    await update({ Key: key('bare') });
+    expect(await read('bare')).toEqual(key('bare'));
+  });
+
+  it('does exact decimal arithmetic with SET + and ADD', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('num'), n: { N: '0.1' } } }));
+    await update({ Key: key('num'), UpdateExpression: 'SET n = n + :x', ExpressionAttributeValues: { ':x': { N: '0.2' } } });
+    expect((await read('num'))?.n).toEqual({ N: '0.3' });
+    await update({ Key: key('num'), UpdateExpression: 'ADD n :x', ExpressionAttributeValues: { ':x': { N: '12345678901234567890123456789012345.7' } } });
+    expect((await read('num'))?.n).toEqual({ N: '12345678901234567890123456789012346' });
+    const tooPrecise = await failure(update({ Key: key('num'), UpdateExpression: 'ADD n :x', ExpressionAttributeValues: { ':x': { N: '0.0001' } } }));
+    expect(tooPrecise.name).toBe('ValidationException');
+    expect(tooPrecise.message).toBe('Attempting to store more than 38 significant digits in a Number');
+    expect((await read('num'))?.n).toEqual({ N: '12345678901234567890123456789012346' });
+  });
+
+  it('SET if_not_exists, list_append, REMOVE list elements, ADD and DELETE on sets', async () => {
+    await region.client.send(new PutItemCommand({
+      TableName: table,
+      Item: { ...key('doc'), list: { L: [{ S: 'a' }, { S: 'b' }, { S: 'c' }] }, tags: { SS: ['x', 'y'] }, gone: { S: 'bye' } },
+    }));
+    const result = await update({
+      Key: key('doc'),
+      UpdateExpression: 'SET list = list_append(list, :more), fresh = if_not_exists(fresh, :zero) REMOVE gone, list[0] ADD tags :z, counter :one DELETE tags :x',
+      ExpressionAttributeValues: { ':more': { L: [{ S: 'd' }] }, ':zero': { N: '0' }, ':z': { SS: ['z'] }, ':one': { N: '1' }, ':x': { SS: ['x'] } },
+      ReturnValues: 'ALL_NEW',
+    }).catch((error) => error);
+    // DynamoDB refuses two clauses that touch the same path ('list' and 'list[0]').
+    expect(result.name).toBe('ValidationException');
+    expect(result.message).toBe('Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [list], path two: [list, [0]]');
+    const ok = await update({
+      Key: key('doc'),
+      UpdateExpression: 'SET fresh = if_not_exists(fresh, :zero) REMOVE gone, list[0] ADD tags :z, counter :one DELETE tags :x',
+      ExpressionAttributeValues: { ':zero': { N: '0' }, ':z': { SS: ['z'] }, ':one': { N: '1' }, ':x': { SS: ['x'] } },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(ok.Attributes?.list).toEqual({ L: [{ S: 'b' }, { S: 'c' }] });
+    expect(new Set(ok.Attributes?.tags.SS)).toEqual(new Set(['y', 'z']));
+    expect(ok.Attributes?.counter).toEqual({ N: '1' });
+    expect(ok.Attributes?.fresh).toEqual({ N: '0' });
+    expect(ok.Attributes?.gone).toBeUndefined();
+    const appended = await update({ Key: key('doc'), UpdateExpression: 'SET list = list_append(list, :more)', ExpressionAttributeValues: { ':more': { L: [{ S: 'd' }] } }, ReturnValues: 'UPDATED_NEW' });
+    expect(appended.Attributes).toEqual({ list: { L: [{ S: 'b' }, { S: 'c' }, { S: 'd' }] } });
+  });
+
+  it('returns UPDATED_OLD and ALL_OLD', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('rv'), a: { S: '1' }, b: { S: '2' } } }));
+    const old = await update({ Key: key('rv'), UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: '9' } }, ReturnValues: 'UPDATED_OLD' });
+    expect(old.Attributes).toEqual({ a: { S: '1' } });
+    const all = await update({ Key: key('rv'), UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: '8' } }, ReturnValues: 'ALL_OLD' });
+    expect(all.Attributes).toEqual({ ...key('rv'), a: { S: '9' }, b: { S: '2' } });
+  });
+
+  it('applies the condition to the current item only', async () => {
+    const error = await failure(update({ Key: key('cond'), UpdateExpression: 'SET a = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': { S: '1' } } }));
+    expect(error.name).toBe('ConditionalCheckFailedException');
+    expect(await read('cond')).toBeUndefined();
+  });
+
+  it.each([
+    [{ UpdateExpression: 'SET pk = :v', ExpressionAttributeValues: { ':v': { S: 'z' } } }, 'One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key'],
+    [{ UpdateExpression: 'INVALID SYNTAX' }, 'Invalid UpdateExpression: Syntax error; token: "INVALID", near: "INVALID SYNTAX"'],
+    [{ UpdateExpression: 'SET a = :v' }, 'Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v'],
+    [{ UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'x' }, ':unused': { S: 'y' } } }, 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}'],
+    [{ UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'x' } }, ExpressionAttributeNames: { '#unused': 'b' } }, 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}'],
+    [{ UpdateExpression: '' }, 'Invalid UpdateExpression: The expression can not be empty;'],
+  ])('rejects %#: %s', async (input, message) => {
+    const error = await failure(update({ Key: key('bad'), ...input }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+  });
+});
