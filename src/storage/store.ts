@@ -81,5 +81,7 @@ export interface Store {
   lastLsn(): number;
   /** Removes change records with lsn <= uptoLsn (retention). */
   trimChanges(uptoLsn: number): Promise<void>;
+  /** Called after every commit that appended change records, with the last lsn committed. */
+  onCommit(listener: (lastLsn: number) => void): () => void;
   close(): Promise<void>;
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => { await region.stop(); });
 
 const query = (input: Record<string, unknown>) => region.client.send(new QueryCommand({ TableName: table, ...input } as never));
-const sks = (items: Record<string, { N?: string }>[] | undefined) => (items ?? []).map((item) => item.sk.N);
+const sks = (items: Record<string, { N?: string }>[] | undefined) => (items ?? []).map((item) => item.sk.N ?? "");
 
 describe('Query', () => {
   it('returns one partition in numeric sort order, forward and backward', async () => {

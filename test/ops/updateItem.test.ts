@@ -41,30 +41,32 @@ describe('UpdateItem', () => {
   it('SET if_not_exists, list_append, REMOVE list elements, ADD and DELETE on sets', async () => {
     await region.client.send(new PutItemCommand({
       TableName: table,
-      Item: { ...key('doc'), list: { L: [{ S: 'a' }, { S: 'b' }, { S: 'c' }] }, tags: { SS: ['x', 'y'] }, gone: { S: 'bye' } },
+      Item: { ...key('doc'), things: { L: [{ S: 'a' }, { S: 'b' }, { S: 'c' }] }, tags: { SS: ['x', 'y'] }, gone: { S: 'bye' } },
     }));
     const result = await update({
       Key: key('doc'),
-      UpdateExpression: 'SET list = list_append(list, :more), fresh = if_not_exists(fresh, :zero) REMOVE gone, list[0] ADD tags :z, counter :one DELETE tags :x',
+      UpdateExpression: 'SET things = list_append(things, :more), fresh = if_not_exists(fresh, :zero) REMOVE gone, things[0] ADD tags :z, tally :one DELETE tags :x',
       ExpressionAttributeValues: { ':more': { L: [{ S: 'd' }] }, ':zero': { N: '0' }, ':z': { SS: ['z'] }, ':one': { N: '1' }, ':x': { SS: ['x'] } },
       ReturnValues: 'ALL_NEW',
     }).catch((error) => error);
-    // DynamoDB refuses two clauses that touch the same path ('list' and 'list[0]').
+    // DynamoDB refuses two actions on overlapping paths ('things' and 'things[0]').
     expect(result.name).toBe('ValidationException');
-    expect(result.message).toBe('Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [list], path two: [list, [0]]');
+    expect(result.message).toBe('Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [things], path two: [things, [0]]');
     const ok = await update({
       Key: key('doc'),
-      UpdateExpression: 'SET fresh = if_not_exists(fresh, :zero) REMOVE gone, list[0] ADD tags :z, counter :one DELETE tags :x',
-      ExpressionAttributeValues: { ':zero': { N: '0' }, ':z': { SS: ['z'] }, ':one': { N: '1' }, ':x': { SS: ['x'] } },
+      UpdateExpression: 'SET fresh = if_not_exists(fresh, :zero) REMOVE gone, things[0] ADD tags :z, tally :one',
+      ExpressionAttributeValues: { ':zero': { N: '0' }, ':z': { SS: ['z'] }, ':one': { N: '1' } },
       ReturnValues: 'ALL_NEW',
     });
-    expect(ok.Attributes?.list).toEqual({ L: [{ S: 'b' }, { S: 'c' }] });
-    expect(new Set(ok.Attributes?.tags.SS)).toEqual(new Set(['y', 'z']));
-    expect(ok.Attributes?.counter).toEqual({ N: '1' });
+    expect(ok.Attributes?.things).toEqual({ L: [{ S: 'b' }, { S: 'c' }] });
+    expect(new Set(ok.Attributes?.tags.SS)).toEqual(new Set(['x', 'y', 'z']));
+    const deleted = await update({ Key: key('doc'), UpdateExpression: 'DELETE tags :x', ExpressionAttributeValues: { ':x': { SS: ['x', 'y', 'z'] } }, ReturnValues: 'ALL_NEW' });
+    expect(deleted.Attributes?.tags).toBeUndefined();
+    expect(ok.Attributes?.tally).toEqual({ N: '1' });
     expect(ok.Attributes?.fresh).toEqual({ N: '0' });
     expect(ok.Attributes?.gone).toBeUndefined();
-    const appended = await update({ Key: key('doc'), UpdateExpression: 'SET list = list_append(list, :more)', ExpressionAttributeValues: { ':more': { L: [{ S: 'd' }] } }, ReturnValues: 'UPDATED_NEW' });
-    expect(appended.Attributes).toEqual({ list: { L: [{ S: 'b' }, { S: 'c' }, { S: 'd' }] } });
+    const appended = await update({ Key: key('doc'), UpdateExpression: 'SET things = list_append(things, :more)', ExpressionAttributeValues: { ':more': { L: [{ S: 'd' }] } }, ReturnValues: 'UPDATED_NEW' });
+    expect(appended.Attributes).toEqual({ things: { L: [{ S: 'b' }, { S: 'c' }, { S: 'd' }] } });
   });
 
   it('returns UPDATED_OLD and ALL_OLD', async () => {

@@ -34,7 +34,7 @@ export function queryRange(shape: KeyShape, condition: KeyCondition): KeyRange {
     case '>': return { start: justAfter(at(0)), end: partitionEnd };
     case '>=': return { start: at(0), end: partitionEnd };
     case 'BETWEEN': return { start: at(0), end: justAfter(at(1)) };
-    case 'BEGINS_WITH': return { start: at(0), end: prefixUpperBound(at(0)) ?? partitionEnd };
+    default: return { start: at(0), end: prefixUpperBound(at(0)) ?? partitionEnd }; // BEGINS_WITH
   }
 }
 

@@ -4,7 +4,7 @@ import type { Item } from '../../core/types.js';
 import { ConditionalCheckFailedException, invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkExpressionParams, commonItemShape, consumedCapacity, normalizeValues, returnValuesOnFailureRule, writeUnits,
   type ExpressionParams,
@@ -14,11 +14,10 @@ import { itemMap, returnItemCollectionMetrics, str } from '../validation/shape.j
 import { defineOperation } from './operation.js';
 import { expectedRule } from './putItem.js';
 
-interface DeleteItemRequest extends ExpressionParams {
+interface DeleteItemRequest extends ExpressionParams, LegacyCapableRequest {
   TableName: string;
   Key: Item;
   ConditionExpression?: string;
-  Expected?: Record<string, unknown>;
   ReturnValues?: string;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
 }

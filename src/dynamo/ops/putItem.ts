@@ -4,7 +4,7 @@ import type { Item } from '../../core/types.js';
 import { ConditionalCheckFailedException, invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfItem } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkExpressionParams, checkItemSize, commonItemShape, consumedCapacity, normalizeValues, returnValuesOnFailureRule,
   writeUnits, type ExpressionParams,
@@ -13,11 +13,10 @@ import { keyShapeOf, requireTable } from '../tables.js';
 import { itemMap, str, returnItemCollectionMetrics, map, type FieldRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
-interface PutItemRequest extends ExpressionParams {
+interface PutItemRequest extends ExpressionParams, LegacyCapableRequest {
   TableName: string;
   Item: Item;
   ConditionExpression?: string;
-  Expected?: Record<string, unknown>;
   ConditionalOperator?: 'AND' | 'OR';
   ReturnValues?: string;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';

@@ -3,7 +3,7 @@ import { parseExpressions, resolveKeyCondition } from '../../core/expr/index.js'
 import { valuesEqual } from '../../core/values.js';
 import type { Item } from '../../core/types.js';
 import { invalid } from '../errors.js';
-import { expressionInput } from '../items/legacy.js';
+import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { readPage } from '../items/page.js';
 import { checkIndexName, checkSelect, resolveStartKey } from '../items/readRequest.js';
@@ -12,14 +12,12 @@ import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, int, itemMap, list, map, str, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
-interface QueryRequest extends ExpressionParams {
+interface QueryRequest extends ExpressionParams, LegacyCapableRequest {
   TableName: string;
   IndexName?: string;
   KeyConditionExpression?: string;
   FilterExpression?: string;
   ProjectionExpression?: string;
-  KeyConditions?: Record<string, unknown>;
-  QueryFilter?: Record<string, unknown>;
   AttributesToGet?: string[];
   Select?: string;
   Limit?: number;

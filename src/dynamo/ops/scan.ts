@@ -3,7 +3,7 @@ import { parseExpressions } from '../../core/expr/index.js';
 import { segmentBounds } from '../../core/keys.js';
 import type { Item } from '../../core/types.js';
 import { invalid } from '../errors.js';
-import { expressionInput } from '../items/legacy.js';
+import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { readPage } from '../items/page.js';
 import { checkIndexName, checkSelect, resolveStartKey } from '../items/readRequest.js';
@@ -12,12 +12,11 @@ import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, int, itemMap, list, map, str, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
-interface ScanRequest extends ExpressionParams {
+interface ScanRequest extends ExpressionParams, LegacyCapableRequest {
   TableName: string;
   IndexName?: string;
   FilterExpression?: string;
   ProjectionExpression?: string;
-  ScanFilter?: Record<string, unknown>;
   AttributesToGet?: string[];
   Select?: string;
   Limit?: number;

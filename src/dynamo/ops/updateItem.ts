@@ -4,7 +4,7 @@ import type { Item, KeyShape } from '../../core/types.js';
 import { ConditionalCheckFailedException, invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkExpressionParams, checkItemSize, commonItemShape, consumedCapacity, normalizeValues, returnValuesOnFailureRule,
   writeUnits, type ExpressionParams,
@@ -16,13 +16,11 @@ import { expectedRule } from './putItem.js';
 
 type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
 
-interface UpdateItemRequest extends ExpressionParams {
+interface UpdateItemRequest extends ExpressionParams, LegacyCapableRequest {
   TableName: string;
   Key: Item;
   UpdateExpression?: string;
   ConditionExpression?: string;
-  AttributeUpdates?: Record<string, unknown>;
-  Expected?: Record<string, unknown>;
   ReturnValues?: ReturnValues;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
 }

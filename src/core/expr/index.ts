@@ -1,0 +1,106 @@
+/** DynamoDB expressions: parse every expression of a request at once, then evaluate, update, project. */
+import type { AttributeValue } from '../types.js';
+import type { ConditionExpr, ProjectionExpr, UpdateExpr, KeyConditionExpr } from './ast.js';
+import { Placeholders, ProblemSet, type ErrorCategory } from './context.js';
+import { ExpressionError, ExpressionProblem, type ExpressionKind } from './errors.js';
+import { Cursor, tokenize } from './lexer.js';
+import { CONDITION_ERROR_ORDER, ConditionParser } from './parseCondition.js';
+import { parseProjection, PROJECTION_ERROR_ORDER } from './parseProjection.js';
+import { UpdateParser, UPDATE_ERROR_ORDER } from './parseUpdate.js';
+
+export type { ConditionExpr, DocumentPath, KeyConditionExpr, Operand, ProjectionExpr, UpdateExpr } from './ast.js';
+export { evaluateCondition } from './evaluate.js';
+export { applyUpdate } from './update.js';
+export { project, projectPaths } from './project.js';
+export { resolveKeyCondition, type KeyCondition } from './keyCondition.js';
+export { ExpressionError } from './errors.js';
+
+export interface ExpressionInput {
+  ConditionExpression?: string;
+  UpdateExpression?: string;
+  ProjectionExpression?: string;
+  KeyConditionExpression?: string;
+  FilterExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+}
+
+export interface ParsedExpressions {
+  condition?: ConditionExpr;
+  update?: UpdateExpr;
+  projection?: ProjectionExpr;
+  keyCondition?: KeyConditionExpr;
+  filter?: ConditionExpr;
+}
+
+const MAX_EXPRESSION_BYTES = 4096;
+
+function fail(message: string): never {
+  throw new ExpressionError(message);
+}
+
+function checkPlaceholderKeys(input: ExpressionInput): void {
+  const names = input.ExpressionAttributeNames;
+  if (names) {
+    if (!Object.keys(names).length) fail('ExpressionAttributeNames must not be empty');
+    for (const key of Object.keys(names)) {
+      if (!/^#[0-9a-zA-Z_]+$/.test(key)) fail(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
+    }
+  }
+  const values = input.ExpressionAttributeValues;
+  if (values) {
+    if (!Object.keys(values).length) fail('ExpressionAttributeValues must not be empty');
+    for (const key of Object.keys(values)) {
+      if (!/^:[0-9a-zA-Z_]+$/.test(key)) fail(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
+    }
+  }
+}
+
+function parseOne<T>(
+  kind: ExpressionKind, source: string, placeholders: Placeholders,
+  parse: (cursor: Cursor, problems: ProblemSet) => T, order: readonly ErrorCategory[],
+): T {
+  try {
+    if (source === '') throw new ExpressionProblem('The expression can not be empty;');
+    if (new TextEncoder().encode(source).length > MAX_EXPRESSION_BYTES) {
+      throw new ExpressionProblem(`Expression size has exceeded the maximum allowed size; expression size: ${source.length}`);
+    }
+    const problems = new ProblemSet(placeholders);
+    const parsed = parse(new Cursor(source, tokenize(source)), problems);
+    problems.throwFirst([...order]);
+    return parsed;
+  } catch (error) {
+    if (error instanceof ExpressionProblem) fail(`Invalid ${kind}: ${error.message}`);
+    throw error;
+  }
+}
+
+const condition = (cursor: Cursor, problems: ProblemSet): ConditionExpr => new ConditionParser(cursor, problems).parse();
+
+export function parseExpressions(input: ExpressionInput): ParsedExpressions {
+  checkPlaceholderKeys(input);
+  const placeholders = new Placeholders(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  const parsed: ParsedExpressions = {};
+  if (input.UpdateExpression !== undefined) {
+    parsed.update = parseOne('UpdateExpression', input.UpdateExpression, placeholders, (c, p) => new UpdateParser(c, p).parse(), UPDATE_ERROR_ORDER);
+  }
+  if (input.ConditionExpression !== undefined) {
+    parsed.condition = parseOne('ConditionExpression', input.ConditionExpression, placeholders, condition, CONDITION_ERROR_ORDER);
+  }
+  if (input.KeyConditionExpression !== undefined) {
+    parsed.keyCondition = parseOne('KeyConditionExpression', input.KeyConditionExpression, placeholders, condition, CONDITION_ERROR_ORDER);
+  }
+  if (input.FilterExpression !== undefined) {
+    parsed.filter = parseOne('FilterExpression', input.FilterExpression, placeholders, condition, CONDITION_ERROR_ORDER);
+  }
+  if (input.ProjectionExpression !== undefined) {
+    parsed.projection = parseOne('ProjectionExpression', input.ProjectionExpression, placeholders, parseProjection, PROJECTION_ERROR_ORDER);
+  }
+  if (placeholders.unusedNames.size) {
+    fail(`Value provided in ExpressionAttributeNames unused in expressions: keys: {${[...placeholders.unusedNames].join(', ')}}`);
+  }
+  if (placeholders.unusedValues.size) {
+    fail(`Value provided in ExpressionAttributeValues unused in expressions: keys: {${[...placeholders.unusedValues].join(', ')}}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,101 @@
+/** Splits an expression into tokens that remember where they stand, for DynamoDB's "near" context. */
+import { ExpressionProblem } from './errors.js';
+
+export type TokenKind = 'name' | 'attrName' | 'attrValue' | 'number' | 'punct' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  start: number;
+  end: number;
+}
+
+const PUNCTUATION = ['<>', '<=', '>=', '=', '<', '>', '(', ')', '[', ']', '.', ',', '+', '-'];
+const NAME_START = /[A-Za-z_]/;
+const NAME_PART = /[A-Za-z0-9_]/;
+
+export function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const take = (kind: TokenKind, end: number): void => {
+    tokens.push({ kind, text: source.slice(i, end), start: i, end });
+    i = end;
+  };
+  while (i < source.length) {
+    const char = source[i];
+    if (/\s/.test(char)) { i += 1; continue; }
+    let end = i + 1;
+    if (NAME_START.test(char)) {
+      while (end < source.length && NAME_PART.test(source[end])) end += 1;
+      take('name', end);
+    } else if ((char === '#' || char === ':') && end < source.length && NAME_PART.test(source[end])) {
+      while (end < source.length && NAME_PART.test(source[end])) end += 1;
+      take(char === '#' ? 'attrName' : 'attrValue', end);
+    } else if (/[0-9]/.test(char)) {
+      while (end < source.length && /[0-9]/.test(source[end])) end += 1;
+      take('number', end);
+    } else {
+      const punct = PUNCTUATION.find((p) => source.startsWith(p, i));
+      take('punct', i + (punct ? punct.length : 1));
+    }
+  }
+  tokens.push({ kind: 'eof', text: '', start: source.length, end: source.length });
+  return tokens;
+}
+
+/** A cursor over tokens whose errors read exactly like DynamoDB's syntax errors. */
+export class Cursor {
+  private index = 0;
+
+  constructor(private readonly source: string, private readonly tokens: Token[]) {}
+
+  peek(offset = 0): Token {
+    return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)];
+  }
+
+  next(): Token {
+    const token = this.peek();
+    if (token.kind !== 'eof') this.index += 1;
+    return token;
+  }
+
+  /** True (and consumed) when the next token is the given punctuation or keyword. */
+  accept(text: string): boolean {
+    const token = this.peek();
+    const matches = token.kind === 'punct' ? token.text === text : token.kind === 'name' && token.text.toUpperCase() === text;
+    if (matches) this.index += 1;
+    return matches;
+  }
+
+  isKeyword(word: string, offset = 0): boolean {
+    const token = this.peek(offset);
+    return token.kind === 'name' && token.text.toUpperCase() === word;
+  }
+
+  expect(text: string): void {
+    if (!this.accept(text)) this.fail();
+  }
+
+  /** `Syntax error; token: "x", near: "<previous token> x <next token>"`, as DynamoDB words it. */
+  fail(): never {
+    const token = this.peek();
+    const previous = this.index > 0 ? this.tokens[this.index - 1] : undefined;
+    const following = token.kind === 'eof' ? undefined : this.tokens[this.index + 1];
+    const from = previous ? previous.start : token.start;
+    const to = following && following.kind !== 'eof' ? following.end : token.end;
+    const shown = token.kind === 'eof' ? '<EOF>' : token.text;
+    throw new ExpressionProblem(`Syntax error; token: "${shown}", near: "${this.source.slice(from, to)}"`);
+  }
+
+  mark(): number {
+    return this.index;
+  }
+
+  reset(mark: number): void {
+    this.index = mark;
+  }
+
+  atEnd(): boolean {
+    return this.peek().kind === 'eof';
+  }
+}

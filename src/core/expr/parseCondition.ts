@@ -1,0 +1,207 @@
+/** ConditionExpression / FilterExpression / KeyConditionExpression grammar, with DynamoDB's checks. */
+import type { AttributeValue } from '../types.js';
+import { compareScalars } from '../values.js';
+import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
+import type { ProblemSet } from './context.js';
+import { ExpressionProblem } from './errors.js';
+import type { Cursor } from './lexer.js';
+import { parsePath, pathString } from './paths.js';
+
+const COMPARATORS: Comparator[] = ['=', '<>', '<', '<=', '>', '>='];
+const ARITY: Record<string, number> = {
+  attribute_exists: 1, attribute_not_exists: 1, attribute_type: 2, begins_with: 2, contains: 2, size: 1,
+};
+const TYPE_NAMES = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
+const MAX_IN_OPERANDS = 100;
+
+type Parsed = Operand | { kind: 'call'; name: string; args: Operand[] };
+
+function typeOf(value: AttributeValue): string {
+  return Object.keys(value)[0];
+}
+
+function valueType(operand: Operand): string | undefined {
+  return operand.kind === 'value' ? typeOf(operand.value) : operand.kind === 'size' ? 'N' : undefined;
+}
+
+export class ConditionParser {
+  constructor(private readonly cursor: Cursor, private readonly problems: ProblemSet) {}
+
+  parse(): ConditionExpr {
+    const expr = this.or();
+    if (!this.cursor.atEnd()) this.cursor.fail();
+    return expr;
+  }
+
+  private or(): ConditionExpr {
+    let left = this.and();
+    while (this.cursor.accept('OR')) left = { kind: 'or', left, right: this.and() };
+    return left;
+  }
+
+  private and(): ConditionExpr {
+    let left = this.not();
+    while (this.cursor.accept('AND')) left = { kind: 'and', left, right: this.not() };
+    return left;
+  }
+
+  private not(): ConditionExpr {
+    if (this.cursor.accept('NOT')) return { kind: 'not', operand: this.not() };
+    return this.primary();
+  }
+
+  private primary(): ConditionExpr {
+    if (this.cursor.peek().text === '(' && this.cursor.peek().kind === 'punct') {
+      const mark = this.cursor.mark();
+      this.cursor.next();
+      try {
+        const inner = this.or();
+        this.cursor.expect(')');
+        return inner;
+      } catch (error) {
+        // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
+        if (!(error instanceof ExpressionProblem)) throw error;
+        this.cursor.reset(mark);
+      }
+    }
+    return this.comparison();
+  }
+
+  private comparison(): ConditionExpr {
+    const subject = this.operandOrCall();
+    const op = COMPARATORS.find((c) => this.cursor.peek().kind === 'punct' && this.cursor.peek().text === c);
+    if (op) {
+      this.cursor.next();
+      const right = this.operand();
+      const left = this.asOperand(subject);
+      this.checkDistinct(op, left, right);
+      return { kind: 'compare', op, left, right };
+    }
+    if (this.cursor.accept('BETWEEN')) {
+      const low = this.operand();
+      this.cursor.expect('AND');
+      const high = this.operand();
+      this.checkBetween(low, high);
+      return { kind: 'between', subject: this.asOperand(subject), low, high };
+    }
+    if (this.cursor.accept('IN')) {
+      this.cursor.expect('(');
+      const options = [this.operand()];
+      while (this.cursor.accept(',')) options.push(this.operand());
+      this.cursor.expect(')');
+      if (options.length > MAX_IN_OPERANDS) {
+        this.problems.add('operand', `Too many operands for operator or function; operator or function: IN, number of operands: ${options.length}`);
+      }
+      return { kind: 'in', subject: this.asOperand(subject), options };
+    }
+    if (subject.kind === 'call' && subject.name !== 'size') {
+      return { kind: 'function', name: subject.name as BooleanFunction, args: subject.args };
+    }
+    if (subject.kind === 'call' || subject.kind === 'size') {
+      this.problems.add('misusedFunction', 'The function is not allowed to be used this way in an expression; function: size');
+      return { kind: 'function', name: 'attribute_exists', args: [] };
+    }
+    return this.cursor.fail();
+  }
+
+  /** An operand where a value is needed: boolean functions are not allowed there. */
+  private operand(): Operand {
+    return this.asOperand(this.operandOrCall());
+  }
+
+  private asOperand(parsed: Parsed): Operand {
+    if (parsed.kind !== 'call') return parsed;
+    this.problems.add('misusedFunction', `The function is not allowed to be used this way in an expression; function: ${parsed.name}`);
+    return { kind: 'value', value: { NULL: true } };
+  }
+
+  private operandOrCall(): Parsed {
+    const token = this.cursor.peek();
+    if (token.kind === 'punct' && token.text === '(') {
+      this.cursor.next();
+      const inner = this.operandOrCall();
+      this.cursor.expect(')');
+      return inner;
+    }
+    if (token.kind === 'attrValue') {
+      this.cursor.next();
+      return { kind: 'value', value: this.problems.value(token.text) };
+    }
+    if (token.kind === 'name' && this.cursor.peek(1).kind === 'punct' && this.cursor.peek(1).text === '(') {
+      return this.call();
+    }
+    if (token.kind === 'name' || token.kind === 'attrName') return { kind: 'path', path: parsePath(this.cursor, this.problems) };
+    return this.cursor.fail();
+  }
+
+  private call(): Parsed {
+    const name = this.cursor.next().text;
+    this.cursor.expect('(');
+    const args: Operand[] = [];
+    if (!(this.cursor.peek().kind === 'punct' && this.cursor.peek().text === ')')) {
+      args.push(this.operand());
+      while (this.cursor.accept(',')) args.push(this.operand());
+    }
+    this.cursor.expect(')');
+    this.checkFunction(name, args);
+    if (name === 'size' && args[0]?.kind === 'path') return { kind: 'size', path: args[0].path };
+    return { kind: 'call', name, args };
+  }
+
+  private checkFunction(name: string, args: Operand[]): void {
+    const arity = ARITY[name];
+    if (arity === undefined) {
+      this.problems.add('unknownFunction', `Invalid function name; function: ${name}`);
+      return;
+    }
+    if (args.length !== arity) {
+      this.problems.add('operand', `Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${args.length}`);
+      return;
+    }
+    const fail = (type: string): void => this.problems.add('function', `Incorrect operand type for operator or function; operator or function: ${name}, operand type: ${type}`);
+    if (name === 'attribute_exists' || name === 'attribute_not_exists' || name === 'size') {
+      if (args[0].kind !== 'path') {
+        if (name === 'size') {
+          const type = valueType(args[0]);
+          if (type && ['N', 'BOOL', 'NULL'].includes(type)) fail(type);
+        } else this.problems.add('function', `Operator or function requires a document path; operator or function: ${name}`);
+      }
+    } else if (name === 'begins_with') {
+      for (const arg of args) {
+        const type = valueType(arg);
+        if (type && type !== 'S' && type !== 'B') { fail(type); return; }
+      }
+    } else if (name === 'attribute_type') {
+      const type = valueType(args[1]);
+      if (type !== 'S') { fail(type ?? '{NS,SS,L,BS,N,M,B,BOOL,NULL,S}'); return; }
+      const wanted = (args[1] as { value: { S: string } }).value.S;
+      if (!TYPE_NAMES.includes(wanted)) {
+        this.problems.add('function', `Invalid attribute type name found; type: ${wanted}, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}`);
+      }
+    }
+    if (args.length === 2 && args[0].kind === 'path' && args[1].kind === 'path' && pathString(args[0].path) === pathString(args[1].path)) {
+      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${name}, first operand: ${pathString(args[0].path)}`);
+    }
+  }
+
+  private checkDistinct(op: string, left: Operand, right: Operand): void {
+    if (left.kind === 'path' && right.kind === 'path' && pathString(left.path) === pathString(right.path)) {
+      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${op}, first operand: ${pathString(left.path)}`);
+    }
+  }
+
+  private checkBetween(low: Operand, high: Operand): void {
+    if (low.kind !== 'value' || high.kind !== 'value') return;
+    const [lowType, highType] = [typeOf(low.value), typeOf(high.value)];
+    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${(value as Record<string, unknown>)[type]}}`;
+    const bounds = `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
+    if (lowType !== highType) {
+      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds}`);
+    } else if (compareScalars(low.value, high.value) === 1) {
+      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds}`);
+    }
+  }
+}
+
+/** DynamoDB's precedence among the problems a condition can have. */
+export const CONDITION_ERROR_ORDER = ['parens', 'unknownFunction', 'misusedFunction', 'reserved', 'attrName', 'attrVal', 'operand', 'distinct', 'function'] as const;

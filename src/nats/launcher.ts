@@ -1,0 +1,136 @@
+/** Starts an embedded nats-server with JetStream for one region, and stops it with the region. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
+
+export class NatsServerNotFoundError extends Error {
+  constructor() {
+    super('nats-server was not found (set NATS_SERVER_BIN, or install it: apt-get install nats-server / brew install nats-server)');
+    this.name = 'NatsServerNotFoundError';
+  }
+}
+
+export class NatsServerStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NatsServerStartError';
+  }
+}
+
+export interface NatsServerOptions {
+  /** JetStream store directory (created if missing). */
+  storeDir: string;
+  /** Client port; 0 or omitted picks a free one. */
+  port?: number;
+  /** Monitoring port; 0 or omitted picks a free one. */
+  monitorPort?: number;
+  host?: string;
+  name?: string;
+  startTimeoutMs?: number;
+}
+
+export interface RunningNatsServer {
+  url: string;
+  port: number;
+  monitorPort: number;
+  process: ChildProcess;
+  /** SIGTERM, then SIGKILL if it has not exited within graceMs. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL: a crash, for fault tests. */
+  kill(): Promise<void>;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** NATS_SERVER_BIN, then PATH, then /usr/sbin (where Debian installs it). */
+export function findNatsServer(
+  env: NodeJS.ProcessEnv = process.env,
+  fallbackDirs: string[] = ['/usr/sbin', '/usr/local/sbin'],
+): string {
+  const fromEnv = env.NATS_SERVER_BIN;
+  if (fromEnv && isExecutable(fromEnv)) return fromEnv;
+  const dirs = [...(env.PATH ?? '').split(delimiter), ...fallbackDirs];
+  for (const dir of dirs) {
+    if (dir && isExecutable(join(dir, 'nats-server'))) return join(dir, 'nats-server');
+  }
+  throw new NatsServerNotFoundError();
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitHealthy(monitorUrl: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new NatsServerStartError(`nats-server exited with code ${child.exitCode}: ${output()}`);
+    try {
+      const response = await fetch(`${monitorUrl}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new NatsServerStartError(`nats-server did not become healthy within ${timeoutMs} ms: ${output()}`);
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startNatsServer(options: NatsServerOptions): Promise<RunningNatsServer> {
+  const binary = findNatsServer();
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port || await freePort(host);
+  const monitorPort = options.monitorPort || await freePort(host);
+  mkdirSync(options.storeDir, { recursive: true });
+  const args = ['-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', options.storeDir];
+  if (options.name) args.push('-n', options.name);
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4000);
+  });
+  try {
+    await waitHealthy(`http://${host}:${monitorPort}`, child, options.startTimeoutMs ?? 10_000, () => log);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    url: `nats://${host}:${port}`,
+    port,
+    monitorPort,
+    process: child,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited(child);
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+  };
+}
