@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateCondition, parseExpressions } from '../../src/core/expr/index.js';
+import type { AttributeValue, Item } from '../../src/core/types.js';
+
+const item: Item = {
+  s: { S: 'hello' }, n: { N: '10' }, b: { B: 'AQID' }, flag: { BOOL: true }, nothing: { NULL: true },
+  tags: { SS: ['red', 'blue'] }, nums: { NS: ['1', '2'] }, arr: { L: [{ S: 'x' }, { N: '3' }] },
+  doc: { M: { child: { M: { deep: { N: '7' } } }, arr: { L: [{ S: 'first' }] } } },
+};
+
+function check(expression: string, values: Record<string, AttributeValue> = {}, names?: Record<string, string>, target: Item | undefined = item): boolean {
+  const parsed = parseExpressions({
+    ConditionExpression: expression,
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    ...(names ? { ExpressionAttributeNames: names } : {}),
+  });
+  return evaluateCondition(parsed.condition!, target);
+}
+
+function error(input: Parameters<typeof parseExpressions>[0]): string {
+  try { parseExpressions(input); } catch (e) { return (e as Error).message; }
+  throw new Error('expected an error');
+}
+
+describe('condition evaluation', () => {
+  it.each([
+    ['n = :v', { ':v': { N: '10.0' } }, true],
+    ['n <> :v', { ':v': { N: '10' } }, false],
+    ['absent <> :v', { ':v': { N: '10' } }, true],
+    ['n < :v', { ':v': { N: '9' } }, false],
+    ['n >= :v', { ':v': { N: '10' } }, true],
+    ['s > :v', { ':v': { S: 'hell' } }, true],
+    ['n < :v', { ':v': { S: 'zzz' } }, false],
+    ['n BETWEEN :a AND :b', { ':a': { N: '1' }, ':b': { N: '10' } }, true],
+    ['n IN (:a, :b)', { ':a': { N: '1' }, ':b': { N: '10' } }, true],
+    ['attribute_exists(doc.child.deep)', {}, true],
+    ['attribute_not_exists(doc.child.nope)', {}, true],
+    ['attribute_type(tags, :t)', { ':t': { S: 'SS' } }, true],
+    ['begins_with(s, :p)', { ':p': { S: 'he' } }, true],
+    ['begins_with(b, :p)', { ':p': { B: 'AQ==' } }, true],
+    ['contains(s, :p)', { ':p': { S: 'ell' } }, true],
+    ['contains(tags, :p)', { ':p': { S: 'red' } }, true],
+    ['contains(nums, :p)', { ':p': { N: '2.0' } }, true],
+    ['contains(arr, :p)', { ':p': { N: '3' } }, true],
+    ['size(s) = :five', { ':five': { N: '5' } }, true],
+    ['size(arr) > :one AND size(tags) = :two', { ':one': { N: '1' }, ':two': { N: '2' } }, true],
+    ['arr[1] = :three', { ':three': { N: '3' } }, true],
+    ['doc.arr[0] = :f', { ':f': { S: 'first' } }, true],
+    ['NOT n = :v OR flag = :t', { ':v': { N: '10' }, ':t': { BOOL: true } }, true],
+    ['NOT (n = :v OR flag = :t)', { ':v': { N: '10' }, ':t': { BOOL: true } }, false],
+    ['n = :v AND (s = :x OR flag = :t)', { ':v': { N: '10' }, ':x': { S: 'no' }, ':t': { BOOL: true } }, true],
+    ['a = :v OR b = :w AND c = :x', { ':v': { N: '1' }, ':w': { N: '1' }, ':x': { N: '1' } }, false],
+  ])('%s', (expression, values, expected) => {
+    expect(check(expression, values as Record<string, AttributeValue>)).toBe(expected);
+  });
+
+  it('resolves name placeholders, including reserved words', () => {
+    expect(check('#n.#d.deep = :v', { ':v': { N: '7' } }, { '#n': 'doc', '#d': 'child' })).toBe(true);
+    expect(check('#size = :v', { ':v': { S: 'hello' } }, { '#size': 's' })).toBe(true);
+    expect(check('#m.child.deep = :v', { ':v': { N: '7' } }, { '#m': 'doc' })).toBe(true);
+  });
+
+  it('treats a missing item as having no attributes', () => {
+    expect(check('attribute_not_exists(pk)', {}, undefined, undefined)).toBe(true);
+    expect(check('attribute_exists(pk)', {}, undefined, undefined)).toBe(false);
+  });
+});
+
+describe('condition errors', () => {
+  it.each([
+    [{ ConditionExpression: 'a = ' }, 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "= "'],
+    [{ ConditionExpression: 'a-b' }, 'Invalid ConditionExpression: Syntax error; token: "-", near: "a-b"'],
+    [{ ConditionExpression: '' }, 'Invalid ConditionExpression: The expression can not be empty;'],
+    [{ ConditionExpression: 'size = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size'],
+    [{ ConditionExpression: 'foo(a)' }, 'Invalid ConditionExpression: Invalid function name; function: foo'],
+    [{ ConditionExpression: 'size(a)' }, 'Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size'],
+    [{ ConditionExpression: 'attribute_exists(a) = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists'],
+    [{ ConditionExpression: 'begins_with(a, :v)', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N'],
+    [{ ConditionExpression: 'attribute_exists(:v)', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Operator or function requires a document path; operator or function: attribute_exists'],
+    [{ ConditionExpression: 'attribute_type(a, :v)', ExpressionAttributeValues: { ':v': { S: 'XX' } } }, 'Invalid ConditionExpression: Invalid attribute type name found; type: XX, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}'],
+    [{ ConditionExpression: 'contains(a)' }, 'Invalid ConditionExpression: Incorrect number of operands for operator or function; operator or function: contains, number of operands: 1'],
+    [{ ConditionExpression: 'a = a' }, 'Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]'],
+    [{ ConditionExpression: 'a BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':hi': { N: '2' }, ':lo': { N: '1' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:2}, upper bound operand: AttributeValue: {N:1}'],
+    [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { N: '1' }, ':y': { S: 'a' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:a}'],
+    [{ ConditionExpression: '#a = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #a'],
+    [{ ConditionExpression: 'a = :v' }, 'Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :v'],
+    [{ FilterExpression: 'a = :v', ExpressionAttributeValues: { ':v': { N: '1' }, ':w': { N: '2' } } }, 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}'],
+    [{ ConditionExpression: 'a = :v', ExpressionAttributeValues: {} }, 'ExpressionAttributeValues must not be empty'],
+    [{ ConditionExpression: 'a = :v', ExpressionAttributeNames: {}, ExpressionAttributeValues: { ':v': { N: '1' } } }, 'ExpressionAttributeNames must not be empty'],
+    [{ ConditionExpression: 'a = :v', ExpressionAttributeNames: { bad: 'x' }, ExpressionAttributeValues: { ':v': { N: '1' } } }, 'ExpressionAttributeNames contains invalid key: Syntax error; key: "bad"'],
+    [{ ConditionExpression: `a IN (${Array.from({ length: 101 }, () => ':v').join(', ')})`, ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Too many operands for operator or function; operator or function: IN, number of operands: 101'],
+  ])('%j', (input, message) => {
+    expect(error(input as never)).toBe(message);
+  });
+});
