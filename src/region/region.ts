@@ -1,11 +1,12 @@
 /** A running region: its store, its clock, its HTTP server and its background jobs. */
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { SystemClock, type Clock } from '../clock/clock.js';
 import { initialClockState, type ClockMode } from '../core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
 import { operations } from '../dynamo/ops/index.js';
 import { createApp } from '../http/app.js';
+import { createRegionServer } from '../http/server.js';
 import { openLmdbStore } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { startTtlSweeper } from './ttlSweeper.js';
@@ -41,9 +42,9 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     clockState: initialClockState(options.name, options.clockMode ?? 'hlc'),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
   };
-  const app = createApp(ctx, [{ targetPrefix: 'DynamoDB_20120810', operations }]);
+  const services = [{ targetPrefix: 'DynamoDB_20120810', operations }];
   const host = options.host ?? '127.0.0.1';
-  const server = await listen(app.fetch, options.port, host);
+  const server = await listen(createRegionServer(ctx, services, createApp(ctx, services)), options.port, host);
   const port = (server.address() as AddressInfo).port;
   const stopSweeper = startTtlSweeper(ctx);
   return {
@@ -54,7 +55,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       stopSweeper();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.closeAllConnections();
       });
       await store.close();
     },
@@ -66,9 +67,9 @@ function requireDataDir(options: RegionOptions): string {
   return options.dataDir;
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+function listen(server: Server, port: number, hostname: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
+    server.listen(port, hostname, () => resolve(server));
   });
 }

@@ -19,6 +19,15 @@ interface Databases {
   changes: Database<ChangeRecord, number>;
 }
 
+/** State shared by the store and its transactions. */
+interface Shared {
+  dbs: Databases;
+  /** Table metadata, read on every request: kept decoded in memory (this process is the only writer). */
+  tables: Map<string, unknown>;
+  /** Highest lsn handed out by a transaction that applied; callbacks run one at a time. */
+  assignedLsn: number;
+}
+
 function* rangeOf(dbs: Databases, tableId: number, options: RangeOptions): Iterable<KeyedRecord> {
   const prefix = tablePrefix(tableId);
   const start = Buffer.concat([prefix, options.start ?? new Uint8Array(0)]);
@@ -39,9 +48,108 @@ function* rangeOf(dbs: Databases, tableId: number, options: RangeOptions): Itera
   }
 }
 
-export function openLmdbStore(path: string): Store {
+/**
+ * One transaction. Writes are buffered (point reads see them through the overlay) and applied
+ * only when the callback returns, so a callback that throws leaves LMDB untouched.
+ */
+class LmdbTxn implements StoreTxn {
+  private readonly writes: (() => void)[] = [];
+  private readonly overlay = new Map<string, unknown>();
+  private pendingLsn: number;
+  private appended = false;
+
+  constructor(private readonly shared: Shared, private readonly writable: boolean) {
+    this.pendingLsn = shared.assignedLsn;
+  }
+
+  private write(overlayKey: string, value: unknown, apply: () => void): void {
+    if (!this.writable) throw new Error('write in a read transaction');
+    this.overlay.set(overlayKey, value);
+    this.writes.push(apply);
+  }
+
+  private read<T>(overlayKey: string, fallback: () => T): T {
+    return this.overlay.size && this.overlay.has(overlayKey) ? this.overlay.get(overlayKey) as T : fallback();
+  }
+
+  getTable<T>(name: string): T | undefined {
+    return this.read(`t:${name}`, () => this.shared.tables.get(name)) as T | undefined;
+  }
+
+  putTable(name: string, meta: unknown): void {
+    this.write(`t:${name}`, meta, () => { this.shared.dbs.tables.putSync(name, meta); this.shared.tables.set(name, meta); });
+  }
+
+  removeTable(name: string): void {
+    this.write(`t:${name}`, undefined, () => { this.shared.dbs.tables.removeSync(name); this.shared.tables.delete(name); });
+  }
+
+  listTableNames(): string[] {
+    return [...this.shared.tables.keys()];
+  }
+
+  getItem(tableId: number, key: Uint8Array): ItemRecord | undefined {
+    const full = itemKey(tableId, key);
+    if (!this.overlay.size) return this.shared.dbs.items.get(full);
+    return this.read(`i:${full.toString('latin1')}`, () => this.shared.dbs.items.get(full));
+  }
+
+  putItem(tableId: number, key: Uint8Array, record: ItemRecord): void {
+    const full = itemKey(tableId, key);
+    this.write(`i:${full.toString('latin1')}`, record, () => this.shared.dbs.items.putSync(full, record));
+  }
+
+  removeItem(tableId: number, key: Uint8Array): void {
+    const full = itemKey(tableId, key);
+    this.write(`i:${full.toString('latin1')}`, undefined, () => this.shared.dbs.items.removeSync(full));
+  }
+
+  clearItems(tableId: number): void {
+    const items = this.shared.dbs.items;
+    this.write(`clear:${tableId}`, true, () => {
+      for (const key of items.getKeys({ start: tablePrefix(tableId), end: tablePrefix(tableId + 1) })) items.removeSync(key as Buffer);
+    });
+  }
+
+  range(tableId: number, options: RangeOptions = {}): Iterable<KeyedRecord> {
+    return rangeOf(this.shared.dbs, tableId, options);
+  }
+
+  appendChange(change: NewChange): number {
+    this.pendingLsn += 1;
+    const record: ChangeRecord = { ...change, lsn: this.pendingLsn };
+    this.appended = true;
+    this.write(`c:${record.lsn}`, record, () => this.shared.dbs.changes.putSync(record.lsn, record));
+    return record.lsn;
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    return this.read(`m:${key}`, () => this.shared.dbs.meta.get(key)) as T | undefined;
+  }
+
+  putMeta(key: string, value: unknown): void {
+    this.write(`m:${key}`, value, () => this.shared.dbs.meta.putSync(key, value));
+  }
+
+  /** Applies the buffered writes; returns the last lsn appended, if any. */
+  apply(): number | undefined {
+    for (const apply of this.writes) apply();
+    if (!this.appended) return undefined;
+    this.shared.assignedLsn = this.pendingLsn;
+    return this.pendingLsn;
+  }
+}
+
+export interface LmdbOptions {
+  /** 'process' (default): durable across process crashes; 'fsync': also across machine crashes, slower. */
+  durability?: 'process' | 'fsync';
+}
+
+export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
   mkdirSync(path, { recursive: true });
-  const root = open({ path, pageSize: 8192, maxDbs: 8 });
+  // noSync: a commit is in the OS page cache before it is acknowledged, so it survives a crash
+  // (SIGKILL) of this process; only a crash of the machine itself could lose recent commits.
+  const root = open({ path, pageSize: 8192, maxDbs: 8, noSync: options.durability !== 'fsync' });
   const dbs: Databases = {
     root,
     items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary' }),
@@ -50,76 +158,22 @@ export function openLmdbStore(path: string): Store {
     changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32' }),
   };
   const lastKey = [...dbs.changes.getKeys({ reverse: true, limit: 1 })][0];
-  /** Highest lsn handed out by a transaction that applied; callbacks run one at a time. */
-  let assignedLsn = typeof lastKey === 'number' ? lastKey : 0;
-  let committedLsn = assignedLsn;
+  const shared: Shared = {
+    dbs,
+    tables: new Map([...dbs.tables.getRange()].map(({ key, value }) => [key as string, value])),
+    assignedLsn: typeof lastKey === 'number' ? lastKey : 0,
+  };
+  let committedLsn = shared.assignedLsn;
   const listeners = new Set<(lastLsn: number) => void>();
-
-  function transaction(writable: boolean): { txn: StoreTxn; apply: () => number | undefined } {
-    const writes: (() => void)[] = [];
-    const overlay = new Map<string, unknown>();
-    let pendingLsn = assignedLsn;
-    let appended = false;
-    const write = (overlayKey: string, value: unknown, apply: () => void): void => {
-      if (!writable) throw new Error('write in a read transaction');
-      overlay.set(overlayKey, value);
-      writes.push(apply);
-    };
-    const read = <T>(overlayKey: string, fallback: () => T): T =>
-      (overlay.has(overlayKey) ? overlay.get(overlayKey) as T : fallback());
-    const txn: StoreTxn = {
-      getTable: <T>(name: string) => read(`t:${name}`, () => dbs.tables.get(name)) as T | undefined,
-      putTable: (name, meta) => write(`t:${name}`, meta, () => dbs.tables.putSync(name, meta)),
-      removeTable: (name) => write(`t:${name}`, undefined, () => dbs.tables.removeSync(name)),
-      listTableNames: () => [...dbs.tables.getKeys()] as string[],
-      getItem: (tableId, key) => {
-        const full = itemKey(tableId, key);
-        return read(`i:${full.toString('latin1')}`, () => dbs.items.get(full));
-      },
-      putItem: (tableId, key, record) => {
-        const full = itemKey(tableId, key);
-        write(`i:${full.toString('latin1')}`, record, () => dbs.items.putSync(full, record));
-      },
-      removeItem: (tableId, key) => {
-        const full = itemKey(tableId, key);
-        write(`i:${full.toString('latin1')}`, undefined, () => dbs.items.removeSync(full));
-      },
-      clearItems: (tableId) => write(`clear:${tableId}`, true, () => {
-        for (const key of dbs.items.getKeys({ start: tablePrefix(tableId), end: tablePrefix(tableId + 1) })) {
-          dbs.items.removeSync(key as Buffer);
-        }
-      }),
-      range: (tableId, options = {}) => rangeOf(dbs, tableId, options),
-      appendChange: (change: NewChange) => {
-        pendingLsn += 1;
-        const record: ChangeRecord = { ...change, lsn: pendingLsn };
-        appended = true;
-        write(`c:${pendingLsn}`, record, () => dbs.changes.putSync(record.lsn, record));
-        return pendingLsn;
-      },
-      getMeta: <T>(key: string) => read(`m:${key}`, () => dbs.meta.get(key)) as T | undefined,
-      putMeta: (key, value) => write(`m:${key}`, value, () => dbs.meta.putSync(key, value)),
-    };
-    return {
-      txn,
-      apply: () => {
-        for (const apply of writes) apply();
-        if (!appended) return undefined;
-        assignedLsn = pendingLsn;
-        return pendingLsn;
-      },
-    };
-  }
 
   return {
     async write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
       let appendedUpTo: number | undefined;
-      // lmdb batches callbacks of one event turn into one transaction (group commit); writes are
-      // buffered until fn returns, so a callback that throws leaves that shared transaction untouched.
+      // lmdb batches the callbacks of one event turn into one LMDB transaction (group commit).
       const result = await root.transaction(() => {
-        const { txn, apply } = transaction(true);
+        const txn = new LmdbTxn(shared, true);
         const value = fn(txn);
-        appendedUpTo = apply();
+        appendedUpTo = txn.apply();
         return value;
       });
       if (appendedUpTo !== undefined && appendedUpTo > committedLsn) {
@@ -129,7 +183,7 @@ export function openLmdbStore(path: string): Store {
       return result;
     },
     read<T>(fn: (txn: StoreTxn) => T): T {
-      return fn(transaction(false).txn);
+      return fn(new LmdbTxn(shared, false));
     },
     changesAfter(afterLsn, limit) {
       const out: ChangeRecord[] = [];

@@ -1,0 +1,90 @@
+/**
+ * Load generator, run as its own process so it never shares a core with the server under test.
+ * It speaks HTTP/1.1 on raw keep-alive sockets (one request in flight per connection) because
+ * node's http client costs more CPU per request than a fast server does, and would measure itself.
+ */
+import { connect, type Socket } from 'node:net';
+
+interface LoadSpec {
+  endpoint: string;
+  operation: 'PutItem' | 'GetItem';
+  table: string;
+  connections: number;
+  keys: number;
+  valueBytes: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+const AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000';
+
+function requestBytes(spec: LoadSpec, host: string, value: string): Buffer {
+  const pk = `k${Math.floor(Math.random() * spec.keys)}`;
+  const body = spec.operation === 'PutItem'
+    ? JSON.stringify({ TableName: spec.table, Item: { pk: { S: pk }, v: { S: value } } })
+    : JSON.stringify({ TableName: spec.table, Key: { pk: { S: pk } } });
+  return Buffer.from(`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.${spec.operation}\r\nX-Amz-Date: 20240101T000000Z\r\nAuthorization: ${AUTHORIZATION}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** Reads one response at a time off a socket: status line, headers, Content-Length body. */
+class ResponseReader {
+  private buffer: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): number | undefined {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    const headerEnd = this.buffer.indexOf('\r\n\r\n');
+    if (headerEnd < 0) return undefined;
+    const head = this.buffer.subarray(0, headerEnd).toString('latin1');
+    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+    const total = headerEnd + 4 + length;
+    if (this.buffer.length < total) return undefined;
+    this.buffer = this.buffer.subarray(total);
+    return Number(head.slice(9, 12));
+  }
+}
+
+export async function runLoad(spec: LoadSpec): Promise<{ ops: number; errors: number; latenciesMs: number[] }> {
+  const url = new URL(spec.endpoint);
+  const value = 'x'.repeat(spec.valueBytes);
+  const start = performance.now();
+  const measureFrom = start + spec.warmupMs;
+  const stopAt = measureFrom + spec.durationMs;
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  const connection = (): Promise<void> => new Promise((resolve, reject) => {
+    const socket: Socket = connect(Number(url.port), url.hostname);
+    socket.setNoDelay(true);
+    const reader = new ResponseReader();
+    let sentAt = 0;
+    const send = (): void => {
+      sentAt = performance.now();
+      socket.write(requestBytes(spec, url.host, value));
+    };
+    socket.on('connect', send);
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      const status = reader.push(chunk);
+      if (status === undefined) return;
+      const doneAt = performance.now();
+      if (sentAt >= measureFrom) {
+        latenciesMs.push(doneAt - sentAt);
+        if (status !== 200) errors += 1;
+      }
+      if (doneAt < stopAt) send();
+      else { socket.end(); resolve(); }
+    });
+  });
+  await Promise.all(Array.from({ length: spec.connections }, connection));
+  return { ops: latenciesMs.length / (spec.durationMs / 1000), errors, latenciesMs };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+}
+
+if (process.argv[2]) {
+  const spec = JSON.parse(process.argv[2]) as LoadSpec;
+  const result = await runLoad(spec);
+  const sorted = result.latenciesMs.sort((a, b) => a - b);
+  process.stdout.write(`${JSON.stringify({ ops: result.ops, errors: result.errors, requests: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) })}\n`);
+}

@@ -1,0 +1,65 @@
+/** Starts the servers under test as child processes and stops them on every exit path. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../src/nats/launcher.js';
+
+export interface Server {
+  name: string;
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+const dirs = new Set<string>();
+
+function cleanupAll(): void {
+  for (const child of children) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', cleanupAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { cleanupAll(); process.exit(130); });
+
+async function waitReady(check: () => Promise<boolean>, child: ChildProcess, name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited early with code ${child.exitCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} did not become ready`);
+}
+
+async function start(name: string, command: string, args: (port: number, dir: string) => string[], ready: (endpoint: string) => Promise<boolean>): Promise<Server> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
+  dirs.add(dir);
+  const child = spawn(command, args(port, dir), { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitReady(() => ready(endpoint), child, name);
+  return {
+    name,
+    endpoint,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+      clearTimeout(timer);
+      children.delete(child);
+      rmSync(dir, { recursive: true, force: true });
+      dirs.delete(dir);
+    },
+  };
+}
+
+const healthy = async (endpoint: string): Promise<boolean> => (await (await fetch(endpoint)).text()).startsWith('healthy:');
+
+export function startOurs(): Promise<Server> {
+  return start('globaltables', process.execPath, (port, dir) => ['bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dir], healthy);
+}
+
+export function startDynalite(): Promise<Server> {
+  return start('dynalite', process.execPath, (port, dir) => ['node_modules/dynalite/cli.js', '--port', String(port), '--path', dir, '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'], healthy);
+}
