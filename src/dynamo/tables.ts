@@ -47,7 +47,19 @@ export function tableStatus(meta: TableMeta, nowMs: number): TableStatus {
   return nowMs < meta.busyUntilMs ? meta.busyStatus : 'ACTIVE';
 }
 
+const shapes = new WeakMap<object, KeyShape>();
+
+/** The table's key names and types; computed once per metadata object, since every request needs it. */
 export function keyShapeOf(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeyShape {
+  let shape = shapes.get(meta);
+  if (!shape) {
+    shape = computeKeyShape(meta);
+    shapes.set(meta, shape);
+  }
+  return shape;
+}
+
+function computeKeyShape(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeyShape {
   const typeOf = (name: string): KeyType =>
     meta.attributeDefinitions.find((d) => d.AttributeName === name)!.AttributeType;
   const hash = meta.keySchema.find((k) => k.KeyType === 'HASH')!.AttributeName;

@@ -106,6 +106,14 @@ describe('PutItem', () => {
     expect(error.message).toBe('One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes');
   });
 
+  it('honours the legacy Expected parameter', async () => {
+    await put({ Item: { pk: { S: 'legacy' }, v: { N: '1' } }, Expected: { pk: { Exists: false } } });
+    const error = await failure(put({ Item: { pk: { S: 'legacy' }, v: { N: '2' } }, Expected: { pk: { Exists: false } } }));
+    expect(error.name).toBe('ConditionalCheckFailedException');
+    await put({ Item: { pk: { S: 'legacy' }, v: { N: '3' } }, Expected: { v: { ComparisonOperator: 'LT', AttributeValueList: [{ N: '2' }] } } });
+    expect((await region.client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'legacy' } } }))).Item?.v).toEqual({ N: '3' });
+  });
+
   it('answers ResourceNotFoundException for a missing table', async () => {
     const error = await failure(put({ TableName: 'no-such-table', Item: { pk: { S: 'a' } } }));
     expect(error.name).toBe('ResourceNotFoundException');

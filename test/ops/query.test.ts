@@ -72,6 +72,15 @@ describe('Query', () => {
     expect(projected.Items).toEqual([{ even: { BOOL: true } }]);
   });
 
+  it('honours the legacy KeyConditions, QueryFilter and AttributesToGet parameters', async () => {
+    const result = await query({
+      KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] }, sk: { ComparisonOperator: 'BETWEEN', AttributeValueList: [{ N: '0' }, { N: '10' }] } },
+      QueryFilter: { even: { ComparisonOperator: 'EQ', AttributeValueList: [{ BOOL: true }] } },
+      AttributesToGet: ['sk'],
+    });
+    expect(result.Items).toEqual([{ sk: { N: '0' } }, { sk: { N: '2' } }, { sk: { N: '10' } }]);
+  });
+
   it.each([
     [{ KeyConditionExpression: 'sk = :s', ExpressionAttributeValues: { ':s': { N: '1' } } }, 'Query condition missed key schema element: pk'],
     [{ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { N: '1' } } }, 'One or more parameter values were invalid: Condition parameter type does not match schema type'],

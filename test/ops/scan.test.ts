@@ -53,6 +53,14 @@ describe('Scan', () => {
     expect(result.ScannedCount).toBe(COUNT);
   });
 
+  it('honours the legacy ScanFilter parameter with ConditionalOperator', async () => {
+    const result = await scan({
+      ScanFilter: { n: { ComparisonOperator: 'LT', AttributeValueList: [{ N: '2' }] }, pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'item-59' }] } },
+      ConditionalOperator: 'OR',
+    });
+    expect(result.Items?.map((item) => item.pk.S).sort()).toEqual(['item-0', 'item-1', 'item-59']);
+  });
+
   it('stops a page at 1 MB and returns a LastEvaluatedKey', async () => {
     const big = await createTable(region.client);
     const value = 'x'.repeat(300 * 1024);

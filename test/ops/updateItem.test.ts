@@ -77,6 +77,19 @@ describe('UpdateItem', () => {
     expect(all.Attributes).toEqual({ ...key('rv'), a: { S: '9' }, b: { S: '2' } });
   });
 
+  it('honours the legacy AttributeUpdates parameter', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('legacy'), n: { N: '1' }, gone: { S: 'x' }, s: { SS: ['a', 'b'] } } }));
+    const result = await update({
+      Key: key('legacy'),
+      AttributeUpdates: {
+        n: { Action: 'ADD', Value: { N: '2' } }, put: { Action: 'PUT', Value: { S: 'new' } },
+        gone: { Action: 'DELETE' }, s: { Action: 'DELETE', Value: { SS: ['a'] } },
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(result.Attributes).toEqual({ ...key('legacy'), n: { N: '3' }, put: { S: 'new' }, s: { SS: ['b'] } });
+  });
+
   it('applies the condition to the current item only', async () => {
     const error = await failure(update({ Key: key('cond'), UpdateExpression: 'SET a = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': { S: '1' } } }));
     expect(error.name).toBe('ConditionalCheckFailedException');

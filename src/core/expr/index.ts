@@ -78,6 +78,9 @@ function parseOne<T>(
 const condition = (cursor: Cursor, problems: ProblemSet): ConditionExpr => new ConditionParser(cursor, problems).parse();
 
 export function parseExpressions(input: ExpressionInput): ParsedExpressions {
+  if (input.ConditionExpression === undefined && input.UpdateExpression === undefined && input.ProjectionExpression === undefined
+    && input.KeyConditionExpression === undefined && input.FilterExpression === undefined
+    && input.ExpressionAttributeNames === undefined && input.ExpressionAttributeValues === undefined) return {};
   checkPlaceholderKeys(input);
   const placeholders = new Placeholders(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const parsed: ParsedExpressions = {};

@@ -120,6 +120,12 @@ function updates(specs: LegacyCapableRequest['AttributeUpdates'], p: Placeholder
 
 /** The request's expressions (legacy parameters rewritten), values normalized, ready for parseExpressions. */
 export function expressionInput(request: LegacyCapableRequest): ExpressionInput {
+  if (!request.Expected && !request.AttributeUpdates && !request.AttributesToGet && !request.KeyConditions
+    && !request.QueryFilter && !request.ScanFilter) {
+    return request.ExpressionAttributeValues
+      ? { ...request, ExpressionAttributeValues: normalizeValues(request.ExpressionAttributeValues) }
+      : request;
+  }
   const p = new Placeholders();
   const joiner = request.ConditionalOperator ?? 'AND';
   const input: ExpressionInput = {

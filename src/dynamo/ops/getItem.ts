@@ -38,8 +38,9 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
       const table = requireTable(txn, request.TableName);
       return txn.getItem(table.id, keyOfKeyParam(keyShapeOf(table), key).encoded)?.item ?? undefined;
     });
-    const units = readUnits(found ? itemSize(found) : 0, request.ConsistentRead === true);
-    const capacity = consumedCapacity(request.TableName, units, request.ReturnConsumedCapacity);
+    const capacity = request.ReturnConsumedCapacity
+      ? consumedCapacity(request.TableName, readUnits(found ? itemSize(found) : 0, request.ConsistentRead === true), request.ReturnConsumedCapacity)
+      : {};
     if (!found) return capacity;
     return { Item: parsed.projection ? project(found, parsed.projection) : found, ...capacity };
   },

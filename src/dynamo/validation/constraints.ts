@@ -4,6 +4,18 @@ import type { FieldRule, RequestShape } from './shape.js';
 
 const MAX_REPORTED = 10;
 
+const patterns = new Map<string, RegExp>();
+
+/** Anchored patterns, compiled once: validation runs on every request. */
+function pattern(source: string): RegExp {
+  let compiled = patterns.get(source);
+  if (!compiled) {
+    compiled = new RegExp(`^${source}$`);
+    patterns.set(source, compiled);
+  }
+  return compiled;
+}
+
 function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
@@ -34,7 +46,7 @@ function checkKeys(value: Record<string, unknown>, keys: NonNullable<FieldRule['
   for (const key of Object.keys(value)) {
     const ok = (keys.lengthMin === undefined || key.length >= keys.lengthMin)
       && (keys.lengthMax === undefined || key.length <= keys.lengthMax)
-      && (keys.regex === undefined || new RegExp(`^${keys.regex}$`).test(key));
+      && (keys.regex === undefined || pattern(keys.regex).test(key));
     if (ok) continue;
     const parts: string[] = [];
     if (keys.lengthMin !== undefined) parts.push(`Member must have length greater than or equal to ${keys.lengthMin}`);
@@ -53,7 +65,7 @@ function checkField(value: unknown, rule: FieldRule, path: string, out: Collecto
   if (rule.lengthMax !== undefined) out.check(sizeOf(value) <= rule.lengthMax, `Member must have length less than or equal to ${rule.lengthMax}`, value, path);
   // DynamoDB reports a pattern violation only for values of an acceptable length.
   if (rule.regex !== undefined && lengthOk) {
-    out.check(new RegExp(`^${rule.regex}$`).test(String(value)), `Member must satisfy regular expression pattern: ${rule.regex}`, value, path);
+    out.check(pattern(rule.regex).test(String(value)), `Member must satisfy regular expression pattern: ${rule.regex}`, value, path);
   }
   if (rule.min !== undefined) out.check((value as number) >= rule.min, `Member must have value greater than or equal to ${rule.min}`, value, path);
   if (rule.max !== undefined) out.check((value as number) <= rule.max, `Member must have value less than or equal to ${rule.max}`, value, path);

@@ -18,17 +18,17 @@ async function table(): Promise<string> {
   return name;
 }
 
-describe('UpdateTimeToLive / DescribeTimeToLive', () => {
-  it('reports DISABLED, then ENABLED with the attribute', async () => {
+describe('UpdateTimeToLive', () => {
+  it('enables expiry once, and refuses to enable it twice or disable it when off', async () => {
     const name = await table();
-    expect((await region.client.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription)
-      .toEqual({ TimeToLiveStatus: 'DISABLED' });
     const updated = await region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
     expect(updated.TimeToLiveSpecification).toEqual({ Enabled: true, AttributeName: 'expiresAt' });
-    expect((await region.client.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription)
-      .toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
     const twice = await failure(region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } })));
+    expect(twice.name).toBe('ValidationException');
     expect(twice.message).toBe('TimeToLive is already enabled');
+    await region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: false, AttributeName: 'expiresAt' } }));
+    const off = await failure(region.client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: false, AttributeName: 'expiresAt' } })));
+    expect(off.message).toBe('TimeToLive is already disabled');
   });
 
   it('deletes expired items as service deletes and keeps the rest', async () => {
@@ -51,7 +51,7 @@ describe('UpdateTimeToLive / DescribeTimeToLive', () => {
   });
 
   it('answers ResourceNotFoundException for a missing table', async () => {
-    const error = await failure(region.client.send(new DescribeTimeToLiveCommand({ TableName: 'no-such-table' })));
+    const error = await failure(region.client.send(new UpdateTimeToLiveCommand({ TableName: 'no-such-table', TimeToLiveSpecification: { Enabled: true, AttributeName: 'x' } })));
     expect(error.name).toBe('ResourceNotFoundException');
   });
 });
