@@ -11,12 +11,13 @@ import { machine, median, round2 } from './stats.js';
 
 const run = promisify(execFile);
 
-interface Options { rounds: number; seconds: number; connections: number; keys: number; valueBytes: number }
+interface Options { rounds: number; seconds: number; warmupSeconds: number; connections: number; keys: number; valueBytes: number }
 interface PhaseResult { ops: number; errors: number; requests: number; p50Ms: number; p99Ms: number }
 interface RoundResult { put: PhaseResult; get: PhaseResult }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { rounds: 3, seconds: 10, connections: 32, keys: 10_000, valueBytes: 100 };
+  // A long warm-up lets both servers reach steady state (JIT, caches) before anything is counted.
+  const options: Options = { rounds: 3, seconds: 10, warmupSeconds: 5, connections: 32, keys: 10_000, valueBytes: 100 };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '') as keyof Options;
     if (name in options) options[name] = Number(argv[i + 1]);
@@ -42,7 +43,7 @@ async function prepare(server: Server, options: Options): Promise<void> {
 }
 
 async function phase(server: Server, operation: 'PutItem' | 'GetItem', options: Options): Promise<PhaseResult> {
-  const spec = { endpoint: server.endpoint, operation, table: 'bench', connections: options.connections, keys: options.keys, valueBytes: options.valueBytes, warmupMs: 1000, durationMs: options.seconds * 1000 };
+  const spec = { endpoint: server.endpoint, operation, table: 'bench', connections: options.connections, keys: options.keys, valueBytes: options.valueBytes, warmupMs: options.warmupSeconds * 1000, durationMs: options.seconds * 1000 };
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/loadgen.ts', JSON.stringify(spec)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as PhaseResult;
 }
@@ -74,7 +75,7 @@ function summarize(rounds: RoundResult[]) {
 
 export async function apiBenchmark(argv: string[]): Promise<void> {
   const options = parseOptions(argv);
-  console.log(`api benchmark: ${options.rounds} rounds × ${options.seconds} s per phase, ${options.connections} connections, ${options.keys} keys, ${options.valueBytes}-byte values`);
+  console.log(`api benchmark: ${options.rounds} rounds × (${options.warmupSeconds} s warm-up + ${options.seconds} s) per phase, ${options.connections} connections, ${options.keys} keys, ${options.valueBytes}-byte values`);
   const ours: RoundResult[] = [];
   const dynalite: RoundResult[] = [];
   for (let i = 0; i < options.rounds; i += 1) {
@@ -93,7 +94,7 @@ export async function apiBenchmark(argv: string[]): Promise<void> {
   };
   result.ratio = { put: round2(result.ours.put / result.dynalite.put), get: round2(result.ours.get / result.dynalite.get) };
   const table = [
-    `Measured ${result.date} on ${result.machine.cores} cores, Node ${result.machine.node}; medians of ${options.rounds} alternating rounds, ${options.seconds} s per phase.`,
+    `Measured ${result.date} on ${result.machine.cores} cores, Node ${result.machine.node}; medians of ${options.rounds} alternating rounds, ${options.seconds} s per phase after a ${options.warmupSeconds} s warm-up.`,
     '',
     '| | PutItem ops/s | PutItem p50 / p99 ms | GetItem ops/s | GetItem p50 / p99 ms |',
     '|---|---:|---:|---:|---:|',

@@ -57,7 +57,7 @@ async function start(name: string, command: string, args: (port: number, dir: st
 const healthy = async (endpoint: string): Promise<boolean> => (await (await fetch(endpoint)).text()).startsWith('healthy:');
 
 export function startOurs(): Promise<Server> {
-  return start('globaltables', process.execPath, (port, dir) => ['bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dir], healthy);
+  return start('globaltables', process.execPath, (port, dir) => ['bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dir, '--no-change-stream'], healthy);
 }
 
 export function startDynalite(): Promise<Server> {

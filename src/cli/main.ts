@@ -1,13 +1,26 @@
 /** The `globaltables` command line. */
-import { runRegionCommand } from './region.js';
+import { runRegionCommand, UsageError } from './region.js';
 
 const USAGE = `usage: globaltables <command> [options]
 
 commands:
   region --name <region> --port <port> --data <dir>   run one region (DynamoDB API on that port)
+         [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
+         [--create-table-ms N] [--delete-table-ms N] [--ttl-sweep-interval-ms N]
 `;
 
 export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (error) {
+    // Unknown or malformed options are the user's to fix: say what is wrong, not where.
+    if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
+    process.stderr.write(`globaltables: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'region':

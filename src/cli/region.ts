@@ -2,6 +2,14 @@
 import { parseArgs } from 'node:util';
 import { startRegion } from '../region/region.js';
 
+/** A command line the tool cannot act on; printed without a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 export async function runRegionCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -15,10 +23,24 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
       'create-table-ms': { type: 'string' },
       'delete-table-ms': { type: 'string' },
       'ttl-sweep-interval-ms': { type: 'string' },
+      durability: { type: 'string', default: 'process' },
+      'nats-url': { type: 'string' },
+      'nats-port': { type: 'string' },
+      'no-change-stream': { type: 'boolean', default: false },
     },
     strict: true,
   });
   const name = values.name!;
+  for (const [option, allowed] of [['clock-mode', ['hlc', 'wall']], ['durability', ['process', 'fsync']]] as const) {
+    const value = values[option] as string;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got ${value})`);
+    }
+  }
+  for (const option of ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms'] as const) {
+    const value = values[option];
+    if (value !== undefined && !Number.isFinite(Number(value))) throw new UsageError(`--${option} must be a number (got ${value})`);
+  }
   const numberOption = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
   const region = await startRegion({
     name,
@@ -26,6 +48,11 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     host: values.host,
     dataDir: values.data ?? `.data/${name}`,
     clockMode: values['clock-mode'] === 'wall' ? 'wall' : 'hlc',
+    durability: values.durability === 'fsync' ? 'fsync' : 'process',
+    changeStream: values['no-change-stream'] ? undefined : {
+      natsUrl: values['nats-url'],
+      natsPort: numberOption(values['nats-port']),
+    },
     settings: Object.fromEntries(Object.entries({
       createTableMs: numberOption(values['create-table-ms']),
       deleteTableMs: numberOption(values['delete-table-ms']),
@@ -33,7 +60,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     }).filter(([, v]) => v !== undefined)),
   });
   region.ctx.clock.skewMs = Number(values['skew-ms']);
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${values.data ?? `.data/${name}`})\n`);
+  const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${values.data ?? `.data/${name}`}${stream})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

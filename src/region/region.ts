@@ -7,9 +7,10 @@ import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dy
 import { operations } from '../dynamo/ops/index.js';
 import { createApp } from '../http/app.js';
 import { createRegionServer } from '../http/server.js';
-import { openLmdbStore } from '../storage/lmdb.js';
+import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { startTtlSweeper } from './ttlSweeper.js';
+import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 
 export interface RegionOptions {
   name: string;
@@ -19,21 +20,26 @@ export interface RegionOptions {
   /** LMDB directory; omitted means the caller passes a store. */
   dataDir?: string;
   store?: Store;
+  /** How durable an acknowledged write is (LMDB only). */
+  durability?: LmdbOptions['durability'];
   clock?: Clock;
   clockMode?: ClockMode;
   accountId?: string;
   settings?: Partial<RegionSettings>;
+  /** Publish the change log to NATS JetStream (omitted: the region keeps its log to itself). */
+  changeStream?: ChangeStreamOptions;
 }
 
 export interface RunningRegion {
   ctx: RegionContext;
   port: number;
+  changeStream?: RunningChangeStream;
   endpoint: string;
   close(): Promise<void>;
 }
 
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
-  const store = options.store ?? openLmdbStore(requireDataDir(options));
+  const store = options.store ?? openLmdbStore(requireDataDir(options), { durability: options.durability });
   const ctx: RegionContext = {
     region: options.name,
     accountId: options.accountId ?? '000000000000',
@@ -47,12 +53,15 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const server = await listen(createRegionServer(ctx, services, createApp(ctx, services)), options.port, host);
   const port = (server.address() as AddressInfo).port;
   const stopSweeper = startTtlSweeper(ctx);
+  const changeStream = options.changeStream ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
   return {
     ctx,
     port,
+    changeStream,
     endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     async close() {
       stopSweeper();
+      await changeStream?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

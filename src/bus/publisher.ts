@@ -1,0 +1,114 @@
+/**
+ * The outbox drain: publishes the change log to the region's stream in lsn order, many messages in
+ * flight. Stream sequence equals lsn (each publish expects its predecessor), so after any failure
+ * the stream itself says where to resume: nothing is lost, duplicated or reordered.
+ */
+import type { Clock } from '../clock/clock.js';
+import type { Store } from '../storage/store.js';
+import type { ChangeBus } from './changeBus.js';
+import { messageId, subjectFor, toMessage } from './wire.js';
+
+const CURSOR_KEY = 'publisher.cursor';
+const encoder = new TextEncoder();
+
+export interface PublisherOptions {
+  region: string;
+  store: Store;
+  bus: ChangeBus;
+  clock: Clock;
+  maxInFlight?: number;
+  retryDelayMs?: number;
+  /** Called after each batch is acknowledged, with its last lsn and the time of the ack. */
+  onPublished?: (lastLsn: number, ackedAtMs: number) => void;
+  onError?: (error: unknown) => void;
+}
+
+export class Publisher {
+  private cursor = 0;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: PublisherOptions) {}
+
+  /** Last lsn the stream is known to hold. */
+  get publishedLsn(): number {
+    return this.cursor;
+  }
+
+  start(): void {
+    this.unsubscribe = this.options.store.onCommit(() => this.wake?.());
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.running;
+  }
+
+  /** Resolves once everything committed up to now has been published. */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    const target = this.options.store.lastLsn();
+    const deadline = this.options.clock.trueNowMs() + timeoutMs;
+    while (this.cursor < target) {
+      if (this.options.clock.trueNowMs() > deadline) throw new Error(`publisher did not drain to ${target} within ${timeoutMs} ms (at ${this.cursor})`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const { store, bus } = this.options;
+    this.cursor = store.read((txn) => txn.getMeta<number>(CURSOR_KEY)) ?? 0;
+    let synced = false;
+    while (!this.stopped) {
+      try {
+        if (!synced) {
+          await bus.ensureStream();
+          // The stream may hold more than the saved cursor says (acks lost in a crash): trust it.
+          this.cursor = Math.max(this.cursor, await bus.lastSequence());
+          synced = true;
+        }
+        const batch = store.changesAfter(this.cursor, this.options.maxInFlight ?? 512);
+        if (!batch.length) {
+          await this.idle();
+          continue;
+        }
+        const acks = batch.map((change) => bus.publish(
+          subjectFor(this.options.region, change),
+          change.lsn,
+          messageId(this.options.region, change.lsn),
+          encoder.encode(JSON.stringify(toMessage(this.options.region, change))),
+        ));
+        // Once one publish fails the rest fail too (they expect their predecessor); those are handled below.
+        for (const ack of acks) ack.catch(() => undefined);
+        for (let i = 0; i < acks.length; i += 1) {
+          await acks[i];
+          this.cursor = batch[i].lsn;
+        }
+        const published = this.cursor;
+        await store.write((txn) => txn.putMeta(CURSOR_KEY, published));
+        this.options.onPublished?.(published, this.options.clock.trueNowMs());
+      } catch (error) {
+        if (this.stopped) break;
+        this.options.onError?.(error);
+        synced = false;
+        await this.sleep(this.options.retryDelayMs ?? 250);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => { this.wake = undefined; resolve(); };
+      // A commit may have happened between the read and the wait; look again shortly regardless.
+      setTimeout(() => this.wake?.(), 100);
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
