@@ -32,6 +32,8 @@ export interface TableMeta {
   deleting?: boolean;
   streamSpecification?: StreamSpecification;
   ttl?: { attributeName: string; enabled: boolean };
+  /** The most recent stream of the table (kept after the stream is disabled, as DynamoDB does). */
+  latestStream?: { arn: string; label: string };
   deletionProtection?: boolean;
 }
 
@@ -128,5 +130,9 @@ export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats,
     };
   }
   if (meta.streamSpecification?.StreamEnabled) description.StreamSpecification = meta.streamSpecification;
+  if (meta.latestStream) {
+    description.LatestStreamArn = meta.latestStream.arn;
+    description.LatestStreamLabel = meta.latestStream.label;
+  }
   return description;
 }

@@ -5,6 +5,7 @@ import { SystemClock, type Clock } from '../clock/clock.js';
 import { initialClockState, type ClockMode } from '../core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
 import { operations } from '../dynamo/ops/index.js';
+import { streamOperations } from '../streams/ops/index.js';
 import { createApp } from '../http/app.js';
 import { createRegionServer } from '../http/server.js';
 import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
@@ -48,7 +49,10 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     clockState: initialClockState(options.name, options.clockMode ?? 'hlc'),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
   };
-  const services = [{ targetPrefix: 'DynamoDB_20120810', operations }];
+  const services = [
+    { targetPrefix: 'DynamoDB_20120810', operations },
+    { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
+  ];
   const host = options.host ?? '127.0.0.1';
   const server = await listen(createRegionServer(ctx, services, createApp(ctx, services)), options.port, host);
   const port = (server.address() as AddressInfo).port;

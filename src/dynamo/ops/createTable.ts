@@ -6,6 +6,7 @@ import { describe, type StreamSpecification, type TableMeta } from '../tables.js
 import { list, str, struct, long, newTableNameRule, bool, type FieldRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 import { checkStreamSpecification, streamSpecificationRule } from './streamSpecification.js';
+import { openStream } from '../../streams/registry.js';
 
 interface CreateTableRequest {
   TableName: string;
@@ -84,6 +85,10 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
         ...(stream ? { streamSpecification: stream } : {}),
         ...(request.DeletionProtectionEnabled ? { deletionProtection: true } : {}),
       };
+      if (stream?.StreamViewType) {
+        const opened = openStream(ctx, txn, created, stream.StreamViewType);
+        created.latestStream = { arn: opened.arn, label: opened.label };
+      }
       txn.putTable(created.name, created);
       return created;
     });

@@ -4,6 +4,7 @@ import { describe, notFound, readStats, tableStatus, type TableMeta } from '../t
 import { tableNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 import type { StoreTxn } from '../../storage/store.js';
+import { closeStream } from '../../streams/registry.js';
 
 function removeTable(txn: StoreTxn, meta: TableMeta): void {
   txn.clearItems(meta.id);
@@ -27,6 +28,7 @@ export const deleteTable = defineOperation<{ TableName: string }, unknown>({
         invalid(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
       }
       const stats = readStats(txn, meta.id);
+      closeStream(ctx, txn, meta.name);
       if (delayMs > 0) txn.putTable(meta.name, { ...meta, deleting: true });
       else removeTable(txn, meta);
       return describe(ctx, meta, stats, 'DELETING');

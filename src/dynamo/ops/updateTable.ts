@@ -5,6 +5,7 @@ import { bool, list, str, tableNameRule } from '../validation/shape.js';
 import { throughputRule } from './createTable.js';
 import { defineOperation } from './operation.js';
 import { streamSpecificationRule } from './streamSpecification.js';
+import { closeStream, openStream } from '../../streams/registry.js';
 
 interface UpdateTableRequest {
   TableName: string;
@@ -112,8 +113,14 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
       };
       if (request.StreamSpecification) {
         const stream = updatedStream(meta, request.StreamSpecification);
-        if (stream) updated.streamSpecification = stream;
-        else delete updated.streamSpecification;
+        if (stream?.StreamViewType) {
+          updated.streamSpecification = stream;
+          const opened = openStream(ctx, txn, meta, stream.StreamViewType);
+          updated.latestStream = { arn: opened.arn, label: opened.label };
+        } else {
+          delete updated.streamSpecification;
+          closeStream(ctx, txn, meta.name);
+        }
       }
       if (request.DeletionProtectionEnabled !== undefined) updated.deletionProtection = request.DeletionProtectionEnabled;
       txn.putTable(meta.name, updated);

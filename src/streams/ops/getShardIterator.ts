@@ -1,0 +1,47 @@
+/** GetShardIterator: a position in a shard: TRIM_HORIZON, LATEST, AT_ or AFTER_SEQUENCE_NUMBER. */
+import { invalid, ResourceNotFoundException, TrimmedDataAccessException } from '../../dynamo/errors.js';
+import { defineOperation } from '../../dynamo/ops/operation.js';
+import { str } from '../../dynamo/validation/shape.js';
+import { encodeIterator } from '../iterators.js';
+import { lsnOf, shardId } from '../registry.js';
+import { requireStream } from './describeStream.js';
+
+interface GetShardIteratorRequest {
+  StreamArn: string;
+  ShardId: string;
+  ShardIteratorType: 'TRIM_HORIZON' | 'LATEST' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
+  SequenceNumber?: string;
+}
+
+export const getShardIterator = defineOperation<GetShardIteratorRequest, unknown>({
+  name: 'GetShardIterator',
+  shape: {
+    StreamArn: str({ notNull: true, lengthMin: 37, lengthMax: 1024 }),
+    ShardId: str({ notNull: true, lengthMin: 28, lengthMax: 65 }),
+    ShardIteratorType: str({ notNull: true, enum: ['TRIM_HORIZON', 'LATEST', 'AT_SEQUENCE_NUMBER', 'AFTER_SEQUENCE_NUMBER'] }),
+    SequenceNumber: str({ lengthMin: 21, lengthMax: 40 }),
+  },
+  run(ctx, request) {
+    const stream = requireStream(ctx, request.StreamArn);
+    if (request.ShardId !== shardId(stream)) {
+      throw new ResourceNotFoundException(`Requested resource not found: Shard: ${request.ShardId} in Stream: ${stream.arn} not found`);
+    }
+    const firstRetained = ctx.store.changesAfter(0, 1)[0]?.lsn ?? ctx.store.lastLsn() + 1;
+    const end = stream.endLsn ?? Number.POSITIVE_INFINITY;
+    let position: number;
+    if (request.ShardIteratorType === 'TRIM_HORIZON') position = Math.max(stream.startLsn, firstRetained);
+    else if (request.ShardIteratorType === 'LATEST') position = Math.max(stream.startLsn, Math.min(end, ctx.store.lastLsn()) + 1);
+    else {
+      if (request.SequenceNumber === undefined) invalid(`Must provide a sequence number for ShardIteratorType ${request.ShardIteratorType}`);
+      const lsn = lsnOf(request.SequenceNumber);
+      if (lsn === undefined || lsn < stream.startLsn || lsn > end) {
+        invalid(`Invalid SequenceNumber ${request.SequenceNumber} for shard ${request.ShardId}`);
+      }
+      if (lsn < firstRetained) {
+        throw new TrimmedDataAccessException(`Attempted to access data that has been trimmed: sequence number ${request.SequenceNumber} is beyond the retention period`);
+      }
+      position = request.ShardIteratorType === 'AT_SEQUENCE_NUMBER' ? lsn : lsn + 1;
+    }
+    return { ShardIterator: encodeIterator({ arn: stream.arn, shardId: request.ShardId, position, issuedAtMs: ctx.clock.trueNowMs() }) };
+  },
+});
