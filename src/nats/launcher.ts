@@ -1,6 +1,6 @@
 /** Starts an embedded nats-server with JetStream for one region, and stops it with the region. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -96,13 +96,35 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+function isRunningNatsServer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nats-server');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A region killed with SIGKILL cannot stop its nats-server, which then keeps the store locked.
+ * The pid file in the store dir names that orphan; it is killed before a new server starts.
+ */
+async function killOrphan(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunningNatsServer(pid)) return;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && isRunningNatsServer(pid); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export async function startNatsServer(options: NatsServerOptions): Promise<RunningNatsServer> {
   const binary = findNatsServer();
+  const pidFile = join(options.storeDir, 'nats-server.pid');
+  await killOrphan(pidFile);
   const host = options.host ?? '127.0.0.1';
   const port = options.port || await freePort(host);
   const monitorPort = options.monitorPort || await freePort(host);
   mkdirSync(options.storeDir, { recursive: true });
-  const args = ['-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', options.storeDir];
+  const args = ['-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', options.storeDir, '-P', pidFile];
   if (options.name) args.push('-n', options.name);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
