@@ -14,6 +14,8 @@ interface LoadSpec {
   valueBytes: number;
   warmupMs: number;
   durationMs: number;
+  /** Make every PutItem change its item (an identical put changes nothing and is not streamed). */
+  varyValues?: boolean;
 }
 
 const AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000';
@@ -21,7 +23,7 @@ const AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dyna
 function requestBytes(spec: LoadSpec, host: string, value: string): Buffer {
   const pk = `k${Math.floor(Math.random() * spec.keys)}`;
   const body = spec.operation === 'PutItem'
-    ? JSON.stringify({ TableName: spec.table, Item: { pk: { S: pk }, v: { S: value } } })
+    ? JSON.stringify({ TableName: spec.table, Item: { pk: { S: pk }, v: { S: spec.varyValues ? `${value.slice(12)}${Math.random().toString(36).slice(2, 14).padEnd(12, '0')}` : value } } })
     : JSON.stringify({ TableName: spec.table, Key: { pk: { S: pk } } });
   return Buffer.from(`POST / HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.${spec.operation}\r\nX-Amz-Date: 20240101T000000Z\r\nAuthorization: ${AUTHORIZATION}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
@@ -43,10 +45,20 @@ class ResponseReader {
   }
 }
 
-export async function runLoad(spec: LoadSpec): Promise<{ ops: number; errors: number; latenciesMs: number[] }> {
+export interface LoadResult {
+  ops: number;
+  errors: number;
+  latenciesMs: number[];
+  /** Wall-clock bounds of the measured window, so other processes can line their figures up. */
+  windowStartMs: number;
+  windowEndMs: number;
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.endpoint);
   const value = 'x'.repeat(spec.valueBytes);
   const start = performance.now();
+  const wallStart = Date.now();
   const measureFrom = start + spec.warmupMs;
   const stopAt = measureFrom + spec.durationMs;
   const latenciesMs: number[] = [];
@@ -75,7 +87,13 @@ export async function runLoad(spec: LoadSpec): Promise<{ ops: number; errors: nu
     });
   });
   await Promise.all(Array.from({ length: spec.connections }, connection));
-  return { ops: latenciesMs.length / (spec.durationMs / 1000), errors, latenciesMs };
+  return {
+    ops: latenciesMs.length / (spec.durationMs / 1000),
+    errors,
+    latenciesMs,
+    windowStartMs: wallStart + spec.warmupMs,
+    windowEndMs: wallStart + spec.warmupMs + spec.durationMs,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -86,5 +104,6 @@ if (process.argv[2]) {
   const spec = JSON.parse(process.argv[2]) as LoadSpec;
   const result = await runLoad(spec);
   const sorted = result.latenciesMs.sort((a, b) => a - b);
-  process.stdout.write(`${JSON.stringify({ ops: result.ops, errors: result.errors, requests: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) })}\n`);
+  const { latenciesMs: _all, ...summary } = result;
+  process.stdout.write(`${JSON.stringify({ ...summary, requests: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) })}\n`);
 }

@@ -1,8 +1,10 @@
 /** `npm run bench -- <target>`: runs one named benchmark. */
 import { apiBenchmark } from './api.js';
+import { streamBenchmark } from './stream.js';
 
 const targets: Record<string, (argv: string[]) => Promise<void>> = {
   api: apiBenchmark,
+  stream: streamBenchmark,
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -4,7 +4,7 @@
  * the stream itself says where to resume: nothing is lost, duplicated or reordered.
  */
 import type { Clock } from '../clock/clock.js';
-import type { Store } from '../storage/store.js';
+import type { ChangeRecord, Store } from '../storage/store.js';
 import type { ChangeBus } from './changeBus.js';
 import { messageId, subjectFor, toMessage } from './wire.js';
 
@@ -18,8 +18,6 @@ export interface PublisherOptions {
   clock: Clock;
   maxInFlight?: number;
   retryDelayMs?: number;
-  /** Called after each batch is acknowledged, with its last lsn and the time of the ack. */
-  onPublished?: (lastLsn: number, ackedAtMs: number) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -29,8 +27,15 @@ export class Publisher {
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
+  private readonly observers = new Set<(batch: ChangeRecord[], ackedAtMs: number) => void>();
 
   constructor(private readonly options: PublisherOptions) {}
+
+  /** Observes every acknowledged batch (for lag metrics and benchmarks); returns an unsubscribe. */
+  observe(observer: (batch: ChangeRecord[], ackedAtMs: number) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
 
   /** Last lsn the stream is known to hold. */
   get publishedLsn(): number {
@@ -89,8 +94,9 @@ export class Publisher {
           this.cursor = batch[i].lsn;
         }
         const published = this.cursor;
+        const ackedAtMs = this.options.clock.trueNowMs();
+        for (const observer of this.observers) observer(batch, ackedAtMs);
         await store.write((txn) => txn.putMeta(CURSOR_KEY, published));
-        this.options.onPublished?.(published, this.options.clock.trueNowMs());
       } catch (error) {
         if (this.stopped) break;
         this.options.onError?.(error);
