@@ -92,7 +92,12 @@ export async function apiBenchmark(argv: string[]): Promise<void> {
     ratio: { put: 0, get: 0 },
     targets: { put: 1.5, get: 1.6 },
   };
-  result.ratio = { put: round2(result.ours.put / result.dynalite.put), get: round2(result.ours.get / result.dynalite.get) };
+  // Each round measures both servers back to back, so a per-round ratio cancels most of the drift
+  // of a noisy machine; the reported ratio is the median of those.
+  result.ratio = {
+    put: round2(median(ours.map((r, i) => r.put.ops / dynalite[i].put.ops))),
+    get: round2(median(ours.map((r, i) => r.get.ops / dynalite[i].get.ops))),
+  };
   const table = [
     `Measured ${result.date} on ${result.machine.cores} cores, Node ${result.machine.node}; medians of ${options.rounds} alternating rounds, ${options.seconds} s per phase after a ${options.warmupSeconds} s warm-up.`,
     '',
@@ -100,7 +105,7 @@ export async function apiBenchmark(argv: string[]): Promise<void> {
     '|---|---:|---:|---:|---:|',
     `| globaltables | ${Math.round(result.ours.put)} | ${result.ours.putP50Ms} / ${result.ours.putP99Ms} | ${Math.round(result.ours.get)} | ${result.ours.getP50Ms} / ${result.ours.getP99Ms} |`,
     `| dynalite 4.0.0 | ${Math.round(result.dynalite.put)} | ${result.dynalite.putP50Ms} / ${result.dynalite.putP99Ms} | ${Math.round(result.dynalite.get)} | ${result.dynalite.getP50Ms} / ${result.dynalite.getP99Ms} |`,
-    `| ratio (target) | **${result.ratio.put}×** (≥ 1.5×) | | **${result.ratio.get}×** (≥ 1.6×) | |`,
+    `| ratio, median of per-round ratios (target) | **${result.ratio.put}×** (≥ 1.5×) | | **${result.ratio.get}×** (≥ 1.6×) | |`,
   ].join('\n');
   writeFileSync('bench/results/api.json', `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync('bench/results/api.md', `${table}\n`);

@@ -14,6 +14,10 @@ export interface RegionSettings {
   ttlSweepIntervalMs: number;
   /** How long tombstones are kept (ms). */
   tombstoneRetentionMs: number;
+  /** How long change records stay in the change log and the streams (ms). */
+  changeRetentionMs: number;
+  /** How often the change log is trimmed (ms). */
+  retentionSweepIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: RegionSettings = {
@@ -22,6 +26,8 @@ export const DEFAULT_SETTINGS: RegionSettings = {
   updateTableMs: 0,
   ttlSweepIntervalMs: 2_000,
   tombstoneRetentionMs: 24 * 60 * 60 * 1000,
+  changeRetentionMs: 24 * 60 * 60 * 1000,
+  retentionSweepIntervalMs: 60_000,
 };
 
 export interface RegionContext {

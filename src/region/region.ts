@@ -11,6 +11,7 @@ import { createRegionServer } from '../http/server.js';
 import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { startTtlSweeper } from './ttlSweeper.js';
+import { startChangeLogRetention } from './changeLogRetention.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 
 export interface RegionOptions {
@@ -58,6 +59,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const port = (server.address() as AddressInfo).port;
   const stopSweeper = startTtlSweeper(ctx);
   const changeStream = options.changeStream ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
+  const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
   return {
     ctx,
     port,
@@ -65,6 +67,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     async close() {
       stopSweeper();
+      stopRetention();
       await changeStream?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
