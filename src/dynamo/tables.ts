@@ -1,6 +1,6 @@
 /** Table metadata as stored, its lifecycle (CREATING → ACTIVE → DELETING) and its wire description. */
 import type { AttributeDefinition, KeySchemaElement, KeyShape, KeyType } from '../core/types.js';
-import { ResourceNotFoundException } from './errors.js';
+import { ResourceInUseException, ResourceNotFoundException } from './errors.js';
 import type { RegionContext } from './context.js';
 import type { StoreTxn } from '../storage/store.js';
 
@@ -90,6 +90,19 @@ export function adjustStats(txn: StoreTxn, id: number, itemDelta: number, sizeDe
 
 export function notFound(): never {
   throw new ResourceNotFoundException('Requested resource not found');
+}
+
+const BEING = { CREATING: 'created', UPDATING: 'updated', DELETING: 'deleted' } as const;
+
+/** The table as table-changing operations need it: existing and ACTIVE. */
+export function requireActiveTable(txn: StoreTxn, name: string, nowMs: number): TableMeta {
+  const meta = txn.getTable<TableMeta>(name);
+  if (!meta) notFound();
+  const status = tableStatus(meta, nowMs);
+  if (status !== 'ACTIVE') {
+    throw new ResourceInUseException(`Attempt to change a resource which is still in use: Table is being ${BEING[status]}: ${meta.name}`);
+  }
+  return meta;
 }
 
 /** The table as item operations see it: it must exist and not be on its way out. */

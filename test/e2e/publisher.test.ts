@@ -2,12 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { SystemClock } from '../../src/clock/clock.js';
 import { NatsChangeBus } from '../../src/bus/natsBus.js';
 import { Publisher } from '../../src/bus/publisher.js';
-import { streamName, type ChangeMessage } from '../../src/bus/wire.js';
+import type { ChangeMessage } from '../../src/bus/wire.js';
+import { streamMessages } from '../helpers/nats.js';
 import { startNatsServer, type RunningNatsServer } from '../../src/nats/launcher.js';
 import { openLmdbStore } from '../../src/storage/lmdb.js';
 import type { Store } from '../../src/storage/store.js';
@@ -34,21 +33,6 @@ async function write(store: Store, from: number, count: number): Promise<void> {
   }))));
 }
 
-async function streamMessages(url: string): Promise<ChangeMessage[]> {
-  const connection = await connect({ servers: url });
-  try {
-    const jsm = await jetstreamManager(connection);
-    const info = await jsm.streams.info(streamName('us-east-1'));
-    const out: ChangeMessage[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-      const message = await jsm.streams.getMessage(streamName('us-east-1'), { seq });
-      out.push(message!.json<ChangeMessage>());
-    }
-    return out;
-  } finally {
-    await connection.close();
-  }
-}
 
 function expectExactlyInOrder(messages: ChangeMessage[], count: number): void {
   expect(messages.map((m) => m.lsn)).toEqual(Array.from({ length: count }, (_, i) => i + 1));

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PutItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { streamName, type ChangeMessage } from '../../src/bus/wire.js';
+import type { ChangeMessage } from '../../src/bus/wire.js';
+import { streamMessages } from '../helpers/nats.js';
 import { clientFor } from '../helpers/region.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -26,20 +25,6 @@ async function startRegionProcess(port: number, natsPort: number, dataDir: strin
   return child;
 }
 
-async function messages(url: string): Promise<ChangeMessage[]> {
-  const connection = await connect({ servers: url });
-  try {
-    const jsm = await jetstreamManager(connection);
-    const info = await jsm.streams.info(streamName('us-east-1'));
-    const out: ChangeMessage[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-      out.push((await jsm.streams.getMessage(streamName('us-east-1'), { seq }))!.json<ChangeMessage>());
-    }
-    return out;
-  } finally {
-    await connection.close();
-  }
-}
 
 describe('change stream across a region crash', () => {
   it('publishes every acknowledged write exactly once, in order, when the region is SIGKILLed mid-run and restarted', async () => {
@@ -78,7 +63,7 @@ describe('change stream across a region crash', () => {
     }
     let published: ChangeMessage[] = [];
     for (let attempt = 0; attempt < 100; attempt += 1) {
-      published = await messages(`nats://127.0.0.1:${natsPort}`);
+      published = await streamMessages(`nats://127.0.0.1:${natsPort}`);
       if (published.length >= acknowledged.size) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { failure, startTestRegion, uniqueTableName, type TestRegion } from '../helpers/region.js';
+import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { createTable } from '../helpers/tables.js';
 
 let region: TestRegion;
 beforeAll(async () => { region = await startTestRegion(); });
@@ -9,13 +10,7 @@ afterAll(async () => { await region.stop(); });
 
 describe('DescribeTable', () => {
   it('reports live ItemCount and TableSizeBytes', async () => {
-    const name = uniqueTableName();
-    await region.client.send(new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }));
+    const name = await createTable(region.client);
     await region.doc.send(new PutCommand({ TableName: name, Item: { pk: 'a', v: 'xyz' } }));
     await region.doc.send(new PutCommand({ TableName: name, Item: { pk: 'b', v: 'xyz' } }));
     const table = (await region.client.send(new DescribeTableCommand({ TableName: name }))).Table!;

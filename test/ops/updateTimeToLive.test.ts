@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTableCommand, DescribeTimeToLiveCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTimeToLiveCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { failure, startTestRegion, uniqueTableName, type TestRegion } from '../helpers/region.js';
+import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { createTable } from '../helpers/tables.js';
 
 let region: TestRegion;
 beforeAll(async () => { region = await startTestRegion({ settings: { ttlSweepIntervalMs: 100 } }); });
 afterAll(async () => { await region.stop(); });
 
-async function table(): Promise<string> {
-  const name = uniqueTableName();
-  await region.client.send(new CreateTableCommand({
-    TableName: name,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
-  return name;
-}
+const table = (): Promise<string> => createTable(region.client);
 
 describe('UpdateTimeToLive', () => {
   it('enables expiry once, and refuses to enable it twice or disable it when off', async () => {

@@ -15,14 +15,7 @@ export interface LegacyCondition {
   Exists?: boolean;
 }
 
-export interface LegacyCapableRequest {
-  ConditionExpression?: string;
-  UpdateExpression?: string;
-  ProjectionExpression?: string;
-  KeyConditionExpression?: string;
-  FilterExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, AttributeValue>;
+export interface LegacyCapableRequest extends ExpressionInput {
   Expected?: Record<string, LegacyCondition>;
   AttributeUpdates?: Record<string, { Action?: string; Value?: AttributeValue }>;
   AttributesToGet?: string[];

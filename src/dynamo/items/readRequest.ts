@@ -2,6 +2,8 @@
 import type { Item, KeyShape } from '../../core/types.js';
 import { invalid } from '../errors.js';
 import { keyOfKeyParam, type ResolvedKey } from './keys.js';
+import { commonItemShape } from './request.js';
+import { bool, int, itemMap, list, str, TABLE_NAME_PATTERN, type FieldRule } from '../validation/shape.js';
 
 export interface ReadRequest {
   IndexName?: string;
@@ -15,6 +17,20 @@ export interface ReadRequest {
  * Select's pairing with projections. DynamoDB words these per operation: Query wraps them in
  * the "1 validation error detected: " envelope, Scan does not.
  */
+/** Members Query and Scan share. */
+export const readShape = (): Record<string, FieldRule> => ({
+  ...commonItemShape(),
+  IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
+  FilterExpression: str(),
+  ProjectionExpression: str(),
+  ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+  AttributesToGet: list(str(), { lengthMin: 1 }),
+  Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
+  Limit: int({ min: 1 }),
+  ConsistentRead: bool(),
+  ExclusiveStartKey: itemMap(),
+});
+
 export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): void {
   const fail = (message: string): never => invalid(operation === 'Query' ? `1 validation error detected: ${message}` : message);
   const projection = request.ProjectionExpression !== undefined ? 'ProjectionExpression'

@@ -1,8 +1,9 @@
 /** Request parts shared by the item operations: expression parameter rules, values, capacity. */
 import type { AttributeValue, Item } from '../../core/types.js';
 import { itemSize, normalizeItem } from '../../core/values.js';
-import { invalid } from '../errors.js';
-import { expressionNames, expressionValues, returnConsumedCapacity, str, tableNameRule, type FieldRule } from '../validation/shape.js';
+import { evaluateCondition, type ConditionExpr } from '../../core/expr/index.js';
+import { ConditionalCheckFailedException, invalid } from '../errors.js';
+import { expressionNames, expressionValues, map, returnConsumedCapacity, returnItemCollectionMetrics, str, tableNameRule, type FieldRule } from '../validation/shape.js';
 
 export interface ExpressionParams {
   ExpressionAttributeNames?: Record<string, string>;
@@ -18,7 +19,28 @@ export const commonItemShape = (): Record<string, FieldRule> => ({
   ReturnConsumedCapacity: returnConsumedCapacity(),
 });
 
-export const returnValuesOnFailureRule = (): FieldRule => str({ enum: ['ALL_OLD', 'NONE'] });
+/** Members of every conditional single-item write (PutItem, UpdateItem, DeleteItem). */
+export const conditionalWriteShape = (): Record<string, FieldRule> => ({
+  ...commonItemShape(),
+  ConditionExpression: str(),
+  Expected: map({ type: 'Any' }),
+  ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+  ReturnValues: str({ enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] }),
+  ReturnValuesOnConditionCheckFailure: str({ enum: ['ALL_OLD', 'NONE'] }),
+  ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
+});
+
+/** ConditionalCheckFailedException (with the current item when asked for) unless the condition holds. */
+export function checkCondition(condition: ConditionExpr | undefined, current: Item | undefined, onFailure: string | undefined): void {
+  if (condition && !evaluateCondition(condition, current)) {
+    throw new ConditionalCheckFailedException(undefined, onFailure === 'ALL_OLD' ? current : undefined);
+  }
+}
+
+/** PutItem and DeleteItem can return only the old item. */
+export function checkOldOnlyReturnValues(returnValues: string | undefined): void {
+  if (returnValues && returnValues !== 'ALL_OLD' && returnValues !== 'NONE') invalid('ReturnValues can only be ALL_OLD or NONE');
+}
 
 /**
  * DynamoDB's rules on mixing expression and legacy parameters, and on placeholders given

@@ -1,6 +1,6 @@
 /** DeleteTable: removes the table and its items, reporting it DELETING. */
-import { ResourceInUseException, invalid } from '../errors.js';
-import { describe, notFound, readStats, tableStatus, type TableMeta } from '../tables.js';
+import { invalid } from '../errors.js';
+import { describe, readStats, requireActiveTable, type TableMeta } from '../tables.js';
 import { tableNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 import type { StoreTxn } from '../../storage/store.js';
@@ -18,12 +18,7 @@ export const deleteTable = defineOperation<{ TableName: string }, unknown>({
     const nowMs = ctx.clock.trueNowMs();
     const delayMs = ctx.settings.deleteTableMs;
     const description = await ctx.store.write((txn) => {
-      const meta = txn.getTable<TableMeta>(request.TableName);
-      if (!meta) notFound();
-      const status = tableStatus(meta, nowMs);
-      if (status !== 'ACTIVE') {
-        throw new ResourceInUseException(`Attempt to change a resource which is still in use: Table is being ${status === 'DELETING' ? 'deleted' : status === 'CREATING' ? 'created' : 'updated'}: ${meta.name}`);
-      }
+      const meta = requireActiveTable(txn, request.TableName, nowMs);
       if (meta.deletionProtection) {
         invalid(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
       }

@@ -6,10 +6,10 @@ import { invalid } from '../errors.js';
 import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { readPage } from '../items/page.js';
-import { checkIndexName, checkSelect, resolveStartKey } from '../items/readRequest.js';
-import { checkExpressionParams, commonItemShape, normalizeValues, type ExpressionParams } from '../items/request.js';
+import { checkIndexName, checkSelect, readShape, resolveStartKey } from '../items/readRequest.js';
+import { checkExpressionParams, normalizeValues, type ExpressionParams } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { bool, int, itemMap, list, map, str, TABLE_NAME_PATTERN } from '../validation/shape.js';
+import { bool, map, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface QueryRequest extends ExpressionParams, LegacyCapableRequest {
@@ -29,20 +29,11 @@ interface QueryRequest extends ExpressionParams, LegacyCapableRequest {
 export const query = defineOperation<QueryRequest, unknown>({
   name: 'Query',
   shape: {
-    ...commonItemShape(),
-    IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
+    ...readShape(),
     KeyConditionExpression: str(),
-    FilterExpression: str(),
-    ProjectionExpression: str(),
     KeyConditions: map({ type: 'Any' }),
     QueryFilter: map({ type: 'Any' }),
-    ConditionalOperator: str({ enum: ['AND', 'OR'] }),
-    AttributesToGet: list(str(), { lengthMin: 1 }),
-    Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
-    Limit: int({ min: 1 }),
-    ConsistentRead: bool(),
     ScanIndexForward: bool(),
-    ExclusiveStartKey: itemMap(),
   },
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>,

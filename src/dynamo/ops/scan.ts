@@ -6,10 +6,10 @@ import { invalid } from '../errors.js';
 import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { readPage } from '../items/page.js';
-import { checkIndexName, checkSelect, resolveStartKey } from '../items/readRequest.js';
-import { checkExpressionParams, commonItemShape, normalizeValues, type ExpressionParams } from '../items/request.js';
+import { checkIndexName, checkSelect, readShape, resolveStartKey } from '../items/readRequest.js';
+import { checkExpressionParams, normalizeValues, type ExpressionParams } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { bool, int, itemMap, list, map, str, TABLE_NAME_PATTERN } from '../validation/shape.js';
+import { int, map } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface ScanRequest extends ExpressionParams, LegacyCapableRequest {
@@ -43,17 +43,8 @@ function checkSegments(request: ScanRequest): void {
 export const scan = defineOperation<ScanRequest, unknown>({
   name: 'Scan',
   shape: {
-    ...commonItemShape(),
-    IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
-    FilterExpression: str(),
-    ProjectionExpression: str(),
+    ...readShape(),
     ScanFilter: map({ type: 'Any' }),
-    ConditionalOperator: str({ enum: ['AND', 'OR'] }),
-    AttributesToGet: list(str(), { lengthMin: 1 }),
-    Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
-    Limit: int({ min: 1 }),
-    ConsistentRead: bool(),
-    ExclusiveStartKey: itemMap(),
     Segment: int({ min: 0, max: 999999 }),
     TotalSegments: int({ min: 1, max: 1000000 }),
   },

@@ -1,18 +1,17 @@
 /** UpdateItem: edits (or creates) one item with an update expression, optionally conditionally. */
-import { applyUpdate, evaluateCondition, parseExpressions, projectPaths, type DocumentPath } from '../../core/expr/index.js';
+import { applyUpdate, parseExpressions, projectPaths, type DocumentPath } from '../../core/expr/index.js';
 import type { Item, KeyShape } from '../../core/types.js';
-import { ConditionalCheckFailedException, invalid } from '../errors.js';
+import { invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
 import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
 import {
-  checkExpressionParams, checkItemSize, commonItemShape, consumedCapacity, normalizeValues, returnValuesOnFailureRule,
-  writeUnits, type ExpressionParams,
+  checkCondition, checkExpressionParams, checkItemSize, conditionalWriteShape, consumedCapacity, normalizeValues, writeUnits,
+  type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { itemMap, map, returnItemCollectionMetrics, str } from '../validation/shape.js';
+import { itemMap, map, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
-import { expectedRule } from './putItem.js';
 
 type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
 
@@ -45,18 +44,7 @@ function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefine
 
 export const updateItem = defineOperation<UpdateItemRequest, unknown>({
   name: 'UpdateItem',
-  shape: {
-    ...commonItemShape(),
-    Key: itemMap({ notNull: true }),
-    UpdateExpression: str(),
-    ConditionExpression: str(),
-    AttributeUpdates: map({ type: 'Any' }),
-    Expected: expectedRule(),
-    ConditionalOperator: str({ enum: ['AND', 'OR'] }),
-    ReturnValues: str({ enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] }),
-    ReturnValuesOnConditionCheckFailure: returnValuesOnFailureRule(),
-    ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
-  },
+  shape: { ...conditionalWriteShape(), Key: itemMap({ notNull: true }), UpdateExpression: str(), AttributeUpdates: map({ type: 'Any' }) },
   async run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
@@ -68,10 +56,7 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
       const { keys, encoded } = keyOfKeyParam(shape, key);
       const existing = txn.getItem(table.id, encoded);
       const old = existing?.item ?? undefined;
-      if (parsed.condition && !evaluateCondition(parsed.condition, old)) {
-        throw new ConditionalCheckFailedException(undefined,
-          request.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? old : undefined);
-      }
+      checkCondition(parsed.condition, old, request.ReturnValuesOnConditionCheckFailure);
       let next: Item = old ?? { ...keys };
       let paths: DocumentPath[] = [];
       if (parsed.update) {

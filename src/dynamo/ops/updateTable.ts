@@ -1,6 +1,6 @@
 /** UpdateTable: billing mode, provisioned throughput, stream and deletion-protection settings. */
-import { invalid, ResourceInUseException } from '../errors.js';
-import { describe, notFound, readStats, tableStatus, type StreamSpecification, type TableMeta } from '../tables.js';
+import { invalid } from '../errors.js';
+import { describe, readStats, requireActiveTable, type StreamSpecification, type TableMeta } from '../tables.js';
 import { bool, list, str, tableNameRule } from '../validation/shape.js';
 import { throughputRule } from './createTable.js';
 import { defineOperation } from './operation.js';
@@ -97,12 +97,7 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     checkRequest(request);
     const nowMs = ctx.clock.trueNowMs();
     const description = await ctx.store.write((txn) => {
-      const meta = txn.getTable<TableMeta>(request.TableName);
-      if (!meta) notFound();
-      const status = tableStatus(meta, nowMs);
-      if (status !== 'ACTIVE') {
-        throw new ResourceInUseException(`Attempt to change a resource which is still in use: Table is being ${status === 'CREATING' ? 'created' : status === 'DELETING' ? 'deleted' : 'updated'}: ${meta.name}`);
-      }
+      const meta = requireActiveTable(txn, request.TableName, nowMs);
       if (request.ReplicaUpdates?.length) invalid(`${PREFIX}Replica updates are not supported by this region`);
       const updated: TableMeta = {
         ...meta,
