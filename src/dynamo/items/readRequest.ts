@@ -2,14 +2,17 @@
 import type { Item, KeyShape } from '../../core/types.js';
 import { invalid } from '../errors.js';
 import { keyOfKeyParam, type ResolvedKey } from './keys.js';
-import { commonItemShape } from './request.js';
+import { commonItemShape, type ExpressionParams } from './request.js';
+import type { LegacyCapableRequest } from './legacy.js';
 import { bool, int, itemMap, list, str, TABLE_NAME_PATTERN, type FieldRule } from '../validation/shape.js';
 
-export interface ReadRequest {
+/** The members of a Query or Scan request that both share. */
+export interface ReadRequest extends ExpressionParams, LegacyCapableRequest {
+  TableName: string;
   IndexName?: string;
   Select?: string;
-  ProjectionExpression?: string;
-  AttributesToGet?: string[];
+  Limit?: number;
+  ConsistentRead?: boolean;
   ExclusiveStartKey?: Item;
 }
 

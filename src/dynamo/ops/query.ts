@@ -1,29 +1,18 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
 import { parseExpressions, resolveKeyCondition } from '../../core/expr/index.js';
 import { valuesEqual } from '../../core/values.js';
-import type { Item } from '../../core/types.js';
 import { invalid } from '../errors.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { expressionInput } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { readPage } from '../items/page.js';
-import { checkIndexName, checkSelect, readShape, resolveStartKey } from '../items/readRequest.js';
-import { checkExpressionParams, normalizeValues, type ExpressionParams } from '../items/request.js';
+import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, map, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
-interface QueryRequest extends ExpressionParams, LegacyCapableRequest {
-  TableName: string;
-  IndexName?: string;
-  KeyConditionExpression?: string;
-  FilterExpression?: string;
-  ProjectionExpression?: string;
-  AttributesToGet?: string[];
-  Select?: string;
-  Limit?: number;
-  ConsistentRead?: boolean;
+interface QueryRequest extends ReadRequest {
   ScanIndexForward?: boolean;
-  ExclusiveStartKey?: Item;
 }
 
 export const query = defineOperation<QueryRequest, unknown>({

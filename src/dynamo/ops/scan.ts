@@ -1,27 +1,17 @@
 /** Scan: every item of a table, in key-hash order, optionally one segment of a parallel scan. */
 import { parseExpressions } from '../../core/expr/index.js';
 import { segmentBounds } from '../../core/keys.js';
-import type { Item } from '../../core/types.js';
 import { invalid } from '../errors.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { expressionInput } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { readPage } from '../items/page.js';
-import { checkIndexName, checkSelect, readShape, resolveStartKey } from '../items/readRequest.js';
-import { checkExpressionParams, normalizeValues, type ExpressionParams } from '../items/request.js';
+import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { int, map } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
-interface ScanRequest extends ExpressionParams, LegacyCapableRequest {
-  TableName: string;
-  IndexName?: string;
-  FilterExpression?: string;
-  ProjectionExpression?: string;
-  AttributesToGet?: string[];
-  Select?: string;
-  Limit?: number;
-  ConsistentRead?: boolean;
-  ExclusiveStartKey?: Item;
+interface ScanRequest extends ReadRequest {
   Segment?: number;
   TotalSegments?: number;
 }
