@@ -4,8 +4,10 @@ import { runRegionCommand, UsageError } from './region.js';
 const USAGE = `usage: globaltables <command> [options]
 
 commands:
-  region --name <region> --port <port> --data <dir>   run one region (DynamoDB API on that port)
+  region [--config regions/<region>.yaml] [--name <region>] [--port <port>] [--data <dir>]
+         run one region (DynamoDB and DynamoDB Streams APIs on that port); flags override the file
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
+         [--nats-url nats://…] [--nats-port N] [--no-change-stream]
          [--create-table-ms N] [--delete-table-ms N] [--ttl-sweep-interval-ms N]
 `;
 

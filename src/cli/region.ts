@@ -1,5 +1,6 @@
 /** `globaltables region`: one region in the foreground until SIGTERM or SIGINT. */
 import { parseArgs } from 'node:util';
+import { ConfigError, loadRegionConfig, type RegionConfig } from '../config/regionConfig.js';
 import { startRegion } from '../region/region.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
@@ -10,48 +11,68 @@ export class UsageError extends Error {
   }
 }
 
-export async function runRegionCommand(argv: string[]): Promise<void> {
+const CHOICES = { 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'] } as const;
+const NUMBERS = ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms'] as const;
+
+function parse(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      name: { type: 'string', default: 'us-east-1' },
-      port: { type: 'string', default: '8001' },
-      host: { type: 'string', default: '127.0.0.1' },
+      config: { type: 'string' },
+      name: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
       data: { type: 'string' },
-      'clock-mode': { type: 'string', default: 'hlc' },
-      'skew-ms': { type: 'string', default: '0' },
+      'clock-mode': { type: 'string' },
+      'skew-ms': { type: 'string' },
       'create-table-ms': { type: 'string' },
       'delete-table-ms': { type: 'string' },
       'ttl-sweep-interval-ms': { type: 'string' },
-      durability: { type: 'string', default: 'process' },
+      durability: { type: 'string' },
       'nats-url': { type: 'string' },
       'nats-port': { type: 'string' },
       'no-change-stream': { type: 'boolean', default: false },
     },
     strict: true,
   });
-  const name = values.name!;
-  for (const [option, allowed] of [['clock-mode', ['hlc', 'wall']], ['durability', ['process', 'fsync']]] as const) {
-    const value = values[option] as string;
-    if (!(allowed as readonly string[]).includes(value)) {
+  for (const [option, allowed] of Object.entries(CHOICES)) {
+    const value = values[option as keyof typeof CHOICES];
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
       throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got ${value})`);
     }
   }
-  for (const option of ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms'] as const) {
+  for (const option of NUMBERS) {
     const value = values[option];
     if (value !== undefined && !Number.isFinite(Number(value))) throw new UsageError(`--${option} must be a number (got ${value})`);
   }
-  const numberOption = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+  return values;
+}
+
+const numberOption = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+
+export async function runRegionCommand(argv: string[]): Promise<void> {
+  const values = parse(argv);
+  let config: Partial<RegionConfig> = {};
+  try {
+    if (values.config) config = loadRegionConfig(values.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw new UsageError(`cannot read ${values.config}: ${(error as Error).message}`);
+  }
+  // Flags override the file; the file overrides the defaults.
+  const name = values.name ?? config.name ?? 'us-east-1';
+  const dataDir = values.data ?? config.dataDir ?? `.data/${name}`;
+  const nats = config.nats ?? {};
   const region = await startRegion({
     name,
-    port: Number(values.port),
-    host: values.host,
-    dataDir: values.data ?? `.data/${name}`,
-    clockMode: values['clock-mode'] === 'wall' ? 'wall' : 'hlc',
+    port: numberOption(values.port) ?? config.port ?? 8001,
+    host: values.host ?? config.host ?? '127.0.0.1',
+    dataDir,
+    clockMode: (values['clock-mode'] as 'hlc' | 'wall' | undefined) ?? config.clock?.mode ?? 'hlc',
     durability: values.durability === 'fsync' ? 'fsync' : 'process',
     changeStream: values['no-change-stream'] ? undefined : {
-      natsUrl: values['nats-url'],
-      natsPort: numberOption(values['nats-port']),
+      natsUrl: values['nats-url'] ?? ('url' in nats ? nats.url : undefined),
+      natsPort: numberOption(values['nats-port']) ?? ('port' in nats ? nats.port : undefined),
     },
     settings: Object.fromEntries(Object.entries({
       createTableMs: numberOption(values['create-table-ms']),
@@ -59,9 +80,9 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
       ttlSweepIntervalMs: numberOption(values['ttl-sweep-interval-ms']),
     }).filter(([, v]) => v !== undefined)),
   });
-  region.ctx.clock.skewMs = Number(values['skew-ms']);
+  region.ctx.clock.skewMs = numberOption(values['skew-ms']) ?? config.clock?.skewMs ?? 0;
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${values.data ?? `.data/${name}`}${stream})\n`);
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

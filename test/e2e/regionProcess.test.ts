@@ -22,6 +22,33 @@ async function startProcess(port: number, dataDir: string) {
 }
 
 describe('globaltables region (process)', () => {
+  it('starts from a region file, with flags overriding it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'globaltables-proc-'));
+    const port = await freePort();
+    const child = spawn(process.execPath, ['bin/globaltables.js', 'region', '--config', 'regions/eu-west-1.yaml', '--port', String(port), '--data', dataDir, '--no-change-stream'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk) => { output += chunk; });
+      for (let i = 0; i < 400 && !output.includes('listening on'); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(output).toContain(`region eu-west-1 listening on http://127.0.0.1:${port}`);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('healthy: dynamodb.eu-west-1.amazonaws.com ');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a broken region file without a stack trace', async () => {
+    const child = spawn(process.execPath, ['bin/globaltables.js', 'region', '--config', 'package.json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let errors = '';
+    child.stderr.on('data', (chunk) => { errors += chunk; });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(errors).toMatch(/^globaltables: package\.json/);
+    expect(errors).not.toContain('    at ');
+  });
+
   it('serves the API, closes cleanly on SIGTERM, and keeps its data across restarts', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'globaltables-proc-'));
     const port = await freePort();
