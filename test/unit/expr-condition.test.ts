@@ -47,6 +47,7 @@ describe('condition evaluation', () => {
     ['arr[1] = :three', { ':three': { N: '3' } }, true],
     ['doc.arr[0] = :f', { ':f': { S: 'first' } }, true],
     ['NOT n = :v OR flag = :t', { ':v': { N: '10' }, ':t': { BOOL: true } }, true],
+    ['((n = :v) AND (flag = :t))', { ':v': { N: '10' }, ':t': { BOOL: true } }, true],
     ['NOT (n = :v OR flag = :t)', { ':v': { N: '10' }, ':t': { BOOL: true } }, false],
     ['n = :v AND (s = :x OR flag = :t)', { ':v': { N: '10' }, ':x': { S: 'no' }, ':t': { BOOL: true } }, true],
     ['a = :v OR b = :w AND c = :x', { ':v': { N: '1' }, ':w': { N: '1' }, ':x': { N: '1' } }, false],
@@ -69,6 +70,7 @@ describe('condition evaluation', () => {
 describe('condition errors', () => {
   it.each([
     [{ ConditionExpression: 'a = ' }, 'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "= "'],
+    [{ ConditionExpression: '((a = :v))', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: The expression has redundant parentheses;'],
     [{ ConditionExpression: 'a-b' }, 'Invalid ConditionExpression: Syntax error; token: "-", near: "a-b"'],
     [{ ConditionExpression: '' }, 'Invalid ConditionExpression: The expression can not be empty;'],
     [{ ConditionExpression: 'size = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size'],

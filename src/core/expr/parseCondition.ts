@@ -50,13 +50,24 @@ export class ConditionParser {
     return this.primary();
   }
 
+  /** The last condition parsed as a parenthesized group, to spot ((…)) around nothing else. */
+  private lastGroup: ConditionExpr | undefined;
+
+  private isOpenParen(offset = 0): boolean {
+    const token = this.cursor.peek(offset);
+    return token.kind === 'punct' && token.text === '(';
+  }
+
   private primary(): ConditionExpr {
-    if (this.cursor.peek().text === '(' && this.cursor.peek().kind === 'punct') {
+    if (this.isOpenParen()) {
       const mark = this.cursor.mark();
       this.cursor.next();
       try {
+        const doubled = this.isOpenParen();
         const inner = this.or();
         this.cursor.expect(')');
+        if (doubled && inner === this.lastGroup) this.problems.add('parens', 'The expression has redundant parentheses;');
+        this.lastGroup = inner;
         return inner;
       } catch (error) {
         // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
