@@ -1,5 +1,6 @@
 /** One page of a Query or Scan: Limit and the 1 MB read cap apply before the filter, as in DynamoDB. */
-import { evaluateCondition, project, type ConditionExpr, type ProjectionExpr } from '../../core/expr/index.js';
+import { evaluateCondition, project, type ConditionExpr, type ParsedExpressions, type ProjectionExpr } from '../../core/expr/index.js';
+import type { ReadRequest } from './readRequest.js';
 import type { Item, KeyShape } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
 import type { KeyedRecord } from '../../storage/store.js';
@@ -17,6 +18,21 @@ export interface PageRequest {
   select?: string;
   consistent: boolean;
   returnConsumedCapacity?: string;
+}
+
+/** The page a Query or Scan request asks for, over the records its key range selects. */
+export function pageFor(request: ReadRequest, parsed: ParsedExpressions, shape: KeyShape, records: Iterable<KeyedRecord>): Record<string, unknown> {
+  return readPage({
+    tableName: request.TableName,
+    shape,
+    records,
+    limit: request.Limit,
+    filter: parsed.filter,
+    projection: parsed.projection,
+    select: request.Select,
+    consistent: request.ConsistentRead === true,
+    returnConsumedCapacity: request.ReturnConsumedCapacity,
+  });
 }
 
 function keyOf(shape: KeyShape, item: Item): Item {

@@ -4,7 +4,7 @@ import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { expressionInput } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
-import { readPage } from '../items/page.js';
+import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -49,17 +49,7 @@ export const query = defineOperation<QueryRequest, unknown>({
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
-      return readPage({
-        tableName: table.name,
-        shape,
-        records: txn.range(table.id, { start: range.start, end: range.end, reverse }),
-        limit: request.Limit,
-        filter: parsed.filter,
-        projection: parsed.projection,
-        select: request.Select,
-        consistent: request.ConsistentRead === true,
-        returnConsumedCapacity: request.ReturnConsumedCapacity,
-      });
+      return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end, reverse }));
     });
   },
 });

@@ -4,7 +4,7 @@ import { segmentBounds } from '../../core/keys.js';
 import { invalid } from '../errors.js';
 import { expressionInput } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
-import { readPage } from '../items/page.js';
+import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -54,17 +54,7 @@ export const scan = defineOperation<ScanRequest, unknown>({
         : { start: new Uint8Array(0) };
       const start = resolveStartKey(shape, startKey);
       if (start) range = resumeAfter(range, start.encoded, false);
-      return readPage({
-        tableName: table.name,
-        shape,
-        records: txn.range(table.id, { start: range.start, end: range.end }),
-        limit: request.Limit,
-        filter: parsed.filter,
-        projection: parsed.projection,
-        select: request.Select,
-        consistent: request.ConsistentRead === true,
-        returnConsumedCapacity: request.ReturnConsumedCapacity,
-      });
+      return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end }));
     });
   },
 });
