@@ -27,12 +27,12 @@ describe('CreateTable', () => {
   });
 
   it('stays CREATING for the configured delay', async () => {
-    const slow = await startTestRegion({ settings: { createTableMs: 300 } });
+    const slow = await startTestRegion({ settings: { createTableMs: 1000 } });
     try {
       const name = uniqueTableName();
       await slow.client.send(hashTable(name));
       expect((await slow.client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus).toBe('CREATING');
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await slow.client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus).toBe('ACTIVE');
     } finally {
       await slow.stop();

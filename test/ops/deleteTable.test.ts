@@ -28,7 +28,7 @@ describe('DeleteTable', () => {
   });
 
   it('keeps a deleting table visible as DELETING for the configured delay', async () => {
-    const slow = await startTestRegion({ settings: { deleteTableMs: 300 } });
+    const slow = await startTestRegion({ settings: { deleteTableMs: 1000 } });
     try {
       const name = uniqueTableName();
       await create(slow.client, name);
@@ -36,7 +36,7 @@ describe('DeleteTable', () => {
       expect((await slow.client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus).toBe('DELETING');
       const busy = await failure(slow.client.send(new DeleteTableCommand({ TableName: name })));
       expect(busy.name).toBe('ResourceInUseException');
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => setTimeout(resolve, 1200));
       const gone = await failure(slow.client.send(new DescribeTableCommand({ TableName: name })));
       expect(gone.name).toBe('ResourceNotFoundException');
     } finally {

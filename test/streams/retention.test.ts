@@ -5,7 +5,7 @@ import { failure, startTestRegion, type TestRegion } from '../helpers/region.js'
 import { readAll, streamsClient, streamTable } from '../helpers/streams.js';
 
 let region: TestRegion;
-beforeAll(async () => { region = await startTestRegion({ settings: { changeRetentionMs: 300, retentionSweepIntervalMs: 50 } }); });
+beforeAll(async () => { region = await startTestRegion({ settings: { changeRetentionMs: 1000, retentionSweepIntervalMs: 50 } }); });
 afterAll(async () => { await region.stop(); });
 
 describe('stream retention', () => {
@@ -14,7 +14,7 @@ describe('stream retention', () => {
     const { table, streamArn } = await streamTable(region, 'KEYS_ONLY');
     await region.doc.send(new PutCommand({ TableName: table, Item: { pk: 'old' } }));
     const [first] = await readAll(client, streamArn);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     await region.doc.send(new PutCommand({ TableName: table, Item: { pk: 'new' } }));
     const remaining = await readAll(client, streamArn);
     expect(remaining.map((r) => r.dynamodb!.Keys!.pk.S)).toEqual(['new']);
