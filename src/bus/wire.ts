@@ -1,6 +1,7 @@
 /** The change record as published on NATS: a documented, versioned JSON format other programs can consume. */
 import type { Item, Version } from '../core/types.js';
 import type { ChangeRecord } from '../storage/store.js';
+import type { VersionedState } from '../core/lww.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -25,6 +26,8 @@ export interface ChangeMessage {
   ApproximateCreationDateTime: number;
   /** Present for deletes made by the service itself (TTL expiry). */
   userIdentity?: { type: 'Service'; principalId: 'dynamodb.amazonaws.com' };
+  /** Attribute-level LWW only: the writer's per-attribute versions after the write. */
+  attributes?: VersionedState['attributes'];
 }
 
 export function streamName(region: string): string {
@@ -56,5 +59,6 @@ export function toMessage(region: string, change: ChangeRecord): ChangeMessage {
     commitTimeMs: change.commitTimeMs,
     ApproximateCreationDateTime: Math.floor(change.commitTimeMs / 1000),
     ...(change.service ? { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } } : {}),
+    ...(change.attributes ? { attributes: change.attributes } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /** `globaltables region`: one region in the foreground until SIGTERM or SIGINT. */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadRegionConfig, type RegionConfig } from '../config/regionConfig.js';
+import { ConfigError, loadRegionConfig, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
 import { startRegion } from '../region/region.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
@@ -11,7 +11,7 @@ export class UsageError extends Error {
   }
 }
 
-const CHOICES = { 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'] } as const;
+const CHOICES = { 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'], granularity: ['item', 'attribute'] } as const;
 const NUMBERS = ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms'] as const;
 
 function parse(argv: string[]) {
@@ -32,6 +32,8 @@ function parse(argv: string[]) {
       'nats-url': { type: 'string' },
       'nats-port': { type: 'string' },
       'no-change-stream': { type: 'boolean', default: false },
+      peer: { type: 'string', multiple: true },
+      granularity: { type: 'string' },
     },
     strict: true,
   });
@@ -46,6 +48,21 @@ function parse(argv: string[]) {
     if (value !== undefined && !Number.isFinite(Number(value))) throw new UsageError(`--${option} must be a number (got ${value})`);
   }
   return values;
+}
+
+/** `--peer eu-west-1=http://127.0.0.1:8002`: a region this one replicates with. */
+function parsePeers(values: string[] | undefined): PeerConfig[] {
+  return (values ?? []).map((value) => {
+    const match = /^([a-z0-9-]+)=(https?:\/\/\S+)$/.exec(value);
+    if (!match) throw new UsageError(`--peer must look like eu-west-1=http://127.0.0.1:8002 (got ${value})`);
+    return { name: match[1], endpoint: match[2] };
+  });
+}
+
+function mergePeers(fromFile: PeerConfig[], fromFlags: PeerConfig[]): PeerConfig[] {
+  const byName = new Map(fromFile.map((p) => [p.name, p]));
+  for (const peer of fromFlags) byName.set(peer.name, peer);
+  return [...byName.values()];
 }
 
 const numberOption = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
@@ -70,6 +87,9 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     dataDir,
     clockMode: (values['clock-mode'] as 'hlc' | 'wall' | undefined) ?? config.clock?.mode ?? 'hlc',
     durability: values.durability === 'fsync' ? 'fsync' : 'process',
+    // Flags name peers in addition to the file's; a flag wins for a region named in both.
+    peers: mergePeers(config.peers ?? [], parsePeers(values.peer)),
+    granularity: (values.granularity as 'item' | 'attribute' | undefined) ?? config.replication?.granularity ?? 'item',
     changeStream: values['no-change-stream'] ? undefined : {
       natsUrl: values['nats-url'] ?? ('url' in nats ? nats.url : undefined),
       natsPort: numberOption(values['nats-port']) ?? ('port' in nats ? nats.port : undefined),
@@ -82,7 +102,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   });
   region.ctx.clock.skewMs = numberOption(values['skew-ms']) ?? config.clock?.skewMs ?? 0;
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream})\n`);
+  const peers = region.replication?.peerNames().length ? `, peers ${region.replication.peerNames().join(', ')}` : '';
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

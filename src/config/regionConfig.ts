@@ -3,6 +3,15 @@ import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 
+export const PeerSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as eu-west-1'),
+  endpoint: z.string().regex(/^https?:\/\//, 'an http:// URL'),
+  /** The peer's nats-server as this region should reach it; asked from the peer when omitted. */
+  natsUrl: z.string().regex(/^nats:\/\//, 'a nats:// URL').optional(),
+}).strict();
+
+export type PeerConfig = z.infer<typeof PeerSchema>;
+
 export const RegionConfigSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as us-east-1'),
   port: z.number().int().min(0).max(65535),
@@ -16,6 +25,11 @@ export const RegionConfigSchema = z.object({
     mode: z.enum(['hlc', 'wall']).default('hlc'),
     skewMs: z.number().default(0),
   }).strict().default({ mode: 'hlc', skewMs: 0 }),
+  /** The other regions this one may replicate with, found only through these URLs. */
+  peers: z.array(PeerSchema).default([]),
+  replication: z.object({
+    granularity: z.enum(['item', 'attribute']).default('item'),
+  }).strict().default({ granularity: 'item' }),
 }).strict();
 
 export type RegionConfig = z.infer<typeof RegionConfigSchema>;

@@ -1,6 +1,8 @@
 /** What every operation runs against: one region's store, clock and settings. */
 import type { Clock } from '../clock/clock.js';
 import type { ClockState } from '../core/version.js';
+import type { Granularity } from '../core/lww.js';
+import type { ReplicationControl } from './replicationControl.js';
 import type { Store } from '../storage/store.js';
 
 export interface RegionSettings {
@@ -37,4 +39,8 @@ export interface RegionContext {
   clock: Clock;
   clockState: ClockState;
   settings: RegionSettings;
+  /** Last-writer-wins granularity of this region's tables (all regions of a cluster agree on it). */
+  granularity: Granularity;
+  /** Global tables; absent when the region does not replicate (no change stream). */
+  replication?: ReplicationControl;
 }

@@ -35,7 +35,13 @@ export interface TableMeta {
   /** The most recent stream of the table (kept after the stream is disabled, as DynamoDB does). */
   latestStream?: { arn: string; label: string };
   deletionProtection?: boolean;
+  /** A global table's replicas by region (this region included) and their status; absent for a regional table. */
+  replicas?: Record<string, ReplicaStatus>;
 }
+
+export type ReplicaStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
+
+export const GLOBAL_TABLE_VERSION = '2019.11.21';
 
 export interface TableStats {
   itemCount: number;
@@ -146,6 +152,12 @@ export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats,
   if (meta.latestStream) {
     description.LatestStreamArn = meta.latestStream.arn;
     description.LatestStreamLabel = meta.latestStream.label;
+  }
+  if (meta.replicas) {
+    description.GlobalTableVersion = GLOBAL_TABLE_VERSION;
+    description.Replicas = Object.entries(meta.replicas)
+      .filter(([region]) => region !== ctx.region)
+      .map(([RegionName, ReplicaStatus]) => ({ RegionName, ReplicaStatus }));
   }
   return description;
 }

@@ -13,6 +13,10 @@ import type { Store } from '../storage/store.js';
 import { startTtlSweeper } from './ttlSweeper.js';
 import { startChangeLogRetention } from './changeLogRetention.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
+import { mountAdmin, type AdminDeps } from '../http/admin.js';
+import { Replication } from '../replication/replication.js';
+import type { PeerConfig } from '../config/regionConfig.js';
+import type { Granularity } from '../core/lww.js';
 
 export interface RegionOptions {
   name: string;
@@ -30,12 +34,18 @@ export interface RegionOptions {
   settings?: Partial<RegionSettings>;
   /** Publish the change log to NATS JetStream (omitted: the region keeps its log to itself). */
   changeStream?: ChangeStreamOptions;
+  /** The other regions this one replicates with (needs the change stream). */
+  peers?: PeerConfig[];
+  granularity?: Granularity;
+  /** Where replication problems are reported (default: stderr). */
+  log?: (message: string) => void;
 }
 
 export interface RunningRegion {
   ctx: RegionContext;
   port: number;
   changeStream?: RunningChangeStream;
+  replication?: Replication;
   endpoint: string;
   close(): Promise<void>;
 }
@@ -49,25 +59,35 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     clock: options.clock ?? new SystemClock(),
     clockState: initialClockState(options.name, options.clockMode ?? 'hlc'),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
+    granularity: options.granularity ?? 'item',
   };
   const services = [
     { targetPrefix: 'DynamoDB_20120810', operations },
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
   ];
   const host = options.host ?? '127.0.0.1';
-  const server = await listen(createRegionServer(ctx, services, createApp(ctx, services)), options.port, host);
+  const admin: AdminDeps = { ctx };
+  const app = createApp(ctx, services);
+  mountAdmin(app, admin);
+  const server = await listen(createRegionServer(ctx, services, app), options.port, host);
   const port = (server.address() as AddressInfo).port;
   const stopSweeper = startTtlSweeper(ctx);
   const changeStream = options.changeStream ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
+  const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
+  const replication = changeStream ? await Replication.start(ctx, options.peers ?? [], log) : undefined;
+  Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, replication });
+  ctx.replication = replication;
   const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
   return {
     ctx,
     port,
     changeStream,
+    replication,
     endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     async close() {
       stopSweeper();
       stopRetention();
+      await replication?.close();
       await changeStream?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

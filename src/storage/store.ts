@@ -1,13 +1,14 @@
 /** The Store seam: items with versions, table metadata and the change log, written atomically. */
 import type { Item, Version } from '../core/types.js';
+import type { VersionedState } from '../core/lww.js';
 
 /** One stored item, or a tombstone (item === null) that remembers the version of its delete. */
-export interface ItemRecord {
-  item: Item | null;
-  version: Version;
-  /** When the tombstone was written (true time, ms), so retention can purge it. */
+export type ItemRecord = VersionedState & {
+  /** When the item became a tombstone (true time, ms), so retention can purge it. */
   deletedAtMs?: number;
-}
+  /** A tombstone's key attributes (a live item carries them in `item`). */
+  keys?: Item;
+};
 
 /** What a change log entry says about one write (DESIGN §2, §3). */
 export interface ChangeRecord {
@@ -26,6 +27,8 @@ export interface ChangeRecord {
   commitTimeMs: number;
   /** True for deletes made by the service itself (TTL expiry). */
   service?: boolean;
+  /** Attribute-level LWW: the writer's per-attribute versions, so a receiver can merge attribute by attribute. */
+  attributes?: VersionedState['attributes'];
 }
 
 export type NewChange = Omit<ChangeRecord, 'lsn'>;

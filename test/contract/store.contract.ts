@@ -9,7 +9,7 @@ export interface StoreFixture {
 }
 
 const version = (ts: number) => ({ ts, counter: 0, region: 'us-east-1' });
-const record = (value: string, ts = 1): ItemRecord => ({ item: { pk: { S: value } }, version: version(ts) });
+const record = (value: string, ts = 1): ItemRecord => ({ item: { pk: { S: value } }, version: version(ts), origin: 'us-east-1', writtenAtMs: ts });
 const key = (...bytes: number[]) => new Uint8Array(bytes);
 const change = (n: number): NewChange => ({
   table: 't', eventName: 'INSERT', keys: { pk: { S: `k${n}` } }, newImage: { pk: { S: `k${n}` } },
@@ -26,8 +26,8 @@ export function runStoreContract(name: string, open: () => Promise<StoreFixture>
       const store = await start();
       await store.write((txn) => txn.putItem(1, key(1), record('a')));
       expect(store.read((txn) => txn.getItem(1, key(1)))).toEqual(record('a'));
-      await store.write((txn) => txn.putItem(1, key(1), { item: null, version: version(2), deletedAtMs: 5 }));
-      expect(store.read((txn) => txn.getItem(1, key(1)))).toEqual({ item: null, version: version(2), deletedAtMs: 5 });
+      await store.write((txn) => txn.putItem(1, key(1), { item: null, version: version(2), origin: 'us-east-1', writtenAtMs: 2, deletedAtMs: 5 }));
+      expect(store.read((txn) => txn.getItem(1, key(1)))).toEqual({ item: null, version: version(2), origin: 'us-east-1', writtenAtMs: 2, deletedAtMs: 5 });
       await store.write((txn) => txn.removeItem(1, key(1)));
       expect(store.read((txn) => txn.getItem(1, key(1)))).toBeUndefined();
     });

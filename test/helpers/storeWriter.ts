@@ -8,7 +8,7 @@ for (;;) {
     n += 1;
     const i = n;
     return store.write((txn) => {
-      txn.putItem(1, new TextEncoder().encode(`k${i}`), { item: { pk: { S: `k${i}` } }, version: { ts: i, counter: 0, region: 'r' } });
+      txn.putItem(1, new TextEncoder().encode(`k${i}`), { item: { pk: { S: `k${i}` } }, version: { ts: i, counter: 0, region: 'r' }, origin: 'r', writtenAtMs: i });
       return txn.appendChange({ table: 't', eventName: 'INSERT', keys: { pk: { S: `k${i}` } }, version: { ts: i, counter: 0, region: 'r' }, origin: 'r', commitTimeMs: i });
     });
   });

@@ -18,6 +18,7 @@ describe('region configuration files', () => {
     expect(new Set(configs.map((c) => c.port)).size).toBe(3);
     expect(loadRegionConfig(join(REGIONS, 'us-east-1.yaml'))).toEqual({
       name: 'us-east-1', port: 8001, host: '127.0.0.1', dataDir: '.data/us-east-1', nats: {}, clock: { mode: 'hlc', skewMs: 0 },
+      peers: [], replication: { granularity: 'item' },
     });
   });
 

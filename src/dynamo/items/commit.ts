@@ -5,9 +5,10 @@
 import type { Item } from '../../core/types.js';
 import { valuesEqual, itemSize } from '../../core/values.js';
 import { nextVersion } from '../../core/version.js';
+import { localWrite, type VersionedState } from '../../core/lww.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
-import { adjustStats, type TableMeta } from '../tables.js';
+import { adjustStats, keyShapeOf, type TableMeta } from '../tables.js';
 
 export interface ItemChange {
   table: TableMeta;
@@ -19,6 +20,8 @@ export interface ItemChange {
   existing: ItemRecord | undefined;
   /** The item to store, or null to delete it. */
   next: Item | null;
+  /** UpdateItem changes the attributes it names; PutItem replaces the whole item (matters for attribute-level LWW). */
+  update?: boolean;
   /** A delete made by the service itself (TTL expiry). */
   service?: boolean;
 }
@@ -33,28 +36,44 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
   if (change.next === null && !old) return false;
   if (change.next !== null && old && sameItem(old, change.next)) return false;
 
-  const version = nextVersion(ctx.clockState, ctx.clock.nowMs(), ctx.region);
+  const shape = keyShapeOf(change.table);
   const nowMs = ctx.clock.trueNowMs();
-  const record: ItemRecord = change.next === null
-    ? { item: null, version, deletedAtMs: nowMs }
-    : { item: change.next, version };
-  txn.putItem(change.table.id, change.key, record);
-
-  const oldSize = old ? itemSize(old) : 0;
-  const newSize = change.next ? itemSize(change.next) : 0;
-  adjustStats(txn, change.table.id, (change.next ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
-
+  const state = localWrite(change.existing, {
+    kind: change.next === null ? 'delete' : change.update ? 'update' : 'put',
+    item: change.next,
+    version: nextVersion(ctx.clockState, ctx.clock.nowMs(), ctx.region),
+    origin: ctx.region,
+    writtenAtMs: nowMs,
+    keyNames: shape.range ? [shape.hash.name, shape.range.name] : [shape.hash.name],
+  }, ctx.granularity);
+  storeState(txn, change.table, change.key, change.keys, change.existing, state, nowMs);
   txn.appendChange({
     table: change.table.name,
     eventName: change.next === null ? 'REMOVE' : old ? 'MODIFY' : 'INSERT',
     keys: change.keys,
     ...(old ? { oldImage: old } : {}),
     ...(change.next ? { newImage: change.next } : {}),
-    version,
+    version: state.version,
     ...(change.existing ? { prevVersion: change.existing.version } : {}),
     origin: ctx.region,
     commitTimeMs: nowMs,
+    ...(state.attributes ? { attributes: state.attributes } : {}),
     ...(change.service ? { service: true } : {}),
   });
   return true;
+}
+
+/**
+ * Stores a new state for a key and keeps the table's statistics. A tombstone (item null) keeps the
+ * key attributes, so snapshots for replicas can carry it.
+ */
+export function storeState(txn: StoreTxn, table: TableMeta, key: Uint8Array, keys: Item, existing: ItemRecord | undefined, state: VersionedState, nowMs: number): void {
+  const old = existing?.item ?? undefined;
+  const record: ItemRecord = state.item === null
+    ? { ...state, keys, deletedAtMs: old || existing?.deletedAtMs === undefined ? nowMs : existing.deletedAtMs }
+    : state;
+  txn.putItem(table.id, key, record);
+  const oldSize = old ? itemSize(old) : 0;
+  const newSize = state.item ? itemSize(state.item) : 0;
+  adjustStats(txn, table.id, (state.item ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
 }

@@ -26,8 +26,9 @@ export const deleteTable = defineOperation<{ TableName: string }, unknown>({
       closeStream(ctx, txn, meta.name);
       if (delayMs > 0) txn.putTable(meta.name, { ...meta, deleting: true });
       else removeTable(txn, meta);
-      return describe(ctx, meta, stats, 'DELETING');
+      return { meta, description: describe(ctx, meta, stats, 'DELETING') };
     });
+    ctx.replication?.tableDeleted(description.meta);
     if (delayMs > 0) {
       ctx.clock.schedule(() => {
         void ctx.store.write((txn) => {
@@ -36,6 +37,6 @@ export const deleteTable = defineOperation<{ TableName: string }, unknown>({
         });
       }, delayMs);
     }
-    return { TableDescription: description };
+    return { TableDescription: description.description };
   },
 });

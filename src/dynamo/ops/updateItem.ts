@@ -66,7 +66,7 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
         paths = applied.updatedPaths;
       }
       checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next });
+      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next, update: true });
       return { old, next, paths };
     });
     const attributes = returnedAttributes(request.ReturnValues, result.old, result.next, result.paths);

@@ -6,6 +6,8 @@ import { throughputRule } from './createTable.js';
 import { defineOperation } from './operation.js';
 import { streamSpecificationRule } from './streamSpecification.js';
 import { closeStream, openStream } from '../../streams/registry.js';
+import type { RegionContext } from '../context.js';
+import type { StoreTxn } from '../../storage/store.js';
 
 interface UpdateTableRequest {
   TableName: string;
@@ -14,7 +16,13 @@ interface UpdateTableRequest {
   StreamSpecification?: StreamSpecification;
   DeletionProtectionEnabled?: boolean;
   GlobalSecondaryIndexUpdates?: unknown[];
-  ReplicaUpdates?: unknown[];
+  ReplicaUpdates?: ReplicaUpdate[];
+}
+
+interface ReplicaUpdate {
+  Create?: { RegionName?: string };
+  Update?: { RegionName?: string };
+  Delete?: { RegionName?: string };
 }
 
 const MAX_CAPACITY_UNITS = 1_000_000_000_000;
@@ -82,6 +90,53 @@ function updatedThroughput(meta: TableMeta, request: UpdateTableRequest, nowMs: 
   };
 }
 
+interface ReplicaChange {
+  action: 'create' | 'delete';
+  region: string;
+}
+
+/** Checks ReplicaUpdates against the table and this region's peers; Update entries carry nothing this simulator models. */
+function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: ReplicaUpdate[]): ReplicaChange[] {
+  const changes: ReplicaChange[] = [];
+  for (const update of updates) {
+    const actions = (['Create', 'Update', 'Delete'] as const).filter((a) => update[a] !== undefined);
+    if (actions.length !== 1) invalid(`${PREFIX}One and only one of Create, Update or Delete must be specified in a ReplicationGroupUpdate`);
+    const region = update[actions[0]]!.RegionName;
+    if (!region) invalid(`${PREFIX}RegionName is required in a ReplicationGroupUpdate`);
+    if (region === ctx.region) {
+      invalid('Cannot add, delete, or update the local region through ReplicaUpdates. Use CreateTable, DeleteTable, or UpdateTable as required.');
+    }
+    const peers = ctx.replication?.peerNames() ?? [];
+    if (!peers.includes(region)) {
+      invalid(`${PREFIX}Region ${region} is not a peer of ${ctx.region} (peers: ${peers.join(', ') || 'none'}); start this region with --peer ${region}=<endpoint>`);
+    }
+    const present = Boolean(meta.replicas && region in meta.replicas);
+    if (actions[0] === 'Create' && present) invalid(`${PREFIX}Replica in region ${region} already exists for table ${meta.name}`);
+    if (actions[0] !== 'Create' && !present) invalid(`${PREFIX}Table ${meta.name} has no replica in region ${region}`);
+    if (actions[0] !== 'Update') changes.push({ action: actions[0] === 'Create' ? 'create' : 'delete', region });
+  }
+  const viewType = meta.streamSpecification?.StreamViewType;
+  if (changes.some((c) => c.action === 'create') && meta.streamSpecification?.StreamEnabled && viewType !== 'NEW_AND_OLD_IMAGES') {
+    invalid(`${PREFIX}A global table needs a stream with StreamViewType NEW_AND_OLD_IMAGES; this table's stream is ${viewType}`);
+  }
+  return changes;
+}
+
+/** Records the new membership (new replicas CREATING) and turns the stream on, as a global table needs. */
+function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, changes: ReplicaChange[]): void {
+  const replicas = { ...(updated.replicas ?? { [ctx.region]: 'ACTIVE' as const }) };
+  for (const change of changes) {
+    if (change.action === 'create') replicas[change.region] = 'CREATING';
+    else replicas[change.region] = 'DELETING';
+  }
+  updated.replicas = replicas;
+  if (!updated.streamSpecification?.StreamEnabled) {
+    updated.streamSpecification = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' };
+    const opened = openStream(ctx, txn, updated, 'NEW_AND_OLD_IMAGES');
+    updated.latestStream = { arn: opened.arn, label: opened.label };
+  }
+}
+
 export const updateTable = defineOperation<UpdateTableRequest, unknown>({
   name: 'UpdateTable',
   shape: {
@@ -98,7 +153,7 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     const nowMs = ctx.clock.trueNowMs();
     const description = await ctx.store.write((txn) => {
       const meta = requireActiveTable(txn, request.TableName, nowMs);
-      if (request.ReplicaUpdates?.length) invalid(`${PREFIX}Replica updates are not supported by this region`);
+      const replicaChanges = request.ReplicaUpdates?.length ? planReplicaUpdates(ctx, meta, request.ReplicaUpdates) : [];
       const updated: TableMeta = {
         ...meta,
         billingMode: request.BillingMode ?? meta.billingMode,
@@ -118,10 +173,16 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
         }
       }
       if (request.DeletionProtectionEnabled !== undefined) updated.deletionProtection = request.DeletionProtectionEnabled;
+      if (replicaChanges.length) makeGlobal(ctx, txn, updated, replicaChanges);
       txn.putTable(meta.name, updated);
-      const onlyProtection = !request.BillingMode && !request.ProvisionedThroughput && !request.StreamSpecification;
-      return describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING');
+      const onlyProtection = !request.BillingMode && !request.ProvisionedThroughput && !request.StreamSpecification && !replicaChanges.length;
+      return { updated, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING') };
     });
-    return { TableDescription: description };
+    // Replicas are built in the background, as DynamoDB does: the table reports them CREATING meanwhile.
+    for (const update of request.ReplicaUpdates ?? []) {
+      if (update.Create?.RegionName) ctx.replication!.createReplica(description.updated, update.Create.RegionName);
+      if (update.Delete?.RegionName) ctx.replication!.deleteReplica(description.updated, update.Delete.RegionName);
+    }
+    return { TableDescription: description.description };
   },
 });

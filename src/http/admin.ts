@@ -1,0 +1,149 @@
+/**
+ * The admin API under /admin (links, clock, conflicts, metrics, digest, and the peer-facing replica
+ * endpoints) and GET /metrics in Prometheus text format.
+ */
+import type { Context, Hono } from 'hono';
+import type { RegionContext } from '../dynamo/context.js';
+import type { TableMeta } from '../dynamo/tables.js';
+import { LinkSettingsError, type LinkProxy } from '../nats/linkProxy.js';
+import type { Publisher } from '../bus/publisher.js';
+import { regionDigest } from '../replication/digest.js';
+import type { Replication } from '../replication/replication.js';
+import { ReplicaConflictError } from '../replication/replicas.js';
+import { prometheusText, regionMetrics } from './metricsView.js';
+
+export interface AdminDeps {
+  ctx: RegionContext;
+  replication?: Replication;
+  publisher?: Publisher;
+  natsUrl?: string;
+}
+
+const badRequest = (c: Context, message: string) => c.json({ error: message }, 400);
+
+function linkView(link: LinkProxy, source: string) {
+  return { source, ...link.settings, stats: link.stats() };
+}
+
+async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
+  try {
+    const body = await c.req.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Mounts the routes; `deps` is read on every request, since replication starts after the server listens. */
+export function mountAdmin(app: Hono, deps: AdminDeps): void {
+  const { ctx } = deps;
+
+  app.get('/admin/info', (c) => c.json({
+    region: ctx.region,
+    natsUrl: deps.natsUrl ?? null,
+    lastLsn: ctx.store.lastLsn(),
+    clock: { mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs },
+    granularity: ctx.granularity,
+    peers: deps.replication?.peerNames() ?? [],
+  }));
+
+  app.get('/admin/status', (c) => {
+    const tables = ctx.store.read((txn) => txn.listTableNames().map((n) => txn.getTable<TableMeta>(n)!).filter((m) => !m.deleting));
+    const items = regionMetrics(deps).tables.reduce((sum, t) => sum + t.items, 0);
+    return c.json({ region: ctx.region, tables: tables.length, items, replication: deps.replication?.status() ?? [] });
+  });
+
+  app.get('/admin/metrics', (c) => c.json(regionMetrics(deps)));
+  app.get('/metrics', (c) => c.text(prometheusText(regionMetrics(deps)), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+
+  app.get('/admin/conflicts', (c) => {
+    if (!deps.replication) return c.json({ total: 0, conflicts: [] });
+    const after = c.req.query('after');
+    const limit = c.req.query('limit');
+    return c.json({
+      total: deps.replication.conflicts.total,
+      conflicts: deps.replication.conflicts.list({
+        ...(after ? { afterSeq: Number(after) } : {}),
+        ...(limit ? { limit: Number(limit) } : {}),
+        ...(c.req.query('table') ? { table: c.req.query('table') } : {}),
+      }),
+    });
+  });
+
+  app.get('/admin/digest', (c) => {
+    const table = c.req.query('table');
+    return c.json({ region: ctx.region, ...regionDigest(ctx, table ? table.split(',') : undefined) });
+  });
+
+  app.get('/admin/clock', (c) => c.json({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs }));
+  app.put('/admin/clock', async (c) => {
+    const body = await jsonBody(c);
+    if (!body) return badRequest(c, 'expected a JSON object such as {"skewMs": 500}');
+    if (body.skewMs !== undefined) {
+      if (typeof body.skewMs !== 'number' || !Number.isFinite(body.skewMs)) return badRequest(c, 'skewMs must be a finite number');
+      ctx.clock.skewMs = body.skewMs;
+    }
+    if (body.mode !== undefined) {
+      if (body.mode !== 'hlc' && body.mode !== 'wall') return badRequest(c, 'mode must be hlc or wall');
+      ctx.clockState.mode = body.mode;
+    }
+    return c.json({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs });
+  });
+
+  app.get('/admin/links', (c) => c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] }));
+  app.post('/admin/links/heal', (c) => {
+    for (const link of deps.replication?.links() ?? []) link.heal();
+    return c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] });
+  });
+  const withLink = (handler: (c: Context, link: LinkProxy, source: string) => Response | Promise<Response>) => (c: Context) => {
+    const source = c.req.param('source')!;
+    const link = deps.replication?.link(source);
+    if (!link) return c.json({ error: `no link from ${source}: peers are ${deps.replication?.peerNames().join(', ') || 'none'}` }, 404);
+    return handler(c, link, source);
+  };
+  app.get('/admin/links/:source', withLink((c, link, source) => c.json(linkView(link, source))));
+  app.put('/admin/links/:source', withLink(async (c, link, source) => {
+    const body = await jsonBody(c);
+    if (!body) return badRequest(c, 'expected a JSON object such as {"latencyMs": 150, "jitterMs": 20, "stalled": false}');
+    const unknown = Object.keys(body).filter((k) => !['latencyMs', 'jitterMs', 'stalled'].includes(k));
+    if (unknown.length) return badRequest(c, `unknown setting(s): ${unknown.join(', ')}`);
+    try {
+      link.update(body);
+    } catch (error) {
+      if (error instanceof LinkSettingsError) return badRequest(c, error.message);
+      throw error;
+    }
+    return c.json(linkView(link, source));
+  }));
+  app.post('/admin/links/:source/reset', withLink((c, link, source) => { link.reset(); return c.json(linkView(link, source)); }));
+  app.post('/admin/links/:source/heal', withLink((c, link, source) => { link.heal(); return c.json(linkView(link, source)); }));
+
+  // Peer-facing: how regions build and change global tables.
+  app.get('/admin/snapshot', (c) => {
+    const snapshot = deps.replication?.snapshot(c.req.query('table') ?? '');
+    return snapshot ? c.json(snapshot) : c.json({ error: 'no such table' }, 404);
+  });
+  app.post('/admin/replicas/create', async (c) => {
+    const body = await jsonBody(c);
+    if (!deps.replication || !body) return badRequest(c, 'expected { schema, members, coordinator }');
+    try {
+      await deps.replication.acceptReplica(body.schema as never, body.members as never, String(body.coordinator));
+    } catch (error) {
+      if (error instanceof ReplicaConflictError) return c.json({ error: error.message }, 409);
+      throw error;
+    }
+    return c.json({ ok: true });
+  });
+  app.post('/admin/replicas/membership', async (c) => {
+    const body = await jsonBody(c);
+    if (!deps.replication || !body) return badRequest(c, 'expected { table, members }');
+    await deps.replication.acceptMembership(String(body.table), body.members as never);
+    return c.json({ ok: true });
+  });
+  app.post('/admin/replicas/delete', async (c) => {
+    const body = await jsonBody(c);
+    if (!deps.replication || !body) return badRequest(c, 'expected { table }');
+    await deps.replication.dropReplica(String(body.table));
+    return c.json({ ok: true });
+  });
+}

@@ -1,0 +1,60 @@
+/** The region's metrics as JSON (admin API) and as Prometheus text (GET /metrics). */
+import type { TableMeta } from '../dynamo/tables.js';
+import { readStats } from '../dynamo/tables.js';
+import type { PairStatus } from '../replication/metrics.js';
+import type { AdminDeps } from './admin.js';
+
+export interface RegionMetrics {
+  region: string;
+  tables: { name: string; items: number; sizeBytes: number }[];
+  changeLog: { lastLsn: number; publishedLsn: number | null };
+  conflicts: number;
+  replication: (PairStatus & { target: string })[];
+}
+
+export function regionMetrics(deps: AdminDeps): RegionMetrics {
+  const { ctx, replication, publisher } = deps;
+  const tables = ctx.store.read((txn) => txn.listTableNames()
+    .map((name) => txn.getTable<TableMeta>(name)!)
+    .filter((meta) => !meta.deleting)
+    .map((meta) => {
+      const stats = readStats(txn, meta.id);
+      return { name: meta.name, items: stats.itemCount, sizeBytes: stats.sizeBytes };
+    }));
+  return {
+    region: ctx.region,
+    tables,
+    changeLog: { lastLsn: ctx.store.lastLsn(), publishedLsn: publisher?.publishedLsn ?? null },
+    conflicts: replication?.conflicts.total ?? 0,
+    replication: (replication?.status() ?? []).map((s) => ({ ...s, target: ctx.region })),
+  };
+}
+
+const label = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+export function prometheusText(metrics: RegionMetrics): string {
+  const lines: string[] = [];
+  const family = (name: string, type: string, help: string, samples: [Record<string, string>, number | null][]): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) {
+      if (value === null) continue;
+      const text = Object.entries(labels).map(([k, v]) => `${k}="${label(v)}"`).join(',');
+      lines.push(`${name}{${text}} ${value}`);
+    }
+  };
+  const pair = (s: PairStatus) => ({ source: s.source, target: metrics.region });
+  const r = metrics.replication;
+  family('globaltables_replication_latency_ms', 'gauge', 'Commit at the source to apply here, true time, over recent changes.',
+    r.flatMap((s) => [[{ ...pair(s), quantile: '0.5' }, s.lagMs.p50], [{ ...pair(s), quantile: '0.99' }, s.lagMs.p99], [{ ...pair(s), quantile: '1' }, s.lagMs.max]] as [Record<string, string>, number | null][]));
+  family('globaltables_pending_replication_count', 'gauge', 'Changes at the source not yet applied here.', r.map((s) => [pair(s), s.pending]));
+  family('globaltables_replication_applied_total', 'counter', 'Replicated changes that altered this region.', r.map((s) => [pair(s), s.applied]));
+  family('globaltables_replication_skipped_total', 'counter', 'Replicated changes already held or older than what this region holds.', r.map((s) => [pair(s), s.skipped]));
+  family('globaltables_replication_conflicts_total', 'counter', 'Concurrent writes resolved by last-writer-wins.', r.map((s) => [pair(s), s.conflicts]));
+  family('globaltables_replication_connected', 'gauge', '1 while the replicator is connected to the source.', r.map((s) => [pair(s), s.connected ? 1 : 0]));
+  family('globaltables_replication_resyncs_total', 'counter', 'Resyncs from snapshots after the source trimmed changes.', r.map((s) => [pair(s), s.resyncs]));
+  family('globaltables_conflicts_total', 'counter', 'Conflicts detected in this region.', [[{ region: metrics.region }, metrics.conflicts]]);
+  family('globaltables_table_items', 'gauge', 'Items in a table.', metrics.tables.map((t) => [{ region: metrics.region, table: t.name }, t.items]));
+  family('globaltables_change_log_lsn', 'gauge', 'Last change committed in this region.', [[{ region: metrics.region }, metrics.changeLog.lastLsn]]);
+  family('globaltables_change_log_published_lsn', 'gauge', 'Last change acknowledged by this region\'s JetStream stream.', [[{ region: metrics.region }, metrics.changeLog.publishedLsn]]);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Applies replicated state to this region: last-writer-wins merge, the item and a local change
+ * record (so this region's own stream shows the change, with its true origin), conflicts logged,
+ * all inside the caller's transaction — which also holds the replicator's checkpoint (DESIGN §4).
+ */
+import { mergeStates, type MergeOutcome, type VersionedState } from '../core/lww.js';
+import { encodeItemKey } from '../core/keys.js';
+import type { Item } from '../core/types.js';
+import { observeVersion } from '../core/version.js';
+import type { ChangeMessage } from '../bus/wire.js';
+import type { RegionContext } from '../dynamo/context.js';
+import { storeState } from '../dynamo/items/commit.js';
+import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
+import type { StoreTxn } from '../storage/store.js';
+import type { ConflictEntry, ConflictLog } from './conflicts.js';
+
+export interface ApplyTally {
+  /** Changes that altered this region's copy. */
+  applied: number;
+  /** Changes this region already had, or that lost to what it has. */
+  skipped: number;
+  /** Changes for tables this region does not replicate from that origin. */
+  ignored: number;
+  conflicts: ConflictEntry[];
+}
+
+export const emptyTally = (): ApplyTally => ({ applied: 0, skipped: 0, ignored: 0, conflicts: [] });
+
+/** A table this region holds as a replica of a global table that `origin` belongs to. */
+export function replicatedTable(txn: StoreTxn, name: string, origin: string): TableMeta | undefined {
+  const meta = txn.getTable<TableMeta>(name);
+  if (!meta || meta.deleting || !meta.replicas || !(origin in meta.replicas)) return undefined;
+  return meta;
+}
+
+/** Merges one incoming state for one key; returns what happened. */
+export function mergeIncoming(
+  ctx: RegionContext, txn: StoreTxn, conflicts: ConflictLog, table: TableMeta, keys: Item, incoming: VersionedState, tally: ApplyTally,
+): MergeOutcome {
+  const key = encodeItemKey(keyShapeOf(table), keys);
+  const existing = txn.getItem(table.id, key);
+  const result = mergeStates(existing, incoming, ctx.granularity, keys);
+  // A hybrid logical clock absorbs what it sees, so a later local write orders after it.
+  observeVersion(ctx.clockState, incoming.version);
+  const nowMs = ctx.clock.trueNowMs();
+  if (result.conflict) {
+    tally.conflicts.push(conflicts.record(txn, {
+      ...result.conflict, table: table.name, keys, detectedIn: ctx.region, detectedAtMs: nowMs,
+    }));
+  }
+  if (!result.changed) {
+    tally.skipped += 1;
+    return result.outcome;
+  }
+  tally.applied += 1;
+  storeState(txn, table, key, keys, existing, result.state, nowMs);
+  const old = existing?.item ?? undefined;
+  const next = result.state.item ?? undefined;
+  if (old || next) {
+    txn.appendChange({
+      table: table.name,
+      eventName: !next ? 'REMOVE' : old ? 'MODIFY' : 'INSERT',
+      keys,
+      ...(old ? { oldImage: old } : {}),
+      ...(next ? { newImage: next } : {}),
+      version: result.state.version,
+      ...(existing ? { prevVersion: existing.version } : {}),
+      origin: result.state.origin,
+      commitTimeMs: nowMs,
+      ...(result.state.attributes ? { attributes: result.state.attributes } : {}),
+    });
+  }
+  return result.outcome;
+}
+
+/** The writer's state as a change message carries it. */
+export function stateOf(message: ChangeMessage): VersionedState {
+  return {
+    item: message.newImage ?? null,
+    version: message.version,
+    ...(message.prevVersion ? { prevVersion: message.prevVersion } : {}),
+    origin: message.origin,
+    writtenAtMs: message.commitTimeMs,
+    ...(message.attributes ? { attributes: message.attributes } : {}),
+  };
+}
+
+/** Applies a batch of change messages from one source region, in order. */
+export function applyMessages(ctx: RegionContext, txn: StoreTxn, conflicts: ConflictLog, messages: ChangeMessage[]): ApplyTally {
+  const tally = emptyTally();
+  for (const message of messages) {
+    const table = replicatedTable(txn, message.table, message.origin);
+    if (!table || !(ctx.region in table.replicas!)) {
+      tally.ignored += 1;
+      continue;
+    }
+    mergeIncoming(ctx, txn, conflicts, table, message.keys, stateOf(message), tally);
+  }
+  return tally;
+}

@@ -1,0 +1,161 @@
+/**
+ * Global table membership. The region asked to add or remove a replica coordinates: it tells every
+ * member the new membership, has the new region create its table and backfill it (a snapshot from
+ * the coordinator, then each source's changes the snapshot may lack), then marks it ACTIVE.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RegionContext } from '../dynamo/context.js';
+import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
+import { openStream } from '../streams/registry.js';
+import type { ConflictLog } from './conflicts.js';
+import type { PeerClient } from './peers.js';
+import { mergeSnapshot, type TableSnapshot } from './snapshot.js';
+import { applyMessages } from './apply.js';
+import { checkpointKey } from './replicator.js';
+import { readTableChanges } from './replay.js';
+
+export type Membership = Record<string, ReplicaStatus>;
+
+/** What a new replica needs to create its table. */
+export interface ReplicaSchema {
+  name: string;
+  keySchema: TableMeta['keySchema'];
+  attributeDefinitions: TableMeta['attributeDefinitions'];
+  billingMode: TableMeta['billingMode'];
+  throughput: TableMeta['throughput'];
+  ttl?: TableMeta['ttl'];
+}
+
+export class ReplicaConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplicaConflictError';
+  }
+}
+
+export interface MembershipDeps {
+  ctx: RegionContext;
+  conflicts: ConflictLog;
+  peer(name: string): PeerClient | undefined;
+  /** The URL (through this region's link) of a source's nats-server. */
+  linkUrl(source: string): string | undefined;
+  log(message: string): void;
+}
+
+export const schemaOf = (meta: TableMeta): ReplicaSchema => ({
+  name: meta.name,
+  keySchema: meta.keySchema,
+  attributeDefinitions: meta.attributeDefinitions,
+  billingMode: meta.billingMode,
+  throughput: meta.throughput,
+  ...(meta.ttl ? { ttl: meta.ttl } : {}),
+});
+
+/** Stores a membership for a local table; a region no longer listed drops out of replication for it. */
+export async function setMembership(ctx: RegionContext, table: string, members: Membership): Promise<void> {
+  await ctx.store.write((txn) => {
+    const meta = txn.getTable<TableMeta>(table);
+    if (meta && !meta.deleting) txn.putTable(table, { ...meta, replicas: members });
+  });
+}
+
+function localMembers(ctx: RegionContext, table: string): Membership | undefined {
+  return ctx.store.read((txn) => txn.getTable<TableMeta>(table)?.replicas);
+}
+
+/** Sends a membership to every member but this region and those excluded; retries unreachable ones later. */
+async function broadcast(deps: MembershipDeps, table: string, members: Membership, exclude: string[] = []): Promise<void> {
+  const targets = Object.keys(members).filter((r) => r !== deps.ctx.region && !exclude.includes(r));
+  await Promise.all(targets.map((region) => withRetry(deps, `membership of ${table} to ${region}`,
+    () => deps.peer(region)!.request('POST', '/admin/replicas/membership', { table, members }))));
+}
+
+async function withRetry<T>(deps: MembershipDeps, what: string, fn: () => Promise<T>, attempts = 60): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts || error instanceof ReplicaConflictError) throw error;
+      if (attempt === 1) deps.log(`${what}: ${(error as Error).message} (retrying)`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+/** Coordinator side of adding `region` (already CREATING in the local membership). */
+export async function coordinateCreate(deps: MembershipDeps, table: string, region: string): Promise<void> {
+  const { ctx } = deps;
+  const members = localMembers(ctx, table);
+  const meta = ctx.store.read((txn) => txn.getTable<TableMeta>(table));
+  if (!members || !meta) return;
+  await broadcast(deps, table, members, [region]);
+  await withRetry(deps, `creating the replica of ${table} in ${region}`,
+    () => deps.peer(region)!.request('POST', '/admin/replicas/create', { schema: schemaOf(meta), members, coordinator: ctx.region }, 600_000));
+  const active = { ...localMembers(ctx, table), [region]: 'ACTIVE' as const };
+  await setMembership(ctx, table, active);
+  await broadcast(deps, table, active);
+}
+
+/** Coordinator side of removing `region`'s replica. */
+export async function coordinateDelete(deps: MembershipDeps, table: string, region: string): Promise<void> {
+  const members = { ...localMembers(deps.ctx, table) };
+  delete members[region];
+  await setMembership(deps.ctx, table, members);
+  await broadcast(deps, table, members);
+  await withRetry(deps, `deleting the replica of ${table} in ${region}`,
+    () => deps.peer(region)!.request('POST', '/admin/replicas/delete', { table }));
+}
+
+/** New-replica side: create the table, backfill it, then report it ACTIVE. */
+export async function acceptReplica(deps: MembershipDeps, schema: ReplicaSchema, members: Membership, coordinator: string): Promise<void> {
+  const { ctx } = deps;
+  await createReplicaTable(ctx, schema, members);
+  const snapshot = await deps.peer(coordinator)!.request<TableSnapshot>('GET', `/admin/snapshot?table=${encodeURIComponent(schema.name)}`, undefined, 600_000);
+  await mergeSnapshot(ctx, deps.conflicts, snapshot);
+  // Changes this region's replicators passed over before the table existed, that the snapshot may lack.
+  for (const source of Object.keys(members).filter((r) => r !== ctx.region)) {
+    const applied = ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(source))) ?? 0;
+    const covered = snapshot.positions[source] ?? 0;
+    const url = deps.linkUrl(source);
+    if (applied <= covered || !url) continue;
+    const messages = await readTableChanges(url, source, schema.name, covered + 1, applied);
+    await ctx.store.write((txn) => applyMessages(ctx, txn, deps.conflicts, messages));
+  }
+  await ctx.store.write((txn) => {
+    const meta = txn.getTable<TableMeta>(schema.name);
+    if (meta) txn.putTable(schema.name, { ...meta, busyUntilMs: ctx.clock.trueNowMs(), replicas: { ...meta.replicas, [ctx.region]: 'ACTIVE' } });
+  });
+}
+
+async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, members: Membership): Promise<void> {
+  await ctx.store.write((txn) => {
+    const existing = txn.getTable<TableMeta>(schema.name);
+    if (existing) {
+      // A retried request for a replica already being created is fine; a regional table of that name is not.
+      if (existing.replicas && ctx.region in existing.replicas) return;
+      throw new ReplicaConflictError(`Table already exists: ${schema.name}`);
+    }
+    const id = txn.getMeta<number>('nextTableId') ?? 1;
+    txn.putMeta('nextTableId', id + 1);
+    const nowMs = ctx.clock.trueNowMs();
+    const meta: TableMeta = {
+      id,
+      name: schema.name,
+      tableId: randomUUID(),
+      keySchema: schema.keySchema,
+      attributeDefinitions: schema.attributeDefinitions,
+      billingMode: schema.billingMode,
+      throughput: { ...schema.throughput, NumberOfDecreasesToday: 0 },
+      createdAtMs: nowMs,
+      // CREATING until the backfill is done.
+      busyUntilMs: Number.MAX_SAFE_INTEGER,
+      busyStatus: 'CREATING',
+      streamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      ...(schema.ttl ? { ttl: schema.ttl } : {}),
+      replicas: { ...members, [ctx.region]: 'CREATING' },
+    };
+    const opened = openStream(ctx, txn, meta, 'NEW_AND_OLD_IMAGES');
+    meta.latestStream = { arn: opened.arn, label: opened.label };
+    txn.putTable(meta.name, meta);
+  });
+}

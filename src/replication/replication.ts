@@ -1,0 +1,195 @@
+/**
+ * A region's replication: for every peer a link (a fault-injecting TCP proxy in front of the peer's
+ * nats-server) and a replicator through it; global table membership; conflicts and metrics.
+ */
+import type { PeerConfig } from '../config/regionConfig.js';
+import type { RegionContext } from '../dynamo/context.js';
+import type { ReplicationControl } from '../dynamo/replicationControl.js';
+import type { TableMeta } from '../dynamo/tables.js';
+import { closeStream } from '../streams/registry.js';
+import { LinkProxy } from '../nats/linkProxy.js';
+import { ConflictLog } from './conflicts.js';
+import { PairMetrics, type PairStatus } from './metrics.js';
+import { PeerClient } from './peers.js';
+import { acceptReplica, coordinateCreate, coordinateDelete, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
+import { checkpointKey, Replicator } from './replicator.js';
+import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
+
+/** How often a disconnected replicator's peer is asked again where its nats-server is (it may have moved). */
+const RESOLVE_INTERVAL_MS = 2000;
+/** Where a link points before its peer has said where its nats-server is: nothing listens there. */
+const UNRESOLVED = { host: '127.0.0.1', port: 9 };
+
+interface Pair {
+  peer: PeerClient;
+  link: LinkProxy;
+  target?: string;
+  metrics: PairMetrics;
+  replicator: Replicator;
+}
+
+export class Replication implements ReplicationControl {
+  readonly conflicts: ConflictLog;
+  private readonly pairs = new Map<string, Pair>();
+  private readonly timers: (() => void)[] = [];
+  private readonly tasks = new Set<Promise<unknown>>();
+
+  private constructor(readonly ctx: RegionContext, private readonly log: (message: string) => void) {
+    this.conflicts = new ConflictLog((fn) => ctx.store.read(fn));
+  }
+
+  static async start(ctx: RegionContext, peers: PeerConfig[], log: (message: string) => void = console.error): Promise<Replication> {
+    const replication = new Replication(ctx, log);
+    for (const config of peers.filter((p) => p.name !== ctx.region)) await replication.addPeer(config);
+    return replication;
+  }
+
+  private async addPeer(config: PeerConfig): Promise<void> {
+    const peer = new PeerClient(config);
+    const link = await LinkProxy.start({ target: UNRESOLVED, name: `${config.name}->${this.ctx.region}` });
+    const metrics = new PairMetrics(config.name);
+    let lastError = '';
+    const replicator = new Replicator({
+      ctx: this.ctx,
+      source: config.name,
+      natsUrl: link.url,
+      conflicts: this.conflicts,
+      metrics,
+      resync: () => this.resyncFrom(config.name),
+      onError: (error) => {
+        const message = (error as Error).message ?? String(error);
+        if (message !== lastError) this.log(`replication from ${config.name}: ${message} (retrying)`);
+        lastError = message;
+      },
+    });
+    const pair: Pair = { peer, link, metrics, replicator };
+    this.pairs.set(config.name, pair);
+    await this.resolve(pair);
+    replicator.start();
+    const timer = setInterval(() => { if (!metrics.connected) void this.resolve(pair); }, RESOLVE_INTERVAL_MS);
+    timer.unref();
+    this.timers.push(() => clearInterval(timer));
+  }
+
+  /** Points the link at the peer's nats-server, wherever it is now. */
+  private async resolve(pair: Pair): Promise<void> {
+    try {
+      const url = new URL(await pair.peer.natsUrl());
+      if (url.href === pair.target) return;
+      pair.target = url.href;
+      pair.link.setTarget({ host: url.hostname, port: Number(url.port || 4222) });
+    } catch {
+      // The peer is not up yet, or moved: asked again while the replicator is disconnected.
+    }
+  }
+
+  peerNames(): string[] {
+    return [...this.pairs.keys()];
+  }
+
+  peer(name: string): PeerClient | undefined {
+    return this.pairs.get(name)?.peer;
+  }
+
+  link(name: string): LinkProxy | undefined {
+    return this.pairs.get(name)?.link;
+  }
+
+  links(): LinkProxy[] {
+    return [...this.pairs.values()].map((p) => p.link);
+  }
+
+  status(): PairStatus[] {
+    return [...this.pairs.values()].map((p) => p.metrics.status());
+  }
+
+  private deps(): MembershipDeps {
+    return {
+      ctx: this.ctx,
+      conflicts: this.conflicts,
+      peer: (name) => this.peer(name),
+      linkUrl: (name) => this.pairs.get(name)?.link.url,
+      log: this.log,
+    };
+  }
+
+  /** Runs a membership task in the background; its failure is reported, never thrown at a client. */
+  private background(what: string, task: Promise<unknown>): void {
+    const tracked = task.catch((error) => this.log(`${what} failed: ${(error as Error).message}`));
+    this.tasks.add(tracked);
+    void tracked.finally(() => this.tasks.delete(tracked));
+  }
+
+  createReplica(table: TableMeta, region: string): void {
+    this.background(`creating the replica of ${table.name} in ${region}`, coordinateCreate(this.deps(), table.name, region));
+  }
+
+  deleteReplica(table: TableMeta, region: string): void {
+    this.background(`deleting the replica of ${table.name} in ${region}`, coordinateDelete(this.deps(), table.name, region));
+  }
+
+  /** This region's replica of a global table was deleted here: the others stop replicating with it. */
+  tableDeleted(table: TableMeta): void {
+    if (!table.replicas) return;
+    const members = { ...table.replicas };
+    delete members[this.ctx.region];
+    const deps = this.deps();
+    for (const region of Object.keys(members)) {
+      this.background(`telling ${region} that ${table.name} left`, deps.peer(region)!.request('POST', '/admin/replicas/membership', { table: table.name, members }));
+    }
+  }
+
+  /** Peer-facing handlers (the admin API calls these). */
+  acceptReplica(schema: ReplicaSchema, members: Membership, coordinator: string): Promise<void> {
+    return acceptReplica(this.deps(), schema, members, coordinator);
+  }
+
+  acceptMembership(table: string, members: Membership): Promise<void> {
+    return setMembership(this.ctx, table, members);
+  }
+
+  async dropReplica(table: string): Promise<void> {
+    await this.ctx.store.write((txn) => {
+      const meta = txn.getTable<TableMeta>(table);
+      if (!meta) return;
+      closeStream(this.ctx, txn, table);
+      txn.clearItems(meta.id);
+      txn.removeTable(table);
+    });
+  }
+
+  snapshot(table: string): TableSnapshot | undefined {
+    const meta = this.ctx.store.read((txn) => txn.getTable<TableMeta>(table));
+    if (!meta || meta.deleting) return undefined;
+    return takeSnapshot(this.ctx, meta, this.peerNames());
+  }
+
+  /** Rebuilds every table shared with a source from its snapshots; returns the source sequence they all reflect. */
+  private async resyncFrom(source: string): Promise<number> {
+    const pair = this.pairs.get(source)!;
+    const tables = this.ctx.store.read((txn) => txn.listTableNames()
+      .map((name) => txn.getTable<TableMeta>(name)!)
+      .filter((meta) => !meta.deleting && meta.replicas && source in meta.replicas));
+    let position: number | undefined;
+    for (const meta of tables) {
+      const snapshot = await pair.peer.request<TableSnapshot>('GET', `/admin/snapshot?table=${encodeURIComponent(meta.name)}`, undefined, 600_000);
+      await mergeSnapshot(this.ctx, this.conflicts, snapshot);
+      const reflected = snapshot.positions[source] ?? 0;
+      position = position === undefined ? reflected : Math.min(position, reflected);
+    }
+    if (position === undefined) {
+      // Nothing is shared with the source: what it trimmed concerns no table here.
+      position = (await pair.peer.request<{ lastLsn: number }>('GET', '/admin/info')).lastLsn;
+    }
+    const resumeAt = position;
+    await this.ctx.store.write((txn) => txn.putMeta(checkpointKey(source), resumeAt));
+    this.log(`replication from ${source}: resynced ${tables.length} table(s) from snapshots, resuming after ${resumeAt}`);
+    return resumeAt;
+  }
+
+  async close(): Promise<void> {
+    for (const stop of this.timers) stop();
+    await Promise.all([...this.pairs.values()].map((p) => p.replicator.stop()));
+    await Promise.all([...this.pairs.values()].map((p) => p.link.close()));
+  }
+}

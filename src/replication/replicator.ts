@@ -1,0 +1,166 @@
+/**
+ * One replicator per (source → this region): an ordered JetStream consumer on the source's stream,
+ * filtered to changes the source's own clients made, from checkpoint + 1. Each batch is merged and
+ * the checkpoint advanced in one LMDB transaction, so a crash resumes exactly where it stopped.
+ */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { ChangeMessage } from '../bus/wire.js';
+import { streamName } from '../bus/wire.js';
+import type { RegionContext } from '../dynamo/context.js';
+import { applyMessages, type ApplyTally } from './apply.js';
+import type { ConflictLog } from './conflicts.js';
+import type { PairMetrics } from './metrics.js';
+
+const BATCH_MAX = 1000;
+/** Above this many received-but-unapplied messages the consumer waits for the store. */
+const QUEUE_HIGH_WATER = 5000;
+
+export const checkpointKey = (source: string): string => `replicator.checkpoint.${source}`;
+
+export interface ReplicatorOptions {
+  ctx: RegionContext;
+  source: string;
+  /** Where to reach the source's nats-server (this region's link proxy for the pair). */
+  natsUrl: string;
+  conflicts: ConflictLog;
+  metrics: PairMetrics;
+  /** Rebuilds every table shared with the source from its snapshot; returns the source sequence it reflects. */
+  resync(): Promise<number>;
+  onApplied?: (tally: ApplyTally) => void;
+  onError?: (error: unknown) => void;
+  retryDelayMs?: number;
+}
+
+interface Received {
+  seq: number;
+  pending: number;
+  message: ChangeMessage;
+}
+
+export class Replicator {
+  private stopped = false;
+  private connection: NatsConnection | undefined;
+  private running: Promise<void> | undefined;
+  private queue: Received[] = [];
+  private applying: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(private readonly options: ReplicatorOptions) {}
+
+  get checkpoint(): number {
+    return this.options.ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(this.options.source))) ?? 0;
+  }
+
+  start(): void {
+    this.options.metrics.checkpoint = this.checkpoint;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connection?.close().catch(() => undefined);
+    await this.running;
+    await this.applying;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.session();
+      } catch (error) {
+        if (this.stopped) break;
+        this.options.onError?.(error);
+      } finally {
+        this.options.metrics.connected = false;
+        await this.connection?.close().catch(() => undefined);
+        this.connection = undefined;
+        await this.applying?.catch(() => undefined);
+        this.queue = [];
+        this.failure = undefined;
+      }
+      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 500));
+    }
+  }
+
+  /** One connection's life: catch up from the checkpoint, then follow the stream until something fails. */
+  private async session(): Promise<void> {
+    const { source, metrics } = this.options;
+    // Frequent pings make a stalled link visible within seconds; reconnects never give up.
+    const connection = await connect({
+      servers: this.options.natsUrl, pingInterval: 1000, maxPingOut: 2, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, timeout: 2000,
+    });
+    this.connection = connection;
+    if (this.stopped) return;
+    void this.watchStatus(connection);
+    metrics.connected = true;
+    const stream = streamName(source);
+    const info = await (await jetstreamManager(connection)).streams.info(stream);
+    let checkpoint = this.checkpoint;
+    // The source trimmed changes this region never applied: rebuild from a snapshot, never skip silently.
+    if (info.state.first_seq > checkpoint + 1 && info.state.last_seq > checkpoint) {
+      metrics.resyncs += 1;
+      checkpoint = await this.options.resync();
+    }
+    metrics.checkpoint = checkpoint;
+    const consumer = await jetstream(connection).consumers.get(stream, {
+      filter_subjects: `chg.${source}.${source}.>`,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: checkpoint + 1,
+    });
+    const messages = await consumer.consume({ max_messages: BATCH_MAX, expires: 2000 });
+    for await (const m of messages) {
+      if (this.failure) throw this.failure;
+      this.queue.push({ seq: m.seq, pending: m.info.pending, message: m.json<ChangeMessage>() });
+      if (!this.applying) this.applying = this.drain();
+      if (this.queue.length >= QUEUE_HIGH_WATER) await this.applying;
+      if (this.stopped) break;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private async watchStatus(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') this.options.metrics.connected = false;
+      if (status.type === 'reconnect') this.options.metrics.connected = true;
+    }
+  }
+
+  /** Applies queued messages in batches until the queue is empty; one batch per transaction. */
+  private async drain(): Promise<void> {
+    try {
+      // Let the rest of this network read arrive, so one transaction takes it all.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length && !this.failure) {
+        const batch = this.queue.splice(0, BATCH_MAX);
+        await this.applyBatch(batch);
+      }
+    } catch (error) {
+      this.failure = error;
+      // Closing the connection ends the consumer loop, which then restarts from the checkpoint.
+      void this.connection?.close().catch(() => undefined);
+    } finally {
+      this.applying = undefined;
+    }
+  }
+
+  private async applyBatch(batch: Received[]): Promise<void> {
+    const { ctx, source, conflicts, metrics } = this.options;
+    const last = batch[batch.length - 1];
+    const tally = await ctx.store.write((txn) => {
+      const result = applyMessages(ctx, txn, conflicts, batch.map((r) => r.message));
+      txn.putMeta(checkpointKey(source), last.seq);
+      return result;
+    });
+    const appliedAtMs = ctx.clock.trueNowMs();
+    for (const { message } of batch) metrics.lag.add(Math.max(0, appliedAtMs - message.commitTimeMs));
+    metrics.checkpoint = last.seq;
+    metrics.pending = last.pending + this.queue.length;
+    metrics.applied += tally.applied;
+    metrics.skipped += tally.skipped;
+    metrics.ignored += tally.ignored;
+    metrics.conflicts += tally.conflicts.length;
+    metrics.lastAppliedAtMs = appliedAtMs;
+    this.options.onApplied?.(tally);
+  }
+}

@@ -1,0 +1,105 @@
+/** A cluster of real regions in this process (each with its own LMDB, nats-server and HTTP port), peers of each other. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startRegion, type RegionOptions, type RunningRegion } from '../../src/region/region.js';
+import { clientFor } from './region.js';
+import { freePort } from './ports.js';
+
+export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+
+export interface ClusterRegion {
+  name: string;
+  region: RunningRegion;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+export interface TestCluster {
+  regions: ClusterRegion[];
+  byName(name: string): ClusterRegion;
+  admin<T = unknown>(name: string, path: string, init?: { method?: string; body?: unknown }): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(names = REGIONS, options: Partial<RegionOptions> = {}): Promise<TestCluster> {
+  const root = await mkdtemp(join(tmpdir(), 'globaltables-cluster-'));
+  const ports = await Promise.all(names.map(() => freePort()));
+  const endpoint = (i: number): string => `http://127.0.0.1:${ports[i]}`;
+  const regions = await Promise.all(names.map(async (name, i) => {
+    const region = await startRegion({
+      name,
+      port: ports[i],
+      dataDir: join(root, name),
+      changeStream: {},
+      peers: names.map((peer, j) => ({ name: peer, endpoint: endpoint(j) })).filter((p) => p.name !== name),
+      log: () => undefined,
+      ...options,
+    });
+    const client = clientFor(region.endpoint, name);
+    return { name, region, client, doc: DynamoDBDocumentClient.from(client) };
+  }));
+  const byName = (name: string): ClusterRegion => regions.find((r) => r.name === name)!;
+  return {
+    regions,
+    byName,
+    async admin<T>(name: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+      const response = await fetch(`${byName(name).region.endpoint}${path}`, {
+        method: init.method ?? 'GET',
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json() as Promise<T>;
+    },
+    async stop() {
+      for (const r of regions) r.client.destroy();
+      await Promise.all(regions.map((r) => r.region.close()));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until check passes (returns truthy) or the time is up; then fails with the last state. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Creates a table in the first region and adds every other region as a replica; waits until all are ACTIVE. */
+export async function createGlobalTable(cluster: TestCluster, table: string, rangeKey?: string): Promise<void> {
+  const [first, ...others] = cluster.regions;
+  await first.client.send(new CreateTableCommand({
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(rangeKey ? [{ AttributeName: rangeKey, AttributeType: 'S' as const }] : [])],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(rangeKey ? [{ AttributeName: rangeKey, KeyType: 'RANGE' as const }] : [])],
+  }));
+  for (const other of others) {
+    await first.client.send(new UpdateTableCommand({ TableName: table, ReplicaUpdates: [{ Create: { RegionName: other.name } }] }));
+    await eventually(async () => {
+      const { Table } = await first.client.send(new DescribeTableCommand({ TableName: table }));
+      return Table?.Replicas?.find((r) => r.RegionName === other.name)?.ReplicaStatus === 'ACTIVE';
+    }, 20_000, `replica ${other.name} ACTIVE`);
+  }
+  await eventually(async () => {
+    for (const r of cluster.regions) {
+      const { Table } = await r.client.send(new DescribeTableCommand({ TableName: table }));
+      if (Table?.TableStatus !== 'ACTIVE' || Table.Replicas?.length !== cluster.regions.length - 1) return false;
+      if (Table.Replicas.some((x) => x.ReplicaStatus !== 'ACTIVE')) return false;
+    }
+    return true;
+  }, 20_000, 'every replica ACTIVE everywhere');
+}
