@@ -17,6 +17,7 @@ export interface AdminDeps {
   replication?: Replication;
   publisher?: Publisher;
   natsUrl?: string;
+  natsPid?: () => number | undefined;
 }
 
 const badRequest = (c: Context, message: string) => c.json({ error: message }, 400);
@@ -41,6 +42,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   app.get('/admin/info', (c) => c.json({
     region: ctx.region,
     natsUrl: deps.natsUrl ?? null,
+    natsPid: deps.natsPid?.() ?? null,
     lastLsn: ctx.store.lastLsn(),
     clock: { mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs },
     granularity: ctx.granularity,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { NatsChangeBus } from '../bus/natsBus.js';
 import { Publisher } from '../bus/publisher.js';
 import type { RegionContext } from '../dynamo/context.js';
-import { startNatsServer, type RunningNatsServer } from '../nats/launcher.js';
+import { startNatsServer, type NatsServerOptions, type RunningNatsServer } from '../nats/launcher.js';
 
 export interface ChangeStreamOptions {
   /** Connect to this server instead of starting one. */
@@ -16,16 +16,70 @@ export interface ChangeStreamOptions {
 
 export interface RunningChangeStream {
   natsUrl: string;
+  /** The embedded nats-server's process id (absent when connected to a given server). */
+  natsPid(): number | undefined;
   publisher: Publisher;
   close(): Promise<void>;
 }
 
+/**
+ * Keeps an embedded nats-server running: one that dies (a crash, a SIGKILL in a fault test) is
+ * started again on the same port and store, so publishers and replicators reconnect by themselves.
+ */
+class SupervisedNatsServer {
+  private closing = false;
+
+  private constructor(private server: RunningNatsServer, private readonly options: NatsServerOptions, private readonly log: (message: string) => void) {
+    this.watch();
+  }
+
+  static async start(options: NatsServerOptions, log: (message: string) => void): Promise<SupervisedNatsServer> {
+    return new SupervisedNatsServer(await startNatsServer(options), options, log);
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  get pid(): number | undefined {
+    return this.server.process.pid;
+  }
+
+  private watch(): void {
+    this.server.process.once('exit', (code, signal) => {
+      if (this.closing) return;
+      this.log(`embedded nats-server exited (${signal ?? `code ${code}`}); starting it again on port ${this.server.port}`);
+      void this.restart();
+    });
+  }
+
+  private async restart(): Promise<void> {
+    while (!this.closing) {
+      try {
+        this.server = await startNatsServer({ ...this.options, port: this.server.port });
+        if (this.closing) await this.server.stop();
+        else this.watch();
+        return;
+      } catch (error) {
+        this.log(`embedded nats-server did not start: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.closing = true;
+    await this.server.stop();
+  }
+}
+
 export async function startChangeStream(ctx: RegionContext, options: ChangeStreamOptions & { dataDir?: string }): Promise<RunningChangeStream> {
-  let server: RunningNatsServer | undefined;
+  let server: SupervisedNatsServer | undefined;
   if (!options.natsUrl) {
     const storeDir = options.storeDir ?? (options.dataDir ? join(options.dataDir, 'nats') : undefined);
     if (!storeDir) throw new Error('an embedded nats-server needs a store directory');
-    server = await startNatsServer({ storeDir, port: options.natsPort, name: `globaltables-${ctx.region}` });
+    server = await SupervisedNatsServer.start({ storeDir, port: options.natsPort, name: `globaltables-${ctx.region}` },
+      (message) => console.error(`[${ctx.region}] ${message}`));
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const bus = await NatsChangeBus.connect({ url: natsUrl, region: ctx.region });
@@ -45,6 +99,7 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
   publisher.start();
   return {
     natsUrl,
+    natsPid: () => server?.pid,
     publisher,
     async close() {
       await publisher.stop();

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startRegion, type RegionOptions, type RunningRegion } from '../../src/region/region.js';
 import { clientFor } from './region.js';
 import { freePort } from './ports.js';
@@ -78,8 +78,13 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
   }
 }
 
+interface NamedClient {
+  name: string;
+  client: DynamoDBClient;
+}
+
 /** Creates a table in the first region and adds every other region as a replica; waits until all are ACTIVE. */
-export async function createGlobalTable(cluster: TestCluster, table: string, rangeKey?: string): Promise<void> {
+export async function createGlobalTable(cluster: { regions: NamedClient[] }, table: string, rangeKey?: string): Promise<void> {
   const [first, ...others] = cluster.regions;
   await first.client.send(new CreateTableCommand({
     TableName: table,
@@ -87,13 +92,8 @@ export async function createGlobalTable(cluster: TestCluster, table: string, ran
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(rangeKey ? [{ AttributeName: rangeKey, AttributeType: 'S' as const }] : [])],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(rangeKey ? [{ AttributeName: rangeKey, KeyType: 'RANGE' as const }] : [])],
   }));
-  for (const other of others) {
-    await first.client.send(new UpdateTableCommand({ TableName: table, ReplicaUpdates: [{ Create: { RegionName: other.name } }] }));
-    await eventually(async () => {
-      const { Table } = await first.client.send(new DescribeTableCommand({ TableName: table }));
-      return Table?.Replicas?.find((r) => r.RegionName === other.name)?.ReplicaStatus === 'ACTIVE';
-    }, 20_000, `replica ${other.name} ACTIVE`);
-  }
+  await eventually(async () => (await first.client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus === 'ACTIVE', 10_000, 'table ACTIVE');
+  for (const other of others) await addReplica(first, table, other.name);
   await eventually(async () => {
     for (const r of cluster.regions) {
       const { Table } = await r.client.send(new DescribeTableCommand({ TableName: table }));
@@ -102,4 +102,34 @@ export async function createGlobalTable(cluster: TestCluster, table: string, ran
     }
     return true;
   }, 20_000, 'every replica ACTIVE everywhere');
+}
+
+/** Adds a replica through UpdateTable ReplicaUpdates and waits until the coordinator reports it ACTIVE. */
+export async function addReplica(coordinator: NamedClient, table: string, region: string): Promise<void> {
+  await coordinator.client.send(new UpdateTableCommand({ TableName: table, ReplicaUpdates: [{ Create: { RegionName: region } }] }));
+  await eventually(async () => {
+    const { Table } = await coordinator.client.send(new DescribeTableCommand({ TableName: table }));
+    return Table?.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE';
+  }, 60_000, `replica ${region} ACTIVE`);
+}
+
+/** Every key of a table, read with paginated Scans. */
+export async function allKeys(doc: DynamoDBDocumentClient, table: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) keys.add(String(item.pk));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return keys;
+}
+
+/** Waits until every region reports the same digest of the named table. */
+export async function waitConverged(regions: { name: string; admin<T>(path: string): Promise<T> }[], table: string, timeoutMs = 30_000): Promise<string> {
+  return eventually(async () => {
+    const digests = await Promise.all(regions.map((r) => r.admin<{ tables: Record<string, { digest: string }> }>(`/admin/digest?table=${table}`)));
+    const values = new Set(digests.map((d) => d.tables[table]?.digest));
+    return values.size === 1 && [...values][0] ? [...values][0] : undefined;
+  }, timeoutMs, `${table} converged in ${regions.map((r) => r.name).join(', ')}`);
 }
