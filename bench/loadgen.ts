@@ -7,6 +7,10 @@ import { connect, type Socket } from 'node:net';
 
 interface LoadSpec {
   endpoint: string;
+  /** Spread the connections over these endpoints (round robin) instead of `endpoint` alone. */
+  endpoints?: string[];
+  /** Total requests per second across all connections; omitted: as fast as responses come back. */
+  ratePerSecond?: number;
   operation: 'PutItem' | 'GetItem';
   table: string;
   connections: number;
@@ -55,7 +59,9 @@ export interface LoadResult {
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const url = new URL(spec.endpoint);
+  const endpoints = (spec.endpoints ?? [spec.endpoint]).map((e) => new URL(e));
+  // At a fixed rate each connection sends on its own schedule, so a slow response delays only its connection.
+  const intervalMs = spec.ratePerSecond ? (spec.connections * 1000) / spec.ratePerSecond : 0;
   const value = 'x'.repeat(spec.valueBytes);
   const start = performance.now();
   const wallStart = Date.now();
@@ -63,14 +69,23 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const stopAt = measureFrom + spec.durationMs;
   const latenciesMs: number[] = [];
   let errors = 0;
-  const connection = (): Promise<void> => new Promise((resolve, reject) => {
+  const connection = (index: number): Promise<void> => new Promise((resolve, reject) => {
+    const url = endpoints[index % endpoints.length];
     const socket: Socket = connect(Number(url.port), url.hostname);
+    let nextAt = start + (intervalMs * index) / spec.connections;
     socket.setNoDelay(true);
     const reader = new ResponseReader();
     let sentAt = 0;
-    const send = (): void => {
+    const sendNow = (): void => {
       sentAt = performance.now();
       socket.write(requestBytes(spec, url.host, value));
+    };
+    const send = (): void => {
+      if (!intervalMs) return sendNow();
+      nextAt += intervalMs;
+      const waitMs = nextAt - performance.now();
+      if (waitMs <= 0) sendNow();
+      else setTimeout(sendNow, waitMs);
     };
     socket.on('connect', send);
     socket.on('error', reject);
@@ -86,7 +101,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       else { socket.end(); resolve(); }
     });
   });
-  await Promise.all(Array.from({ length: spec.connections }, connection));
+  await Promise.all(Array.from({ length: spec.connections }, (_, i) => connection(i)));
   return {
     ops: latenciesMs.length / (spec.durationMs / 1000),
     errors,

@@ -1,10 +1,12 @@
 /** `npm run bench -- <target>`: runs one named benchmark. */
 import { apiBenchmark } from './api.js';
 import { streamBenchmark } from './stream.js';
+import { replicationBenchmark } from './replication.js';
 
 const targets: Record<string, (argv: string[]) => Promise<void>> = {
   api: apiBenchmark,
   stream: streamBenchmark,
+  replication: replicationBenchmark,
 };
 
 export async function main(argv: string[]): Promise<void> {

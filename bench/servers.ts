@@ -31,8 +31,8 @@ async function waitReady(check: () => Promise<boolean>, child: ChildProcess, nam
   throw new Error(`${name} did not become ready`);
 }
 
-async function start(name: string, command: string, args: (port: number, dir: string) => string[], ready: (endpoint: string) => Promise<boolean>): Promise<Server> {
-  const port = await freePort();
+async function start(name: string, command: string, args: (port: number, dir: string) => string[], ready: (endpoint: string) => Promise<boolean>, fixedPort?: number): Promise<Server> {
+  const port = fixedPort ?? await freePort();
   const dir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   dirs.add(dir);
   const child = spawn(command, args(port, dir), { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -62,4 +62,13 @@ export function startOurs(): Promise<Server> {
 
 export function startDynalite(): Promise<Server> {
   return start('dynalite', process.execPath, (port, dir) => ['node_modules/dynalite/cli.js', '--port', String(port), '--path', dir, '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'], healthy);
+}
+
+/** Regions as separate processes, each with its own embedded nats-server, peers of each other. */
+export async function startRegionCluster(names: string[]): Promise<Server[]> {
+  const ports = await Promise.all(names.map(() => freePort()));
+  return Promise.all(names.map((name, i) => start(name, process.execPath, (port, dir) => [
+    'bin/globaltables.js', 'region', '--name', name, '--port', String(port), '--data', dir,
+    ...names.flatMap((peer, j) => (j === i ? [] : ['--peer', `${peer}=http://127.0.0.1:${ports[j]}`])),
+  ], healthy, ports[i])));
 }

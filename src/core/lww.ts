@@ -128,7 +128,8 @@ function concurrent(newer: VersionedState, older: VersionedState): boolean {
   return newer.prevVersion === undefined || compareVersions(newer.prevVersion, older.version) < 0;
 }
 
-function conflictOf(winner: VersionedState, loser: VersionedState, lost?: string[]): Conflict {
+/** The conflict between a winning and a losing write, with why the winner won. */
+export function conflictOf(winner: VersionedState, loser: VersionedState, lost?: string[]): Conflict {
   const [w, l] = [winner.version, loser.version];
   const reason: ConflictReason = w.ts === l.ts && w.counter === l.counter ? 'tie-break-region'
     : loser.writtenAtMs > winner.writtenAtMs ? 'skew-inverted' : 'newer-timestamp';

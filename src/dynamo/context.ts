@@ -2,7 +2,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { ClockState } from '../core/version.js';
 import type { Granularity } from '../core/lww.js';
-import type { ReplicationControl } from './replicationControl.js';
+import type { ConflictRecorder, ReplicationControl } from './replicationControl.js';
 import type { Store } from '../storage/store.js';
 
 export interface RegionSettings {
@@ -43,4 +43,6 @@ export interface RegionContext {
   granularity: Granularity;
   /** Global tables; absent when the region does not replicate (no change stream). */
   replication?: ReplicationControl;
+  /** The conflict log (a local write can lose at once, when a wall clock runs behind the item's version). */
+  conflicts?: ConflictRecorder;
 }

@@ -1,5 +1,12 @@
 /** What table operations may ask of the region's replication (global tables), without depending on how it works. */
-import type { TableMeta } from './tables.js';
+import type { ReplicaStatus, StreamSpecification, TableMeta } from './tables.js';
+import type { StoreTxn } from '../storage/store.js';
+import type { ConflictEntry } from '../replication/conflicts.js';
+
+/** Where conflicts are logged, in the transaction of the write that lost or won. */
+export interface ConflictRecorder {
+  record(txn: StoreTxn, entry: Omit<ConflictEntry, 'seq'>): unknown;
+}
 
 export interface ReplicationControl {
   /** Regions this region can reach (its configured peers), not including itself. */
@@ -10,4 +17,22 @@ export interface ReplicationControl {
   deleteReplica(table: TableMeta, region: string): void;
   /** This region's replica was deleted with DeleteTable: the other replicas stop replicating with it. */
   tableDeleted(table: TableMeta): void;
+  /** Another region's table as legacy global tables (2017.11.29) check it before it joins; undefined when it has none. */
+  peerTable(region: string, table: string): Promise<PeerTable | undefined>;
+  /**
+   * Tells `regions` a legacy global table's membership and waits until each has stored it; a listed
+   * region not in `members` leaves, its table becoming regional again.
+   */
+  announceLegacyMembership(table: string, members: Record<string, ReplicaStatus>, regions: string[]): Promise<void>;
+}
+
+/** What a region answers about one of its tables to a peer (GET /admin/tables/:name). */
+export interface PeerTable {
+  name: string;
+  keySchema: TableMeta['keySchema'];
+  attributeDefinitions: TableMeta['attributeDefinitions'];
+  itemCount: number;
+  streamSpecification?: StreamSpecification;
+  replicas?: Record<string, ReplicaStatus>;
+  globalTableVersion?: TableMeta['globalTableVersion'];
 }

@@ -37,6 +37,8 @@ export interface TableMeta {
   deletionProtection?: boolean;
   /** A global table's replicas by region (this region included) and their status; absent for a regional table. */
   replicas?: Record<string, ReplicaStatus>;
+  /** Set on tables joined with CreateGlobalTable (2017.11.29); absent for 2019.11.21 global tables and regional tables. */
+  globalTableVersion?: '2017.11.29';
 }
 
 export type ReplicaStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
@@ -154,7 +156,7 @@ export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats,
     description.LatestStreamLabel = meta.latestStream.label;
   }
   if (meta.replicas) {
-    description.GlobalTableVersion = GLOBAL_TABLE_VERSION;
+    description.GlobalTableVersion = meta.globalTableVersion ?? GLOBAL_TABLE_VERSION;
     description.Replicas = Object.entries(meta.replicas)
       .filter(([region]) => region !== ctx.region)
       .map(([RegionName, ReplicaStatus]) => ({ RegionName, ReplicaStatus }));

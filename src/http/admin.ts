@@ -4,12 +4,13 @@
  */
 import type { Context, Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
-import type { TableMeta } from '../dynamo/tables.js';
+import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
+import { readStats, type TableMeta } from '../dynamo/tables.js';
 import { LinkSettingsError, type LinkProxy } from '../nats/linkProxy.js';
 import type { Publisher } from '../bus/publisher.js';
 import { regionDigest } from '../replication/digest.js';
 import type { Replication } from '../replication/replication.js';
-import { ReplicaConflictError } from '../replication/replicas.js';
+import { peerTableOf, ReplicaConflictError } from '../replication/replicas.js';
 import { prometheusText, regionMetrics } from './metricsView.js';
 
 export interface AdminDeps {
@@ -56,6 +57,11 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   });
 
   app.get('/admin/metrics', (c) => c.json(regionMetrics(deps)));
+  // Starts a fresh latency window (benchmarks and scenarios measure one phase at a time).
+  app.post('/admin/metrics/reset', (c) => {
+    for (const pair of deps.replication?.pairMetrics() ?? []) pair.lag.reset();
+    return c.json(regionMetrics(deps));
+  });
   app.get('/metrics', (c) => c.text(prometheusText(regionMetrics(deps)), 200, { 'content-type': 'text/plain; version=0.0.4' }));
 
   app.get('/admin/conflicts', (c) => {
@@ -125,6 +131,13 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
     const snapshot = deps.replication?.snapshot(c.req.query('table') ?? '');
     return snapshot ? c.json(snapshot) : c.json({ error: 'no such table' }, 404);
   });
+  app.get('/admin/tables/:name', (c) => {
+    const view = ctx.store.read((txn) => {
+      const meta = txn.getTable<TableMeta>(c.req.param('name'));
+      return meta && !meta.deleting ? peerTableOf(meta, readStats(txn, meta.id).itemCount) : undefined;
+    });
+    return view ? c.json(view) : c.json({ error: 'no such table' }, 404);
+  });
   app.post('/admin/replicas/create', async (c) => {
     const body = await jsonBody(c);
     if (!deps.replication || !body) return badRequest(c, 'expected { schema, members, coordinator }');
@@ -139,7 +152,9 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   app.post('/admin/replicas/membership', async (c) => {
     const body = await jsonBody(c);
     if (!deps.replication || !body) return badRequest(c, 'expected { table, members }');
-    await deps.replication.acceptMembership(String(body.table), body.members as never);
+    // A legacy (2017.11.29) global table's membership carries its version: a region it leaves out has left.
+    if (body.globalTableVersion === LEGACY_GLOBAL_TABLE_VERSION) await deps.replication.acceptLegacyMembership(String(body.table), body.members as never);
+    else await deps.replication.acceptMembership(String(body.table), body.members as never);
     return c.json({ ok: true });
   });
   app.post('/admin/replicas/delete', async (c) => {

@@ -116,7 +116,22 @@ async function killOrphan(pidFile: string): Promise<void> {
   for (let i = 0; i < 100 && isRunningNatsServer(pid); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/**
+ * Starts the server. A port picked here may be taken by someone else before nats-server binds it,
+ * so a server on picked ports that fails to start is tried again on fresh ones.
+ */
 export async function startNatsServer(options: NatsServerOptions): Promise<RunningNatsServer> {
+  const picked = !options.port || !options.monitorPort;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!picked || attempt >= 4 || !(error instanceof NatsServerStartError)) throw error;
+    }
+  }
+}
+
+async function startOnce(options: NatsServerOptions): Promise<RunningNatsServer> {
   const binary = findNatsServer();
   const pidFile = join(options.storeDir, 'nats-server.pid');
   await killOrphan(pidFile);

@@ -3,6 +3,7 @@
  * past what the change stream has published: an unpublished change is never dropped.
  */
 import type { RegionContext } from '../dynamo/context.js';
+import { runPeriodically } from './periodic.js';
 
 const SCAN_CHUNK = 1000;
 
@@ -26,19 +27,5 @@ export async function trimChangeLog(ctx: RegionContext, publishedLsn: () => numb
 }
 
 export function startChangeLogRetention(ctx: RegionContext, publishedLsn: () => number): () => void {
-  let cancel: () => void = () => {};
-  let stopped = false;
-  const tick = async (): Promise<void> => {
-    try {
-      await trimChangeLog(ctx, publishedLsn);
-    } catch (error) {
-      console.error(`[${ctx.region}] change log retention failed:`, error);
-    }
-    if (!stopped) cancel = ctx.clock.schedule(() => void tick(), ctx.settings.retentionSweepIntervalMs);
-  };
-  cancel = ctx.clock.schedule(() => void tick(), ctx.settings.retentionSweepIntervalMs);
-  return () => {
-    stopped = true;
-    cancel();
-  };
+  return runPeriodically(ctx, 'change log retention', () => ctx.settings.retentionSweepIntervalMs, () => trimChangeLog(ctx, publishedLsn));
 }

@@ -12,9 +12,11 @@ import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { startTtlSweeper } from './ttlSweeper.js';
 import { startChangeLogRetention } from './changeLogRetention.js';
+import { startTombstoneRetention } from './tombstoneRetention.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import { Replication } from '../replication/replication.js';
+import { ConflictLog } from '../replication/conflicts.js';
 import type { PeerConfig } from '../config/regionConfig.js';
 import type { Granularity } from '../core/lww.js';
 
@@ -61,6 +63,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     granularity: options.granularity ?? 'item',
   };
+  ctx.conflicts = new ConflictLog((fn) => store.read(fn));
   const services = [
     { targetPrefix: 'DynamoDB_20120810', operations },
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
@@ -78,6 +81,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, natsPid: changeStream?.natsPid, replication });
   ctx.replication = replication;
   const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
+  const stopTombstoneRetention = startTombstoneRetention(ctx);
   return {
     ctx,
     port,
@@ -87,6 +91,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     async close() {
       stopSweeper();
       stopRetention();
+      stopTombstoneRetention();
       await replication?.close();
       await changeStream?.close();
       await new Promise<void>((resolve) => {

@@ -6,6 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RegionContext } from '../dynamo/context.js';
 import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
+import type { PeerTable } from '../dynamo/replicationControl.js';
+import { withLegacyMembership } from '../dynamo/ops/createGlobalTable.js';
+import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
 import { openStream } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
 import type { PeerClient } from './peers.js';
@@ -158,4 +161,37 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
     meta.latestStream = { arn: opened.arn, label: opened.label };
     txn.putTable(meta.name, meta);
   });
+}
+
+/** A table as a peer reports it to a region checking whether it may join a legacy global table. */
+export const peerTableOf = (meta: TableMeta, itemCount: number): PeerTable => ({
+  name: meta.name,
+  keySchema: meta.keySchema,
+  attributeDefinitions: meta.attributeDefinitions,
+  itemCount,
+  ...(meta.streamSpecification?.StreamEnabled ? { streamSpecification: meta.streamSpecification } : {}),
+  ...(meta.replicas ? { replicas: meta.replicas } : {}),
+  ...(meta.globalTableVersion ? { globalTableVersion: meta.globalTableVersion } : {}),
+});
+
+/**
+ * Stores a legacy (2017.11.29) global table's membership. A region it does not list has left: its table
+ * stays, as a regional table again, as DynamoDB leaves the table of a removed replica in place.
+ */
+export async function setLegacyMembership(ctx: RegionContext, table: string, members: Membership): Promise<void> {
+  await ctx.store.write((txn) => {
+    const meta = txn.getTable<TableMeta>(table);
+    if (meta && !meta.deleting) txn.putTable(table, withLegacyMembership(meta, ctx.region, members));
+  });
+}
+
+/** The client waits for a legacy membership change, so an unreachable region fails it quickly rather than after a minute of retries. */
+const ANNOUNCE_ATTEMPTS = 3;
+
+/** Sends a legacy global table's membership to the given regions (members and leavers alike) and waits for each. */
+export async function announceLegacyMembership(deps: MembershipDeps, table: string, members: Membership, regions: string[]): Promise<void> {
+  const targets = regions.filter((r) => r !== deps.ctx.region);
+  await Promise.all(targets.map((region) => withRetry(deps, `legacy membership of ${table} to ${region}`,
+    () => deps.peer(region)!.request('POST', '/admin/replicas/membership', { table, members, globalTableVersion: LEGACY_GLOBAL_TABLE_VERSION }),
+    ANNOUNCE_ATTEMPTS)));
 }

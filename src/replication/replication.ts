@@ -4,14 +4,14 @@
  */
 import type { PeerConfig } from '../config/regionConfig.js';
 import type { RegionContext } from '../dynamo/context.js';
-import type { ReplicationControl } from '../dynamo/replicationControl.js';
+import type { PeerTable, ReplicationControl } from '../dynamo/replicationControl.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import { closeStream } from '../streams/registry.js';
 import { LinkProxy } from '../nats/linkProxy.js';
 import { ConflictLog } from './conflicts.js';
 import { PairMetrics, type PairStatus } from './metrics.js';
-import { PeerClient } from './peers.js';
-import { acceptReplica, coordinateCreate, coordinateDelete, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
+import { PeerClient, PeerRequestError } from './peers.js';
+import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
 import { checkpointKey, Replicator } from './replicator.js';
 import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 
@@ -35,7 +35,7 @@ export class Replication implements ReplicationControl {
   private readonly tasks = new Set<Promise<unknown>>();
 
   private constructor(readonly ctx: RegionContext, private readonly log: (message: string) => void) {
-    this.conflicts = new ConflictLog((fn) => ctx.store.read(fn));
+    this.conflicts = ctx.conflicts instanceof ConflictLog ? ctx.conflicts : new ConflictLog((fn) => ctx.store.read(fn));
   }
 
   static async start(ctx: RegionContext, peers: PeerConfig[], log: (message: string) => void = console.error): Promise<Replication> {
@@ -99,6 +99,10 @@ export class Replication implements ReplicationControl {
     return [...this.pairs.values()].map((p) => p.link);
   }
 
+  pairMetrics(): PairMetrics[] {
+    return [...this.pairs.values()].map((p) => p.metrics);
+  }
+
   status(): PairStatus[] {
     return [...this.pairs.values()].map((p) => p.metrics.status());
   }
@@ -139,6 +143,19 @@ export class Replication implements ReplicationControl {
     }
   }
 
+  async peerTable(region: string, table: string): Promise<PeerTable | undefined> {
+    try {
+      return await this.peer(region)!.request<PeerTable>('GET', `/admin/tables/${encodeURIComponent(table)}`);
+    } catch (error) {
+      if (error instanceof PeerRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  announceLegacyMembership(table: string, members: Membership, regions: string[]): Promise<void> {
+    return announceLegacyMembership(this.deps(), table, members, regions);
+  }
+
   /** Peer-facing handlers (the admin API calls these). */
   acceptReplica(schema: ReplicaSchema, members: Membership, coordinator: string): Promise<void> {
     return acceptReplica(this.deps(), schema, members, coordinator);
@@ -146,6 +163,10 @@ export class Replication implements ReplicationControl {
 
   acceptMembership(table: string, members: Membership): Promise<void> {
     return setMembership(this.ctx, table, members);
+  }
+
+  acceptLegacyMembership(table: string, members: Membership): Promise<void> {
+    return setLegacyMembership(this.ctx, table, members);
   }
 
   async dropReplica(table: string): Promise<void> {

@@ -45,6 +45,8 @@ export class Replicator {
   private queue: Received[] = [];
   private applying: Promise<void> | undefined;
   private failure: unknown;
+  private stop$: () => void = () => {};
+  private readonly stopping = new Promise<undefined>((resolve) => { this.stop$ = () => resolve(undefined); });
 
   constructor(private readonly options: ReplicatorOptions) {}
 
@@ -59,6 +61,7 @@ export class Replicator {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stop$();
     await this.connection?.close().catch(() => undefined);
     await this.running;
     await this.applying;
@@ -79,7 +82,7 @@ export class Replicator {
         this.queue = [];
         this.failure = undefined;
       }
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 500));
+      if (!this.stopped) await Promise.race([new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 500)), this.stopping]);
     }
   }
 
@@ -87,9 +90,15 @@ export class Replicator {
   private async session(): Promise<void> {
     const { source, metrics } = this.options;
     // Frequent pings make a stalled link visible within seconds; reconnects never give up.
-    const connection = await connect({
+    const connecting = connect({
       servers: this.options.natsUrl, pingInterval: 1000, maxPingOut: 2, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, timeout: 2000,
     });
+    // Waiting for a source that is down must not hold up stop().
+    const connection = await Promise.race([connecting, this.stopping]);
+    if (!connection) {
+      void connecting.then((late) => late.close(), () => undefined);
+      return;
+    }
     this.connection = connection;
     if (this.stopped) return;
     void this.watchStatus(connection);
@@ -119,10 +128,18 @@ export class Replicator {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * A lost connection ends the session: the next one starts from the checkpoint and first checks
+   * that the source still holds it (while disconnected, the source may have trimmed changes, and
+   * a consumer that resumed on its own would silently skip them).
+   */
   private async watchStatus(connection: NatsConnection): Promise<void> {
     for await (const status of connection.status()) {
-      if (status.type === 'disconnect') this.options.metrics.connected = false;
-      if (status.type === 'reconnect') this.options.metrics.connected = true;
+      if (status.type === 'disconnect' || status.type === 'staleConnection') {
+        this.options.metrics.connected = false;
+        void connection.close().catch(() => undefined);
+        return;
+      }
     }
   }
 

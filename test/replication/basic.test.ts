@@ -51,3 +51,15 @@ describe('global table replication (in-process regions, real NATS)', () => {
     expect(final).toEqual([undefined, undefined, undefined]);
   });
 });
+
+describe('replication metrics', () => {
+  it('reports per-pair latency, pending and counters as Prometheus text and as JSON', async () => {
+    const text = await (await fetch(`${cluster.byName('eu-west-1').region.endpoint}/metrics`)).text();
+    expect(text).toMatch(/^globaltables_replication_latency_ms\{source="us-east-1",target="eu-west-1",quantile="0.99"\} \d+(\.\d+)?$/m);
+    expect(text).toMatch(/^globaltables_pending_replication_count\{source="us-east-1",target="eu-west-1"\} \d+$/m);
+    expect(text).toMatch(/^globaltables_replication_applied_total\{source="ap-southeast-2",target="eu-west-1"\} [1-9]\d*$/m);
+    const json = await cluster.admin<{ replication: { source: string; applied: number; lagMs: { p50: number | null } }[] }>('eu-west-1', '/admin/metrics');
+    expect(json.replication.map((p) => p.source).sort()).toEqual(['ap-southeast-2', 'us-east-1']);
+    expect(json.replication.every((p) => p.applied > 0 && p.lagMs.p50 !== null)).toBe(true);
+  });
+});

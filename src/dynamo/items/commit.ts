@@ -4,8 +4,8 @@
  */
 import type { Item } from '../../core/types.js';
 import { valuesEqual, itemSize } from '../../core/values.js';
-import { nextVersion } from '../../core/version.js';
-import { localWrite, type VersionedState } from '../../core/lww.js';
+import { compareVersions, nextVersion } from '../../core/version.js';
+import { conflictOf, mergeStates, writeState, type LocalWrite, type VersionedState } from '../../core/lww.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
 import { adjustStats, keyShapeOf, type TableMeta } from '../tables.js';
@@ -38,21 +38,23 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
 
   const shape = keyShapeOf(change.table);
   const nowMs = ctx.clock.trueNowMs();
-  const state = localWrite(change.existing, {
+  const write: LocalWrite = {
     kind: change.next === null ? 'delete' : change.update ? 'update' : 'put',
     item: change.next,
     version: nextVersion(ctx.clockState, ctx.clock.nowMs(), ctx.region),
     origin: ctx.region,
     writtenAtMs: nowMs,
     keyNames: shape.range ? [shape.hash.name, shape.range.name] : [shape.hash.name],
-  }, ctx.granularity);
+  };
+  const state = stampedState(ctx, txn, change, write);
+  if (!state) return false;
   storeState(txn, change.table, change.key, change.keys, change.existing, state, nowMs);
   txn.appendChange({
     table: change.table.name,
-    eventName: change.next === null ? 'REMOVE' : old ? 'MODIFY' : 'INSERT',
+    eventName: state.item === null ? 'REMOVE' : old ? 'MODIFY' : 'INSERT',
     keys: change.keys,
     ...(old ? { oldImage: old } : {}),
-    ...(change.next ? { newImage: change.next } : {}),
+    ...(state.item ? { newImage: state.item } : {}),
     version: state.version,
     ...(change.existing ? { prevVersion: change.existing.version } : {}),
     origin: ctx.region,
@@ -61,6 +63,26 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
     ...(change.service ? { service: true } : {}),
   });
   return true;
+}
+
+/**
+ * The state the write leaves. A wall clock running behind the version the item already has stamps
+ * a version that loses at once, exactly as it would in every other region: the request succeeds,
+ * the conflict is logged, and only what last-writer-wins keeps of the write is stored.
+ */
+function stampedState(ctx: RegionContext, txn: StoreTxn, change: ItemChange, write: LocalWrite): VersionedState | undefined {
+  const existing = change.existing;
+  const fresh = writeState(existing, write, ctx.granularity);
+  if (!existing || compareVersions(write.version, existing.version) > 0) return fresh;
+  const merged = mergeStates(existing, fresh, ctx.granularity, change.keys);
+  if (!sameItem(merged.state.item ?? {}, fresh.item ?? {}) || (merged.state.item === null) !== (fresh.item === null)) {
+    ctx.conflicts?.record(txn, {
+      ...(merged.conflict ?? conflictOf(existing, fresh)),
+      table: change.table.name, keys: change.keys, detectedIn: ctx.region, detectedAtMs: write.writtenAtMs,
+    });
+  }
+  if (!merged.changed) return undefined;
+  return merged.state;
 }
 
 /**

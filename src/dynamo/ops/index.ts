@@ -1,17 +1,21 @@
 /** The registry of DynamoDB operations by their X-Amz-Target name. */
 import { batchGetItem } from './batchGetItem.js';
 import { batchWriteItem } from './batchWriteItem.js';
+import { createGlobalTable } from './createGlobalTable.js';
 import { createTable } from './createTable.js';
 import { deleteItem } from './deleteItem.js';
 import { deleteTable } from './deleteTable.js';
+import { describeGlobalTable } from './describeGlobalTable.js';
 import { describeTable } from './describeTable.js';
 import { describeTimeToLive } from './describeTimeToLive.js';
 import { getItem } from './getItem.js';
+import { listGlobalTables } from './listGlobalTables.js';
 import { listTables } from './listTables.js';
 import type { Operation } from './operation.js';
 import { putItem } from './putItem.js';
 import { query } from './query.js';
 import { scan } from './scan.js';
+import { updateGlobalTable } from './updateGlobalTable.js';
 import { updateItem } from './updateItem.js';
 import { updateTable } from './updateTable.js';
 import { updateTimeToLive } from './updateTimeToLive.js';
@@ -20,6 +24,7 @@ const all: Operation[] = [
   createTable, describeTable, listTables, updateTable, deleteTable,
   putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem,
   updateTimeToLive, describeTimeToLive,
+  createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -1,0 +1,37 @@
+/**
+ * Purges tombstones older than the retention period (24 h by default). Until then a tombstone keeps
+ * any older replicated write of its item from bringing it back; replicas are expected to have
+ * exchanged everything older than that, as DynamoDB's global tables assume of their streams.
+ */
+import type { RegionContext } from '../dynamo/context.js';
+import type { TableMeta } from '../dynamo/tables.js';
+import { runPeriodically } from './periodic.js';
+
+export async function purgeTombstones(ctx: RegionContext): Promise<number> {
+  const cutoffMs = ctx.clock.trueNowMs() - ctx.settings.tombstoneRetentionMs;
+  const tables = ctx.store.read((txn) => txn.listTableNames().map((n) => txn.getTable<TableMeta>(n)!).filter((m) => !m.deleting));
+  let purged = 0;
+  for (const meta of tables) {
+    const expired = ctx.store.read((txn) => [...txn.range(meta.id)]
+      .filter(({ record }) => record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs)
+      .map(({ key }) => key));
+    if (!expired.length) continue;
+    purged += await ctx.store.write((txn) => {
+      let count = 0;
+      for (const key of expired) {
+        const record = txn.getItem(meta.id, key);
+        // Re-checked inside the transaction: a write may have revived the item meanwhile.
+        if (record && record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs) {
+          txn.removeItem(meta.id, key);
+          count += 1;
+        }
+      }
+      return count;
+    });
+  }
+  return purged;
+}
+
+export function startTombstoneRetention(ctx: RegionContext): () => void {
+  return runPeriodically(ctx, 'tombstone retention', () => ctx.settings.retentionSweepIntervalMs, () => purgeTombstones(ctx));
+}
