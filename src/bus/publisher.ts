@@ -25,6 +25,7 @@ export class Publisher {
   private cursor = 0;
   private stopped = false;
   private wake: (() => void) | undefined;
+  private cursorSaved: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly observers = new Set<(batch: ChangeRecord[], ackedAtMs: number) => void>();
@@ -96,7 +97,8 @@ export class Publisher {
         const published = this.cursor;
         const ackedAtMs = this.options.clock.trueNowMs();
         for (const observer of this.observers) observer(batch, ackedAtMs);
-        await store.write((txn) => txn.putMeta(CURSOR_KEY, published));
+        // Not awaited: the stream itself says where to resume; the saved cursor only saves asking it.
+        this.cursorSaved = this.cursorSaved.then(() => store.write((txn) => txn.putMeta(CURSOR_KEY, published))).catch(() => undefined);
       } catch (error) {
         if (this.stopped) break;
         this.options.onError?.(error);
@@ -104,6 +106,7 @@ export class Publisher {
         await this.sleep(this.options.retryDelayMs ?? 250);
       }
     }
+    await this.cursorSaved;
   }
 
   private idle(): Promise<void> {

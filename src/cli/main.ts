@@ -1,9 +1,13 @@
 /** The `globaltables` command line. */
 import { runRegionCommand, UsageError } from './region.js';
+import { runUpCommand } from './up.js';
 
 const USAGE = `usage: globaltables <command> [options]
 
 commands:
+  up [regions/<region>.yaml …] [--no-status] [--data-root <dir>]
+         run every region (default: regions/*.yaml), each its own process and told where the others
+         are; prints their endpoints and a live status line; Ctrl-C stops them all
   region [--config regions/<region>.yaml] [--name <region>] [--port <port>] [--data <dir>]
          run one region (DynamoDB and DynamoDB Streams APIs on that port); flags override the file
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
@@ -25,6 +29,9 @@ export async function main(argv: string[]): Promise<void> {
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'up':
+      await runUpCommand(rest);
+      return;
     case 'region':
       await runRegionCommand(rest);
       return;

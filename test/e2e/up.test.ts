@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { clientFor } from '../helpers/region.js';
+import { freePort } from '../helpers/ports.js';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => { while (cleanups.length) await cleanups.pop()!(); });
+
+/** A temp dir that, after the test, is removed along with any process still using it. */
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'globaltables-up-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  cleanups.push(() => { for (const pid of pidsMentioning(dir)) tryKill(pid); });
+  return dir;
+}
+
+/** The shipped region files, moved to free ports and a temp data dir. */
+async function regionFiles(dir: string): Promise<{ files: string[]; ports: number[] }> {
+  const files: string[] = [];
+  const ports: number[] = [];
+  for (const name of REGIONS) {
+    const port = await freePort();
+    const text = (await readFile(`regions/${name}.yaml`, 'utf8'))
+      .replace(/^port: \d+/m, `port: ${port}`)
+      .replace(/^dataDir: .*/m, `dataDir: ${join(dir, 'data', name)}`);
+    await writeFile(join(dir, `${name}.yaml`), text);
+    files.push(join(dir, `${name}.yaml`));
+    ports.push(port);
+  }
+  return { files, ports };
+}
+
+function startUp(args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['bin/globaltables.js', 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => { output += chunk; });
+  child.stderr!.on('data', (chunk) => { output += chunk; });
+  // A failed assertion must not leave regions behind: their process groups die with the test.
+  cleanups.push(() => { for (const pid of descendants(child.pid!)) tryKill(pid); child.kill('SIGKILL'); });
+  return { child, output: () => output };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every process below pid, from /proc: regions and the nats-servers they started. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    for (const [child, ppid] of parents) if (ppid === parent) { found.push(child); visit(child); }
+  };
+  visit(pid);
+  return found;
+}
+
+/** Running, as opposed to gone or a zombie: a killed region's nats-server is reaped by init, whenever init gets to it. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function tryKill(pid: number): void {
+  try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+function pidsMentioning(text: string): number[] {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => pid !== process.pid && isAlive(pid) && commandOf(pid).includes(text));
+}
+
+function processesMentioning(text: string): string[] {
+  return pidsMentioning(text).map(commandOf);
+}
+
+function commandOf(pid: number): string {
+  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
+}
+
+describe('globaltables up', () => {
+  it('starts every region with its endpoint table, serves the API, and leaves no process behind on Ctrl-C', async () => {
+    const dir = await tempDir();
+    const { files, ports } = await regionFiles(dir);
+    const up = startUp(['--no-status', ...files]);
+    await waitFor(() => up.output().includes('aws dynamodb list-tables --endpoint-url'), 25_000, () => `the endpoint table: ${up.output()}`);
+
+    for (const [i, name] of REGIONS.entries()) {
+      expect(up.output()).toMatch(new RegExp(`^${name} +http://127\\.0\\.0\\.1:${ports[i]} +${join(dir, 'data', name)} +\\d+$`, 'm'));
+      expect(up.output()).toContain(`[${name}] region ${name} listening on`);
+      expect(await (await fetch(`http://127.0.0.1:${ports[i]}/`)).text()).toBe(`healthy: dynamodb.${name}.amazonaws.com `);
+    }
+    const client = clientFor(`http://127.0.0.1:${ports[1]}`, 'eu-west-1');
+    cleanups.push(() => client.destroy());
+    await client.send(new CreateTableCommand({
+      TableName: 'notes', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }));
+    await client.send(new PutItemCommand({ TableName: 'notes', Item: { id: { S: '1' }, text: { S: 'hello' } } }));
+    expect((await client.send(new GetItemCommand({ TableName: 'notes', Key: { id: { S: '1' } } }))).Item).toEqual({ id: { S: '1' }, text: { S: 'hello' } });
+
+    // Only regions and their nats-servers: tsx's esbuild helper exits on its own, a moment after its parent.
+    const children = descendants(up.child.pid!).filter((pid) => /nats-server| region --config /.test(commandOf(pid)));
+    expect(children.filter((pid) => commandOf(pid).includes('nats-server'))).toHaveLength(3);
+    expect(children).toHaveLength(6);
+    const started = Date.now();
+    up.child.kill('SIGINT');
+    const [code] = await once(up.child, 'exit');
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(children.filter(isAlive)).toEqual([]);
+    expect(processesMentioning(dir)).toEqual([]);
+    for (const name of REGIONS) expect(up.output()).toContain(`[${name}] region ${name}: SIGTERM, closing`);
+  }, 45_000);
+
+  it('stops the others and exits 1 when a region cannot start', async () => {
+    const dir = await tempDir();
+    const { files, ports } = await regionFiles(dir);
+    // Holds the port; the other regions' requests to it as a peer are turned away at once.
+    const squatter = createServer((socket) => socket.destroy()).listen(ports[2], '127.0.0.1');
+    await once(squatter, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+    const up = startUp(['--no-status', ...files]);
+    const [code] = await once(up.child, 'exit');
+    expect(code).toBe(1);
+    expect(up.output()).toMatch(/globaltables up: region ap-southeast-2 exited with code \d+ before listening; its output:\n[\s\S]*EADDRINUSE/);
+    expect(up.output()).not.toContain('aws dynamodb list-tables');
+    // Orphans are re-parented away from `up`, so look for anything still naming the temp dir.
+    expect(processesMentioning(dir)).toEqual([]);
+  }, 45_000);
+
+  it('reports a broken region file with its file and line, and exits 2 before starting anything', async () => {
+    const dir = await tempDir();
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'name: sa-east-1\nport: eighty\ndataDir: .data/sa-east-1\n');
+    const up = startUp(['regions/us-east-1.yaml', bad]);
+    const [code] = await once(up.child, 'exit');
+    expect(code).toBe(2);
+    expect(up.output()).toContain(`globaltables: ${bad}:2: port:`);
+    expect(up.output()).not.toContain('    at ');
+    expect(up.output()).not.toContain('[us-east-1]');
+  });
+
+  it('refuses an unknown option with exit code 2', async () => {
+    const up = startUp(['--colour']);
+    const [code] = await once(up.child, 'exit');
+    expect(code).toBe(2);
+    expect(up.output()).toMatch(/^globaltables: .*'--colour'/);
+  });
+});

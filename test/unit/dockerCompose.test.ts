@@ -1,0 +1,122 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadRegionConfig } from '../../src/config/regionConfig.js';
+
+const ROOT = join(__dirname, '../..');
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: string[];
+}
+
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const services = compose.services;
+const regions = Object.entries(services).filter(([, s]) => s.command?.[0] === 'region');
+
+/** Every value of a repeatable flag in a command. */
+function flags(command: string[], flag: string): string[] {
+  return command.flatMap((arg, i) => (arg === flag ? [command[i + 1]] : []));
+}
+
+function flag(command: string[], name: string): string {
+  const values = flags(command, name);
+  expect(values, `${name} in ${command.join(' ')}`).toHaveLength(1);
+  return values[0];
+}
+
+/** Where a service mounts a named volume, checking the volume is declared. */
+function mountOf(service: Service, target: string): string | undefined {
+  const volume = service.volumes?.map((v) => v.split(':')).find(([, path]) => path === target);
+  if (volume) expect(Object.keys(compose.volumes)).toContain(volume[0]);
+  return volume?.[0];
+}
+
+describe('docker-compose.yml', () => {
+  it('runs every shipped region, each from its own region file', () => {
+    const shipped = readdirSync(join(ROOT, 'regions')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    expect(regions.map(([name]) => name).sort()).toEqual(shipped.sort());
+    for (const [name, service] of regions) {
+      expect(service.build).toBe('.');
+      expect(loadRegionConfig(join(ROOT, flag(service.command!, '--config'))).name).toBe(name);
+      expect(flag(service.command!, '--host')).toBe('0.0.0.0');
+    }
+  });
+
+  it('gives each region a nats-server of its own, with JetStream on a volume', () => {
+    const used = new Set<string>();
+    for (const [name, service] of regions) {
+      const url = new URL(flag(service.command!, '--nats-url'));
+      const nats = services[url.hostname];
+      expect(nats, `the service behind ${url}`).toBeDefined();
+      expect(used.has(url.hostname), `${url.hostname} shared`).toBe(false);
+      used.add(url.hostname);
+      expect(url.port || '4222').toBe('4222');
+      expect(nats.image).toMatch(/^nats:2\.(9|[1-9]\d)(\.\d+)?(-[a-z0-9]+)?$/);
+      expect(nats.command!.slice(0, 1)).toEqual(['-js']);
+      expect(mountOf(nats, flag(nats.command!, '-sd'))).toBeDefined();
+      expect(service.depends_on).toContain(url.hostname);
+      expect(mountOf(service, flag(service.command!, '--data'))).toBe(name);
+    }
+  });
+
+  it('names every other region as a peer, by service name and the port it listens on', () => {
+    const portOf = (name: string): number => loadRegionConfig(join(ROOT, flag(services[name].command!, '--config'))).port;
+    for (const [name, service] of regions) {
+      const peers = flags(service.command!, '--peer').map((peer) => peer.split('='));
+      expect(peers.map(([peer]) => peer).sort()).toEqual(regions.map(([other]) => other).filter((other) => other !== name).sort());
+      for (const [peer, endpoint] of peers) {
+        const url = new URL(endpoint);
+        expect(url.protocol).toBe('http:');
+        expect(url.hostname).toBe(peer);
+        expect(services[url.hostname]?.command?.[0]).toBe('region');
+        expect(Number(url.port)).toBe(portOf(peer));
+      }
+      expect(service.ports).toEqual([`${portOf(name)}:${portOf(name)}`]);
+    }
+  });
+
+  it('publishes no host port twice', () => {
+    const published = Object.values(services).flatMap((s) => s.ports ?? []).map((p) => p.split(':').at(-2));
+    expect(published.length).toBeGreaterThanOrEqual(regions.length);
+    expect(new Set(published).size).toBe(published.length);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+  it('builds on node:20-slim and copies what the command needs at run time', () => {
+    expect(dockerfile).toMatch(/^FROM node:20-slim$/m);
+    const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1].split(' '));
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'regions']) {
+      expect(copied).toContain(path);
+      expect(statSync(join(ROOT, path))).toBeTruthy();
+      expect(ignored).not.toContain(path);
+    }
+    expect(ignored).toContain('node_modules');
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/globaltables\.js"\]$/m);
+  });
+
+  it('installs only production dependencies, which must then hold every package the sources import', () => {
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev\b/m);
+    const imported = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else for (const m of readFileSync(join(dir, entry.name), 'utf8').matchAll(/from '([^'.][^']*)'/g)) imported.add(m[1]);
+      }
+    };
+    walk(join(ROOT, 'src'));
+    imported.add('tsx'); // bin/globaltables.js loads the sources through it
+    const packages = [...imported].filter((m) => !m.startsWith('node:')).map((m) => m.split('/').slice(0, m.startsWith('@') ? 2 : 1).join('/'));
+    expect(packages.filter((p) => !(p in pkg.dependencies))).toEqual([]);
+  });
+});
