@@ -30,7 +30,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Not too often: every poll costs the region being measured some CPU.
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

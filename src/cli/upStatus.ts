@@ -47,7 +47,7 @@ export function formatRegionStatus(name: string, probe: StatusProbe): string {
   const lag = lags.length ? `${Math.round(Math.max(...lags))} ms` : UNKNOWN;
   const pending = sources.reduce((sum, s) => sum + (Number.isFinite(s.pending) ? s.pending : 0), 0);
   const items = Number.isFinite(probe.status.items) ? String(probe.status.items) : UNKNOWN;
-  return `${name}: ${items} items · lag p99 ${lag} · pending ${pending}`;
+  return `${name}: ${items} ${items === '1' ? 'item' : 'items'} · lag p99 ${lag} · pending ${pending}`;
 }
 
 /**
