@@ -1,17 +1,18 @@
 /**
- * The admin API under /admin (links, clock, conflicts, metrics, digest, and the peer-facing replica
- * endpoints) and GET /metrics in Prometheus text format.
+ * The admin API under /admin (info, status, metrics, conflicts, digest, and the peer-facing replica
+ * endpoints; faults are in adminFaults.ts) and GET /metrics in Prometheus text format.
  */
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
 import { readStats, type TableMeta } from '../dynamo/tables.js';
-import { LinkSettingsError, type LinkProxy } from '../nats/linkProxy.js';
 import type { Publisher } from '../bus/publisher.js';
 import { regionDigest } from '../replication/digest.js';
 import type { Replication } from '../replication/replication.js';
 import { peerTableOf, ReplicaConflictError } from '../replication/replicas.js';
 import { prometheusText, regionMetrics } from './metricsView.js';
+import { badRequest, jsonBody } from './adminHelpers.js';
+import { mountFaultRoutes } from './adminFaults.js';
 
 export interface AdminDeps {
   ctx: RegionContext;
@@ -19,21 +20,7 @@ export interface AdminDeps {
   publisher?: Publisher;
   natsUrl?: string;
   natsPid?: () => number | undefined;
-}
-
-const badRequest = (c: Context, message: string) => c.json({ error: message }, 400);
-
-function linkView(link: LinkProxy, source: string) {
-  return { source, ...link.settings, stats: link.stats() };
-}
-
-async function jsonBody(c: Context): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body = await c.req.json();
-    return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : undefined;
-  } catch {
-    return undefined;
-  }
+  nats?: { kill(hold: boolean): Promise<void>; start(): Promise<void>; readonly running: boolean };
 }
 
 /** Mounts the routes; `deps` is read on every request, since replication starts after the server listens. */
@@ -83,48 +70,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
     return c.json({ region: ctx.region, ...regionDigest(ctx, table ? table.split(',') : undefined) });
   });
 
-  app.get('/admin/clock', (c) => c.json({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs }));
-  app.put('/admin/clock', async (c) => {
-    const body = await jsonBody(c);
-    if (!body) return badRequest(c, 'expected a JSON object such as {"skewMs": 500}');
-    if (body.skewMs !== undefined) {
-      if (typeof body.skewMs !== 'number' || !Number.isFinite(body.skewMs)) return badRequest(c, 'skewMs must be a finite number');
-      ctx.clock.skewMs = body.skewMs;
-    }
-    if (body.mode !== undefined) {
-      if (body.mode !== 'hlc' && body.mode !== 'wall') return badRequest(c, 'mode must be hlc or wall');
-      ctx.clockState.mode = body.mode;
-    }
-    return c.json({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs });
-  });
-
-  app.get('/admin/links', (c) => c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] }));
-  app.post('/admin/links/heal', (c) => {
-    for (const link of deps.replication?.links() ?? []) link.heal();
-    return c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] });
-  });
-  const withLink = (handler: (c: Context, link: LinkProxy, source: string) => Response | Promise<Response>) => (c: Context) => {
-    const source = c.req.param('source')!;
-    const link = deps.replication?.link(source);
-    if (!link) return c.json({ error: `no link from ${source}: peers are ${deps.replication?.peerNames().join(', ') || 'none'}` }, 404);
-    return handler(c, link, source);
-  };
-  app.get('/admin/links/:source', withLink((c, link, source) => c.json(linkView(link, source))));
-  app.put('/admin/links/:source', withLink(async (c, link, source) => {
-    const body = await jsonBody(c);
-    if (!body) return badRequest(c, 'expected a JSON object such as {"latencyMs": 150, "jitterMs": 20, "stalled": false}');
-    const unknown = Object.keys(body).filter((k) => !['latencyMs', 'jitterMs', 'stalled'].includes(k));
-    if (unknown.length) return badRequest(c, `unknown setting(s): ${unknown.join(', ')}`);
-    try {
-      link.update(body);
-    } catch (error) {
-      if (error instanceof LinkSettingsError) return badRequest(c, error.message);
-      throw error;
-    }
-    return c.json(linkView(link, source));
-  }));
-  app.post('/admin/links/:source/reset', withLink((c, link, source) => { link.reset(); return c.json(linkView(link, source)); }));
-  app.post('/admin/links/:source/heal', withLink((c, link, source) => { link.heal(); return c.json(linkView(link, source)); }));
+  mountFaultRoutes(app, deps);
 
   // Peer-facing: how regions build and change global tables.
   app.get('/admin/snapshot', (c) => {

@@ -16,6 +16,8 @@ export interface ChangeStreamOptions {
 
 export interface RunningChangeStream {
   natsUrl: string;
+  /** The embedded nats-server as a fault target (absent when connected to a given server). */
+  nats?: { kill(hold: boolean): Promise<void>; start(): Promise<void>; readonly running: boolean };
   /** The embedded nats-server's process id (absent when connected to a given server). */
   natsPid(): number | undefined;
   publisher: Publisher;
@@ -28,6 +30,8 @@ export interface RunningChangeStream {
  */
 class SupervisedNatsServer {
   private closing = false;
+  /** Set while a fault keeps the server down on purpose. */
+  private held = false;
 
   private constructor(private server: RunningNatsServer, private readonly options: NatsServerOptions, private readonly log: (message: string) => void) {
     this.watch();
@@ -45,9 +49,26 @@ class SupervisedNatsServer {
     return this.server.process.pid;
   }
 
+  /** SIGKILL, as a crash would; with `hold` it stays down until start(). */
+  async kill(hold: boolean): Promise<void> {
+    this.held = hold;
+    await this.server.kill();
+  }
+
+  /** Starts a server held down by kill(hold). */
+  async start(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await this.restart();
+  }
+
+  get running(): boolean {
+    return this.server.process.exitCode === null && this.server.process.signalCode === null;
+  }
+
   private watch(): void {
     this.server.process.once('exit', (code, signal) => {
-      if (this.closing) return;
+      if (this.closing || this.held) return;
       this.log(`embedded nats-server exited (${signal ?? `code ${code}`}); starting it again on port ${this.server.port}`);
       void this.restart();
     });
@@ -100,6 +121,7 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
   return {
     natsUrl,
     natsPid: () => server?.pid,
+    ...(server ? { nats: server } : {}),
     publisher,
     async close() {
       await publisher.stop();

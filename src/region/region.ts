@@ -78,7 +78,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const changeStream = options.changeStream ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
   const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
   const replication = changeStream ? await Replication.start(ctx, options.peers ?? [], log) : undefined;
-  Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, natsPid: changeStream?.natsPid, replication });
+  Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, natsPid: changeStream?.natsPid, nats: changeStream?.nats, replication });
   ctx.replication = replication;
   const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
   const stopTombstoneRetention = startTombstoneRetention(ctx);

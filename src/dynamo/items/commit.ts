@@ -26,6 +26,13 @@ export interface ItemChange {
   service?: boolean;
 }
 
+/** A timestamp set for the next write only (demos that need an exact version), used once. */
+function takeForcedTimestamp(ctx: RegionContext): number | undefined {
+  const ts = ctx.forcedNextTimestampMs;
+  ctx.forcedNextTimestampMs = undefined;
+  return ts;
+}
+
 function sameItem(a: Item, b: Item): boolean {
   return valuesEqual({ M: a }, { M: b });
 }
@@ -41,7 +48,7 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
   const write: LocalWrite = {
     kind: change.next === null ? 'delete' : change.update ? 'update' : 'put',
     item: change.next,
-    version: nextVersion(ctx.clockState, ctx.clock.nowMs(), ctx.region),
+    version: nextVersion(ctx.clockState, takeForcedTimestamp(ctx) ?? ctx.clock.nowMs(), ctx.region),
     origin: ctx.region,
     writtenAtMs: nowMs,
     keyNames: shape.range ? [shape.hash.name, shape.range.name] : [shape.hash.name],
