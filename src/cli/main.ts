@@ -1,5 +1,7 @@
 /** The `globaltables` command line. */
 import { runRegionCommand, UsageError } from './region.js';
+import { runSchemaCommand } from './schema.js';
+import { runScenarioCommand } from './run.js';
 import { runUpCommand } from './up.js';
 
 const USAGE = `usage: globaltables <command> [options]
@@ -13,6 +15,11 @@ commands:
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
          [--nats-url nats://…] [--nats-port N] [--no-change-stream]
          [--create-table-ms N] [--delete-table-ms N] [--ttl-sweep-interval-ms N]
+         [--peer <region>=http://host:port …] [--granularity item|attribute]
+  run <scenario.yaml> [--seed N] [--json out.json]
+         play a scenario: start its regions, run its steps, check its expectations, print the report;
+         exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid
+  schema print the JSON Schema of scenario files, for editors (scenarios/scenario.schema.json is a copy)
 `;
 
 export async function main(argv: string[]): Promise<void> {
@@ -34,6 +41,12 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'region':
       await runRegionCommand(rest);
+      return;
+    case 'run':
+      await runScenarioCommand(rest);
+      return;
+    case 'schema':
+      runSchemaCommand(rest);
       return;
     case undefined:
     case '-h':

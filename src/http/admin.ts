@@ -8,6 +8,7 @@ import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.j
 import { readStats, type TableMeta } from '../dynamo/tables.js';
 import type { Publisher } from '../bus/publisher.js';
 import { regionDigest } from '../replication/digest.js';
+import { ConflictLog } from '../replication/conflicts.js';
 import type { Replication } from '../replication/replication.js';
 import { peerTableOf, ReplicaConflictError } from '../replication/replicas.js';
 import { prometheusText, regionMetrics } from './metricsView.js';
@@ -52,12 +53,14 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   app.get('/metrics', (c) => c.text(prometheusText(regionMetrics(deps)), 200, { 'content-type': 'text/plain; version=0.0.4' }));
 
   app.get('/admin/conflicts', (c) => {
-    if (!deps.replication) return c.json({ total: 0, conflicts: [] });
+    // The log exists with or without replication: a local write can lose to a newer version too.
+    const log = deps.replication?.conflicts ?? (ctx.conflicts instanceof ConflictLog ? ctx.conflicts : undefined);
+    if (!log) return c.json({ total: 0, conflicts: [] });
     const after = c.req.query('after');
     const limit = c.req.query('limit');
     return c.json({
-      total: deps.replication.conflicts.total,
-      conflicts: deps.replication.conflicts.list({
+      total: log.total,
+      conflicts: log.list({
         ...(after ? { afterSeq: Number(after) } : {}),
         ...(limit ? { limit: Number(limit) } : {}),
         ...(c.req.query('table') ? { table: c.req.query('table') } : {}),

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SystemClock, type Clock } from '../clock/clock.js';
-import { initialClockState, type ClockMode } from '../core/version.js';
+import { initialClockState, observeVersion, type ClockMode } from '../core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
 import { operations } from '../dynamo/ops/index.js';
 import { streamOperations } from '../streams/ops/index.js';
@@ -64,6 +64,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     granularity: options.granularity ?? 'item',
   };
   ctx.conflicts = new ConflictLog((fn) => store.read(fn));
+  restoreClock(ctx);
   const services = [
     { targetPrefix: 'DynamoDB_20120810', operations },
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
@@ -101,6 +102,20 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       await store.close();
     },
   };
+}
+
+/** How many recent changes a restarted region reads to find the newest version it holds. */
+const CLOCK_RESTORE_CHANGES = 10_000;
+
+/**
+ * A hybrid logical clock must never stamp below a version the region already holds, also after a
+ * restart on a clock that runs behind: it absorbs the newest versions in its recent change log.
+ */
+function restoreClock(ctx: RegionContext): void {
+  const last = ctx.store.lastLsn();
+  for (const change of ctx.store.changesAfter(Math.max(0, last - CLOCK_RESTORE_CHANGES), CLOCK_RESTORE_CHANGES)) {
+    observeVersion(ctx.clockState, change.version);
+  }
 }
 
 function requireDataDir(options: RegionOptions): string {

@@ -33,18 +33,26 @@ export class ConflictLog {
     return stored;
   }
 
-  /** Entries in order; by default the most recent `limit`, or those after `afterSeq`. */
+  /** Entries in order: by default the most recent `limit` (of the table, when named), or those after `afterSeq`. */
   list(options: { afterSeq?: number; limit?: number; table?: string } = {}): ConflictEntry[] {
     const limit = options.limit ?? 1000;
     return this.read((txn) => {
       const count = txn.getMeta<number>(COUNT_KEY) ?? 0;
-      const from = options.afterSeq !== undefined ? options.afterSeq + 1 : Math.max(1, count - limit + 1);
+      const matches = (entry: ConflictEntry | undefined): entry is ConflictEntry => Boolean(entry) && (!options.table || entry!.table === options.table);
       const out: ConflictEntry[] = [];
-      for (let seq = from; seq <= count && out.length < limit; seq += 1) {
-        const entry = txn.getMeta<ConflictEntry>(entryKey(seq));
-        if (entry && (!options.table || entry.table === options.table)) out.push(entry);
+      if (options.afterSeq !== undefined) {
+        for (let seq = options.afterSeq + 1; seq <= count && out.length < limit; seq += 1) {
+          const entry = txn.getMeta<ConflictEntry>(entryKey(seq));
+          if (matches(entry)) out.push(entry);
+        }
+        return out;
       }
-      return out;
+      // Newest first until the limit, so a table filter finds that table's recent conflicts among others.
+      for (let seq = count; seq >= 1 && out.length < limit; seq -= 1) {
+        const entry = txn.getMeta<ConflictEntry>(entryKey(seq));
+        if (matches(entry)) out.push(entry);
+      }
+      return out.reverse();
     });
   }
 }

@@ -11,7 +11,7 @@ import { withLegacyMembership } from '../dynamo/ops/createGlobalTable.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
 import { openStream } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
-import type { PeerClient } from './peers.js';
+import { PeerRequestError, type PeerClient } from './peers.js';
 import { mergeSnapshot, type TableSnapshot } from './snapshot.js';
 import { applyMessages } from './apply.js';
 import { checkpointKey } from './replicator.js';
@@ -58,7 +58,11 @@ export const schemaOf = (meta: TableMeta): ReplicaSchema => ({
 export async function setMembership(ctx: RegionContext, table: string, members: Membership): Promise<void> {
   await ctx.store.write((txn) => {
     const meta = txn.getTable<TableMeta>(table);
-    if (meta && !meta.deleting) txn.putTable(table, { ...meta, replicas: members });
+    if (!meta || meta.deleting) return;
+    // A table whose last other replica left is a regional table again.
+    const alone = Object.keys(members).every((r) => r === ctx.region);
+    const { replicas: _old, ...regional } = meta;
+    txn.putTable(table, alone ? regional : { ...meta, replicas: members });
   });
 }
 
@@ -92,8 +96,20 @@ export async function coordinateCreate(deps: MembershipDeps, table: string, regi
   const meta = ctx.store.read((txn) => txn.getTable<TableMeta>(table));
   if (!members || !meta) return;
   await broadcast(deps, table, members, [region]);
-  await withRetry(deps, `creating the replica of ${table} in ${region}`,
-    () => deps.peer(region)!.request('POST', '/admin/replicas/create', { schema: schemaOf(meta), members, coordinator: ctx.region }, 600_000));
+  try {
+    await withRetry(deps, `creating the replica of ${table} in ${region}`,
+      () => deps.peer(region)!.request('POST', '/admin/replicas/create', { schema: schemaOf(meta), members, coordinator: ctx.region }, 600_000).catch((error) => {
+        // The region already has a table of that name of its own: retrying cannot help.
+        if (error instanceof PeerRequestError && error.status === 409) throw new ReplicaConflictError(error.message);
+        throw error;
+      }));
+  } catch (error) {
+    const without = { ...localMembers(ctx, table) };
+    delete without[region];
+    await setMembership(ctx, table, without);
+    await broadcast(deps, table, without);
+    throw error;
+  }
   const active = { ...localMembers(ctx, table), [region]: 'ACTIVE' as const };
   await setMembership(ctx, table, active);
   await broadcast(deps, table, active);

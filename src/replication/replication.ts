@@ -17,6 +17,8 @@ import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 
 /** How often a disconnected replicator's peer is asked again where its nats-server is (it may have moved). */
 const RESOLVE_INTERVAL_MS = 2000;
+/** Until a peer has answered once (it may still be starting), it is asked far more often. */
+const FIRST_RESOLVE_INTERVAL_MS = 100;
 /** Where a link points before its peer has said where its nats-server is: nothing listens there. */
 const UNRESOLVED = { host: '127.0.0.1', port: 9 };
 
@@ -66,7 +68,13 @@ export class Replication implements ReplicationControl {
     this.pairs.set(config.name, pair);
     await this.resolve(pair);
     replicator.start();
-    const timer = setInterval(() => { if (!metrics.connected) void this.resolve(pair); }, RESOLVE_INTERVAL_MS);
+    let lastAskedMs = Date.now();
+    const timer = setInterval(() => {
+      const due = pair.target === undefined || Date.now() - lastAskedMs >= RESOLVE_INTERVAL_MS;
+      if (metrics.connected || !due) return;
+      lastAskedMs = Date.now();
+      void this.resolve(pair);
+    }, FIRST_RESOLVE_INTERVAL_MS);
     timer.unref();
     this.timers.push(() => clearInterval(timer));
   }

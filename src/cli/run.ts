@@ -1,0 +1,33 @@
+/** `globaltables run <scenario.yaml> [--seed N] [--json out.json]`: plays a scenario; exit 0 when every expectation holds. */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { renderReport } from '../scenario/report.js';
+import { runScenario } from '../scenario/runner.js';
+import { UsageError } from './region.js';
+
+export async function runScenarioCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { seed: { type: 'string' }, json: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('run needs one scenario file: globaltables run scenarios/<name>.yaml [--seed N] [--json out.json]');
+  if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a non-negative integer (got ${values.seed})`);
+  let scenario;
+  try {
+    scenario = loadScenario(positionals[0]);
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw new UsageError(`cannot read ${positionals[0]}: ${(error as Error).message}`);
+  }
+  const report = await runScenario(scenario, values.seed !== undefined ? { seed: Number(values.seed) } : {});
+  process.stdout.write(`\n${renderReport(report)}\n`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  process.exitCode = report.passed ? 0 : 1;
+}

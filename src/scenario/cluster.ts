@@ -1,0 +1,129 @@
+/** The scenario's regions as real processes, each with its own data dir and nats-server, peers of each other. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../nats/launcher.js';
+import type { ScenarioHeader } from './schema.js';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/globaltables.js');
+
+export class RegionStartError extends Error {
+  constructor(region: string, output: string) {
+    super(`region ${region} did not start:\n${output.split('\n').slice(-15).join('\n')}`);
+    this.name = 'RegionStartError';
+  }
+}
+
+export class ScenarioRegion {
+  child: ChildProcess | undefined;
+  private output = '';
+
+  constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[]) {}
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  async start(timeoutMs = 30_000): Promise<void> {
+    const mark = this.output.length;
+    const child = spawn(process.execPath, [BIN, 'region', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    const append = (chunk: Buffer): void => { this.output = (this.output + chunk.toString()).slice(-50_000); };
+    child.stdout!.on('data', append);
+    child.stderr!.on('data', append);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.output.slice(mark).includes('listening on')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new RegionStartError(this.name, this.output.slice(mark));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** SIGKILL, as a crash: the region's nats-server is orphaned, as it would be. */
+  async crash(): Promise<void> {
+    if (!this.running) return;
+    const child = this.child!;
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+
+  async stop(): Promise<void> {
+    if (this.running) {
+      const child = this.child!;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await new Promise((r) => child.once('exit', r));
+      clearTimeout(timer);
+    }
+    this.killOrphanedNats();
+  }
+
+  /** A crashed region leaves its nats-server running; its pid file says which one. */
+  killOrphanedNats(): void {
+    const pidFile = join(this.dataDir, 'nats', 'nats-server.pid');
+    if (!existsSync(pidFile)) return;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    try {
+      if (Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nats-server')) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  async admin<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<T> {
+    const response = await fetch(`${this.endpoint}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!response.ok) throw new Error(`${this.name} ${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<T>;
+  }
+}
+
+export class ScenarioCluster {
+  private constructor(readonly regions: ScenarioRegion[], private readonly root: string) {}
+
+  static async start(header: Pick<ScenarioHeader, 'regions' | 'granularity'>): Promise<ScenarioCluster> {
+    const root = mkdtempSync(join(tmpdir(), 'globaltables-scenario-'));
+    const ports = await Promise.all(header.regions.map(() => freePort()));
+    const natsPorts = await Promise.all(header.regions.map(() => freePort()));
+    const regions = header.regions.map((r, i) => new ScenarioRegion(r.name, `http://127.0.0.1:${ports[i]}`, join(root, r.name), [
+      '--name', r.name, '--port', String(ports[i]), '--nats-port', String(natsPorts[i]), '--data', join(root, r.name),
+      '--clock-mode', r.clock.mode, '--skew-ms', String(r.clock.skewMs), '--granularity', header.granularity,
+      ...header.regions.flatMap((peer, j) => (j === i ? [] : ['--peer', `${peer.name}=http://127.0.0.1:${ports[j]}`])),
+    ]));
+    const cluster = new ScenarioCluster(regions, root);
+    try {
+      await Promise.all(regions.map((r) => r.start()));
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  region(name: string): ScenarioRegion {
+    return this.regions.find((r) => r.name === name)!;
+  }
+
+  running(): ScenarioRegion[] {
+    return this.regions.filter((r) => r.running);
+  }
+
+  /** Stops every region, kills orphaned nats-servers, removes the data. Safe to call twice. */
+  async stop(): Promise<void> {
+    await Promise.all(this.regions.map((r) => r.stop()));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** Last resort on exit paths where nothing can be awaited. */
+  killNow(): void {
+    for (const r of this.regions) {
+      if (r.running) r.child!.kill('SIGKILL');
+      r.killOrphanedNats();
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,90 @@
+/** The scenario report: built from what the run recorded and what the regions say, as JSON and as text for people. */
+import type { PairStatus } from '../replication/metrics.js';
+import { unmarshalItem } from './client.js';
+import type { RunContext } from './context.js';
+import { allConflicts, classifyOverwrites, type OverwriteSummary } from './overwrites.js';
+import type { ConvergenceEvent, DivergenceWindow, ExpectationResult, FaultCounters, StepResult } from './recorder.js';
+
+export interface ScenarioReport {
+  scenario: string;
+  file: string;
+  seed: number;
+  passed: boolean;
+  durationMs: number;
+  regions: { name: string; clock: { mode: string; skewMs: number } }[];
+  granularity: string;
+  steps: StepResult[];
+  expectations: ExpectationResult[];
+  replicationLatency: { source: string; target: string; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; applied: number }[];
+  convergence: ConvergenceEvent[];
+  conflicts: { table: string; key: Record<string, unknown>; reason: string; winner: { origin: string; writtenAtMs: number; version: unknown }; loser: { origin: string; writtenAtMs: number; version: unknown }; detectedIn: string }[];
+  overwritten: Omit<OverwriteSummary, 'lost'> & { lost: { table: string; key: string; region: string; class: string; step: number }[] };
+  divergenceWindows: DivergenceWindow[];
+  faults: FaultCounters;
+  acknowledgedWrites: number;
+}
+
+export async function buildReport(ctx: RunContext, seed: number, durationMs: number): Promise<ScenarioReport> {
+  const { scenario, recorder } = ctx;
+  const latency: ScenarioReport['replicationLatency'] = [];
+  for (const region of ctx.cluster.running()) {
+    const { replication } = await region.admin<{ replication: PairStatus[] }>('/admin/metrics').catch(() => ({ replication: [] as PairStatus[] }));
+    for (const p of replication) latency.push({ source: p.source, target: region.name, p50Ms: p.lagMs.p50, p99Ms: p.lagMs.p99, maxMs: p.lagMs.max, applied: p.applied });
+  }
+  const conflicts = (await allConflicts(ctx).catch(() => [])).map((c) => ({
+    table: c.table, key: unmarshalItem(c.keys), reason: c.reason, detectedIn: c.detectedIn,
+    winner: { origin: c.winner.origin, writtenAtMs: c.winner.writtenAtMs, version: c.winner.version },
+    loser: { origin: c.loser.origin, writtenAtMs: c.loser.writtenAtMs, version: c.loser.version },
+  }));
+  const overwrites = await classifyOverwrites(ctx).catch(() => undefined);
+  return {
+    scenario: scenario.name,
+    file: scenario.file,
+    seed,
+    passed: recorder.passed,
+    durationMs,
+    regions: scenario.regions,
+    granularity: scenario.granularity,
+    steps: recorder.steps,
+    expectations: recorder.expectations,
+    replicationLatency: latency.filter((p) => p.applied > 0 || p.p50Ms !== null),
+    convergence: recorder.convergence,
+    conflicts,
+    overwritten: overwrites
+      ? { ...overwrites, lost: overwrites.lost.map((w) => ({ table: w.table, key: w.key, region: w.region, class: w.class, step: w.step })) }
+      : { total: 0, superseded: 0, concurrent: 0, skewInverted: 0, tieBreak: 0, lost: [] },
+    divergenceWindows: recorder.divergence,
+    faults: recorder.faults,
+    acknowledgedWrites: recorder.writes.length,
+  };
+}
+
+const ms = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${value} ms`);
+
+export function renderReport(report: ScenarioReport): string {
+  const lines: string[] = [];
+  const section = (title: string): void => { lines.push('', title, '-'.repeat(title.length)); };
+  lines.push(`${report.passed ? 'PASSED' : 'FAILED'}  ${report.scenario}  (${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed}; replay: globaltables run ${report.file} --seed ${report.seed})`);
+  lines.push(`regions: ${report.regions.map((r) => `${r.name} (${r.clock.mode}${r.clock.skewMs ? `, skew ${r.clock.skewMs} ms` : ''})`).join(', ')}; last-writer-wins per ${report.granularity}`);
+  section('Expectations');
+  for (const e of report.expectations) lines.push(`  ${e.ok ? '✓' : '✗'} step ${e.step + 1}${e.line ? ` (line ${e.line})` : ''}: ${e.what} — ${e.detail}`);
+  for (const s of report.steps.filter((x) => !x.ok)) lines.push(`  ✗ step ${s.index + 1} ${s.kind} failed: ${s.error}`);
+  if (!report.expectations.length) lines.push('  (none)');
+  section('Replication latency (commit at the source → applied at the target)');
+  for (const p of report.replicationLatency) lines.push(`  ${`${p.source} → ${p.target}`.padEnd(32)} p50 ${ms(p.p50Ms).padStart(7)}   p99 ${ms(p.p99Ms).padStart(7)}   max ${ms(p.maxMs).padStart(7)}   (${p.applied} applied)`);
+  if (!report.replicationLatency.length) lines.push('  (nothing replicated)');
+  section('Convergence');
+  for (const c of report.convergence) lines.push(`  step ${c.step + 1}: ${c.converged ? `converged in ${c.waitedMs} ms` : `NOT converged after ${c.waitedMs} ms`}${c.afterHealMs !== undefined ? `, ${c.afterHealMs} ms after the heal` : ''}`);
+  for (const d of report.divergenceWindows) lines.push(`  replicas differed from step ${d.fromStep + 1} to step ${d.toStep + 1}: ${d.ms} ms`);
+  section(`Conflicts (${report.conflicts.length})`);
+  for (const c of report.conflicts.slice(0, 20)) {
+    lines.push(`  ${c.table} ${JSON.stringify(c.key)}: ${c.winner.origin}'s write (ts ${JSON.stringify(c.winner.version)}) beat ${c.loser.origin}'s (ts ${JSON.stringify(c.loser.version)}) — ${c.reason}${c.reason === 'skew-inverted' ? `: the loser was written ${c.loser.writtenAtMs - c.winner.writtenAtMs} ms later in true time` : ''}`);
+  }
+  if (report.conflicts.length > 20) lines.push(`  … and ${report.conflicts.length - 20} more (see --json)`);
+  const o = report.overwritten;
+  section('Acknowledged writes overwritten');
+  lines.push(`  ${o.total} of ${report.acknowledgedWrites}: superseded ${o.superseded}, concurrent ${o.concurrent}, skew-inverted ${o.skewInverted}, tie-break ${o.tieBreak}`);
+  section('Faults');
+  lines.push(`  ${Object.entries(report.faults).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,87 @@
+/** Plays a scenario: starts its regions, runs the steps in order with progress, checks, builds the report, cleans up. */
+import { ScenarioCluster } from './cluster.js';
+import { ScenarioStepError, seededRandom, type RunContext } from './context.js';
+import { Recorder } from './recorder.js';
+import { buildReport, type ScenarioReport } from './report.js';
+import type { Scenario, Step } from './schema.js';
+import { createTable, get, query, write } from './steps/data.js';
+import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, partition, pause, restartNats, restartRegion } from './steps/faults.js';
+import { expect, waitConverged } from './steps/checks.js';
+import { workload } from './steps/workload.js';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Progress lines (default: stdout). */
+  log?: (line: string) => void;
+}
+
+function execute(ctx: RunContext, step: Step): Promise<string> {
+  const { index, line } = step;
+  switch (step.kind) {
+    case 'createTable': return createTable(ctx, step.args);
+    case 'put': return write(ctx, 'put', step.args, index);
+    case 'update': return write(ctx, 'update', step.args, index);
+    case 'delete': return write(ctx, 'delete', step.args, index);
+    case 'get': return get(ctx, step.args, index, line);
+    case 'query': return query(ctx, step.args, index, line);
+    case 'workload': return workload(ctx, step.args, index);
+    case 'latency': return latency(ctx, step.args, index);
+    case 'partition': return partition(ctx, step.args, index);
+    case 'heal': return heal(ctx, step.args, index);
+    case 'crashRegion': return crashRegion(ctx, step.args, index);
+    case 'restartRegion': return restartRegion(ctx, step.args, index);
+    case 'crashNats': return crashNats(ctx, step.args, index);
+    case 'restartNats': return restartNats(ctx, step.args, index);
+    case 'clockSkew': return clockSkew(ctx, step.args, index);
+    case 'clockJump': return clockJump(ctx, step.args, index);
+    case 'sleep': return pause(step.args);
+    case 'waitConverged': return waitConverged(ctx, step.args, index);
+    case 'expect': return expect(ctx, step.args, index, line);
+  }
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioReport> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const seed = options.seed ?? scenario.seed;
+  const startedAt = Date.now();
+  log(`scenario: ${scenario.name} (${scenario.file}), seed ${seed}`);
+  log(`starting ${scenario.regions.map((r) => r.name).join(', ')} (each its own process and nats-server)…`);
+  const cluster = await ScenarioCluster.start(scenario);
+  // Whatever ends this process, no region or nats-server is left behind.
+  const onExit = (): void => cluster.killNow();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`\n${signal}: stopping the scenario's regions`);
+    cluster.killNow();
+    process.exit(130);
+  };
+  process.on('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const recorder = new Recorder();
+  const ctx: RunContext = { scenario, cluster, recorder, random: seededRandom(seed), keyNames: new Map(), replicas: new Map(), log };
+  try {
+    for (const step of scenario.steps) {
+      const stepStart = Date.now();
+      const where = `[${step.index + 1}/${scenario.steps.length}] ${step.kind}`;
+      try {
+        const summary = await execute(ctx, step);
+        const failed = recorder.expectations.some((e) => e.step === step.index && !e.ok);
+        recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary, ms: Date.now() - stepStart, ok: true });
+        log(`${where.padEnd(22)} ${failed ? '✗' : '✓'} ${summary} (${Date.now() - stepStart} ms)`);
+      } catch (error) {
+        const message = error instanceof ScenarioStepError ? error.message : (error as Error).message;
+        recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: Date.now() - stepStart, ok: false, error: message });
+        log(`${where.padEnd(22)} ✗ ${message}`);
+        log('stopping here: later steps depend on this one');
+        break;
+      }
+    }
+    return await buildReport(ctx, seed, Date.now() - startedAt);
+  } finally {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cluster.stop();
+  }
+}

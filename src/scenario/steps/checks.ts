@@ -1,0 +1,92 @@
+/** Check steps: waitConverged (digests equal in every replica) and expect (items, convergence, conflicts, overwrites, lag). */
+import type { PairStatus } from '../../replication/metrics.js';
+import { sleep, type RunContext } from '../context.js';
+import { allConflicts, classifyOverwrites } from '../overwrites.js';
+import type { StepArgs } from '../schema.js';
+import { checkItem, readItem } from './data.js';
+
+/** Each table's digest in each running region that holds it; equal everywhere means converged. */
+async function digests(ctx: RunContext, tables: string[]): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const table of tables) {
+    const perRegion = new Map<string, string>();
+    for (const name of ctx.replicas.get(table) ?? []) {
+      const region = ctx.cluster.region(name);
+      if (!region.running) continue;
+      const { tables: result } = await region.admin<{ tables: Record<string, { digest: string }> }>(`/admin/digest?table=${encodeURIComponent(table)}`);
+      perRegion.set(name, result[table]?.digest ?? 'missing');
+    }
+    out.set(table, perRegion);
+  }
+  return out;
+}
+
+const agree = (all: Map<string, Map<string, string>>): boolean => [...all.values()].every((m) => new Set(m.values()).size <= 1);
+
+export async function waitConverged(ctx: RunContext, args: StepArgs<'waitConverged'>, step: number): Promise<string> {
+  const tables = args.tables ?? [...ctx.recorder.tables];
+  const startedAt = Date.now();
+  let last = await digests(ctx, tables);
+  while (!agree(last) && Date.now() - startedAt < args.timeoutMs) {
+    await sleep(100);
+    last = await digests(ctx, tables);
+  }
+  const converged = agree(last);
+  const waitedMs = Date.now() - startedAt;
+  const afterHealMs = ctx.recorder.lastHealAtMs !== undefined ? Date.now() - ctx.recorder.lastHealAtMs : undefined;
+  ctx.recorder.convergence.push({ step, waitedMs, converged, ...(afterHealMs !== undefined ? { afterHealMs } : {}) });
+  ctx.recorder.lastHealAtMs = undefined;
+  ctx.recorder.expectation({ step, what: `converged within ${args.timeoutMs} ms`, ok: converged, detail: converged ? `in ${waitedMs} ms` : describeDivergence(last) });
+  if (converged) ctx.recorder.converged(step);
+  return converged ? `converged in ${waitedMs} ms${afterHealMs !== undefined ? ` (${afterHealMs} ms after the last heal)` : ''}` : `NOT converged after ${waitedMs} ms`;
+}
+
+function describeDivergence(all: Map<string, Map<string, string>>): string {
+  return [...all.entries()].filter(([, m]) => new Set(m.values()).size > 1)
+    .map(([table, m]) => `${table}: ${[...m.entries()].map(([r, d]) => `${r} ${d.slice(0, 8)}`).join(', ')}`).join('; ');
+}
+
+function countCheck(actual: number, expected: { count?: number; min?: number; max?: number }): boolean {
+  return (expected.count === undefined || actual === expected.count)
+    && (expected.min === undefined || actual >= expected.min)
+    && (expected.max === undefined || actual <= expected.max);
+}
+
+export async function expect(ctx: RunContext, args: StepArgs<'expect'>, step: number, line?: number): Promise<string> {
+  const results: string[] = [];
+  const record = (what: string, ok: boolean, detail: string): void => {
+    ctx.recorder.expectation({ step, line, what, ok, detail });
+    results.push(`${ok ? 'ok' : 'FAILED'}: ${what} (${detail})`);
+  };
+  if (args.item) {
+    const { table, key, region, ...expected } = args.item;
+    const regions = region ? [region] : (ctx.replicas.get(table) ?? []).filter((r) => ctx.cluster.region(r).running);
+    for (const name of regions) {
+      const check = checkItem(await readItem(ctx, name, table, key), expected);
+      if (check) record(`${table} ${JSON.stringify(key)} in ${name}`, check.ok, check.detail);
+    }
+  }
+  if (args.converged) {
+    const all = await digests(ctx, [...ctx.recorder.tables]);
+    record('replicas converged', agree(all), agree(all) ? 'digests equal' : describeDivergence(all));
+  }
+  if (args.conflicts) {
+    const { table, reason, ...counts } = args.conflicts;
+    const matching = (await allConflicts(ctx)).filter((c) => (!table || c.table === table) && (!reason || c.reason === reason));
+    record(`conflicts${table ? ` in ${table}` : ''}${reason ? ` (${reason})` : ''}: ${JSON.stringify(counts)}`, countCheck(matching.length, counts), `${matching.length} logged`);
+  }
+  if (args.overwritten) {
+    const summary = await classifyOverwrites(ctx);
+    for (const [cls, expected] of Object.entries(args.overwritten)) {
+      const actual = summary[cls as keyof typeof args.overwritten];
+      record(`overwritten ${cls} = ${expected}`, actual === expected, `${actual}`);
+    }
+  }
+  if (args.lagMsP99Below !== undefined) {
+    const pairs: PairStatus[] = [];
+    for (const region of ctx.cluster.running()) pairs.push(...(await region.admin<{ replication: PairStatus[] }>('/admin/metrics')).replication);
+    const worst = Math.max(0, ...pairs.map((p) => p.lagMs.p99 ?? 0));
+    record(`replication lag p99 below ${args.lagMsP99Below} ms`, worst < args.lagMsP99Below, `worst pair ${worst} ms`);
+  }
+  return results.join('; ');
+}
