@@ -12,7 +12,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCo
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PairStatus } from '../src/replication/metrics.js';
 import { startRegionCluster, type Server } from './servers.js';
-import { machine, round2 } from './stats.js';
+import { machine, numberOption, round2 } from './stats.js';
 
 const run = promisify(execFile);
 const NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -72,10 +72,7 @@ async function burst(server: Server, count: number, concurrency = 16): Promise<n
 }
 
 export async function replicationBenchmark(argv: string[]): Promise<void> {
-  const option = (name: string, fallback: number): number => {
-    const at = argv.indexOf(`--${name}`);
-    return at >= 0 ? Number(argv[at + 1]) : fallback;
-  };
+  const option = (name: string, fallback: number): number => numberOption(argv, name, fallback);
   const seconds = option('seconds', 20);
   const rate = option('rate', 2000);
   const backlog = option('backlog', 100_000);

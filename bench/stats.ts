@@ -12,3 +12,9 @@ export function machine(): { cores: number; memoryGiB: number; node: string } {
 }
 
 export const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+/** `--name N` from a benchmark's arguments, or the fallback. */
+export function numberOption(argv: string[], name: string, fallback: number): number {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(argv[at + 1]) : fallback;
+}

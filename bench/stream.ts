@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startRegion } from '../src/region/region.js';
-import { machine, median, round2 } from './stats.js';
+import { machine, median, numberOption, round2 } from './stats.js';
 
 const run = promisify(execFile);
 
@@ -75,10 +75,7 @@ async function measure(streamOn: boolean, seconds: number, connections: number, 
  * one with it on, so the machine's noise hits both alike; medians and the median ratio are reported.
  */
 export async function streamBenchmark(argv: string[]): Promise<void> {
-  const option = (name: string, fallback: number): number => {
-    const at = argv.indexOf(`--${name}`);
-    return at >= 0 ? Number(argv[at + 1]) : fallback;
-  };
+  const option = (name: string, fallback: number): number => numberOption(argv, name, fallback);
   const seconds = option('seconds', 10);
   const connections = option('connections', 32);
   const rounds = option('rounds', 3);

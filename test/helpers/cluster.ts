@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startRegion, type RegionOptions, type RunningRegion } from '../../src/region/region.js';
 import { clientFor } from './region.js';
@@ -132,4 +132,16 @@ export async function waitConverged(regions: { name: string; admin<T>(path: stri
     const values = new Set(digests.map((d) => d.tables[table]?.digest));
     return values.size === 1 && [...values][0] ? [...values][0] : undefined;
   }, timeoutMs, `${table} converged in ${regions.map((r) => r.name).join(', ')}`);
+}
+
+/** An empty table keyed by `pk`, with the NEW_AND_OLD_IMAGES stream a legacy global table needs. */
+export async function createStreamTable(client: DynamoDBClient, name: string, overrides: Partial<CreateTableCommandInput> = {}): Promise<void> {
+  await client.send(new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    ...overrides,
+  }));
 }

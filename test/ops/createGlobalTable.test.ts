@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateGlobalTableCommand, CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { createStreamTable, eventually, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { failure, startTestRegion, uniqueTableName } from '../helpers/region.js';
 
 let cluster: TestCluster;
@@ -15,16 +15,7 @@ const AP = 'ap-southeast-2';
 /** The same empty table, with the stream a legacy global table needs, in each region; `overrides` apply to the last one. */
 async function tables(regions: string[], overrides: Partial<CreateTableCommandInput> = {}): Promise<string> {
   const name = uniqueTableName('legacy');
-  for (const [i, region] of regions.entries()) {
-    await cluster.byName(region).client.send(new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      ...(i === regions.length - 1 ? overrides : {}),
-    }));
-  }
+  for (const [i, region] of regions.entries()) await createStreamTable(cluster.byName(region).client, name, i === regions.length - 1 ? overrides : {});
   return name;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateGlobalTableCommand, CreateTableCommand, DescribeGlobalTableCommand } from '@aws-sdk/client-dynamodb';
-import { createGlobalTable, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { CreateGlobalTableCommand, DescribeGlobalTableCommand } from '@aws-sdk/client-dynamodb';
+import { createGlobalTable, createStreamTable, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { failure, uniqueTableName } from '../helpers/region.js';
 
 const US = 'us-east-1';
@@ -10,15 +10,7 @@ let cluster: TestCluster;
 beforeAll(async () => { cluster = await startCluster([US, EU]); }, 60_000);
 afterAll(async () => { await cluster?.stop(); });
 
-async function table(region: string, name: string): Promise<void> {
-  await cluster.byName(region).client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  }));
-}
+const table = (region: string, name: string): Promise<void> => createStreamTable(cluster.byName(region).client, name);
 
 const describeIn = (region: string, name: string) =>
   cluster.byName(region).client.send(new DescribeGlobalTableCommand({ GlobalTableName: name }));

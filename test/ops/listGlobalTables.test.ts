@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateGlobalTableCommand, CreateTableCommand, ListGlobalTablesCommand, type ListGlobalTablesCommandInput } from '@aws-sdk/client-dynamodb';
-import { createGlobalTable, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { CreateGlobalTableCommand, ListGlobalTablesCommand, type ListGlobalTablesCommandInput } from '@aws-sdk/client-dynamodb';
+import { createGlobalTable, createStreamTable, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { failure } from '../helpers/region.js';
 
 const US = 'us-east-1';
@@ -11,15 +11,7 @@ let cluster: TestCluster;
 const both = ['gt-a', 'gt-b', 'gt-c'];
 const usOnly = 'gt-d';
 
-async function table(region: string, name: string): Promise<void> {
-  await cluster.byName(region).client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-  }));
-}
+const table = (region: string, name: string): Promise<void> => createStreamTable(cluster.byName(region).client, name);
 
 async function legacy(name: string, regions: string[]): Promise<void> {
   for (const region of regions) await table(region, name);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateGlobalTableCommand, CreateTableCommand, DescribeGlobalTableCommand, DescribeTableCommand, UpdateGlobalTableCommand,
+  CreateGlobalTableCommand, DescribeGlobalTableCommand, DescribeTableCommand, UpdateGlobalTableCommand,
   type CreateTableCommandInput, type ReplicaUpdate,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { createStreamTable, eventually, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { failure, uniqueTableName } from '../helpers/region.js';
 
 let cluster: TestCluster;
@@ -15,16 +15,8 @@ const US = 'us-east-1';
 const EU = 'eu-west-1';
 const AP = 'ap-southeast-2';
 
-async function table(region: string, name: string, overrides: Partial<CreateTableCommandInput> = {}): Promise<void> {
-  await cluster.byName(region).client.send(new CreateTableCommand({
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    ...overrides,
-  }));
-}
+const table = (region: string, name: string, overrides: Partial<CreateTableCommandInput> = {}): Promise<void> =>
+  createStreamTable(cluster.byName(region).client, name, overrides);
 
 /** A legacy global table of US and EU. */
 async function globalTable(): Promise<string> {
