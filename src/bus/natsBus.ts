@@ -1,5 +1,6 @@
 /** ChangeBus on NATS JetStream: stream CHANGES_<region>, file storage, 24 h retention, msgID dedupe. */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import './natsRequestPatch.js';
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { ChangeBus, PublishResult } from './changeBus.js';
 import { streamName } from './wire.js';

@@ -17,6 +17,13 @@ export interface PublisherOptions {
   bus: ChangeBus;
   clock: Clock;
   maxInFlight?: number;
+  /**
+   * True while something more urgent shares this process (a replicator catching up on a backlog):
+   * the publisher then waits, at most maxYieldMs in a row, since what it publishes waits in order
+   * anyway and applying the backlog first lets this region converge sooner.
+   */
+  shouldYield?: () => boolean;
+  maxYieldMs?: number;
   retryDelayMs?: number;
   onError?: (error: unknown) => void;
 }
@@ -77,6 +84,7 @@ export class Publisher {
           this.cursor = Math.max(this.cursor, await bus.lastSequence());
           synced = true;
         }
+        await this.yieldIfAsked();
         const batch = store.changesAfter(this.cursor, this.options.maxInFlight ?? 512);
         if (!batch.length) {
           await this.idle();
@@ -107,6 +115,13 @@ export class Publisher {
       }
     }
     await this.cursorSaved;
+  }
+
+  private async yieldIfAsked(): Promise<void> {
+    const { shouldYield, maxYieldMs = 5000 } = this.options;
+    if (!shouldYield) return;
+    const startedMs = this.options.clock.trueNowMs();
+    while (!this.stopped && shouldYield() && this.options.clock.trueNowMs() - startedMs < maxYieldMs) await this.sleep(20);
   }
 
   private idle(): Promise<void> {

@@ -12,6 +12,8 @@ export interface ChangeStreamOptions {
   storeDir?: string;
   /** Client port of an embedded server (default: a free one). */
   natsPort?: number;
+  /** Asked before each publish batch: true makes the publisher wait (see Publisher). */
+  shouldYield?: () => boolean;
 }
 
 export interface RunningChangeStream {
@@ -110,6 +112,7 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
     store: ctx.store,
     bus,
     clock: ctx.clock,
+    shouldYield: options.shouldYield,
     onError: (error) => {
       // One line per distinct problem: an outage would otherwise print four lines a second.
       const message = error instanceof Error ? error.message : String(error);

@@ -76,9 +76,12 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const server = await listen(createRegionServer(ctx, services, app), options.port, host);
   const port = (server.address() as AddressInfo).port;
   const stopSweeper = startTtlSweeper(ctx);
-  const changeStream = options.changeStream ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
+  let replication: Replication | undefined;
+  const changeStream = options.changeStream
+    ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
+    : undefined;
   const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
-  const replication = changeStream ? await Replication.start(ctx, options.peers ?? [], log) : undefined;
+  replication = changeStream ? await Replication.start(ctx, options.peers ?? [], log) : undefined;
   Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, natsPid: changeStream?.natsPid, nats: changeStream?.nats, replication });
   ctx.replication = replication;
   const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());

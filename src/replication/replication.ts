@@ -19,6 +19,8 @@ import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 const RESOLVE_INTERVAL_MS = 2000;
 /** Until a peer has answered once (it may still be starting), it is asked far more often. */
 const FIRST_RESOLVE_INTERVAL_MS = 100;
+/** Changes waiting to be applied from one source above which the region counts as catching up. */
+const CATCH_UP_PENDING = 2000;
 /** Where a link points before its peer has said where its nats-server is: nothing listens there. */
 const UNRESOLVED = { host: '127.0.0.1', port: 9 };
 
@@ -105,6 +107,12 @@ export class Replication implements ReplicationControl {
 
   links(): LinkProxy[] {
     return [...this.pairs.values()].map((p) => p.link);
+  }
+
+  /** A replicator has a large backlog to apply (after a partition, a restart, a new replica). */
+  catchingUp(): boolean {
+    for (const pair of this.pairs.values()) if (pair.metrics.pending > CATCH_UP_PENDING) return true;
+    return false;
   }
 
   pairMetrics(): PairMetrics[] {

@@ -91,7 +91,7 @@ export class Replicator {
     const { source, metrics } = this.options;
     // Frequent pings make a stalled link visible within seconds; reconnects never give up.
     const connecting = connect({
-      servers: this.options.natsUrl, pingInterval: 1000, maxPingOut: 2, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, timeout: 2000, noAsyncTraces: true,
+      servers: this.options.natsUrl, pingInterval: 1000, maxPingOut: 2, maxReconnectAttempts: -1, reconnectTimeWait: 100, reconnectJitter: 50, waitOnFirstConnect: true, timeout: 2000, noAsyncTraces: true,
     });
     // Waiting for a source that is down must not hold up stop().
     const connection = await Promise.race([connecting, this.stopping]);

@@ -1,6 +1,6 @@
 /** The LMDB Store: one environment per region data dir; writes are group-committed transactions. */
 import { mkdirSync } from 'node:fs';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 function tablePrefix(tableId: number): Buffer {
@@ -140,6 +140,9 @@ class LmdbTxn implements StoreTxn {
   }
 }
 
+/** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
+const PLAIN_MAPS = { useRecords: false } as DatabaseOptions;
+
 export interface LmdbOptions {
   /** 'process' (default): durable across process crashes; 'fsync': also across machine crashes, slower. */
   durability?: 'process' | 'fsync';
@@ -152,10 +155,12 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
   const root = open({ path, pageSize: 8192, maxDbs: 8, noSync: options.durability !== 'fsync' });
   const dbs: Databases = {
     root,
-    items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary' }),
+    // Plain msgpack maps: items and change records come in many shapes, and defining a record
+    // structure for each costs more than it saves (records written either way read back alike).
+    items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary', ...PLAIN_MAPS }),
     tables: root.openDB<unknown, string>({ name: 'tables' }),
     meta: root.openDB<unknown, string>({ name: 'meta' }),
-    changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32' }),
+    changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
   };
   const lastKey = [...dbs.changes.getKeys({ reverse: true, limit: 1 })][0];
   const shared: Shared = {
