@@ -1,28 +1,12 @@
 /** A TCP proxy in front of a region's nats-server whose latency, jitter, stall and reset are set at run time. */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { HEALTHY, updatedSettings, type Link, type LinkSettings, type LinkStats } from './link.js';
 
-export interface LinkSettings {
-  /** Extra one-way delay applied to bytes flowing from the target server to the client (the direction replication data travels), ms. */
-  latencyMs: number;
-  /** Uniform random extra delay in [0, jitterMs] added per chunk; order of bytes is always preserved. */
-  jitterMs: number;
-  /** While stalled nothing is forwarded in either direction (bytes are held, in order, and flow again when un-stalled); new connections are accepted but held too. This is how a partition looks to TCP: no resets, just silence. */
-  stalled: boolean;
-}
-
-/** bytes* count bytes delivered; resets counts connections destroyed by reset()/setTarget(); heldBytes are received but not yet delivered. */
-export interface LinkStats { connections: number; openConnections: number; bytesUpstream: number; bytesDownstream: number; resets: number; heldBytes: number }
+export { LinkSettingsError, type LinkSettings, type LinkStats } from './link.js';
 
 /** host defaults to 127.0.0.1, port to 0 (a free one), random (for jitter) to Math.random. */
 export interface LinkProxyOptions { target: { host: string; port: number }; host?: string; port?: number; name: string; random?: () => number }
-
-export class LinkSettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LinkSettingsError';
-  }
-}
 
 /** Past this many held bytes in one direction the reading side is paused, so a stalled link cannot exhaust memory. */
 const HELD_BYTES_HIGH = 4 * 1024 * 1024;
@@ -186,7 +170,7 @@ class Connection {
   }
 }
 
-export class LinkProxy {
+export class LinkProxy implements Link {
   readonly url: string;
   private readonly shared: Shared;
   private readonly open = new Set<Connection>();
@@ -197,7 +181,7 @@ export class LinkProxy {
     this.url = `nats://${host}:${port}`;
     this.target = { ...options.target };
     this.shared = {
-      settings: { latencyMs: 0, jitterMs: 0, stalled: false },
+      settings: { ...HEALTHY },
       random: options.random ?? Math.random,
       stats: { connections: 0, openConnections: 0, bytesUpstream: 0, bytesDownstream: 0, resets: 0, heldBytes: 0 },
     };
@@ -224,17 +208,9 @@ export class LinkProxy {
   }
 
   update(settings: Partial<LinkSettings>): LinkSettings {
-    const invalid = (key: keyof LinkSettings, expected: string) =>
-      new LinkSettingsError(`link ${this.name}: ${key} must be ${expected}, got ${String(settings[key])}`);
-    for (const key of ['latencyMs', 'jitterMs'] as const) {
-      const value: unknown = settings[key];
-      if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw invalid(key, 'a non-negative finite number');
-    }
-    if (settings.stalled !== undefined && typeof settings.stalled !== 'boolean') throw invalid('stalled', 'a boolean');
     const wasStalled = this.shared.settings.stalled;
-    const { latencyMs, jitterMs, stalled } = { ...this.shared.settings, ...settings };
-    this.shared.settings = { latencyMs, jitterMs, stalled };
-    if (wasStalled && !stalled) this.release(false);
+    this.shared.settings = updatedSettings(this.name, this.shared.settings, settings);
+    if (wasStalled && !this.shared.settings.stalled) this.release(false);
     return this.settings;
   }
 
@@ -246,7 +222,7 @@ export class LinkProxy {
   }
 
   heal(): LinkSettings {
-    this.shared.settings = { latencyMs: 0, jitterMs: 0, stalled: false };
+    this.shared.settings = { ...HEALTHY };
     this.release(true);
     return this.settings;
   }

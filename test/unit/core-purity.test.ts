@@ -27,3 +27,18 @@ describe('src/core stays pure', () => {
     expect(text).not.toMatch(FORBIDDEN_GLOBALS);
   });
 });
+
+describe('src/sim stays deterministic', () => {
+  const SIM = join(__dirname, '../../src/sim');
+  const sources = files(SIM);
+
+  it('has modules to check', () => {
+    expect(sources.length).toBeGreaterThan(0);
+  });
+
+  // Time and randomness come in through the Clock seam and seeded sources, so a run replays exactly.
+  it.each(sources.map((path) => [path.slice(SIM.length + 1), path]))('%s uses no hidden nondeterminism', (_name, path) => {
+    const text = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    expect(text).not.toMatch(/\b(Date\.now\(|Math\.random\(|setTimeout\(|setInterval\(|setImmediate\(|performance\.now\()/);
+  });
+});

@@ -1,0 +1,64 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { ManualClock } from '../../src/clock/clock.js';
+import { LinkProxy } from '../../src/nats/linkProxy.js';
+import { SimulatedLink } from '../../src/sim/link.js';
+import { runLinkContract, type LinkHarness } from './link.contract.js';
+
+/** The TCP proxy: a server behind it sends lines, a client in front of it reads them. */
+async function proxyHarness(): Promise<LinkHarness> {
+  let serverSide: Socket | undefined;
+  const server: Server = createServer((socket) => { serverSide = socket; socket.on('error', () => undefined); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const link = await LinkProxy.start({ name: 'contract', target: { host: '127.0.0.1', port: (server.address() as { port: number }).port } });
+  let lines: string[] = [];
+  let client: Socket | undefined;
+  const connect = async (): Promise<void> => {
+    serverSide = undefined;
+    let buffer = '';
+    client = createConnection(link.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    client.on('data', (chunk) => {
+      buffer += chunk.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop()!;
+      lines.push(...parts);
+    });
+    while (!serverSide) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  await connect();
+  return {
+    link,
+    async send(line) { serverSide!.write(`${line}\n`); },
+    received: () => lines,
+    elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    async reconnect() {
+      lines = [];
+      await connect();
+    },
+    async close() {
+      client?.destroy();
+      await link.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The simulated link on virtual time: elapse() advances the clock, nothing waits for real. */
+async function simulatedHarness(): Promise<LinkHarness> {
+  const clock = new ManualClock();
+  const lines: string[] = [];
+  let seed = 1;
+  const random = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const link = new SimulatedLink('contract', clock, (message) => lines.push(new TextDecoder().decode(message)), random);
+  return {
+    link,
+    async send(line) { link.send(new TextEncoder().encode(line)); },
+    received: () => lines,
+    async elapse(ms) { clock.advance(ms); },
+    async reconnect() {},
+    close: () => link.close(),
+  };
+}
+
+runLinkContract('TCP proxy', proxyHarness);
+runLinkContract('simulated', simulatedHarness);
