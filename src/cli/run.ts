@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { renderReport } from '../scenario/report.js';
 import { runScenario } from '../scenario/runner.js';
+import { RegionStartError } from '../scenario/cluster.js';
 import { UsageError } from './region.js';
 
 export async function runScenarioCommand(argv: string[]): Promise<void> {
@@ -26,7 +27,16 @@ export async function runScenarioCommand(argv: string[]): Promise<void> {
     }
     throw new UsageError(`cannot read ${positionals[0]}: ${(error as Error).message}`);
   }
-  const report = await runScenario(scenario, values.seed !== undefined ? { seed: Number(values.seed) } : {});
+  let report;
+  try {
+    report = await runScenario(scenario, values.seed !== undefined ? { seed: Number(values.seed) } : {});
+  } catch (error) {
+    // The scenario never got going (a region did not start): say why, without a stack trace.
+    if (!(error instanceof RegionStartError)) throw error;
+    process.stderr.write(`globaltables run: ${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   process.stdout.write(`\n${renderReport(report)}\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   process.exitCode = report.passed ? 0 : 1;

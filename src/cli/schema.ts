@@ -6,6 +6,7 @@ import { UsageError } from './region.js';
 /** Shown by editors next to each step kind; a Record so that a new kind cannot be added without one. */
 const STEP_DESCRIPTIONS: Record<StepKind, string> = {
   createTable: 'Create a global table with replicas in all declared regions or the listed ones.',
+  addReplica: 'Add a replica in another region to an existing table (backfilled, then replicating).',
   put: 'PutItem in one region.',
   update: 'UpdateItem in one region: set/remove/add, or a full UpdateExpression.',
   delete: 'DeleteItem in one region.',

@@ -21,10 +21,12 @@ export interface ApplyTally {
   skipped: number;
   /** Changes for tables this region does not replicate from that origin. */
   ignored: number;
+  /** Commit times (at the origin) of the changes that concerned this region: what replication lag is measured on. */
+  committedAtMs: number[];
   conflicts: ConflictEntry[];
 }
 
-export const emptyTally = (): ApplyTally => ({ applied: 0, skipped: 0, ignored: 0, conflicts: [] });
+export const emptyTally = (): ApplyTally => ({ applied: 0, skipped: 0, ignored: 0, committedAtMs: [], conflicts: [] });
 
 /** A table this region holds as a replica of a global table that `origin` belongs to. */
 export function replicatedTable(txn: StoreTxn, name: string, origin: string): TableMeta | undefined {
@@ -95,6 +97,7 @@ export function applyMessages(ctx: RegionContext, txn: StoreTxn, conflicts: Conf
       continue;
     }
     mergeIncoming(ctx, txn, conflicts, table, message.keys, stateOf(message), tally);
+    tally.committedAtMs.push(message.commitTimeMs);
   }
   return tally;
 }

@@ -4,7 +4,7 @@
  * the checkpoint advanced in one LMDB transaction, so a crash resumes exactly where it stopped.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ChangeMessage } from '../bus/wire.js';
 import { streamName } from '../bus/wire.js';
 import type { RegionContext } from '../dynamo/context.js';
@@ -112,12 +112,13 @@ export class Replicator {
       checkpoint = await this.options.resync();
     }
     metrics.checkpoint = checkpoint;
-    const consumer = await jetstream(connection).consumers.get(stream, {
+    // An ordered push consumer: the server sends each change as it is stored (with flow control),
+    // where a pull consumer can leave one waiting until its pull request expires and is renewed.
+    const consumer = await jetstream(connection).consumers.getPushConsumer(stream, {
       filter_subjects: `chg.${source}.${source}.>`,
-      deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: checkpoint + 1,
     });
-    const messages = await consumer.consume({ max_messages: BATCH_MAX, expires: 2000 });
+    const messages = await consumer.consume();
     for await (const m of messages) {
       if (this.failure) throw this.failure;
       this.queue.push({ seq: m.seq, pending: m.info.pending, message: m.json<ChangeMessage>() });
@@ -170,7 +171,7 @@ export class Replicator {
       return result;
     });
     const appliedAtMs = ctx.clock.trueNowMs();
-    for (const { message } of batch) metrics.lag.add(Math.max(0, appliedAtMs - message.commitTimeMs));
+    for (const committedAtMs of tally.committedAtMs) metrics.lag.add(Math.max(0, appliedAtMs - committedAtMs));
     metrics.checkpoint = last.seq;
     metrics.pending = last.pending + this.queue.length;
     metrics.applied += tally.applied;

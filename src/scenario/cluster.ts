@@ -91,7 +91,7 @@ export class ScenarioCluster {
     const natsPorts = await Promise.all(header.regions.map(() => freePort()));
     const regions = header.regions.map((r, i) => new ScenarioRegion(r.name, `http://127.0.0.1:${ports[i]}`, join(root, r.name), [
       '--name', r.name, '--port', String(ports[i]), '--nats-port', String(natsPorts[i]), '--data', join(root, r.name),
-      '--clock-mode', r.clock.mode, '--skew-ms', String(r.clock.skewMs), '--granularity', header.granularity,
+      '--clock-mode', r.clock.mode, `--skew-ms=${r.clock.skewMs}`, '--granularity', header.granularity,
       ...header.regions.flatMap((peer, j) => (j === i ? [] : ['--peer', `${peer.name}=http://127.0.0.1:${ports[j]}`])),
     ]));
     const cluster = new ScenarioCluster(regions, root);

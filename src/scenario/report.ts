@@ -17,7 +17,7 @@ export interface ScenarioReport {
   expectations: ExpectationResult[];
   replicationLatency: { source: string; target: string; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; applied: number }[];
   convergence: ConvergenceEvent[];
-  conflicts: { table: string; key: Record<string, unknown>; reason: string; winner: { origin: string; writtenAtMs: number; version: unknown }; loser: { origin: string; writtenAtMs: number; version: unknown }; detectedIn: string }[];
+  conflicts: { table: string; key: Record<string, unknown>; reason: string; winner: { origin: string; writtenAtMs: number; version: unknown }; loser: { origin: string; writtenAtMs: number; version: unknown }; detectedIn: string; lostAttributes?: string[] }[];
   overwritten: Omit<OverwriteSummary, 'lost'> & { lost: { table: string; key: string; region: string; class: string; step: number }[] };
   divergenceWindows: DivergenceWindow[];
   faults: FaultCounters;
@@ -33,6 +33,7 @@ export async function buildReport(ctx: RunContext, seed: number, durationMs: num
   }
   const conflicts = (await allConflicts(ctx).catch(() => [])).map((c) => ({
     table: c.table, key: unmarshalItem(c.keys), reason: c.reason, detectedIn: c.detectedIn,
+    ...(c.lostAttributes ? { lostAttributes: c.lostAttributes } : {}),
     winner: { origin: c.winner.origin, writtenAtMs: c.winner.writtenAtMs, version: c.winner.version },
     loser: { origin: c.loser.origin, writtenAtMs: c.loser.writtenAtMs, version: c.loser.version },
   }));
@@ -78,7 +79,7 @@ export function renderReport(report: ScenarioReport): string {
   for (const d of report.divergenceWindows) lines.push(`  replicas differed from step ${d.fromStep + 1} to step ${d.toStep + 1}: ${d.ms} ms`);
   section(`Conflicts (${report.conflicts.length})`);
   for (const c of report.conflicts.slice(0, 20)) {
-    lines.push(`  ${c.table} ${JSON.stringify(c.key)}: ${c.winner.origin}'s write (ts ${JSON.stringify(c.winner.version)}) beat ${c.loser.origin}'s (ts ${JSON.stringify(c.loser.version)}) — ${c.reason}${c.reason === 'skew-inverted' ? `: the loser was written ${c.loser.writtenAtMs - c.winner.writtenAtMs} ms later in true time` : ''}`);
+    lines.push(`  ${c.table} ${JSON.stringify(c.key)}: ${c.winner.origin}'s write (ts ${JSON.stringify(c.winner.version)}) beat ${c.loser.origin}'s (ts ${JSON.stringify(c.loser.version)}) — ${c.reason}${c.reason === 'skew-inverted' ? `: the loser was written ${c.loser.writtenAtMs - c.winner.writtenAtMs} ms later in true time` : ''}${c.lostAttributes ? `; attributes lost: ${c.lostAttributes.join(', ') || '(the item\'s existence)'}` : ''}`);
   }
   if (report.conflicts.length > 20) lines.push(`  … and ${report.conflicts.length - 20} more (see --json)`);
   const o = report.overwritten;

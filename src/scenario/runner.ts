@@ -4,7 +4,7 @@ import { ScenarioStepError, seededRandom, type RunContext } from './context.js';
 import { Recorder } from './recorder.js';
 import { buildReport, type ScenarioReport } from './report.js';
 import type { Scenario, Step } from './schema.js';
-import { createTable, get, query, write } from './steps/data.js';
+import { addReplica, createTable, get, query, write } from './steps/data.js';
 import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, partition, pause, restartNats, restartRegion } from './steps/faults.js';
 import { expect, waitConverged } from './steps/checks.js';
 import { workload } from './steps/workload.js';
@@ -20,6 +20,7 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
   const { index, line } = step;
   switch (step.kind) {
     case 'createTable': return createTable(ctx, step.args);
+    case 'addReplica': return addReplica(ctx, step.args);
     case 'put': return write(ctx, 'put', step.args, index);
     case 'update': return write(ctx, 'update', step.args, index);
     case 'delete': return write(ctx, 'delete', step.args, index);

@@ -40,6 +40,8 @@ export const stepSchemas = {
     /** Regions that hold a replica: all declared regions, or a list. The first creates the table. */
     replicas: z.union([z.literal('all'), z.array(regionName).min(1)]).default('all'),
   }).strict(),
+  /** Adds a replica in another region to an existing table: backfilled from `from`, then replicating. */
+  addReplica: z.object({ table: tableName, region: regionName, from: regionName.optional() }).strict(),
   put: z.object({ ...writeOptions, item: plainItem }).strict(),
   update: z.object({
     ...writeOptions,

@@ -23,16 +23,27 @@ export async function createTable(ctx: RunContext, args: StepArgs<'createTable'>
     AttributeDefinitions: names.map((n) => ({ AttributeName: n, AttributeType: args.key[n] })),
     KeySchema: names.map((n, i) => ({ AttributeName: n, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
   });
-  const describe = () => callDynamo<{ Table: { TableStatus: string; Replicas?: { RegionName: string; ReplicaStatus: string }[] } }>(creator.endpoint, 'DescribeTable', { TableName: args.table });
-  await until(async () => (await describe()).Table.TableStatus === 'ACTIVE', 10_000, `${args.table} ACTIVE`);
-  for (const region of regions.slice(1)) {
-    await callDynamo(creator.endpoint, 'UpdateTable', { TableName: args.table, ReplicaUpdates: [{ Create: { RegionName: region } }] });
-    await until(async () => (await describe()).Table.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE', 60_000, `replica of ${args.table} in ${region} ACTIVE`);
-  }
+  await until(async () => (await callDynamo<{ Table: { TableStatus: string } }>(creator.endpoint, 'DescribeTable', { TableName: args.table })).Table.TableStatus === 'ACTIVE', 10_000, `${args.table} ACTIVE`);
   ctx.keyNames.set(args.table, names);
-  ctx.replicas.set(args.table, regions);
+  ctx.replicas.set(args.table, [regions[0]]);
   ctx.recorder.tables.add(args.table);
+  for (const region of regions.slice(1)) await addReplica(ctx, { table: args.table, region, from: regions[0] });
   return `${args.table} (${names.join(', ')}) in ${regions.join(', ')}`;
+}
+
+/** UpdateTable ReplicaUpdates Create in the coordinating region; waits until it reports the replica ACTIVE. */
+export async function addReplica(ctx: RunContext, args: StepArgs<'addReplica'>): Promise<string> {
+  const holders = ctx.replicas.get(args.table) ?? [];
+  if (holders.includes(args.region)) throw new ScenarioStepError(`${args.region} already holds ${args.table}`);
+  const coordinator = regionOf(ctx, args.from ?? holders[0]);
+  const startedAt = Date.now();
+  await callDynamo(coordinator.endpoint, 'UpdateTable', { TableName: args.table, ReplicaUpdates: [{ Create: { RegionName: args.region } }] });
+  await until(async () => {
+    const { Table } = await callDynamo<{ Table: { Replicas?: { RegionName: string; ReplicaStatus: string }[] } }>(coordinator.endpoint, 'DescribeTable', { TableName: args.table });
+    return Table.Replicas?.find((r) => r.RegionName === args.region)?.ReplicaStatus === 'ACTIVE';
+  }, 120_000, `replica of ${args.table} in ${args.region} ACTIVE`);
+  ctx.replicas.set(args.table, [...holders, args.region]);
+  return `${args.table} replicated to ${args.region} (backfilled from ${coordinator.name}, ACTIVE after ${Date.now() - startedAt} ms)`;
 }
 
 type WriteArgs = StepArgs<'put'> | StepArgs<'update'> | StepArgs<'delete'>;
