@@ -6,12 +6,17 @@ export class LatencyWindow {
   private next = 0;
   private filled = 0;
   private maxEverMs = 0;
+  /** Sorting thousands of samples for every status request would cost a busy region; a summary lives this long. */
+  private cached: { atMs: number; added: number; value: ReturnType<LatencyWindow['compute']> } | undefined;
+  /** Samples added ever: tells whether a cached summary is still exact. */
+  private added = 0;
 
-  constructor(size = 8192) {
+  constructor(size = 8192, private readonly cacheMs = 200, private readonly now: () => number = Date.now) {
     this.samples = new Float64Array(size);
   }
 
   add(ms: number): void {
+    this.added += 1;
     this.samples[this.next] = ms;
     this.next = (this.next + 1) % this.samples.length;
     this.filled = Math.min(this.filled + 1, this.samples.length);
@@ -19,6 +24,16 @@ export class LatencyWindow {
   }
 
   summary(): { p50: number | null; p99: number | null; max: number | null; count: number } {
+    const nowMs = this.now();
+    const c = this.cached;
+    if (c && c.added === this.added) return c.value;
+    if (c && nowMs - c.atMs < this.cacheMs) return c.value;
+    const value = this.compute();
+    this.cached = { atMs: nowMs, added: this.added, value };
+    return value;
+  }
+
+  private compute(): { p50: number | null; p99: number | null; max: number | null; count: number } {
     if (!this.filled) return { p50: null, p99: null, max: null, count: 0 };
     const sorted = Array.from(this.samples.subarray(0, this.filled)).sort((a, b) => a - b);
     const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -29,6 +44,7 @@ export class LatencyWindow {
     this.next = 0;
     this.filled = 0;
     this.maxEverMs = 0;
+    this.cached = undefined;
   }
 }
 

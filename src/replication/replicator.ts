@@ -4,7 +4,7 @@
  * the checkpoint advanced in one LMDB transaction, so a crash resumes exactly where it stopped.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { ChangeMessage } from '../bus/wire.js';
 import { streamName } from '../bus/wire.js';
 import type { RegionContext } from '../dynamo/context.js';
@@ -32,11 +32,8 @@ export interface ReplicatorOptions {
   retryDelayMs?: number;
 }
 
-interface Received {
-  seq: number;
-  pending: number;
-  message: ChangeMessage;
-}
+/** A received message; its JetStream metadata (sequence, pending) is parsed only for the last of a batch. */
+type Received = JsMsg;
 
 export class Replicator {
   private stopped = false;
@@ -121,7 +118,7 @@ export class Replicator {
     const messages = await consumer.consume();
     for await (const m of messages) {
       if (this.failure) throw this.failure;
-      this.queue.push({ seq: m.seq, pending: m.info.pending, message: m.json<ChangeMessage>() });
+      this.queue.push(m);
       if (!this.applying) this.applying = this.drain();
       if (this.queue.length >= QUEUE_HIGH_WATER) await this.applying;
       if (this.stopped) break;
@@ -164,15 +161,16 @@ export class Replicator {
 
   private async applyBatch(batch: Received[]): Promise<void> {
     const { ctx, source, conflicts, metrics } = this.options;
-    const last = batch[batch.length - 1];
+    const last = batch[batch.length - 1].info;
+    const messages = batch.map((m) => m.json<ChangeMessage>());
     const tally = await ctx.store.write((txn) => {
-      const result = applyMessages(ctx, txn, conflicts, batch.map((r) => r.message));
-      txn.putMeta(checkpointKey(source), last.seq);
+      const result = applyMessages(ctx, txn, conflicts, messages);
+      txn.putMeta(checkpointKey(source), last.streamSequence);
       return result;
     });
     const appliedAtMs = ctx.clock.trueNowMs();
     for (const committedAtMs of tally.committedAtMs) metrics.lag.add(Math.max(0, appliedAtMs - committedAtMs));
-    metrics.checkpoint = last.seq;
+    metrics.checkpoint = last.streamSequence;
     metrics.pending = last.pending + this.queue.length;
     metrics.applied += tally.applied;
     metrics.skipped += tally.skipped;

@@ -53,7 +53,8 @@ function* rangeOf(dbs: Databases, tableId: number, options: RangeOptions): Itera
  * only when the callback returns, so a callback that throws leaves LMDB untouched.
  */
 class LmdbTxn implements StoreTxn {
-  private readonly writes: (() => void)[] = [];
+  /** By key: a key written again in one transaction is written once, with its last value (table statistics change with every item). */
+  private readonly writes = new Map<string, () => void>();
   private readonly overlay = new Map<string, unknown>();
   private pendingLsn: number;
   private appended = false;
@@ -65,7 +66,9 @@ class LmdbTxn implements StoreTxn {
   private write(overlayKey: string, value: unknown, apply: () => void): void {
     if (!this.writable) throw new Error('write in a read transaction');
     this.overlay.set(overlayKey, value);
-    this.writes.push(apply);
+    // Re-inserted, so writes are applied in the order of their last change.
+    this.writes.delete(overlayKey);
+    this.writes.set(overlayKey, apply);
   }
 
   private read<T>(overlayKey: string, fallback: () => T): T {
@@ -133,7 +136,7 @@ class LmdbTxn implements StoreTxn {
 
   /** Applies the buffered writes; returns the last lsn appended, if any. */
   apply(): number | undefined {
-    for (const apply of this.writes) apply();
+    for (const apply of this.writes.values()) apply();
     if (!this.appended) return undefined;
     this.shared.assignedLsn = this.pendingLsn;
     return this.pendingLsn;
