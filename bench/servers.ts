@@ -1,6 +1,6 @@
 /** Starts the servers under test as child processes and stops them on every exit path. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/nats/launcher.js';
@@ -14,9 +14,22 @@ export interface Server {
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
 
+/** A region killed here cannot stop its nats-server: its pid file names it. */
+function killNatsServerOf(dir: string): void {
+  const pid = Number(readFileSync(join(dir, 'nats', 'nats-server.pid'), { encoding: 'utf8', flag: 'r' }).trim());
+  if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGKILL');
+}
+
 function cleanupAll(): void {
   for (const child of children) child.kill('SIGKILL');
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) {
+    try {
+      killNatsServerOf(dir);
+    } catch {
+      // no embedded nats-server there, or it is gone already
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 process.on('exit', cleanupAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { cleanupAll(); process.exit(130); });
