@@ -1,38 +1,10 @@
 /** `globaltables run` leaves no region, nats-server or temp dir behind when interrupted with Ctrl-C. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-/** Live (not zombie) processes below a pid: the regions it started and their nats-servers. */
-function descendants(root: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z') parentOf.set(Number(pid), Number(fields[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number): void => {
-    for (const [child, parent] of parentOf) if (parent === pid) { out.push(child); walk(child); }
-  };
-  walk(root);
-  return out;
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
+import { descendants, isAlive } from '../helpers/processes.js';
 
 describe('globaltables run on Ctrl-C', () => {
   it('stops every region and nats-server it started and removes its data', async () => {
@@ -61,7 +33,7 @@ describe('globaltables run on Ctrl-C', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(130);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(started.filter(alive)).toEqual([]);
+    expect(started.filter(isAlive)).toEqual([]);
     if (root) expect(existsSync(root)).toBe(false);
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { clientFor } from '../helpers/region.js';
 import { freePort } from '../helpers/ports.js';
+import { descendants, isAlive } from '../helpers/processes.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -57,38 +58,6 @@ async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => 
 }
 
 /** Every process below pid, from /proc: regions and the nats-servers they started. */
-function descendants(pid: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited while we looked
-    }
-  }
-  const found: number[] = [];
-  const visit = (parent: number): void => {
-    for (const [child, ppid] of parents) if (ppid === parent) { found.push(child); visit(child); }
-  };
-  visit(pid);
-  return found;
-}
-
-/** Running, as opposed to gone or a zombie: a killed region's nats-server is reaped by init, whenever init gets to it. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 function tryKill(pid: number): void {
   try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
