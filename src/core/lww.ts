@@ -103,16 +103,37 @@ export function writeState(current: VersionedState | undefined, write: LocalWrit
   return build(visibleItem(attributes, keysOf(write.item ?? current?.item, write.keyNames)), info, attributes);
 }
 
+/** What a local write leaves, and the conflict when (part of) it lost at once. */
+export interface LocalWriteResult {
+  state: VersionedState;
+  /** False when the write lost entirely: nothing to store or record. */
+  changed: boolean;
+  /** Present when the write was stamped at or below the current version and did not survive whole. */
+  lost?: Conflict;
+}
+
 /**
- * The state after a local write. A write stamped at or below the current version (a wall clock
- * running behind what this region already holds) is joined rather than laid over: overwriting
- * would leave this region holding the older write forever, since the newer one it replaced has
- * already been delivered here and is never sent again, while every other region ignores ours.
+ * A local write. One stamped at or below the current version (a wall clock running behind what
+ * this region already holds) is joined rather than laid over: overwriting would leave this region
+ * holding the older write forever, since the newer one it replaced has already been delivered here
+ * and is never sent again, while every other region ignores ours. Such a write loses, wholly or in
+ * part, exactly as it would in every other region, and that loss is reported.
  */
-export function localWrite(current: VersionedState | undefined, write: LocalWrite, granularity: Granularity): VersionedState {
+export function applyLocalWrite(current: VersionedState | undefined, write: LocalWrite, granularity: Granularity): LocalWriteResult {
   const next = writeState(current, write, granularity);
-  if (current === undefined || compareVersions(write.version, current.version) > 0) return next;
-  return mergeStates(current, next, granularity, keysOf(write.item ?? current.item, write.keyNames)).state;
+  if (current === undefined || compareVersions(write.version, current.version) > 0) return { state: next, changed: true };
+  const merged = mergeStates(current, next, granularity, keysOf(write.item ?? current.item, write.keyNames));
+  const survived = sameItem(merged.state.item, next.item);
+  return {
+    state: merged.state,
+    changed: merged.changed,
+    ...(survived ? {} : { lost: merged.conflict ?? conflictOf(current, next) }),
+  };
+}
+
+/** The state after a local write (see applyLocalWrite). */
+export function localWrite(current: VersionedState | undefined, write: LocalWrite, granularity: Granularity): VersionedState {
+  return applyLocalWrite(current, write, granularity).state;
 }
 
 function infoOf(state: VersionedState): WriteInfo {
@@ -128,8 +149,7 @@ function concurrent(newer: VersionedState, older: VersionedState): boolean {
   return newer.prevVersion === undefined || compareVersions(newer.prevVersion, older.version) < 0;
 }
 
-/** The conflict between a winning and a losing write, with why the winner won. */
-export function conflictOf(winner: VersionedState, loser: VersionedState, lost?: string[]): Conflict {
+function conflictOf(winner: VersionedState, loser: VersionedState, lost?: string[]): Conflict {
   const [w, l] = [winner.version, loser.version];
   const reason: ConflictReason = w.ts === l.ts && w.counter === l.counter ? 'tie-break-region'
     : loser.writtenAtMs > winner.writtenAtMs ? 'skew-inverted' : 'newer-timestamp';

@@ -8,7 +8,8 @@ import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.j
 import { readStats, type TableMeta } from '../dynamo/tables.js';
 import type { Publisher } from '../bus/publisher.js';
 import { regionDigest } from '../replication/digest.js';
-import { ConflictLog } from '../replication/conflicts.js';
+import type { ConflictLog } from '../replication/conflicts.js';
+import type { EmbeddedNats } from '../region/changeStream.js';
 import type { Replication } from '../replication/replication.js';
 import { peerTableOf, ReplicaConflictError } from '../replication/replicas.js';
 import { prometheusText, regionMetrics } from './metricsView.js';
@@ -19,9 +20,10 @@ export interface AdminDeps {
   ctx: RegionContext;
   replication?: Replication;
   publisher?: Publisher;
+  /** The region's conflict log (local writes record into it as well as replication). */
+  conflicts: ConflictLog;
   natsUrl?: string;
-  natsPid?: () => number | undefined;
-  nats?: { kill(hold: boolean): Promise<void>; start(): Promise<void>; readonly running: boolean };
+  nats?: EmbeddedNats;
 }
 
 /** Mounts the routes; `deps` is read on every request, since replication starts after the server listens. */
@@ -31,7 +33,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   app.get('/admin/info', (c) => c.json({
     region: ctx.region,
     natsUrl: deps.natsUrl ?? null,
-    natsPid: deps.natsPid?.() ?? null,
+    natsPid: deps.nats?.pid ?? null,
     lastLsn: ctx.store.lastLsn(),
     clock: { mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs },
     granularity: ctx.granularity,
@@ -39,9 +41,8 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   }));
 
   app.get('/admin/status', (c) => {
-    const tables = ctx.store.read((txn) => txn.listTableNames().map((n) => txn.getTable<TableMeta>(n)!).filter((m) => !m.deleting));
-    const items = regionMetrics(deps).tables.reduce((sum, t) => sum + t.items, 0);
-    return c.json({ region: ctx.region, tables: tables.length, items, replication: deps.replication?.status() ?? [] });
+    const { tables, replication } = regionMetrics(deps);
+    return c.json({ region: ctx.region, tables: tables.length, items: tables.reduce((sum, t) => sum + t.items, 0), replication });
   });
 
   app.get('/admin/metrics', (c) => c.json(regionMetrics(deps)));
@@ -54,8 +55,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
 
   app.get('/admin/conflicts', (c) => {
     // The log exists with or without replication: a local write can lose to a newer version too.
-    const log = deps.replication?.conflicts ?? (ctx.conflicts instanceof ConflictLog ? ctx.conflicts : undefined);
-    if (!log) return c.json({ total: 0, conflicts: [] });
+    const log = deps.conflicts;
     const after = c.req.query('after');
     const limit = c.req.query('limit');
     return c.json({

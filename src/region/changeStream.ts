@@ -19,18 +19,24 @@ export interface ChangeStreamOptions {
 export interface RunningChangeStream {
   natsUrl: string;
   /** The embedded nats-server as a fault target (absent when connected to a given server). */
-  nats?: { kill(hold: boolean): Promise<void>; start(): Promise<void>; readonly running: boolean };
-  /** The embedded nats-server's process id (absent when connected to a given server). */
-  natsPid(): number | undefined;
+  nats?: EmbeddedNats;
   publisher: Publisher;
   close(): Promise<void>;
+}
+
+/** What the admin API may do to a region's embedded nats-server. */
+export interface EmbeddedNats {
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  kill(hold: boolean): Promise<void>;
+  start(): Promise<void>;
 }
 
 /**
  * Keeps an embedded nats-server running: one that dies (a crash, a SIGKILL in a fault test) is
  * started again on the same port and store, so publishers and replicators reconnect by themselves.
  */
-class SupervisedNatsServer {
+class SupervisedNatsServer implements EmbeddedNats {
   private closing = false;
   /** Set while a fault keeps the server down on purpose. */
   private held = false;
@@ -123,7 +129,6 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
   publisher.start();
   return {
     natsUrl,
-    natsPid: () => server?.pid,
     ...(server ? { nats: server } : {}),
     publisher,
     async close() {

@@ -63,14 +63,15 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     granularity: options.granularity ?? 'item',
   };
-  ctx.conflicts = new ConflictLog((fn) => store.read(fn));
+  const conflicts = new ConflictLog((fn) => store.read(fn));
+  ctx.conflicts = conflicts;
   restoreClock(ctx);
   const services = [
     { targetPrefix: 'DynamoDB_20120810', operations },
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
   ];
   const host = options.host ?? '127.0.0.1';
-  const admin: AdminDeps = { ctx };
+  const admin: AdminDeps = { ctx, conflicts };
   const app = createApp(ctx, services);
   mountAdmin(app, admin);
   const server = await listen(createRegionServer(ctx, services, app), options.port, host);
@@ -81,8 +82,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
     : undefined;
   const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
-  replication = changeStream ? await Replication.start(ctx, options.peers ?? [], log) : undefined;
-  Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, natsPid: changeStream?.natsPid, nats: changeStream?.nats, replication });
+  replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log) : undefined;
+  Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
   ctx.replication = replication;
   const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
   const stopTombstoneRetention = startTombstoneRetention(ctx);

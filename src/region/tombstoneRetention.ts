@@ -12,9 +12,14 @@ export async function purgeTombstones(ctx: RegionContext): Promise<number> {
   const tables = ctx.store.read((txn) => txn.listTableNames().map((n) => txn.getTable<TableMeta>(n)!).filter((m) => !m.deleting));
   let purged = 0;
   for (const meta of tables) {
-    const expired = ctx.store.read((txn) => [...txn.range(meta.id)]
-      .filter(({ record }) => record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs)
-      .map(({ key }) => key));
+    // Only the keys are kept: a large table is walked, not copied.
+    const expired = ctx.store.read((txn) => {
+      const keys: Uint8Array[] = [];
+      for (const { key, record } of txn.range(meta.id)) {
+        if (record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs) keys.push(key);
+      }
+      return keys;
+    });
     if (!expired.length) continue;
     purged += await ctx.store.write((txn) => {
       let count = 0;

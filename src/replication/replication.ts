@@ -8,7 +8,7 @@ import type { PeerTable, ReplicationControl } from '../dynamo/replicationControl
 import type { TableMeta } from '../dynamo/tables.js';
 import { closeStream } from '../streams/registry.js';
 import { LinkProxy } from '../nats/linkProxy.js';
-import { ConflictLog } from './conflicts.js';
+import type { ConflictLog } from './conflicts.js';
 import { PairMetrics, type PairStatus } from './metrics.js';
 import { PeerClient, PeerRequestError } from './peers.js';
 import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
@@ -38,12 +38,13 @@ export class Replication implements ReplicationControl {
   private readonly timers: (() => void)[] = [];
   private readonly tasks = new Set<Promise<unknown>>();
 
-  private constructor(readonly ctx: RegionContext, private readonly log: (message: string) => void) {
-    this.conflicts = ctx.conflicts instanceof ConflictLog ? ctx.conflicts : new ConflictLog((fn) => ctx.store.read(fn));
+  private constructor(readonly ctx: RegionContext, conflicts: ConflictLog, private readonly log: (message: string) => void) {
+    this.conflicts = conflicts;
   }
 
-  static async start(ctx: RegionContext, peers: PeerConfig[], log: (message: string) => void = console.error): Promise<Replication> {
-    const replication = new Replication(ctx, log);
+  /** `conflicts` is the region's own log, which local writes record into too. */
+  static async start(ctx: RegionContext, conflicts: ConflictLog, peers: PeerConfig[], log: (message: string) => void = console.error): Promise<Replication> {
+    const replication = new Replication(ctx, conflicts, log);
     for (const config of peers.filter((p) => p.name !== ctx.region)) await replication.addPeer(config);
     return replication;
   }

@@ -4,8 +4,8 @@
  */
 import type { Item } from '../../core/types.js';
 import { valuesEqual, itemSize } from '../../core/values.js';
-import { compareVersions, nextVersion } from '../../core/version.js';
-import { conflictOf, mergeStates, writeState, type LocalWrite, type VersionedState } from '../../core/lww.js';
+import { nextVersion } from '../../core/version.js';
+import { applyLocalWrite, type LocalWrite, type VersionedState } from '../../core/lww.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
 import { adjustStats, keyShapeOf, type TableMeta } from '../tables.js';
@@ -72,24 +72,13 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
   return true;
 }
 
-/**
- * The state the write leaves. A wall clock running behind the version the item already has stamps
- * a version that loses at once, exactly as it would in every other region: the request succeeds,
- * the conflict is logged, and only what last-writer-wins keeps of the write is stored.
- */
+/** The state the write leaves; a write that lost to a newer version already held is logged as a conflict. */
 function stampedState(ctx: RegionContext, txn: StoreTxn, change: ItemChange, write: LocalWrite): VersionedState | undefined {
-  const existing = change.existing;
-  const fresh = writeState(existing, write, ctx.granularity);
-  if (!existing || compareVersions(write.version, existing.version) > 0) return fresh;
-  const merged = mergeStates(existing, fresh, ctx.granularity, change.keys);
-  if (!sameItem(merged.state.item ?? {}, fresh.item ?? {}) || (merged.state.item === null) !== (fresh.item === null)) {
-    ctx.conflicts?.record(txn, {
-      ...(merged.conflict ?? conflictOf(existing, fresh)),
-      table: change.table.name, keys: change.keys, detectedIn: ctx.region, detectedAtMs: write.writtenAtMs,
-    });
+  const result = applyLocalWrite(change.existing, write, ctx.granularity);
+  if (result.lost) {
+    ctx.conflicts?.record(txn, { ...result.lost, table: change.table.name, keys: change.keys, detectedIn: ctx.region, detectedAtMs: write.writtenAtMs });
   }
-  if (!merged.changed) return undefined;
-  return merged.state;
+  return result.changed ? result.state : undefined;
 }
 
 /**
