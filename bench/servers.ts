@@ -17,7 +17,8 @@ const dirs = new Set<string>();
 /** A region killed here cannot stop its nats-server: its pid file names it. */
 function killNatsServerOf(dir: string): void {
   const pid = Number(readFileSync(join(dir, 'nats', 'nats-server.pid'), { encoding: 'utf8', flag: 'r' }).trim());
-  if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGKILL');
+  // The pid may be stale (the server stopped with its region): only a nats-server is killed.
+  if (Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nats-server')) process.kill(pid, 'SIGKILL');
 }
 
 function cleanupAll(): void {
@@ -61,6 +62,12 @@ async function start(name: string, command: string, args: (port: number, dir: st
       if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
       clearTimeout(timer);
       children.delete(child);
+      try {
+        // A region that had to be killed left its nats-server running.
+        killNatsServerOf(dir);
+      } catch {
+        // no embedded nats-server there, or it stopped with its region
+      }
       rmSync(dir, { recursive: true, force: true });
       dirs.delete(dir);
     },

@@ -74,8 +74,6 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const admin: AdminDeps = { ctx, conflicts };
   const app = createApp(ctx, services);
   mountAdmin(app, admin);
-  const server = await listen(createRegionServer(ctx, services, app), options.port, host);
-  const port = (server.address() as AddressInfo).port;
   const stopSweeper = startTtlSweeper(ctx);
   let replication: Replication | undefined;
   const changeStream = options.changeStream
@@ -85,6 +83,17 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log) : undefined;
   Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
   ctx.replication = replication;
+  // Listening last: a client that sees the region answer can use everything it offers at once
+  // (a ReplicaUpdates sent earlier would find no peers). Peers that ask for this region before
+  // then are retried.
+  const server = await listen(createRegionServer(ctx, services, app), options.port, host).catch(async (error: unknown) => {
+    stopSweeper();
+    await replication?.close();
+    await changeStream?.close();
+    await store.close();
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
   const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
   const stopTombstoneRetention = startTombstoneRetention(ctx);
   return {
