@@ -9,7 +9,12 @@ function tablePrefix(tableId: number): Buffer {
   return out;
 }
 
-const itemKey = (tableId: number, key: Uint8Array): Buffer => Buffer.concat([tablePrefix(tableId), key]);
+function itemKey(tableId: number, key: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(4 + key.length);
+  out.writeUInt32BE(tableId >>> 0);
+  out.set(key, 4);
+  return out;
+}
 
 interface Databases {
   root: RootDatabase;
@@ -65,12 +70,22 @@ class LmdbTxn implements StoreTxn {
   /** Table metadata and meta entries by name (table statistics change with every item). */
   private readonly tables = new Map<string, unknown>();
   private readonly meta = new Map<string, unknown>();
-  private readonly changes: ChangeRecord[] = [];
+  private readonly changes: NewChange[] = [];
   private readonly clears: number[] = [];
   private pendingLsn: number;
 
   constructor(private readonly shared: Shared, private readonly writable: boolean) {
     this.pendingLsn = shared.assignedLsn;
+  }
+
+  /** The last key looked up: a merge reads a key and then writes it (key arrays are made fresh, never refilled). */
+  private last: { tableId: number; key: Uint8Array; full: { key: Buffer; id: string } } | undefined;
+
+  private fullKey(tableId: number, key: Uint8Array): { key: Buffer; id: string } {
+    if (this.last?.key === key && this.last.tableId === tableId) return this.last.full;
+    const full = itemKey(tableId, key);
+    this.last = { tableId, key, full: { key: full, id: full.toString('latin1') } };
+    return this.last.full;
   }
 
   private writing(): void {
@@ -95,15 +110,15 @@ class LmdbTxn implements StoreTxn {
   }
 
   getItem(tableId: number, key: Uint8Array): ItemRecord | undefined {
-    const full = itemKey(tableId, key);
-    const pending = this.items.size ? this.items.get(full.toString('latin1')) : undefined;
-    return pending ? pending.record : this.shared.dbs.items.get(full);
+    const full = this.fullKey(tableId, key);
+    const pending = this.items.size ? this.items.get(full.id) : undefined;
+    return pending ? pending.record : this.shared.dbs.items.get(full.key);
   }
 
   putItem(tableId: number, key: Uint8Array, record: ItemRecord | undefined): void {
     this.writing();
-    const full = itemKey(tableId, key);
-    this.items.set(full.toString('latin1'), { key: full, record });
+    const full = this.fullKey(tableId, key);
+    this.items.set(full.id, { key: full.key, record });
   }
 
   removeItem(tableId: number, key: Uint8Array): void {
@@ -126,7 +141,7 @@ class LmdbTxn implements StoreTxn {
     this.writing();
     this.pendingLsn += 1;
     // The lsn is the record's key; readers put it back on the record (no copy of every change here).
-    this.changes.push(change as ChangeRecord);
+    this.changes.push(change);
     return this.pendingLsn;
   }
 
@@ -161,7 +176,8 @@ class LmdbTxn implements StoreTxn {
     for (const [key, value] of this.meta) dbs.meta.putSync(key, value);
     if (!this.changes.length) return undefined;
     let lsn = this.shared.assignedLsn;
-    for (const change of this.changes) dbs.changes.putSync(++lsn, change);
+    // Lsns only grow, so each record goes at the end of the log without a search.
+    for (const change of this.changes) dbs.changes.putSync(++lsn, change as ChangeRecord, { append: true });
     this.shared.assignedLsn = lsn;
     return lsn;
   }
