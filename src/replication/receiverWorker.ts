@@ -1,0 +1,151 @@
+/**
+ * The receiving half of a replicator, on a worker thread: the connection to the source's
+ * nats-server (through the link), the ordered push consumer and the JSON parsing of every change
+ * run beside the region's main thread, which only merges and writes. A batch crosses as one
+ * msgpack buffer: records decode several times faster than JSON on the main thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { Packr } from 'msgpackr';
+import '../bus/natsRequestPatch.js';
+import { streamName, type ChangeMessage } from '../bus/wire.js';
+import type { ToReceiver, FromReceiver } from './receiverProtocol.js';
+
+const port = parentPort!;
+const post = (message: FromReceiver, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+class Session {
+  private connection: NatsConnection | undefined;
+  private messages: ConsumerMessages | undefined;
+  private received: JsMsg[] = [];
+  private closed = false;
+  private flushQueued = false;
+  private creditWaiter: (() => void) | undefined;
+
+  constructor(readonly id: number, private readonly source: string, private credits: number, private readonly batchMax: number) {}
+
+  async open(natsUrl: string): Promise<void> {
+    // Frequent pings make a stalled link visible within seconds; reconnects never give up.
+    const connection = await connect({
+      servers: natsUrl, pingInterval: 1000, maxPingOut: 2, maxReconnectAttempts: -1, reconnectTimeWait: 100, reconnectJitter: 50, waitOnFirstConnect: true, timeout: 2000, noAsyncTraces: true,
+    });
+    this.connection = connection;
+    if (this.closed) {
+      this.close();
+      throw new Error('closed while connecting');
+    }
+    void this.watchStatus(connection);
+    const info = await (await jetstreamManager(connection)).streams.info(streamName(this.source));
+    post({ type: 'opened', session: this.id, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq });
+  }
+
+  /**
+   * A lost connection ends the session: the next one starts from the checkpoint and first checks
+   * that the source still holds it (while disconnected, the source may have trimmed changes, and
+   * a consumer that resumed on its own would silently skip them).
+   */
+  private async watchStatus(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect' || status.type === 'staleConnection') return this.close();
+    }
+  }
+
+  async consume(startSeq: number): Promise<void> {
+    const stream = streamName(this.source);
+    // An ordered push consumer: the server sends each change as it is stored (with flow control),
+    // where a pull consumer can leave one waiting until its pull request expires and is renewed.
+    const consumer = await jetstream(this.connection!).consumers.getPushConsumer(stream, {
+      filter_subjects: `chg.${this.source}.${this.source}.>`,
+      opt_start_seq: startSeq,
+    });
+    this.messages = await consumer.consume();
+    if (this.closed) return this.close();
+    for await (const m of this.messages) {
+      this.received.push(m);
+      if (this.received.length >= this.batchMax) this.flush();
+      else if (!this.flushQueued) {
+        // Let the rest of this network read arrive, so one batch takes it all.
+        this.flushQueued = true;
+        setImmediate(() => { this.flushQueued = false; this.flush(); });
+      }
+      // Beyond a few batches the consumer waits, and the server's flow control holds the rest.
+      while (this.received.length >= this.batchMax * 2 && !this.closed) await new Promise<void>((resolve) => { this.creditWaiter = resolve; });
+      if (this.closed) break;
+    }
+  }
+
+  /** Sends what has been received, in batches, as long as the main thread has room. */
+  flush(): void {
+    while (this.received.length && this.credits > 0 && !this.closed) {
+      const batch = this.received.splice(0, this.batchMax);
+      const changes = batch.map((m) => m.json<ChangeMessage>());
+      const last = batch[batch.length - 1].info;
+      // A fresh Packr puts the record definitions in the buffer itself, and the copy gives the
+      // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
+      const data = new Uint8Array(new Packr().pack(changes));
+      this.credits -= 1;
+      post({ type: 'batch', session: this.id, data, count: batch.length, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer]);
+    }
+    this.wake();
+  }
+
+  credit(): void {
+    this.credits += 1;
+    this.flush();
+  }
+
+  private wake(): void {
+    const waiter = this.creditWaiter;
+    this.creditWaiter = undefined;
+    waiter?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake();
+    void this.messages?.close().catch(() => undefined);
+    void this.connection?.close().catch(() => undefined);
+  }
+}
+
+let current: Session | undefined;
+
+async function run(session: Session, natsUrl: string): Promise<void> {
+  try {
+    await session.open(natsUrl);
+  } catch (error) {
+    session.close();
+    post({ type: 'ended', session: session.id, error: (error as Error).message ?? String(error) });
+  }
+}
+
+async function consume(session: Session, startSeq: number): Promise<void> {
+  let error: string | undefined;
+  try {
+    await session.consume(startSeq);
+  } catch (failure) {
+    error = (failure as Error).message ?? String(failure);
+  }
+  session.close();
+  post({ type: 'ended', session: session.id, ...(error === undefined ? {} : { error }) });
+}
+
+port.on('message', (message: ToReceiver) => {
+  switch (message.type) {
+    case 'open':
+      current?.close();
+      current = new Session(message.session, message.source, message.batchesInFlight, message.batchMax);
+      void run(current, message.natsUrl);
+      break;
+    case 'consume':
+      if (current?.id === message.session) void consume(current, message.startSeq);
+      break;
+    case 'credit':
+      if (current?.id === message.session) current.credit();
+      break;
+    case 'close':
+      if (current?.id === message.session) current.close();
+      break;
+  }
+});
