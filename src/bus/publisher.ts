@@ -9,6 +9,8 @@ import type { ChangeBus } from './changeBus.js';
 import { messageId, subjectFor, toMessage } from './wire.js';
 
 const CURSOR_KEY = 'publisher.cursor';
+/** The saved cursor only spares asking the stream where to resume: once a second is plenty, and it costs a transaction. */
+const CURSOR_SAVE_INTERVAL_MS = 1000;
 const encoder = new TextEncoder();
 
 export interface PublisherOptions {
@@ -33,6 +35,7 @@ export class Publisher {
   private stopped = false;
   private wake: (() => void) | undefined;
   private cursorSaved: Promise<unknown> = Promise.resolve();
+  private cursorSavedAtMs = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly observers = new Set<(batch: ChangeRecord[], ackedAtMs: number) => void>();
@@ -106,7 +109,7 @@ export class Publisher {
         const ackedAtMs = this.options.clock.trueNowMs();
         for (const observer of this.observers) observer(batch, ackedAtMs);
         // Not awaited: the stream itself says where to resume; the saved cursor only saves asking it.
-        this.cursorSaved = this.cursorSaved.then(() => store.write((txn) => txn.putMeta(CURSOR_KEY, published))).catch(() => undefined);
+        if (ackedAtMs - this.cursorSavedAtMs >= CURSOR_SAVE_INTERVAL_MS) this.saveCursor(published, ackedAtMs);
       } catch (error) {
         if (this.stopped) break;
         this.options.onError?.(error);
@@ -114,7 +117,13 @@ export class Publisher {
         await this.sleep(this.options.retryDelayMs ?? 250);
       }
     }
+    this.saveCursor(this.cursor, this.options.clock.trueNowMs());
     await this.cursorSaved;
+  }
+
+  private saveCursor(published: number, nowMs: number): void {
+    this.cursorSavedAtMs = nowMs;
+    this.cursorSaved = this.cursorSaved.then(() => this.options.store.write((txn) => txn.putMeta(CURSOR_KEY, published))).catch(() => undefined);
   }
 
   private async yieldIfAsked(): Promise<void> {

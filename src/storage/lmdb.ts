@@ -54,6 +54,14 @@ function* rangeOf(dbs: Databases, tableId: number, options: RangeOptions): Itera
 }
 
 /** A buffered item write: the record to put, or undefined to remove the key. */
+/** An item's storage key, and the string that names it among a transaction's writes (made only when needed). */
+interface FullKey {
+  key: Buffer;
+  id?: string;
+}
+
+const idOf = (full: FullKey): string => (full.id ??= full.key.toString('latin1'));
+
 interface PendingItem {
   key: Buffer;
   record: ItemRecord | undefined;
@@ -79,12 +87,11 @@ class LmdbTxn implements StoreTxn {
   }
 
   /** The last key looked up: a merge reads a key and then writes it (key arrays are made fresh, never refilled). */
-  private last: { tableId: number; key: Uint8Array; full: { key: Buffer; id: string } } | undefined;
+  private last: { tableId: number; key: Uint8Array; full: FullKey } | undefined;
 
-  private fullKey(tableId: number, key: Uint8Array): { key: Buffer; id: string } {
+  private fullKey(tableId: number, key: Uint8Array): FullKey {
     if (this.last?.key === key && this.last.tableId === tableId) return this.last.full;
-    const full = itemKey(tableId, key);
-    this.last = { tableId, key, full: { key: full, id: full.toString('latin1') } };
+    this.last = { tableId, key, full: { key: itemKey(tableId, key) } };
     return this.last.full;
   }
 
@@ -111,14 +118,14 @@ class LmdbTxn implements StoreTxn {
 
   getItem(tableId: number, key: Uint8Array): ItemRecord | undefined {
     const full = this.fullKey(tableId, key);
-    const pending = this.items.size ? this.items.get(full.id) : undefined;
+    const pending = this.items.size ? this.items.get(idOf(full)) : undefined;
     return pending ? pending.record : this.shared.dbs.items.get(full.key);
   }
 
   putItem(tableId: number, key: Uint8Array, record: ItemRecord | undefined): void {
     this.writing();
     const full = this.fullKey(tableId, key);
-    this.items.set(full.id, { key: full.key, record });
+    this.items.set(idOf(full), { key: full.key, record });
   }
 
   removeItem(tableId: number, key: Uint8Array): void {

@@ -49,10 +49,11 @@ describe('publisher (outbox drain to JetStream)', () => {
     cleanups.push(() => bus.close());
     const publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock() });
     publisher.start();
-    cleanups.push(() => publisher.stop());
     await write(store, 0, 1000);
     await publisher.drained();
     expectExactlyInOrder(await streamMessages(server.url), 1000);
+    // The cursor is saved now and then while publishing, and always when the publisher stops.
+    await publisher.stop();
     expect(store.read((txn) => txn.getMeta('publisher.cursor'))).toBe(1000);
   });
 
