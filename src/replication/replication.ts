@@ -28,6 +28,8 @@ interface Pair {
   peer: PeerClient;
   link: LinkProxy;
   target?: string;
+  /** A question to the peer is under way (it may take until its time-out). */
+  resolving?: Promise<void>;
   metrics: PairMetrics;
   replicator: Replicator;
 }
@@ -69,7 +71,9 @@ export class Replication implements ReplicationControl {
     });
     const pair: Pair = { peer, link, metrics, replicator };
     this.pairs.set(config.name, pair);
-    await this.resolve(pair);
+    // Not awaited: a peer that is slow to answer must not hold up this region's start; the
+    // replicator keeps trying the link until it points somewhere.
+    void this.resolve(pair);
     replicator.start();
     let lastAskedMs = Date.now();
     const timer = setInterval(() => {
@@ -83,7 +87,12 @@ export class Replication implements ReplicationControl {
   }
 
   /** Points the link at the peer's nats-server, wherever it is now. */
-  private async resolve(pair: Pair): Promise<void> {
+  private resolve(pair: Pair): Promise<void> {
+    pair.resolving ??= this.ask(pair).finally(() => { pair.resolving = undefined; });
+    return pair.resolving;
+  }
+
+  private async ask(pair: Pair): Promise<void> {
     try {
       const url = new URL(await pair.peer.natsUrl());
       if (url.href === pair.target) return;
