@@ -13,6 +13,15 @@ import { Receiver, ReceiverError, type ReceivedBatch, type ReceiverSession } fro
 const BATCH_MAX = 2000;
 /** Batches the worker may send ahead of the one being applied. */
 const BATCHES_IN_FLIGHT = 4;
+/** Batches handed to the store at once: one committing, the next waiting for its transaction. */
+const BATCHES_APPLYING = 2;
+
+export class CheckpointGapError extends Error {
+  constructor(source: string, expected: number, found: number) {
+    super(`replication from ${source}: a batch expected checkpoint ${expected} and found ${found}; resuming from the checkpoint`);
+    this.name = 'CheckpointGapError';
+  }
+}
 
 export const checkpointKey = (source: string): string => `replicator.checkpoint.${source}`;
 
@@ -92,18 +101,39 @@ export class Replicator {
     }
     metrics.checkpoint = checkpoint;
     session.consume(checkpoint + 1);
-    for (;;) {
-      const event = await session.next();
-      if (event.type === 'ended') return failed(event.error);
-      if (event.type !== 'batch') continue;
-      await this.applyBatch(event.batch, session.queued);
-      session.credit();
+    // The next batch is handed to the store while the one before commits, so the main thread has
+    // it ready when the store can take it. Each batch applies only on top of the one before.
+    const applying: Promise<void>[] = [];
+    let previous = checkpoint;
+    let failure: { error: unknown } | undefined;
+    try {
+      for (;;) {
+        const event = await session.next();
+        if (event.type === 'ended') return failed(event.error);
+        if (event.type !== 'batch') continue;
+        const applied = this.applyBatch(event.batch, previous, session.queued).then(() => session.credit());
+        // A failed batch ends the session at once, also while the loop waits for the next event.
+        applied.catch((error: unknown) => {
+          failure ??= { error };
+          session.close();
+        });
+        applying.push(applied);
+        previous = event.batch.lastSeq;
+        while (applying.length >= BATCHES_APPLYING) await applying.shift();
+      }
+    } finally {
+      // The next session starts from the checkpoint these leave.
+      await Promise.allSettled(applying);
+      if (failure) throw failure.error;
     }
   }
 
-  private async applyBatch(batch: ReceivedBatch, queued: number): Promise<void> {
+  private async applyBatch(batch: ReceivedBatch, previous: number, queued: number): Promise<void> {
     const { ctx, source, conflicts, metrics } = this.options;
     const tally = await ctx.store.write((txn) => {
+      // The batch before did not commit: applying this one would skip its changes.
+      const checkpoint = txn.getMeta<number>(checkpointKey(source)) ?? 0;
+      if (checkpoint !== previous) throw new CheckpointGapError(source, previous, checkpoint);
       const result = applyMessages(ctx, txn, conflicts, batch.changes);
       txn.putMeta(checkpointKey(source), batch.lastSeq);
       return result;

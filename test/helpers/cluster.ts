@@ -24,7 +24,8 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(names = REGIONS, options: Partial<RegionOptions> = {}): Promise<TestCluster> {
+/** `perRegion`: options for one region only (a store of its own, say). */
+export async function startCluster(names = REGIONS, options: Partial<RegionOptions> = {}, perRegion: (name: string) => Partial<RegionOptions> = () => ({})): Promise<TestCluster> {
   const root = await mkdtemp(join(tmpdir(), 'globaltables-cluster-'));
   const ports = await Promise.all(names.map(() => freePort()));
   const endpoint = (i: number): string => `http://127.0.0.1:${ports[i]}`;
@@ -37,6 +38,7 @@ export async function startCluster(names = REGIONS, options: Partial<RegionOptio
       peers: names.map((peer, j) => ({ name: peer, endpoint: endpoint(j) })).filter((p) => p.name !== name),
       log: () => undefined,
       ...options,
+      ...perRegion(name),
     });
     const client = clientFor(region.endpoint, name);
     return { name, region, client, doc: DynamoDBDocumentClient.from(client) };
