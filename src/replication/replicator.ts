@@ -10,7 +10,7 @@ import type { ConflictLog } from './conflicts.js';
 import type { PairMetrics } from './metrics.js';
 import { Receiver, ReceiverError, type ReceivedBatch, type ReceiverSession } from './receiver.js';
 
-const BATCH_MAX = 2000;
+const BATCH_MAX = 1000;
 /** Batches the worker may send ahead of the one being applied. */
 const BATCHES_IN_FLIGHT = 4;
 /** Batches handed to the store at once: one committing, the next waiting for its transaction. */
