@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../src/nats/launcher.js';
+import { freePort, isRunningNatsServer } from '../src/nats/launcher.js';
 
 export interface Server {
   name: string;
@@ -17,8 +17,7 @@ const dirs = new Set<string>();
 /** A region killed here cannot stop its nats-server: its pid file names it. */
 function killNatsServerOf(dir: string): void {
   const pid = Number(readFileSync(join(dir, 'nats', 'nats-server.pid'), { encoding: 'utf8', flag: 'r' }).trim());
-  // The pid may be stale (the server stopped with its region): only a nats-server is killed.
-  if (Number.isInteger(pid) && pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nats-server')) process.kill(pid, 'SIGKILL');
+  if (Number.isInteger(pid) && pid > 0 && isRunningNatsServer(pid)) process.kill(pid, 'SIGKILL');
 }
 
 function cleanupAll(): void {

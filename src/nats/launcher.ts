@@ -96,7 +96,8 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function isRunningNatsServer(pid: number): boolean {
+/** Whether the pid is a live nats-server (a pid file may name a process that is gone, or a reused pid). */
+export function isRunningNatsServer(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('nats-server');
   } catch {

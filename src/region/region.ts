@@ -86,16 +86,22 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   // Listening last: a client that sees the region answer can use everything it offers at once
   // (a ReplicaUpdates sent earlier would find no peers). Peers that ask for this region before
   // then are retried.
-  const server = await listen(createRegionServer(ctx, services, app), options.port, host).catch(async (error: unknown) => {
+  const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
+  const stopTombstoneRetention = startTombstoneRetention(ctx);
+  /** Everything but the HTTP server and the store, which close last. */
+  const stopWork = async (): Promise<void> => {
     stopSweeper();
+    stopRetention();
+    stopTombstoneRetention();
     await replication?.close();
     await changeStream?.close();
+  };
+  const server = await listen(createRegionServer(ctx, services, app), options.port, host).catch(async (error: unknown) => {
+    await stopWork();
     await store.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
-  const stopTombstoneRetention = startTombstoneRetention(ctx);
   return {
     ctx,
     port,
@@ -103,11 +109,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     replication,
     endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     async close() {
-      stopSweeper();
-      stopRetention();
-      stopTombstoneRetention();
-      await replication?.close();
-      await changeStream?.close();
+      await stopWork();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -23,7 +23,7 @@ export class ReceiverError extends Error {
   }
 }
 
-type SessionEvent = Exclude<FromReceiver, { type: 'batch' }> | { type: 'batch'; batch: ReceivedBatch; count: number };
+type SessionEvent = Exclude<FromReceiver, { type: 'batch' }> | { type: 'batch'; batch: ReceivedBatch };
 
 /** tsx loads the worker's TypeScript, as it does the region's (there is no build step). */
 const BOOT = new URL('./receiverWorker.boot.mjs', import.meta.url);
@@ -37,7 +37,7 @@ export class ReceiverSession {
   constructor(readonly id: number, private readonly send: (message: ToReceiver) => void) {}
 
   push(event: SessionEvent): void {
-    if (event.type === 'batch') this.queued += event.count;
+    if (event.type === 'batch') this.queued += event.batch.changes.length;
     this.events.push(event);
     const waiter = this.waiter;
     this.waiter = undefined;
@@ -47,7 +47,7 @@ export class ReceiverSession {
   async next(): Promise<SessionEvent> {
     while (!this.events.length) await new Promise<void>((resolve) => { this.waiter = resolve; });
     const event = this.events.shift()!;
-    if (event.type === 'batch') this.queued -= event.count;
+    if (event.type === 'batch') this.queued -= event.batch.changes.length;
     return event;
   }
 
@@ -90,7 +90,7 @@ export class Receiver {
       if (!session || message.session !== session.id) return;
       if (message.type !== 'batch') return session.push(message);
       const changes = new Unpackr().unpack(message.data) as ChangeMessage[];
-      session.push({ type: 'batch', count: message.count, batch: { changes, lastSeq: message.lastSeq, pending: message.pending } });
+      session.push({ type: 'batch', batch: { changes, lastSeq: message.lastSeq, pending: message.pending } });
     });
     const lost = (error: string): void => {
       if (this.worker === worker) this.worker = undefined;

@@ -12,6 +12,6 @@ export type ToReceiver =
 export type FromReceiver =
   | { type: 'opened'; session: number; firstSeq: number; lastSeq: number }
   /** `data`: the batch's change messages, as one msgpack array. */
-  | { type: 'batch'; session: number; data: Uint8Array; count: number; lastSeq: number; pending: number }
+  | { type: 'batch'; session: number; data: Uint8Array; lastSeq: number; pending: number }
   /** The session is over: the connection was lost (no error), or something failed. */
   | { type: 'ended'; session: number; error?: string };

@@ -85,7 +85,7 @@ class Session {
       // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
       const data = new Uint8Array(new Packr().pack(changes));
       this.credits -= 1;
-      post({ type: 'batch', session: this.id, data, count: batch.length, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer]);
+      post({ type: 'batch', session: this.id, data, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer]);
     }
     this.wake();
   }

@@ -53,7 +53,6 @@ function* rangeOf(dbs: Databases, tableId: number, options: RangeOptions): Itera
   }
 }
 
-/** A buffered item write: the record to put, or undefined to remove the key. */
 /** An item's storage key, and the string that names it among a transaction's writes (made only when needed). */
 interface FullKey {
   key: Buffer;
@@ -62,6 +61,7 @@ interface FullKey {
 
 const idOf = (full: FullKey): string => (full.id ??= full.key.toString('latin1'));
 
+/** A buffered item write: the record to put, or undefined to remove the key. */
 interface PendingItem {
   key: Buffer;
   record: ItemRecord | undefined;
@@ -164,9 +164,7 @@ class LmdbTxn implements StoreTxn {
   /** Applies the buffered writes; returns the last lsn appended, if any. */
   apply(): number | undefined {
     const { dbs, tables } = this.shared;
-    for (const tableId of this.clears) {
-      for (const key of [...dbs.items.getKeys({ start: tablePrefix(tableId), end: tablePrefix(tableId + 1) })]) dbs.items.removeSync(key as Buffer);
-    }
+    for (const tableId of this.clears) removeAll(dbs.items, dbs.items.getKeys({ start: tablePrefix(tableId), end: tablePrefix(tableId + 1) }));
     for (const [name, meta] of this.tables) {
       if (meta === undefined) {
         dbs.tables.removeSync(name);
@@ -188,6 +186,11 @@ class LmdbTxn implements StoreTxn {
     this.shared.assignedLsn = lsn;
     return lsn;
   }
+}
+
+/** Removes the keys of a range read in the same transaction, collected first: deleting under a live cursor skips entries. */
+function removeAll<K extends Buffer | number>(db: Database<unknown, K>, keys: Iterable<unknown>): void {
+  for (const key of [...keys]) db.removeSync(key as K);
 }
 
 /** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
@@ -256,8 +259,7 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
     lastLsn: () => committedLsn,
     async trimChanges(uptoLsn) {
       await root.transaction(() => {
-        // Keys are collected first: deleting under a live cursor of the same transaction skips entries.
-        for (const key of [...dbs.changes.getKeys({ end: uptoLsn + 1 })]) dbs.changes.removeSync(key as number);
+        removeAll(dbs.changes, dbs.changes.getKeys({ end: uptoLsn + 1 }));
       });
     },
     onCommit(listener) {
