@@ -13,7 +13,7 @@ import { Receiver, ReceiverError, type ReceivedBatch, type ReceiverSession } fro
 const BATCH_MAX = 1000;
 /** Batches the worker may send ahead of the one being applied. */
 const BATCHES_IN_FLIGHT = 4;
-/** Batches handed to the store at once: one committing, the next waiting for its transaction. */
+/** Batches handed to the store at once: the next is ready when the store commits (often in the same transaction). */
 const BATCHES_APPLYING = 2;
 
 export class CheckpointGapError extends Error {
@@ -101,8 +101,8 @@ export class Replicator {
     }
     metrics.checkpoint = checkpoint;
     session.consume(checkpoint + 1);
-    // The next batch is handed to the store while the one before commits, so the main thread has
-    // it ready when the store can take it. Each batch applies only on top of the one before.
+    // The next batch is handed to the store before the one before has committed, so the store has
+    // it ready for its next commit. Each batch applies only on top of the one before.
     const applying: Promise<void>[] = [];
     let previous = checkpoint;
     let failure: { error: unknown } | undefined;

@@ -1,6 +1,7 @@
-/** The LMDB Store: one environment per region data dir; writes are group-committed transactions. */
+/** The LMDB Store: one environment per region data dir; the writes of one event-loop turn commit together (groupCommit.ts). */
 import { mkdirSync } from 'node:fs';
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
+import { AbortCommitError, GroupCommit } from './groupCommit.js';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 function tablePrefix(tableId: number): Buffer {
@@ -161,8 +162,8 @@ class LmdbTxn implements StoreTxn {
     this.meta.set(key, value);
   }
 
-  /** Applies the buffered writes; returns the last lsn appended, if any. */
-  apply(): number | undefined {
+  /** Applies the buffered writes to the open LMDB transaction. */
+  apply(): void {
     const { dbs, tables } = this.shared;
     for (const tableId of this.clears) removeAll(dbs.items, dbs.items.getKeys({ start: tablePrefix(tableId), end: tablePrefix(tableId + 1) }));
     for (const [name, meta] of this.tables) {
@@ -179,12 +180,10 @@ class LmdbTxn implements StoreTxn {
       else dbs.items.putSync(key, record);
     }
     for (const [key, value] of this.meta) dbs.meta.putSync(key, value);
-    if (!this.changes.length) return undefined;
     let lsn = this.shared.assignedLsn;
     // Lsns only grow, so each record goes at the end of the log without a search.
     for (const change of this.changes) dbs.changes.putSync(++lsn, change as ChangeRecord, { append: true });
     this.shared.assignedLsn = lsn;
-    return lsn;
   }
 }
 
@@ -195,6 +194,8 @@ function removeAll<K extends Buffer | number>(db: Database<unknown, K>, keys: It
 
 /** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
 const PLAIN_MAPS = { useRecords: false } as DatabaseOptions;
+
+const loadTables = (dbs: Databases): Map<string, unknown> => new Map([...dbs.tables.getRange()].map(({ key, value }) => [key as string, value]));
 
 export interface LmdbOptions {
   /** 'process' (default): durable across process crashes; 'fsync': also across machine crashes, slower. */
@@ -221,27 +222,37 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
   const lastKey = [...dbs.changes.getKeys({ reverse: true, limit: 1 })][0];
   const shared: Shared = {
     dbs,
-    tables: new Map([...dbs.tables.getRange()].map(({ key, value }) => [key as string, value])),
+    tables: loadTables(dbs),
     assignedLsn: typeof lastKey === 'number' ? lastKey : 0,
   };
   let committedLsn = shared.assignedLsn;
   const listeners = new Set<(lastLsn: number) => void>();
+  const commits = new GroupCommit((body) => root.transactionSync(body), {
+    afterCommit() {
+      if (shared.assignedLsn <= committedLsn) return;
+      committedLsn = shared.assignedLsn;
+      for (const listener of listeners) listener(committedLsn);
+    },
+    // The transaction rolled back: what its writes did to the in-memory state is undone too.
+    onAbort() {
+      shared.tables = loadTables(dbs);
+      shared.assignedLsn = committedLsn;
+    },
+  });
 
   return {
-    async write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
-      let appendedUpTo: number | undefined;
-      // lmdb batches the callbacks of one event turn into one LMDB transaction (group commit).
-      const result = await root.transaction(() => {
+    write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
+      return commits.run(() => {
         const txn = new LmdbTxn(shared, true);
         const value = fn(txn);
-        appendedUpTo = txn.apply();
+        try {
+          txn.apply();
+        } catch (error) {
+          // Part of this write may be in the transaction already: none of the batch may commit.
+          throw new AbortCommitError(error);
+        }
         return value;
       });
-      if (appendedUpTo !== undefined && appendedUpTo > committedLsn) {
-        committedLsn = appendedUpTo;
-        for (const listener of listeners) listener(committedLsn);
-      }
-      return result;
     },
     read<T>(fn: (txn: StoreTxn) => T): T {
       return fn(new LmdbTxn(shared, false));
@@ -258,15 +269,15 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
     },
     lastLsn: () => committedLsn,
     async trimChanges(uptoLsn) {
-      await root.transaction(() => {
-        removeAll(dbs.changes, dbs.changes.getKeys({ end: uptoLsn + 1 }));
-      });
+      await commits.run(() => removeAll(dbs.changes, dbs.changes.getKeys({ end: uptoLsn + 1 })));
     },
     onCommit(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async close() {
+      // Writes already asked for commit first.
+      await commits.run(() => undefined).catch(() => undefined);
       await root.close();
     },
   };

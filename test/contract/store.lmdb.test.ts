@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLmdbStore } from '../../src/storage/lmdb.js';
-import type { Store } from '../../src/storage/store.js';
+import type { ItemRecord, NewChange, Store } from '../../src/storage/store.js';
 import { runStoreContract } from './store.contract.js';
 
 runStoreContract('lmdb', async () => {
@@ -15,6 +15,39 @@ runStoreContract('lmdb', async () => {
     cleanup: async () => { await fixture.store.close(); await rm(dir, { recursive: true, force: true }); },
   };
   return fixture;
+});
+
+describe('lmdb group commit', () => {
+  it('abandons a whole transaction whose write could not be stored, and stays consistent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'globaltables-abort-'));
+    const store = openLmdbStore(dir);
+    try {
+      await store.write((txn) => { txn.appendChange(change('before')); });
+      const key = (n: number): Uint8Array => new Uint8Array(n).fill(7);
+      // LMDB refuses keys over 4026 bytes (8 KiB pages); DynamoDB's own key limits stay below that.
+      const results = await Promise.allSettled([
+        store.write((txn) => { txn.putTable('t', { id: 1 }); txn.putItem(1, key(8), record()); txn.appendChange(change('a')); }),
+        store.write((txn) => { txn.putItem(1, key(5000), record()); txn.appendChange(change('b')); }),
+        store.write((txn) => { txn.appendChange(change('c')); }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(store.read((txn) => [txn.getTable('t'), txn.getItem(1, key(8))])).toEqual([undefined, undefined]);
+      expect(store.changesAfter(0, 10).map((c) => c.table)).toEqual(['before']);
+      expect(store.lastLsn()).toBe(1);
+      // The next write takes the next lsn: nothing the abandoned transaction reserved is left over.
+      const lsn = await store.write((txn) => txn.appendChange(change('after')));
+      expect(lsn).toBe(2);
+      expect(store.changesAfter(0, 10).map((c) => [c.lsn, c.table])).toEqual([[1, 'before'], [2, 'after']]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const record = (): ItemRecord => ({ item: { pk: { S: 'x' } }, version: { ts: 1, counter: 0, region: 'r' }, origin: 'r', writtenAtMs: 1 });
+const change = (table: string): NewChange => ({
+  table, eventName: 'INSERT', keys: { pk: { S: 'x' } }, version: { ts: 1, counter: 0, region: 'r' }, origin: 'r', commitTimeMs: 1,
 });
 
 describe('lmdb durability', () => {
