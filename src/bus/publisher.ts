@@ -1,7 +1,8 @@
 /**
  * The outbox drain: publishes the change log to the region's stream in lsn order, many messages in
- * flight. Stream sequence equals lsn (each publish expects its predecessor), so after any failure
- * the stream itself says where to resume: nothing is lost, duplicated or reordered.
+ * flight (new ones go out while older ones wait for their acks). Stream sequence equals lsn (each
+ * publish expects its predecessor), so after any failure the stream itself says where to resume:
+ * nothing is lost, duplicated or reordered.
  */
 import type { Clock } from '../clock/clock.js';
 import type { ChangeRecord, Store } from '../storage/store.js';
@@ -28,6 +29,14 @@ export interface PublisherOptions {
   maxYieldMs?: number;
   retryDelayMs?: number;
   onError?: (error: unknown) => void;
+}
+
+interface InFlight {
+  change: ChangeRecord;
+  done: boolean;
+  error?: { error: unknown };
+  /** Resolves (never rejects) once the publish is acknowledged or has failed. */
+  settled: Promise<void>;
 }
 
 export class Publisher {
@@ -77,48 +86,83 @@ export class Publisher {
 
   private async loop(): Promise<void> {
     const { store, bus } = this.options;
+    const maxInFlight = this.options.maxInFlight ?? 512;
     this.cursor = store.read((txn) => txn.getMeta<number>(CURSOR_KEY)) ?? 0;
     let synced = false;
+    // Published and not yet acknowledged, oldest first. New changes go out while older ones wait
+    // for their acks: a change committed just after a publish does not wait a round trip for it.
+    let inFlight: InFlight[] = [];
+    let sent = 0;
     while (!this.stopped) {
       try {
         if (!synced) {
           await bus.ensureStream();
           // The stream may hold more than the saved cursor says (acks lost in a crash): trust it.
           this.cursor = Math.max(this.cursor, await bus.lastSequence());
+          sent = this.cursor;
           synced = true;
         }
         await this.yieldIfAsked();
-        const batch = store.changesAfter(this.cursor, this.options.maxInFlight ?? 512);
-        if (!batch.length) {
+        const batch = inFlight.length < maxInFlight ? store.changesAfter(sent, maxInFlight - inFlight.length) : [];
+        for (const change of batch) inFlight.push(this.publish(change));
+        if (batch.length) sent = batch[batch.length - 1].lsn;
+        if (!inFlight.length) {
           await this.idle();
           continue;
         }
-        const acks = batch.map((change) => bus.publish(
-          subjectFor(this.options.region, change),
-          change.lsn,
-          messageId(this.options.region, change.lsn),
-          encoder.encode(JSON.stringify(toMessage(this.options.region, change))),
-        ));
-        // Once one publish fails the rest fail too (they expect their predecessor); those are handled below.
-        for (const ack of acks) ack.catch(() => undefined);
-        for (let i = 0; i < acks.length; i += 1) {
-          await acks[i];
-          this.cursor = batch[i].lsn;
-        }
-        const published = this.cursor;
-        const ackedAtMs = this.options.clock.trueNowMs();
-        for (const observer of this.observers) observer(batch, ackedAtMs);
-        // Not awaited: the stream itself says where to resume; the saved cursor only saves asking it.
-        if (ackedAtMs - this.cursorSavedAtMs >= CURSOR_SAVE_INTERVAL_MS) this.saveCursor(published, ackedAtMs);
+        // The oldest ack, or a commit to publish meanwhile if there is room for it.
+        await (inFlight.length < maxInFlight ? Promise.race([inFlight[0].settled, this.nextCommit()]) : inFlight[0].settled);
+        inFlight = this.acknowledge(inFlight);
       } catch (error) {
+        // Once one publish fails the later ones fail too (each expects its predecessor).
+        await Promise.all(inFlight.map((entry) => entry.settled));
+        inFlight = [];
         if (this.stopped) break;
         this.options.onError?.(error);
         synced = false;
         await this.sleep(this.options.retryDelayMs ?? 250);
       }
     }
+    await Promise.all(inFlight.map((entry) => entry.settled));
+    try {
+      this.acknowledge(inFlight);
+    } catch {
+      // The stream says where to resume next time.
+    }
     this.saveCursor(this.cursor, this.options.clock.trueNowMs());
     await this.cursorSaved;
+  }
+
+  private publish(change: ChangeRecord): InFlight {
+    const ack = this.options.bus.publish(
+      subjectFor(this.options.region, change),
+      change.lsn,
+      messageId(this.options.region, change.lsn),
+      encoder.encode(JSON.stringify(toMessage(this.options.region, change))),
+    );
+    const entry: InFlight = { change, done: false, settled: Promise.resolve() };
+    entry.settled = ack.then(() => { entry.done = true; }, (error: unknown) => { entry.done = true; entry.error = { error }; });
+    return entry;
+  }
+
+  /** Advances the cursor over the acknowledged front of `inFlight`; returns what is still waiting. Throws the first failure. */
+  private acknowledge(inFlight: InFlight[]): InFlight[] {
+    let acked = 0;
+    while (acked < inFlight.length && inFlight[acked].done) {
+      const failure = inFlight[acked].error;
+      if (failure) throw failure.error;
+      this.cursor = inFlight[acked].change.lsn;
+      acked += 1;
+    }
+    if (!acked) return inFlight;
+    const ackedAtMs = this.options.clock.trueNowMs();
+    if (this.observers.size) {
+      const changes = inFlight.slice(0, acked).map((entry) => entry.change);
+      for (const observer of this.observers) observer(changes, ackedAtMs);
+    }
+    // Not awaited: the stream itself says where to resume; the saved cursor only saves asking it.
+    if (ackedAtMs - this.cursorSavedAtMs >= CURSOR_SAVE_INTERVAL_MS) this.saveCursor(this.cursor, ackedAtMs);
+    return inFlight.slice(acked);
   }
 
   private saveCursor(published: number, nowMs: number): void {
@@ -131,6 +175,13 @@ export class Publisher {
     if (!shouldYield) return;
     const startedMs = this.options.clock.trueNowMs();
     while (!this.stopped && shouldYield() && this.options.clock.trueNowMs() - startedMs < maxYieldMs) await this.sleep(20);
+  }
+
+  /** Resolves at the next commit (the caller also waits for something else). */
+  private nextCommit(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => { this.wake = undefined; resolve(); };
+    });
   }
 
   private idle(): Promise<void> {
