@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { Unpackr } from 'msgpackr';
 import type { ChangeMessage } from '../bus/wire.js';
-import type { FromReceiver, ToReceiver } from './receiverProtocol.js';
+import { APPLIED, newCredits, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
 
 export interface ReceivedBatch {
   changes: ChangeMessage[];
@@ -34,7 +34,7 @@ export class ReceiverSession {
   /** Changes received but not yet taken by the replicator. */
   queued = 0;
 
-  constructor(readonly id: number, private readonly send: (message: ToReceiver) => void) {}
+  constructor(readonly id: number, private readonly send: (message: ToReceiver) => void, readonly credits: Int32Array = newCredits()) {}
 
   push(event: SessionEvent): void {
     if (event.type === 'batch') this.queued += event.batch.changes.length;
@@ -55,8 +55,10 @@ export class ReceiverSession {
     this.send({ type: 'consume', session: this.id, startSeq });
   }
 
+  /** One batch has been applied: room for another. */
   credit(): void {
-    this.send({ type: 'credit', session: this.id });
+    Atomics.add(this.credits, APPLIED, 1);
+    if (Atomics.compareExchange(this.credits, WAITING, 1, 0) === 1) this.send({ type: 'credit', session: this.id });
   }
 
   close(): void {
@@ -77,7 +79,9 @@ export class Receiver {
     const worker = this.worker ?? this.spawn();
     const session = new ReceiverSession(++this.sessions, (message) => worker.postMessage(message));
     this.session = session;
-    worker.postMessage({ type: 'open', session: session.id, natsUrl, source: this.options.source, batchMax: this.options.batchMax, batchesInFlight: this.options.batchesInFlight } satisfies ToReceiver);
+    worker.postMessage({
+      type: 'open', session: session.id, natsUrl, source: this.options.source, batchMax: this.options.batchMax, batchesInFlight: this.options.batchesInFlight, credits: session.credits,
+    } satisfies ToReceiver);
     return session;
   }
 

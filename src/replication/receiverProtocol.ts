@@ -1,11 +1,20 @@
 /** Messages between a replicator and its receiving worker (receiverWorker.ts). */
 
+/**
+ * A session's credit counters, shared by both threads: batches applied so far (the main thread
+ * adds to it), and whether the worker waits for room (then the main thread also sends 'credit').
+ * While batches flow, credit costs no message at all.
+ */
+export const APPLIED = 0;
+export const WAITING = 1;
+export const newCredits = (): Int32Array => new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+
 export type ToReceiver =
   /** Connect to the source's nats-server and read its stream's bounds; ends any earlier session. */
-  | { type: 'open'; session: number; natsUrl: string; source: string; batchMax: number; batchesInFlight: number }
+  | { type: 'open'; session: number; natsUrl: string; source: string; batchMax: number; batchesInFlight: number; credits: Int32Array }
   /** Follow the source's own changes from startSeq on. */
   | { type: 'consume'; session: number; startSeq: number }
-  /** One batch has been applied: room for another. */
+  /** The worker was waiting for room and a batch has been applied since. */
   | { type: 'credit'; session: number }
   | { type: 'close'; session: number };
 

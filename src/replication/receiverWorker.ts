@@ -10,7 +10,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import { Packr } from 'msgpackr';
 import '../bus/natsRequestPatch.js';
 import { streamName, type ChangeMessage } from '../bus/wire.js';
-import type { ToReceiver, FromReceiver } from './receiverProtocol.js';
+import { APPLIED, WAITING, type ToReceiver, type FromReceiver } from './receiverProtocol.js';
 
 const port = parentPort!;
 const post = (message: FromReceiver, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
@@ -22,8 +22,10 @@ class Session {
   private closed = false;
   private flushQueued = false;
   private creditWaiter: (() => void) | undefined;
+  /** Batches sent to the main thread in this session. */
+  private sent = 0;
 
-  constructor(readonly id: number, private readonly source: string, private credits: number, private readonly batchMax: number) {}
+  constructor(readonly id: number, private readonly source: string, private readonly batchesInFlight: number, private readonly credits: Int32Array, private readonly batchMax: number) {}
 
   async open(natsUrl: string): Promise<void> {
     // Frequent pings make a stalled link visible within seconds; reconnects never give up.
@@ -77,22 +79,27 @@ class Session {
 
   /** Sends what has been received, in batches, as long as the main thread has room. */
   flush(): void {
-    while (this.received.length && this.credits > 0 && !this.closed) {
+    while (this.received.length && !this.closed) {
+      if (!this.hasRoom()) {
+        // Ask to be woken, then look again: a batch applied in between would not wake us.
+        Atomics.store(this.credits, WAITING, 1);
+        if (!this.hasRoom()) break;
+        Atomics.store(this.credits, WAITING, 0);
+      }
       const batch = this.received.splice(0, this.batchMax);
       const changes = batch.map((m) => m.json<ChangeMessage>());
       const last = batch[batch.length - 1].info;
       // A fresh Packr puts the record definitions in the buffer itself, and the copy gives the
       // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
       const data = new Uint8Array(new Packr().pack(changes));
-      this.credits -= 1;
+      this.sent += 1;
       post({ type: 'batch', session: this.id, data, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer]);
     }
     this.wake();
   }
 
-  credit(): void {
-    this.credits += 1;
-    this.flush();
+  private hasRoom(): boolean {
+    return this.sent - Atomics.load(this.credits, APPLIED) < this.batchesInFlight;
   }
 
   private wake(): void {
@@ -135,14 +142,14 @@ port.on('message', (message: ToReceiver) => {
   switch (message.type) {
     case 'open':
       current?.close();
-      current = new Session(message.session, message.source, message.batchesInFlight, message.batchMax);
+      current = new Session(message.session, message.source, message.batchesInFlight, message.credits, message.batchMax);
       void run(current, message.natsUrl);
       break;
     case 'consume':
       if (current?.id === message.session) void consume(current, message.startSeq);
       break;
     case 'credit':
-      if (current?.id === message.session) current.credit();
+      if (current?.id === message.session) current.flush();
       break;
     case 'close':
       if (current?.id === message.session) current.close();
