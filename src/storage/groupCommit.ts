@@ -63,11 +63,13 @@ export class GroupCommit {
       for (const queued of batch) queued.reject(error);
       return;
     }
-    this.hooks.afterCommit?.();
     batch.forEach((queued, i) => {
       const outcome = outcomes[i];
       if ('error' in outcome) queued.reject(outcome.error);
       else queued.resolve(outcome.value);
     });
+    // Still before any writer's continuation runs (those wait for this turn to end); a hook that
+    // throws cannot leave a writer waiting forever.
+    this.hooks.afterCommit?.();
   }
 }

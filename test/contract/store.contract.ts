@@ -80,6 +80,14 @@ export function runStoreContract(name: string, open: () => Promise<StoreFixture>
       expect(seen).toEqual([{ pk: { S: 'mine' } }, 42]);
     });
 
+    it('shows a write\'s change to whoever awaited it, and has told listeners by then', async () => {
+      const store = await start();
+      const heard: number[] = [];
+      store.onCommit((lsn) => heard.push(lsn));
+      const lsn = await store.write((txn) => txn.appendChange(change(1)));
+      expect([store.lastLsn(), store.changesAfter(lsn - 1, 1).map((c) => c.lsn), heard]).toEqual([lsn, [lsn], [lsn]]);
+    });
+
     it('gives concurrent writes gap-free lsns in commit order, and tells listeners', async () => {
       const store = await start();
       const heard: number[] = [];
