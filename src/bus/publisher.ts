@@ -103,7 +103,8 @@ export class Publisher {
           synced = true;
         }
         await this.yieldIfAsked();
-        const batch = inFlight.length < maxInFlight ? store.changesAfter(sent, maxInFlight - inFlight.length) : [];
+        // Most turns of this loop are an ack arriving with nothing new committed: no log read then.
+        const batch = inFlight.length < maxInFlight && store.lastLsn() > sent ? store.changesAfter(sent, maxInFlight - inFlight.length) : [];
         for (const change of batch) inFlight.push(this.publish(change));
         if (batch.length) sent = batch[batch.length - 1].lsn;
         if (!inFlight.length) {
