@@ -29,9 +29,14 @@ async function serveApiCall(ctx: RegionContext, services: ApiService[], req: Inc
   res.end(response.body);
 }
 
-export function createRegionServer(ctx: RegionContext, services: ApiService[], app: Hono): Server {
+/**
+ * `ready`: requests that arrive before it resolves wait for it (the port is taken early, so it
+ * cannot be lost to another program, but nothing is answered before the region is whole); if it
+ * rejects they are dropped.
+ */
+export function createRegionServer(ctx: RegionContext, services: ApiService[], app: Hono, ready: Promise<void> = Promise.resolve()): Server {
   const fallback = getRequestListener(app.fetch);
-  return createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method === 'POST' && req.headers['x-amz-target'] !== undefined && (req.url === '/' || req.url?.startsWith('/?'))) {
       serveApiCall(ctx, services, req, res).catch((error) => {
         console.error(`[${ctx.region}] request failed:`, error);
@@ -41,5 +46,11 @@ export function createRegionServer(ctx: RegionContext, services: ApiService[], a
       return;
     }
     void fallback(req, res);
+  };
+  let isReady = false;
+  ready.then(() => { isReady = true; }, () => undefined);
+  return createServer((req, res) => {
+    if (isReady) return serve(req, res);
+    ready.then(() => serve(req, res), () => res.destroy());
   });
 }

@@ -74,20 +74,21 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   const admin: AdminDeps = { ctx, conflicts };
   const app = createApp(ctx, services);
   mountAdmin(app, admin);
+  // The port is taken first, so it cannot be lost to another program while the region sets up;
+  // requests wait until then, so a client that sees the region answer can use everything it
+  // offers at once (a ReplicaUpdates sent earlier would find no peers).
+  let setUp: () => void = () => {};
+  let failed: (error: unknown) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => { setUp = resolve; failed = reject; });
+  const server = await listen(createRegionServer(ctx, services, app, ready), options.port, host).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const stopSweeper = startTtlSweeper(ctx);
   let replication: Replication | undefined;
-  const changeStream = options.changeStream
-    ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
-    : undefined;
-  const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
-  replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log) : undefined;
-  Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
-  ctx.replication = replication;
-  // Listening last: a client that sees the region answer can use everything it offers at once
-  // (a ReplicaUpdates sent earlier would find no peers). Peers that ask for this region before
-  // then are retried.
-  const stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
-  const stopTombstoneRetention = startTombstoneRetention(ctx);
+  let changeStream: Awaited<ReturnType<typeof startChangeStream>> | undefined;
+  let stopRetention = (): void => {};
+  let stopTombstoneRetention = (): void => {};
   /** Everything but the HTTP server and the store, which close last. */
   const stopWork = async (): Promise<void> => {
     stopSweeper();
@@ -96,11 +97,28 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     await replication?.close();
     await changeStream?.close();
   };
-  const server = await listen(createRegionServer(ctx, services, app), options.port, host).catch(async (error: unknown) => {
+  const closeServer = (): Promise<void> => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  try {
+    changeStream = options.changeStream
+      ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
+      : undefined;
+    const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
+    replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log) : undefined;
+    Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
+    ctx.replication = replication;
+    stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
+    stopTombstoneRetention = startTombstoneRetention(ctx);
+  } catch (error) {
+    failed(error);
     await stopWork();
+    await closeServer();
     await store.close();
     throw error;
-  });
+  }
+  setUp();
   const port = (server.address() as AddressInfo).port;
   return {
     ctx,
@@ -110,10 +128,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     async close() {
       await stopWork();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer();
       await store.close();
     },
   };

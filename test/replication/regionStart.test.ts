@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,38 @@ describe('a region with peers, as it starts', () => {
       if (!status) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(status.replication?.map((pair) => pair.source)).toEqual(['eu-west-1']);
+  });
+
+  it('takes its port at once and holds requests while it starts; when it cannot finish starting it drops them and gives the port back', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'region-start-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    // Where the region looks for its nats-server: something that accepts and never speaks, until told.
+    const natsSockets: Socket[] = [];
+    const fakeNats = createServer((socket) => natsSockets.push(socket));
+    await new Promise<void>((resolve) => fakeNats.listen(0, '127.0.0.1', resolve));
+    const port = await freePort();
+    const starting = startRegion({ name: 'us-east-1', port, dataDir, changeStream: { natsUrl: `nats://127.0.0.1:${(fakeNats.address() as { port: number }).port}` }, log: () => undefined });
+    const outcome = starting.then(() => 'started', () => 'failed');
+    while (!natsSockets.length) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const client = connect(port, '127.0.0.1');
+    let answer = '';
+    client.on('data', (chunk: Buffer) => { answer += chunk.toString(); });
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    client.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => { client.once('connect', resolve); client.once('error', reject); });
+    client.write(`GET /admin/status HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answer).toBe('');
+
+    for (const socket of natsSockets) socket.destroy();
+    fakeNats.close();
+    expect(await outcome).toBe('failed');
+    await closed;
+    expect(answer).toBe('');
+    const again = createServer();
+    await new Promise<void>((resolve, reject) => { again.once('error', reject); again.listen(port, '127.0.0.1', resolve); });
+    await new Promise<void>((resolve) => again.close(() => resolve()));
   });
 
   it('does not wait for a peer that never answers', async () => {
