@@ -29,7 +29,7 @@ export async function startCluster(names = REGIONS, options: Partial<RegionOptio
   const root = await mkdtemp(join(tmpdir(), 'globaltables-cluster-'));
   const ports = await Promise.all(names.map(() => freePort()));
   const endpoint = (i: number): string => `http://127.0.0.1:${ports[i]}`;
-  const regions = await Promise.all(names.map(async (name, i) => {
+  const started = await Promise.allSettled(names.map(async (name, i) => {
     const region = await startRegion({
       name,
       port: ports[i],
@@ -43,6 +43,15 @@ export async function startCluster(names = REGIONS, options: Partial<RegionOptio
     const client = clientFor(region.endpoint, name);
     return { name, region, client, doc: DynamoDBDocumentClient.from(client) };
   }));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const regions = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (failure) {
+    // The regions that did start would otherwise outlive the test, with their nats-servers.
+    for (const r of regions) r.client.destroy();
+    await Promise.all(regions.map((r) => r.region.close()));
+    await rm(root, { recursive: true, force: true });
+    throw failure.reason;
+  }
   const byName = (name: string): ClusterRegion => regions.find((r) => r.name === name)!;
   return {
     regions,

@@ -78,14 +78,13 @@ export async function startProcessCluster(names: string[], extraArgs: string[] =
     };
     return region;
   });
-  await Promise.all(regions.map((r) => r.start()));
-  return {
+  const cluster: ProcessCluster = {
     regions,
     byName: (name) => regions.find((r) => r.name === name)!,
     async stop() {
       for (const r of regions) r.client.destroy();
       await Promise.all(regions.map(async (r) => {
-        if (r.child.exitCode !== null || r.child.signalCode !== null) return;
+        if (!r.child || r.child.exitCode !== null || r.child.signalCode !== null) return;
         r.child.kill('SIGTERM');
         const timer = setTimeout(() => r.child.kill('SIGKILL'), 10_000);
         await exited(r.child);
@@ -94,4 +93,12 @@ export async function startProcessCluster(names: string[], extraArgs: string[] =
       await rm(root, { recursive: true, force: true });
     },
   };
+  const started = await Promise.allSettled(regions.map((r) => r.start()));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    // The regions that did start would otherwise outlive the test.
+    await cluster.stop();
+    throw failure.reason;
+  }
+  return cluster;
 }
