@@ -13,6 +13,8 @@ const CURSOR_KEY = 'publisher.cursor';
 /** The saved cursor only spares asking the stream where to resume: once a second is plenty, and it costs a transaction. */
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 const encoder = new TextEncoder();
+/** With nothing to publish, how often to look at the log even without a commit notice. */
+const IDLE_RECHECK_MS = 100;
 
 export interface PublisherOptions {
   region: string;
@@ -108,7 +110,7 @@ export class Publisher {
         for (const change of batch) inFlight.push(this.publish(change));
         if (batch.length) sent = batch[batch.length - 1].lsn;
         if (!inFlight.length) {
-          await this.idle();
+          await this.nextCommit(IDLE_RECHECK_MS);
           continue;
         }
         // The oldest ack, or a commit to publish meanwhile if there is room for it.
@@ -178,18 +180,14 @@ export class Publisher {
     while (!this.stopped && shouldYield() && this.options.clock.trueNowMs() - startedMs < maxYieldMs) await this.sleep(20);
   }
 
-  /** Resolves at the next commit (the caller also waits for something else). */
-  private nextCommit(): Promise<void> {
+  /**
+   * Resolves at the next commit, or after `fallbackMs` when given: a commit may have happened
+   * between the read and the wait, and with nothing in flight no ack would come to look again.
+   */
+  private nextCommit(fallbackMs?: number): Promise<void> {
     return new Promise((resolve) => {
       this.wake = () => { this.wake = undefined; resolve(); };
-    });
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = () => { this.wake = undefined; resolve(); };
-      // A commit may have happened between the read and the wait; look again shortly regardless.
-      setTimeout(() => this.wake?.(), 100);
+      if (fallbackMs !== undefined) setTimeout(() => this.wake?.(), fallbackMs);
     });
   }
 

@@ -20,7 +20,6 @@ interface Queued {
 
 export class GroupCommit {
   private queue: Queued[] = [];
-  private scheduled = false;
 
   /**
    * runBatch runs its callback inside one transaction and commits it. afterCommit runs after each
@@ -33,15 +32,12 @@ export class GroupCommit {
 
   run<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+      // The first write of a turn schedules the commit; the rest join it.
+      if (this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
-    this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
     // Each write succeeds or fails on its own (a callback that throws has written nothing), unless

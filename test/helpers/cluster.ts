@@ -43,17 +43,9 @@ export async function startCluster(names = REGIONS, options: Partial<RegionOptio
     const client = clientFor(region.endpoint, name);
     return { name, region, client, doc: DynamoDBDocumentClient.from(client) };
   }));
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   const regions = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  if (failure) {
-    // The regions that did start would otherwise outlive the test, with their nats-servers.
-    for (const r of regions) r.client.destroy();
-    await Promise.all(regions.map((r) => r.region.close()));
-    await rm(root, { recursive: true, force: true });
-    throw failure.reason;
-  }
   const byName = (name: string): ClusterRegion => regions.find((r) => r.name === name)!;
-  return {
+  const cluster: TestCluster = {
     regions,
     byName,
     async admin<T>(name: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -70,6 +62,13 @@ export async function startCluster(names = REGIONS, options: Partial<RegionOptio
       await rm(root, { recursive: true, force: true });
     },
   };
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    // The regions that did start would otherwise outlive the test, with their nats-servers.
+    await cluster.stop();
+    throw failure.reason;
+  }
+  return cluster;
 }
 
 /** Polls until check passes (returns truthy) or the time is up; then fails with the last state. */
