@@ -7,11 +7,11 @@ import { mergeStates, type MergeOutcome, type VersionedState } from '../core/lww
 import { encodeItemKey } from '../core/keys.js';
 import type { Item } from '../core/types.js';
 import { observeVersion } from '../core/version.js';
-import type { ChangeMessage } from '../bus/wire.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { storeState } from '../dynamo/items/commit.js';
 import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
 import type { StoreTxn } from '../storage/store.js';
+import type { EncodedIncoming, IncomingChange } from './incoming.js';
 import type { ConflictEntry, ConflictLog } from './conflicts.js';
 
 export interface ApplyTally {
@@ -37,7 +37,7 @@ export function replicatedTable(txn: StoreTxn, name: string, origin: string): Ta
 
 /** Merges one incoming state for one key; returns what happened. */
 export function mergeIncoming(
-  ctx: RegionContext, txn: StoreTxn, conflicts: ConflictLog, table: TableMeta, keys: Item, incoming: VersionedState, tally: ApplyTally,
+  ctx: RegionContext, txn: StoreTxn, conflicts: ConflictLog, table: TableMeta, keys: Item, incoming: VersionedState, tally: ApplyTally, encoded?: EncodedIncoming,
 ): MergeOutcome {
   const key = encodeItemKey(keyShapeOf(table), keys);
   const existing = txn.getItem(table.id, key);
@@ -55,7 +55,9 @@ export function mergeIncoming(
     return result.outcome;
   }
   tally.applied += 1;
-  storeState(txn, table, key, keys, existing, result.state, nowMs);
+  // The incoming state stored as it is: its records were encoded on arrival.
+  const asReceived = result.state === incoming ? encoded : undefined;
+  storeState(txn, table, key, keys, existing, result.state, nowMs, asReceived?.state);
   const old = existing?.item ?? undefined;
   const next = result.state.item ?? undefined;
   if (old || next) {
@@ -70,34 +72,22 @@ export function mergeIncoming(
       origin: result.state.origin,
       commitTimeMs: nowMs,
       ...(result.state.attributes ? { attributes: result.state.attributes } : {}),
-    });
+    }, asReceived?.tail);
   }
   return result.outcome;
 }
 
-/** The writer's state as a change message carries it. */
-export function stateOf(message: ChangeMessage): VersionedState {
-  return {
-    item: message.newImage ?? null,
-    version: message.version,
-    ...(message.prevVersion ? { prevVersion: message.prevVersion } : {}),
-    origin: message.origin,
-    writtenAtMs: message.commitTimeMs,
-    ...(message.attributes ? { attributes: message.attributes } : {}),
-  };
-}
-
-/** Applies a batch of change messages from one source region, in order. */
-export function applyMessages(ctx: RegionContext, txn: StoreTxn, conflicts: ConflictLog, messages: ChangeMessage[]): ApplyTally {
+/** Applies a batch of changes from one source region, in order. */
+export function applyChanges(ctx: RegionContext, txn: StoreTxn, conflicts: ConflictLog, changes: IncomingChange[]): ApplyTally {
   const tally = emptyTally();
-  for (const message of messages) {
-    const table = replicatedTable(txn, message.table, message.origin);
+  for (const change of changes) {
+    const table = replicatedTable(txn, change.table, change.state.origin);
     if (!table || !(ctx.region in table.replicas!)) {
       tally.ignored += 1;
       continue;
     }
-    mergeIncoming(ctx, txn, conflicts, table, message.keys, stateOf(message), tally);
-    tally.committedAtMs.push(message.commitTimeMs);
+    mergeIncoming(ctx, txn, conflicts, table, change.keys, change.state, tally, change.encoded);
+    tally.committedAtMs.push(change.state.writtenAtMs);
   }
   return tally;
 }

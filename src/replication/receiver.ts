@@ -5,11 +5,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { Unpackr } from 'msgpackr';
-import type { ChangeMessage } from '../bus/wire.js';
+import { decodeBatch, type IncomingChange, type WireIncoming } from './incoming.js';
 import { APPLIED, newCredits, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
 
 export interface ReceivedBatch {
-  changes: ChangeMessage[];
+  changes: IncomingChange[];
   /** Stream sequence of the batch's last change: the checkpoint once it is applied. */
   lastSeq: number;
   /** Changes the source holds beyond this batch (at the server and on the way). */
@@ -93,7 +93,7 @@ export class Receiver {
       const session = this.session;
       if (!session || message.session !== session.id) return;
       if (message.type !== 'batch') return session.push(message);
-      const changes = new Unpackr().unpack(message.data) as ChangeMessage[];
+      const changes = decodeBatch(new Unpackr().unpack(message.data) as WireIncoming[], message.records);
       session.push({ type: 'batch', batch: { changes, lastSeq: message.lastSeq, pending: message.pending } });
     });
     const lost = (error: string): void => {

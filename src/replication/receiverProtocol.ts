@@ -20,7 +20,7 @@ export type ToReceiver =
 
 export type FromReceiver =
   | { type: 'opened'; session: number; firstSeq: number; lastSeq: number }
-  /** `data`: the batch's change messages, as one msgpack array. */
-  | { type: 'batch'; session: number; data: Uint8Array; lastSeq: number; pending: number }
+  /** `data`: the batch's changes (WireIncoming, incoming.ts) as one msgpack array; `records`: their records, encoded for the store. */
+  | { type: 'batch'; session: number; data: Uint8Array; records: Uint8Array; lastSeq: number; pending: number }
   /** The session is over: the connection was lost (no error), or something failed. */
   | { type: 'ended'; session: number; error?: string };

@@ -13,7 +13,8 @@ import { openStream } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
 import { PeerRequestError, type PeerClient } from './peers.js';
 import { mergeSnapshot, type TableSnapshot } from './snapshot.js';
-import { applyMessages } from './apply.js';
+import { applyChanges } from './apply.js';
+import { incomingOf } from './incoming.js';
 import { checkpointKey } from './replicator.js';
 import { readTableChanges } from './replay.js';
 
@@ -138,7 +139,7 @@ export async function acceptReplica(deps: MembershipDeps, schema: ReplicaSchema,
     const url = deps.linkUrl(source);
     if (applied <= covered || !url) continue;
     const messages = await readTableChanges(url, source, schema.name, covered + 1, applied);
-    await ctx.store.write((txn) => applyMessages(ctx, txn, deps.conflicts, messages));
+    await ctx.store.write((txn) => applyChanges(ctx, txn, deps.conflicts, messages.map(incomingOf)));
   }
   await ctx.store.write((txn) => {
     const meta = txn.getTable<TableMeta>(schema.name);

@@ -5,7 +5,7 @@
  * one LMDB transaction, so a crash resumes exactly where it stopped.
  */
 import type { RegionContext } from '../dynamo/context.js';
-import { applyMessages, type ApplyTally } from './apply.js';
+import { applyChanges, type ApplyTally } from './apply.js';
 import type { ConflictLog } from './conflicts.js';
 import type { PairMetrics } from './metrics.js';
 import { Receiver, ReceiverError, type ReceivedBatch, type ReceiverSession } from './receiver.js';
@@ -134,7 +134,7 @@ export class Replicator {
       // The batch before did not commit: applying this one would skip its changes.
       const checkpoint = txn.getMeta<number>(checkpointKey(source)) ?? 0;
       if (checkpoint !== previous) throw new CheckpointGapError(source, previous, checkpoint);
-      const result = applyMessages(ctx, txn, conflicts, batch.changes);
+      const result = applyChanges(ctx, txn, conflicts, batch.changes);
       txn.putMeta(checkpointKey(source), batch.lastSeq);
       return result;
     });

@@ -1,7 +1,8 @@
 /** The LMDB Store: one environment per region data dir; the writes of one event-loop turn commit together (groupCommit.ts). */
 import { mkdirSync } from 'node:fs';
-import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
+import { asBinary, open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { AbortCommitError, GroupCommit } from './groupCommit.js';
+import { spliceChange } from './preEncoded.js';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 function tablePrefix(tableId: number): Buffer {
@@ -62,10 +63,17 @@ interface FullKey {
 
 const idOf = (full: FullKey): string => (full.id ??= full.key.toString('latin1'));
 
-/** A buffered item write: the record to put, or undefined to remove the key. */
+/** A buffered item write: the record to put (and its bytes, if they came encoded), or undefined to remove the key. */
 interface PendingItem {
   key: Buffer;
   record: ItemRecord | undefined;
+  encoded?: Uint8Array;
+}
+
+/** A buffered change record, and its tail's bytes if they came encoded. */
+interface PendingChange {
+  change: NewChange;
+  tail?: Uint8Array;
 }
 
 /**
@@ -79,7 +87,7 @@ class LmdbTxn implements StoreTxn {
   /** Table metadata and meta entries by name (table statistics change with every item). */
   private readonly tables = new Map<string, unknown>();
   private readonly meta = new Map<string, unknown>();
-  private readonly changes: NewChange[] = [];
+  private readonly changes: PendingChange[] = [];
   private readonly clears: number[] = [];
   private pendingLsn: number;
 
@@ -123,10 +131,10 @@ class LmdbTxn implements StoreTxn {
     return pending ? pending.record : this.shared.dbs.items.get(full.key);
   }
 
-  putItem(tableId: number, key: Uint8Array, record: ItemRecord | undefined): void {
+  putItem(tableId: number, key: Uint8Array, record: ItemRecord | undefined, encoded?: Uint8Array): void {
     this.writing();
     const full = this.fullKey(tableId, key);
-    this.items.set(idOf(full), { key: full.key, record });
+    this.items.set(idOf(full), encoded ? { key: full.key, record, encoded } : { key: full.key, record });
   }
 
   removeItem(tableId: number, key: Uint8Array): void {
@@ -145,11 +153,11 @@ class LmdbTxn implements StoreTxn {
     return rangeOf(this.shared.dbs, tableId, options);
   }
 
-  appendChange(change: NewChange): number {
+  appendChange(change: NewChange, encodedTail?: Uint8Array): number {
     this.writing();
     this.pendingLsn += 1;
     // The lsn is the record's key; readers put it back on the record (no copy of every change here).
-    this.changes.push(change);
+    this.changes.push(encodedTail ? { change, tail: encodedTail } : { change });
     return this.pendingLsn;
   }
 
@@ -175,14 +183,17 @@ class LmdbTxn implements StoreTxn {
         tables.set(name, meta);
       }
     }
-    for (const { key, record } of this.items.values()) {
+    for (const { key, record, encoded } of this.items.values()) {
       if (record === undefined) dbs.items.removeSync(key);
-      else dbs.items.putSync(key, record);
+      else dbs.items.putSync(key, encoded ? asBinary(encoded) as unknown as ItemRecord : record);
     }
     for (const [key, value] of this.meta) dbs.meta.putSync(key, value);
     let lsn = this.shared.assignedLsn;
     // Lsns only grow, so each record goes at the end of the log without a search.
-    for (const change of this.changes) dbs.changes.putSync(++lsn, change as ChangeRecord, { append: true });
+    for (const { change, tail } of this.changes) {
+      const value = tail ? asBinary(spliceChange(change, tail)) : change;
+      dbs.changes.putSync(++lsn, value as ChangeRecord, { append: true });
+    }
     this.shared.assignedLsn = lsn;
   }
 }

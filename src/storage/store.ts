@@ -60,14 +60,18 @@ export interface StoreTxn {
   listTableNames(): string[];
 
   getItem(tableId: number, key: Uint8Array): ItemRecord | undefined;
-  putItem(tableId: number, key: Uint8Array, record: ItemRecord): void;
+  /** `encoded`: the record already encoded (storage/preEncoded.ts), which a store may write as it is. */
+  putItem(tableId: number, key: Uint8Array, record: ItemRecord, encoded?: Uint8Array): void;
   removeItem(tableId: number, key: Uint8Array): void;
   /** Drops every item of a table (used when a table is deleted). */
   clearItems(tableId: number): void;
   range(tableId: number, options?: RangeOptions): Iterable<KeyedRecord>;
 
-  /** Appends to the change log and returns the record's lsn. */
-  appendChange(change: NewChange): number;
+  /**
+   * Appends to the change log and returns the record's lsn. `encodedTail`: the record's
+   * CHANGE_TAIL_FIELDS already encoded (storage/preEncoded.ts), which a store may use.
+   */
+  appendChange(change: NewChange, encodedTail?: Uint8Array): number;
 
   getMeta<T = unknown>(key: string): T | undefined;
   putMeta(key: string, value: unknown): void;

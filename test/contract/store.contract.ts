@@ -1,4 +1,5 @@
 /** The Store seam's contract: the LMDB and the in-memory store must both pass every case. */
+import { Packr } from 'msgpackr';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ItemRecord, NewChange, Store } from '../../src/storage/store.js';
 
@@ -30,6 +31,18 @@ export function runStoreContract(name: string, open: () => Promise<StoreFixture>
       expect(store.read((txn) => txn.getItem(1, key(1)))).toEqual({ item: null, version: version(2), origin: 'us-east-1', writtenAtMs: 2, deletedAtMs: 5 });
       await store.write((txn) => txn.removeItem(1, key(1)));
       expect(store.read((txn) => txn.getItem(1, key(1)))).toBeUndefined();
+    });
+
+    it('reads back a record given with its encoding (storage/preEncoded.ts) like one without', async () => {
+      const store = await start();
+      const packr = new Packr({ useRecords: false });
+      const tail = { table: 't', keys: { pk: { S: 'k1' } }, newImage: { pk: { S: 'k1' } }, version: version(1), origin: 'us-east-1' };
+      await store.write((txn) => {
+        txn.putItem(1, key(1), record('a'), packr.pack(record('a')).slice());
+        txn.appendChange({ ...tail, eventName: 'INSERT', commitTimeMs: 1 }, packr.pack(tail).slice());
+      });
+      expect(store.read((txn) => txn.getItem(1, key(1)))).toEqual(record('a'));
+      expect(store.changesAfter(0, 10)).toEqual([{ ...tail, eventName: 'INSERT', commitTimeMs: 1, lsn: 1 }]);
     });
 
     it('ranges in byte order with bounds, reverse and limit, isolated per table', async () => {

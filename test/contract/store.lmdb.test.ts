@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { openLmdbStore } from '../../src/storage/lmdb.js';
 import type { ItemRecord, NewChange, Store } from '../../src/storage/store.js';
@@ -48,6 +49,28 @@ describe('lmdb group commit', () => {
 const record = (): ItemRecord => ({ item: { pk: { S: 'x' } }, version: { ts: 1, counter: 0, region: 'r' }, origin: 'r', writtenAtMs: 1 });
 const change = (table: string): NewChange => ({
   table, eventName: 'INSERT', keys: { pk: { S: 'x' } }, version: { ts: 1, counter: 0, region: 'r' }, origin: 'r', commitTimeMs: 1,
+});
+
+describe('lmdb records encoded ahead', () => {
+  it('writes the bytes it is given as they are, without encoding the record again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'globaltables-encoded-'));
+    const store = openLmdbStore(dir);
+    try {
+      const packr = new Packr({ useRecords: false });
+      // Bytes that differ from the record on purpose: what is stored shows which of the two was written.
+      const marked = { ...record(), origin: 'from-the-bytes' };
+      const tail = { table: 'from-the-tail', keys: { pk: { S: 'x' } }, version: { ts: 1, counter: 0, region: 'r' }, origin: 'r' };
+      await store.write((txn) => {
+        txn.putItem(1, new Uint8Array([1]), record(), packr.pack(marked).slice());
+        txn.appendChange(change('t'), packr.pack(tail).slice());
+      });
+      expect(store.read((txn) => txn.getItem(1, new Uint8Array([1])))).toEqual(marked);
+      expect(store.changesAfter(0, 1)).toEqual([{ ...tail, eventName: 'INSERT', commitTimeMs: 1, lsn: 1 }]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('lmdb durability', () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { streamName, type ChangeMessage } from '../../src/bus/wire.js';
+import { streamName } from '../../src/bus/wire.js';
+import type { IncomingChange } from '../../src/replication/incoming.js';
+import { decodeRecord } from '../../src/storage/preEncoded.js';
 import { startNatsServer, type RunningNatsServer } from '../../src/nats/launcher.js';
 import { Receiver, type ReceivedBatch, type ReceiverSession } from '../../src/replication/receiver.js';
 
@@ -19,6 +21,9 @@ async function publish(lsn: number, own = true): Promise<void> {
   const message = { schemaVersion: 1, eventID: `${SOURCE}:${lsn}`, eventName: 'INSERT', table: 't', keys: { pk: { S: `k${lsn}` } }, newImage: { pk: { S: `k${lsn}` }, n: { N: String(lsn) } }, region: SOURCE, origin, version: { ts: lsn, counter: 0, region: origin }, lsn, commitTimeMs: lsn, ApproximateCreationDateTime: 0 };
   await jetstream(connection).publish(`chg.${SOURCE}.${origin}.t`, JSON.stringify(message));
 }
+
+/** The test's changes carry their lsn as their version's timestamp. */
+const lsnOf = (change: IncomingChange): number => change.state.version.ts;
 
 /** Takes batches (crediting each) until `count` changes have come. */
 async function receive(session: ReceiverSession, count: number): Promise<ReceivedBatch[]> {
@@ -56,29 +61,34 @@ describe('the receiving worker of a replicator', () => {
       expect(await session.next()).toMatchObject({ type: 'opened', firstSeq: 1, lastSeq: 25 });
       session.consume(3);
       const batches = await receive(session, 22);
-      const lsns = batches.flatMap((b) => b.changes.map((c: ChangeMessage) => c.lsn));
+      const lsns = batches.flatMap((b) => b.changes.map(lsnOf));
       // Sequence 7 is another region's change: the filter leaves it out.
       expect(lsns).toEqual([3, 4, 5, 6, ...Array.from({ length: 18 }, (_, i) => 8 + i)]);
       expect(Math.max(...batches.map((b) => b.changes.length))).toBeLessThanOrEqual(10);
       expect(batches.at(-1)!.lastSeq).toBe(25);
-      expect(batches[0].changes[0]).toEqual({ schemaVersion: 1, eventID: `${SOURCE}:3`, eventName: 'INSERT', table: 't', keys: { pk: { S: 'k3' } }, newImage: { pk: { S: 'k3' }, n: { N: '3' } }, region: SOURCE, origin: SOURCE, version: { ts: 3, counter: 0, region: SOURCE }, lsn: 3, commitTimeMs: 3, ApproximateCreationDateTime: 0 });
+      // Each change comes as the writer's state, with the records the region stores for it already encoded.
+      const first = batches[0].changes[0];
+      const state = { item: { pk: { S: 'k3' }, n: { N: '3' } }, version: { ts: 3, counter: 0, region: SOURCE }, origin: SOURCE, writtenAtMs: 3 };
+      expect(first).toMatchObject({ table: 't', keys: { pk: { S: 'k3' } }, state });
+      expect(decodeRecord(first.encoded!.state)).toEqual(state);
+      expect(decodeRecord(first.encoded!.tail)).toEqual({ table: 't', keys: { pk: { S: 'k3' } }, newImage: state.item, version: state.version, origin: SOURCE });
       // A batch not yet credited holds the rest back; once credited, the rest follows.
       await publish(26);
       const held = await session.next();
-      expect(held.type === 'batch' && held.batch.changes.map((c) => c.lsn)).toEqual([26]);
+      expect(held.type === 'batch' && held.batch.changes.map(lsnOf)).toEqual([26]);
       await publish(27);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(session.queued).toBe(0);
       session.credit();
       const more = await receive(session, 1);
-      expect(more.flatMap((b) => b.changes.map((c) => c.lsn))).toEqual([27]);
+      expect(more.flatMap((b) => b.changes.map(lsnOf))).toEqual([27]);
 
       // A new session (as after a lost connection) starts wherever it is told, and the old one ends.
       const next = receiver.open(server.url);
       expect(await session.next()).toMatchObject({ type: 'ended' });
       expect(await next.next()).toMatchObject({ type: 'opened', lastSeq: 27 });
       next.consume(26);
-      expect((await receive(next, 2)).flatMap((b) => b.changes.map((c) => c.lsn))).toEqual([26, 27]);
+      expect((await receive(next, 2)).flatMap((b) => b.changes.map(lsnOf))).toEqual([26, 27]);
     } finally {
       await receiver.stop();
     }

@@ -85,12 +85,15 @@ function stampedState(ctx: RegionContext, txn: StoreTxn, change: ItemChange, wri
  * Stores a new state for a key and keeps the table's statistics. A tombstone (item null) keeps the
  * key attributes, so snapshots for replicas can carry it.
  */
-export function storeState(txn: StoreTxn, table: TableMeta, key: Uint8Array, keys: Item, existing: ItemRecord | undefined, state: VersionedState, nowMs: number): void {
+/** `encodedState`: the state's record already encoded, used only when the state is stored as it is. */
+export function storeState(
+  txn: StoreTxn, table: TableMeta, key: Uint8Array, keys: Item, existing: ItemRecord | undefined, state: VersionedState, nowMs: number, encodedState?: Uint8Array,
+): void {
   const old = existing?.item ?? undefined;
   const record: ItemRecord = state.item === null
     ? { ...state, keys, deletedAtMs: old || existing?.deletedAtMs === undefined ? nowMs : existing.deletedAtMs }
     : state;
-  txn.putItem(table.id, key, record);
+  txn.putItem(table.id, key, record, record === state ? encodedState : undefined);
   const oldSize = old ? itemSize(old) : 0;
   const newSize = state.item ? itemSize(state.item) : 0;
   adjustStats(txn, table.id, (state.item ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);

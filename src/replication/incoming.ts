@@ -1,0 +1,82 @@
+/**
+ * A replicated change as this region applies it: the writer's state for one key. The receiving
+ * worker turns each change message into the records the region stores when the change wins
+ * outright (its item record and its change record's tail), already encoded; the region's thread
+ * decodes the state from those bytes and writes them as they are (storage/preEncoded.ts).
+ */
+import type { VersionedState } from '../core/lww.js';
+import type { Item } from '../core/types.js';
+import type { ChangeMessage } from '../bus/wire.js';
+import { decodeRecord, RecordArena } from '../storage/preEncoded.js';
+
+export interface EncodedIncoming {
+  /** The item record: the state as it is. */
+  state: Uint8Array;
+  /** The change record's CHANGE_TAIL_FIELDS, as the message has them. */
+  tail: Uint8Array;
+}
+
+export interface IncomingChange {
+  table: string;
+  keys: Item;
+  state: VersionedState;
+  encoded?: EncodedIncoming;
+}
+
+/** What crosses from the worker for one change: its records are [at, split) and [split, end) of the batch's records. */
+export interface WireIncoming {
+  table: string;
+  keys: Item;
+  at: number;
+  split: number;
+  end: number;
+}
+
+/** The writer's state as a change message carries it. */
+export function stateOf(message: ChangeMessage): VersionedState {
+  return {
+    item: message.newImage ?? null,
+    version: message.version,
+    ...(message.prevVersion ? { prevVersion: message.prevVersion } : {}),
+    origin: message.origin,
+    writtenAtMs: message.commitTimeMs,
+    ...(message.attributes ? { attributes: message.attributes } : {}),
+  };
+}
+
+export function incomingOf(message: ChangeMessage): IncomingChange {
+  return { table: message.table, keys: message.keys, state: stateOf(message) };
+}
+
+/** On the worker: a batch of messages, with every change's records encoded into one buffer. */
+export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[]; records: Uint8Array } {
+  const arena = new RecordArena(messages.length * 512);
+  const changes = messages.map((message): WireIncoming => {
+    const at = arena.length;
+    // The state's fields but its item, and the tail's but its new image: the item is encoded once, for both.
+    const { item, ...rest } = stateOf(message);
+    const tail = {
+      table: message.table,
+      keys: message.keys,
+      version: message.version,
+      origin: message.origin,
+      ...(message.attributes ? { attributes: message.attributes } : {}),
+    };
+    if (!item) {
+      const split = arena.append({ item, ...rest });
+      return { table: message.table, keys: message.keys, at, split, end: arena.append(tail) };
+    }
+    arena.share(item);
+    const split = arena.append(rest, 'item');
+    return { table: message.table, keys: message.keys, at, split, end: arena.append(tail, 'newImage') };
+  });
+  return { changes, records: arena.take() };
+}
+
+/** On the region's thread: each change's state, read back from its encoded record. */
+export function decodeBatch(changes: WireIncoming[], records: Uint8Array): IncomingChange[] {
+  return changes.map(({ table, keys, at, split, end }) => {
+    const encoded = { state: records.subarray(at, split), tail: records.subarray(split, end) };
+    return { table, keys, state: decodeRecord(encoded.state) as VersionedState, encoded };
+  });
+}
