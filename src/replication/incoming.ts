@@ -12,7 +12,7 @@ import { decodeRecord, RecordArena } from '../storage/preEncoded.js';
 export interface EncodedIncoming {
   /** The item record: the state as it is. */
   state: Uint8Array;
-  /** The change record's CHANGE_TAIL_FIELDS, as the message has them. */
+  /** The change record's tail (the fields its origin decided: storage/preEncoded.ts), as the message has them. */
   tail: Uint8Array;
 }
 

@@ -83,10 +83,11 @@ export class RecordArena {
   }
 }
 
-/** The fields of a change record that its origin decides: a replicated change carries them as they are. */
-export const CHANGE_TAIL_FIELDS = ['table', 'keys', 'newImage', 'version', 'origin', 'attributes'] as const;
-
-/** The change record's own fields, the ones a region decides when it applies the change. */
+/**
+ * The change record's head: the fields a region decides when it applies a change. Its tail is the
+ * fields the origin decided (table, keys, newImage, version, origin, attributes), which a
+ * replicated change carries as they are.
+ */
 interface ChangeHead {
   eventName: string;
   oldImage?: unknown;

@@ -68,8 +68,9 @@ export interface StoreTxn {
   range(tableId: number, options?: RangeOptions): Iterable<KeyedRecord>;
 
   /**
-   * Appends to the change log and returns the record's lsn. `encodedTail`: the record's
-   * CHANGE_TAIL_FIELDS already encoded (storage/preEncoded.ts), which a store may use.
+   * Appends to the change log and returns the record's lsn. `encodedTail`: the record's tail
+   * fields (table, keys, newImage, version, origin, attributes) already encoded as one map
+   * (storage/preEncoded.ts), which a store may use.
    */
   appendChange(change: NewChange, encodedTail?: Uint8Array): number;
 
