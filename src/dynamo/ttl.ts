@@ -2,6 +2,7 @@
 import type { Item } from '../core/types.js';
 import { compareNumbers } from '../core/decimal.js';
 import type { RegionContext } from './context.js';
+import { matchingKeys } from '../storage/chunkedScan.js';
 import { commitItemChange } from './items/commit.js';
 import { keyShapeOf, type TableMeta } from './tables.js';
 
@@ -24,14 +25,7 @@ export async function sweepExpiredItems(ctx: RegionContext): Promise<number> {
   let deleted = 0;
   for (const meta of tables) {
     const attribute = meta.ttl!.attributeName;
-    const expired = ctx.store.read((txn) => {
-      const keys: Uint8Array[] = [];
-      for (const { key, record } of txn.range(meta.id)) {
-        if (record.item && isExpired(record.item, attribute, nowS)) keys.push(key);
-        if (keys.length >= SWEEP_BATCH) break;
-      }
-      return keys;
-    });
+    const expired = await matchingKeys(ctx.store, meta.id, (record) => record.item !== null && isExpired(record.item, attribute, nowS), { limit: SWEEP_BATCH });
     if (!expired.length) continue;
     const shape = keyShapeOf(meta);
     deleted += await ctx.store.write((txn) => {

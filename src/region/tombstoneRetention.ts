@@ -5,6 +5,7 @@
  */
 import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
+import { matchingKeys } from '../storage/chunkedScan.js';
 import { runPeriodically } from './periodic.js';
 
 export async function purgeTombstones(ctx: RegionContext): Promise<number> {
@@ -13,13 +14,7 @@ export async function purgeTombstones(ctx: RegionContext): Promise<number> {
   let purged = 0;
   for (const meta of tables) {
     // Only the keys are kept: a large table is walked, not copied.
-    const expired = ctx.store.read((txn) => {
-      const keys: Uint8Array[] = [];
-      for (const { key, record } of txn.range(meta.id)) {
-        if (record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs) keys.push(key);
-      }
-      return keys;
-    });
+    const expired = await matchingKeys(ctx.store, meta.id, (record) => record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs);
     if (!expired.length) continue;
     purged += await ctx.store.write((txn) => {
       let count = 0;

@@ -1,0 +1,48 @@
+/**
+ * Background sweeps (tombstone retention, TTL) read whole tables: done in one go, a sweep of a few
+ * hundred thousand items held the region's thread for over a second, every request and every
+ * replicated change waiting behind it. Read a chunk at a time instead, with the event loop free
+ * in between; each chunk is its own snapshot, so callers re-check what they found when they write.
+ */
+import type { ItemRecord, Store } from './store.js';
+
+export interface ChunkedScanOptions {
+  /** Records read per chunk. */
+  chunkSize?: number;
+  /** Stop once this many keys matched. */
+  limit?: number;
+}
+
+const DEFAULT_CHUNK_SIZE = 1000;
+
+/** The smallest key after `key` in byte order. */
+const after = (key: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(key.length + 1);
+  out.set(key);
+  return out;
+};
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Keys of the table's records that match, in key order. */
+export async function matchingKeys(store: Store, tableId: number, matches: (record: ItemRecord) => boolean, options: ChunkedScanOptions = {}): Promise<Uint8Array[]> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const keys: Uint8Array[] = [];
+  let start: Uint8Array | undefined;
+  for (;;) {
+    let read = 0;
+    let last: Uint8Array | undefined;
+    store.read((txn) => {
+      for (const { key, record } of txn.range(tableId, { ...(start ? { start } : {}), limit: chunkSize })) {
+        read += 1;
+        last = key;
+        if (matches(record)) keys.push(key);
+        if (keys.length >= limit) return;
+      }
+    });
+    if (keys.length >= limit || read < chunkSize) return keys;
+    start = after(last!);
+    await nextTurn();
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { RegionContext } from '../../src/dynamo/context.js';
+import { purgeTombstones } from '../../src/region/tombstoneRetention.js';
+import { matchingKeys } from '../../src/storage/chunkedScan.js';
+import { createMemoryStore } from '../../src/storage/memory.js';
+import type { ItemRecord, Store } from '../../src/storage/store.js';
+
+const version = { ts: 1, counter: 0, region: 'us-east-1' };
+const live = (n: number): ItemRecord => ({ item: { pk: { N: String(n) } }, version, origin: 'us-east-1', writtenAtMs: 1 });
+const tombstone = (n: number, deletedAtMs: number): ItemRecord => ({ item: null, keys: { pk: { N: String(n) } }, version, origin: 'us-east-1', writtenAtMs: 1, deletedAtMs });
+const key = (n: number): Uint8Array => new Uint8Array([n >> 8, n & 0xff]);
+
+/** A store whose table 1 holds `count` records, made by `recordOf`. */
+async function storeWith(count: number, recordOf: (n: number) => ItemRecord): Promise<Store> {
+  const store = createMemoryStore();
+  await store.write((txn) => {
+    txn.putTable('t', { id: 1, name: 't' });
+    for (let n = 0; n < count; n += 1) txn.putItem(1, key(n), recordOf(n));
+  });
+  return store;
+}
+
+/** Counts the turns of the event loop while `work` runs. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = (): void => { if (running) { turns += 1; setImmediate(tick); } };
+  setImmediate(tick);
+  const result = await work();
+  running = false;
+  return { result, turns };
+}
+
+describe('scanning a table a chunk at a time', () => {
+  it('finds every matching key in key order across chunk boundaries, letting the event loop run between chunks', async () => {
+    const store = await storeWith(2500, (n) => (n % 7 === 0 ? tombstone(n, 5) : live(n)));
+    const { result, turns } = await turnsDuring(() => matchingKeys(store, 1, (r) => r.item === null, { chunkSize: 1000 }));
+    expect(result).toEqual(Array.from({ length: 2500 }, (_, n) => n).filter((n) => n % 7 === 0).map(key));
+    expect(turns).toBeGreaterThanOrEqual(2);
+  });
+
+  it('stops at the limit, and ends when a chunk comes back exactly full', async () => {
+    const store = await storeWith(2000, live);
+    expect(await matchingKeys(store, 1, () => true, { chunkSize: 500, limit: 3 })).toEqual([key(0), key(1), key(2)]);
+    expect(await matchingKeys(store, 1, () => true, { chunkSize: 1000 })).toHaveLength(2000);
+    expect(await matchingKeys(store, 2, () => true)).toEqual([]);
+  });
+});
+
+describe('tombstone retention', () => {
+  it('purges tombstones older than the retention period, and nothing else', async () => {
+    const nowMs = 100_000;
+    const retentionMs = 10_000;
+    // Every third record an old tombstone, every third a recent one, the rest live items.
+    const store = await storeWith(3000, (n) => (n % 3 === 0 ? tombstone(n, nowMs - retentionMs - 1) : n % 3 === 1 ? tombstone(n, nowMs - retentionMs + 1) : live(n)));
+    const ctx = { store, clock: { trueNowMs: () => nowMs }, settings: { tombstoneRetentionMs: retentionMs } } as unknown as RegionContext;
+    expect(await purgeTombstones(ctx)).toBe(1000);
+    const left = store.read((txn) => [...txn.range(1)].map(({ record }) => record));
+    expect(left).toHaveLength(2000);
+    expect(left.filter((r) => r.item === null).every((r) => r.deletedAtMs! > nowMs - retentionMs)).toBe(true);
+    expect(await purgeTombstones(ctx)).toBe(0);
+  });
+});
