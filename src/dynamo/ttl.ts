@@ -9,6 +9,12 @@ import { keyShapeOf, type TableMeta } from './tables.js';
 /** DynamoDB ignores expiry times more than five years in the past (they are likely not epoch seconds). */
 const IGNORE_OLDER_THAN_S = 5 * 365 * 24 * 60 * 60;
 const SWEEP_BATCH = 500;
+/**
+ * Records one sweep reads per table: a large table is swept over several runs, each resuming where
+ * the last stopped, so the sweep's cost stays bounded (DynamoDB, too, deletes expired items within
+ * days, not at once).
+ */
+const SWEEP_RECORDS = 20_000;
 
 export function isExpired(item: Item, attributeName: string, nowS: number): boolean {
   const value = item[attributeName];
@@ -17,7 +23,8 @@ export function isExpired(item: Item, attributeName: string, nowS: number): bool
 }
 
 /** Deletes up to SWEEP_BATCH expired items per table; returns how many it deleted. */
-export async function sweepExpiredItems(ctx: RegionContext): Promise<number> {
+/** `cursors`: where each table's next sweep resumes (kept by the caller from one sweep to the next). */
+export async function sweepExpiredItems(ctx: RegionContext, cursors = new Map<number, Uint8Array>()): Promise<number> {
   const nowS = Math.floor(ctx.clock.nowMs() / 1000);
   const tables = ctx.store.read((txn) => txn.listTableNames()
     .map((name) => txn.getTable<TableMeta>(name)!)
@@ -25,7 +32,11 @@ export async function sweepExpiredItems(ctx: RegionContext): Promise<number> {
   let deleted = 0;
   for (const meta of tables) {
     const attribute = meta.ttl!.attributeName;
-    const expired = await matchingKeys(ctx.store, meta.id, (record) => record.item !== null && isExpired(record.item, attribute, nowS), { limit: SWEEP_BATCH });
+    const { keys: expired, next } = await matchingKeys(ctx.store, meta.id, (record) => record.item !== null && isExpired(record.item, attribute, nowS), {
+      limit: SWEEP_BATCH, maxRecords: SWEEP_RECORDS, ...(cursors.has(meta.id) ? { start: cursors.get(meta.id) } : {}),
+    });
+    if (next) cursors.set(meta.id, next);
+    else cursors.delete(meta.id);
     if (!expired.length) continue;
     const shape = keyShapeOf(meta);
     deleted += await ctx.store.write((txn) => {

@@ -14,7 +14,7 @@ export async function purgeTombstones(ctx: RegionContext): Promise<number> {
   let purged = 0;
   for (const meta of tables) {
     // Only the keys are kept: a large table is walked, not copied.
-    const expired = await matchingKeys(ctx.store, meta.id, (record) => record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs);
+    const { keys: expired } = await matchingKeys(ctx.store, meta.id, (record) => record.item === null && (record.deletedAtMs ?? Infinity) < cutoffMs);
     if (!expired.length) continue;
     purged += await ctx.store.write((txn) => {
       let count = 0;

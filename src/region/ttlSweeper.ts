@@ -4,5 +4,6 @@ import { sweepExpiredItems } from '../dynamo/ttl.js';
 import { runPeriodically } from './periodic.js';
 
 export function startTtlSweeper(ctx: RegionContext): () => void {
-  return runPeriodically(ctx, 'TTL sweep', () => ctx.settings.ttlSweepIntervalMs, () => sweepExpiredItems(ctx));
+  const cursors = new Map<number, Uint8Array>();
+  return runPeriodically(ctx, 'TTL sweep', () => ctx.settings.ttlSweepIntervalMs, () => sweepExpiredItems(ctx, cursors));
 }

@@ -11,6 +11,16 @@ export interface ChunkedScanOptions {
   chunkSize?: number;
   /** Stop once this many keys matched. */
   limit?: number;
+  /** Stop after reading this many records. */
+  maxRecords?: number;
+  /** Where to begin (a `next` from an earlier scan); the table's first key by default. */
+  start?: Uint8Array;
+}
+
+export interface ScanResult {
+  keys: Uint8Array[];
+  /** Where a later scan resumes, when this one stopped before the table's end. */
+  next?: Uint8Array;
 }
 
 const DEFAULT_CHUNK_SIZE = 1000;
@@ -25,24 +35,28 @@ const after = (key: Uint8Array): Uint8Array => {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Keys of the table's records that match, in key order. */
-export async function matchingKeys(store: Store, tableId: number, matches: (record: ItemRecord) => boolean, options: ChunkedScanOptions = {}): Promise<Uint8Array[]> {
+export async function matchingKeys(store: Store, tableId: number, matches: (record: ItemRecord) => boolean, options: ChunkedScanOptions = {}): Promise<ScanResult> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const maxRecords = options.maxRecords ?? Number.POSITIVE_INFINITY;
   const keys: Uint8Array[] = [];
-  let start: Uint8Array | undefined;
+  let start = options.start;
+  let total = 0;
   for (;;) {
     let read = 0;
     let last: Uint8Array | undefined;
     store.read((txn) => {
-      for (const { key, record } of txn.range(tableId, { ...(start ? { start } : {}), limit: chunkSize })) {
+      for (const { key, record } of txn.range(tableId, { ...(start ? { start } : {}), limit: Math.min(chunkSize, maxRecords - total) })) {
         read += 1;
         last = key;
         if (matches(record)) keys.push(key);
         if (keys.length >= limit) return;
       }
     });
-    if (keys.length >= limit || read < chunkSize) return keys;
+    total += read;
+    if (read === 0 || (read < chunkSize && keys.length < limit && total < maxRecords)) return { keys };
     start = after(last!);
+    if (keys.length >= limit || total >= maxRecords) return { keys, next: start };
     await nextTurn();
   }
 }

@@ -35,15 +35,24 @@ describe('scanning a table a chunk at a time', () => {
   it('finds every matching key in key order across chunk boundaries, letting the event loop run between chunks', async () => {
     const store = await storeWith(2500, (n) => (n % 7 === 0 ? tombstone(n, 5) : live(n)));
     const { result, turns } = await turnsDuring(() => matchingKeys(store, 1, (r) => r.item === null, { chunkSize: 1000 }));
-    expect(result).toEqual(Array.from({ length: 2500 }, (_, n) => n).filter((n) => n % 7 === 0).map(key));
+    expect(result.next).toBeUndefined();
+    expect(result.keys).toEqual(Array.from({ length: 2500 }, (_, n) => n).filter((n) => n % 7 === 0).map(key));
     expect(turns).toBeGreaterThanOrEqual(2);
   });
 
-  it('stops at the limit, and ends when a chunk comes back exactly full', async () => {
+  it('stops at the limit or after so many records, saying where to resume, and ends when a chunk comes back exactly full', async () => {
     const store = await storeWith(2000, live);
-    expect(await matchingKeys(store, 1, () => true, { chunkSize: 500, limit: 3 })).toEqual([key(0), key(1), key(2)]);
-    expect(await matchingKeys(store, 1, () => true, { chunkSize: 1000 })).toHaveLength(2000);
-    expect(await matchingKeys(store, 2, () => true)).toEqual([]);
+    const first = await matchingKeys(store, 1, () => true, { chunkSize: 500, limit: 3 });
+    expect(first.keys).toEqual([key(0), key(1), key(2)]);
+    expect((await matchingKeys(store, 1, () => true, { chunkSize: 500, limit: 2, start: first.next })).keys).toEqual([key(3), key(4)]);
+    // A budget of records: three runs of 800 cover the table once, the last one reaching its end.
+    const odd = (r: ItemRecord): boolean => Number((r.item!.pk as { N: string }).N) % 2 === 1;
+    const runs = [await matchingKeys(store, 1, odd, { chunkSize: 300, maxRecords: 800 })];
+    while (runs.at(-1)!.next) runs.push(await matchingKeys(store, 1, odd, { chunkSize: 300, maxRecords: 800, start: runs.at(-1)!.next }));
+    expect(runs.map((r) => r.keys.length)).toEqual([400, 400, 200]);
+    expect(runs.flatMap((r) => r.keys)).toEqual(Array.from({ length: 1000 }, (_, i) => key(2 * i + 1)));
+    expect((await matchingKeys(store, 1, () => true, { chunkSize: 1000 })).keys).toHaveLength(2000);
+    expect(await matchingKeys(store, 2, () => true)).toEqual({ keys: [] });
   });
 });
 
