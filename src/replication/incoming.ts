@@ -32,16 +32,20 @@ export interface WireIncoming {
   end: number;
 }
 
-/** The writer's state as a change message carries it. */
-export function stateOf(message: ChangeMessage): VersionedState {
+/** The state's fields but its item: what stateOf(message) holds besides message.newImage. */
+function stateFieldsOf(message: ChangeMessage): Omit<VersionedState, 'item'> {
   return {
-    item: message.newImage ?? null,
     version: message.version,
     ...(message.prevVersion ? { prevVersion: message.prevVersion } : {}),
     origin: message.origin,
     writtenAtMs: message.commitTimeMs,
     ...(message.attributes ? { attributes: message.attributes } : {}),
   };
+}
+
+/** The writer's state as a change message carries it. */
+export function stateOf(message: ChangeMessage): VersionedState {
+  return { item: message.newImage ?? null, ...stateFieldsOf(message) };
 }
 
 export function incomingOf(message: ChangeMessage): IncomingChange {
@@ -54,7 +58,8 @@ export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[
   const changes = messages.map((message): WireIncoming => {
     const at = arena.length;
     // The state's fields but its item, and the tail's but its new image: the item is encoded once, for both.
-    const { item, ...rest } = stateOf(message);
+    const item = message.newImage;
+    const rest = stateFieldsOf(message);
     const tail = {
       table: message.table,
       keys: message.keys,
@@ -63,7 +68,7 @@ export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[
       ...(message.attributes ? { attributes: message.attributes } : {}),
     };
     if (!item) {
-      const split = arena.append({ item, ...rest });
+      const split = arena.append({ item: null, ...rest });
       return { table: message.table, keys: message.keys, at, split, end: arena.append(tail) };
     }
     arena.share(item);
