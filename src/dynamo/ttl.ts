@@ -2,7 +2,7 @@
 import type { Item } from '../core/types.js';
 import { compareNumbers } from '../core/decimal.js';
 import type { RegionContext } from './context.js';
-import { matchingKeys } from '../storage/chunkedScan.js';
+import { SweepCursors } from '../storage/chunkedScan.js';
 import { commitItemChange } from './items/commit.js';
 import { keyShapeOf, type TableMeta } from './tables.js';
 
@@ -24,7 +24,7 @@ export function isExpired(item: Item, attributeName: string, nowS: number): bool
 
 /** Deletes up to SWEEP_BATCH expired items per table; returns how many it deleted. */
 /** `cursors`: where each table's next sweep resumes (kept by the caller from one sweep to the next). */
-export async function sweepExpiredItems(ctx: RegionContext, cursors = new Map<number, Uint8Array>()): Promise<number> {
+export async function sweepExpiredItems(ctx: RegionContext, cursors = new SweepCursors()): Promise<number> {
   const nowS = Math.floor(ctx.clock.nowMs() / 1000);
   const tables = ctx.store.read((txn) => txn.listTableNames()
     .map((name) => txn.getTable<TableMeta>(name)!)
@@ -32,11 +32,7 @@ export async function sweepExpiredItems(ctx: RegionContext, cursors = new Map<nu
   let deleted = 0;
   for (const meta of tables) {
     const attribute = meta.ttl!.attributeName;
-    const { keys: expired, next } = await matchingKeys(ctx.store, meta.id, (record) => record.item !== null && isExpired(record.item, attribute, nowS), {
-      limit: SWEEP_BATCH, maxRecords: SWEEP_RECORDS, ...(cursors.has(meta.id) ? { start: cursors.get(meta.id) } : {}),
-    });
-    if (next) cursors.set(meta.id, next);
-    else cursors.delete(meta.id);
+    const expired = await cursors.scan(ctx.store, meta.id, (record) => record.item !== null && isExpired(record.item, attribute, nowS), { limit: SWEEP_BATCH, maxRecords: SWEEP_RECORDS });
     if (!expired.length) continue;
     const shape = keyShapeOf(meta);
     deleted += await ctx.store.write((txn) => {

@@ -60,3 +60,17 @@ export async function matchingKeys(store: Store, tableId: number, matches: (reco
     await nextTurn();
   }
 }
+
+/** Where each table's next sweep resumes: a sweep with a budget of records covers a large table over several runs. */
+export class SweepCursors {
+  private readonly next = new Map<number, Uint8Array>();
+
+  /** Matching keys from where the table's last sweep stopped (its start after the end was reached). */
+  async scan(store: Store, tableId: number, matches: (record: ItemRecord) => boolean, options: Omit<ChunkedScanOptions, 'start'>): Promise<Uint8Array[]> {
+    const start = this.next.get(tableId);
+    const { keys, next } = await matchingKeys(store, tableId, matches, { ...options, ...(start ? { start } : {}) });
+    if (next) this.next.set(tableId, next);
+    else this.next.delete(tableId);
+    return keys;
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RegionContext } from '../../src/dynamo/context.js';
 import { purgeTombstones } from '../../src/region/tombstoneRetention.js';
-import { matchingKeys } from '../../src/storage/chunkedScan.js';
+import { matchingKeys, SweepCursors } from '../../src/storage/chunkedScan.js';
 import { createMemoryStore } from '../../src/storage/memory.js';
 import type { ItemRecord, Store } from '../../src/storage/store.js';
 
@@ -68,5 +68,17 @@ describe('tombstone retention', () => {
     expect(left).toHaveLength(2000);
     expect(left.filter((r) => r.item === null).every((r) => r.deletedAtMs! > nowMs - retentionMs)).toBe(true);
     expect(await purgeTombstones(ctx)).toBe(0);
+  });
+
+  it('with a budget of records per run, covers a large table over several runs, each resuming where the last stopped', async () => {
+    const nowMs = 100_000;
+    const store = await storeWith(3000, (n) => (n % 2 === 0 ? tombstone(n, 1) : live(n)));
+    const ctx = { store, clock: { trueNowMs: () => nowMs }, settings: { tombstoneRetentionMs: 10 } } as unknown as RegionContext;
+    const cursors = new SweepCursors();
+    const runs = [];
+    for (let run = 0; run < 4; run += 1) runs.push(await purgeTombstones(ctx, cursors, 1200));
+    // 1200 records, 1200 more, the last 600 (the end), then from the start again: nothing left.
+    expect(runs).toEqual([600, 600, 300, 0]);
+    expect(store.read((txn) => [...txn.range(1)].every(({ record }) => record.item !== null))).toBe(true);
   });
 });
