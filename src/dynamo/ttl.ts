@@ -22,8 +22,10 @@ export function isExpired(item: Item, attributeName: string, nowS: number): bool
   return compareNumbers(value.N, String(nowS)) < 0 && compareNumbers(value.N, String(nowS - IGNORE_OLDER_THAN_S)) > 0;
 }
 
-/** Deletes up to SWEEP_BATCH expired items per table; returns how many it deleted. */
-/** `cursors`: where each table's next sweep resumes (kept by the caller from one sweep to the next). */
+/**
+ * Deletes up to SWEEP_BATCH expired items per table; returns how many it deleted. `cursors`: where
+ * each table's next sweep resumes (kept by the caller from one sweep to the next).
+ */
 export async function sweepExpiredItems(ctx: RegionContext, cursors = new SweepCursors()): Promise<number> {
   const nowS = Math.floor(ctx.clock.nowMs() / 1000);
   const tables = ctx.store.read((txn) => txn.listTableNames()

@@ -23,11 +23,13 @@ export interface IncomingChange {
   encoded?: EncodedIncoming;
 }
 
-/** What crosses from the worker for one change: its records are [at, split) and [split, end) of the batch's records. */
+/**
+ * What crosses from the worker for one change: its records are [start, split) and [split, end) of
+ * the batch's records, where start is the end of the change before (0 for the first).
+ */
 export interface WireIncoming {
   table: string;
   keys: Item;
-  at: number;
   split: number;
   end: number;
 }
@@ -56,7 +58,6 @@ export function incomingOf(message: ChangeMessage): IncomingChange {
 export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[]; records: Uint8Array } {
   const arena = new RecordArena(messages.length * 512);
   const changes = messages.map((message): WireIncoming => {
-    const at = arena.length;
     // The state's fields but its item, and the tail's but its new image: the item is encoded once, for both.
     const item = message.newImage;
     const rest = stateFieldsOf(message);
@@ -69,19 +70,21 @@ export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[
     };
     if (!item) {
       const split = arena.append({ item: null, ...rest });
-      return { table: message.table, keys: message.keys, at, split, end: arena.append(tail) };
+      return { table: message.table, keys: message.keys, split, end: arena.append(tail) };
     }
     arena.share(item);
     const split = arena.append(rest, 'item');
-    return { table: message.table, keys: message.keys, at, split, end: arena.append(tail, 'newImage') };
+    return { table: message.table, keys: message.keys, split, end: arena.append(tail, 'newImage') };
   });
   return { changes, records: arena.take() };
 }
 
 /** On the region's thread: each change's state, read back from its encoded record. */
 export function decodeBatch(changes: WireIncoming[], records: Uint8Array): IncomingChange[] {
-  return changes.map(({ table, keys, at, split, end }) => {
-    const encoded = { state: records.subarray(at, split), tail: records.subarray(split, end) };
+  let start = 0;
+  return changes.map(({ table, keys, split, end }) => {
+    const encoded = { state: records.subarray(start, split), tail: records.subarray(split, end) };
+    start = end;
     return { table, keys, state: decodeRecord(encoded.state) as VersionedState, encoded };
   });
 }

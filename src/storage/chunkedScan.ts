@@ -43,10 +43,11 @@ export async function matchingKeys(store: Store, tableId: number, matches: (reco
   let start = options.start;
   let total = 0;
   for (;;) {
+    const wanted = Math.min(chunkSize, maxRecords - total);
     let read = 0;
     let last: Uint8Array | undefined;
     store.read((txn) => {
-      for (const { key, record } of txn.range(tableId, { ...(start ? { start } : {}), limit: Math.min(chunkSize, maxRecords - total) })) {
+      for (const { key, record } of txn.range(tableId, { ...(start ? { start } : {}), limit: wanted })) {
         read += 1;
         last = key;
         if (matches(record)) keys.push(key);
@@ -54,7 +55,8 @@ export async function matchingKeys(store: Store, tableId: number, matches: (reco
       }
     });
     total += read;
-    if (read === 0 || (read < chunkSize && keys.length < limit && total < maxRecords)) return { keys };
+    // A chunk that came back short, without stopping at the limit: the table's end.
+    if (read < wanted && keys.length < limit) return { keys };
     start = after(last!);
     if (keys.length >= limit || total >= maxRecords) return { keys, next: start };
     await nextTurn();

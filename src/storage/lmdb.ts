@@ -134,7 +134,7 @@ class LmdbTxn implements StoreTxn {
   putItem(tableId: number, key: Uint8Array, record: ItemRecord | undefined, encoded?: Uint8Array): void {
     this.writing();
     const full = this.fullKey(tableId, key);
-    this.items.set(idOf(full), encoded ? { key: full.key, record, encoded } : { key: full.key, record });
+    this.items.set(idOf(full), { key: full.key, record, encoded });
   }
 
   removeItem(tableId: number, key: Uint8Array): void {
@@ -157,7 +157,7 @@ class LmdbTxn implements StoreTxn {
     this.writing();
     this.pendingLsn += 1;
     // The lsn is the record's key; readers put it back on the record (no copy of every change here).
-    this.changes.push(encodedTail ? { change, tail: encodedTail } : { change });
+    this.changes.push({ change, tail: encodedTail });
     return this.pendingLsn;
   }
 

@@ -5,6 +5,7 @@
  * encoding, which was about a quarter of its work while catching up on a backlog.
  */
 import { Packr, Unpackr } from 'msgpackr';
+import type { NewChange } from './store.js';
 
 /** What LMDB stores: plain msgpack maps (useRecords: false), each with a 16-bit count. */
 const packr = new Packr({ useRecords: false });
@@ -83,18 +84,16 @@ export class RecordArena {
   }
 }
 
+/** A change record's tail: the fields its origin decided, which a replicated change carries as they are. */
+type TailField = 'table' | 'keys' | 'newImage' | 'version' | 'origin' | 'attributes';
+type ChangeHead = Omit<NewChange, TailField>;
+
 /**
- * The change record's head: the fields a region decides when it applies a change. Its tail is the
- * fields the origin decided (table, keys, newImage, version, origin, attributes), which a
- * replicated change carries as they are.
+ * The head: every other field, the ones a region decides when it applies a change. Typed as a
+ * record of all of them, so a field added to change records cannot be left out of both.
  */
-interface ChangeHead {
-  eventName: string;
-  oldImage?: unknown;
-  prevVersion?: unknown;
-  commitTimeMs: number;
-  service?: boolean;
-}
+const HEAD: Record<keyof ChangeHead, true> = { eventName: true, oldImage: true, prevVersion: true, commitTimeMs: true, service: true };
+const HEAD_FIELDS = Object.keys(HEAD) as (keyof ChangeHead)[];
 
 let scratch = new Uint8Array(4096);
 
@@ -103,13 +102,9 @@ let scratch = new Uint8Array(4096);
  * is only valid until the next call (one buffer serves every call: the store copies it at once).
  */
 export function spliceChange(change: ChangeHead, tail: Uint8Array): Uint8Array {
-  const head = packr.pack({
-    eventName: change.eventName,
-    ...(change.oldImage ? { oldImage: change.oldImage } : {}),
-    ...(change.prevVersion ? { prevVersion: change.prevVersion } : {}),
-    commitTimeMs: change.commitTimeMs,
-    ...(change.service ? { service: change.service } : {}),
-  });
+  const fields: Partial<ChangeHead> = {};
+  for (const name of HEAD_FIELDS) if (change[name] !== undefined) (fields as Record<string, unknown>)[name] = change[name];
+  const head = packr.pack(fields);
   const size = head.length + tail.length - HEADER_BYTES;
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
   scratch.set(head, 0);

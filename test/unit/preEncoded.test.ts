@@ -30,7 +30,7 @@ describe('records encoded ahead of their write', () => {
   it('a change record spliced from its head and an encoded tail reads as the whole record', () => {
     const packr = new Packr({ useRecords: false });
     const tail = packr.pack({ table: 't', keys: { pk: { S: 'a' } }, newImage: { pk: { S: 'a' } }, version: version(2), origin: 'eu-west-1' }).slice();
-    const head = { eventName: 'MODIFY', oldImage: { pk: { S: 'a' }, v: { N: '1' } }, prevVersion: version(1), commitTimeMs: 5 };
+    const head = { eventName: 'MODIFY' as const, oldImage: { pk: { S: 'a' }, v: { N: '1' } }, prevVersion: version(1), commitTimeMs: 5 };
     expect(decodeRecord(spliceChange(head, tail))).toEqual({
       eventName: 'MODIFY', oldImage: { pk: { S: 'a' }, v: { N: '1' } }, prevVersion: version(1), commitTimeMs: 5,
       table: 't', keys: { pk: { S: 'a' } }, newImage: { pk: { S: 'a' } }, version: version(2), origin: 'eu-west-1',

@@ -83,9 +83,9 @@ function stampedState(ctx: RegionContext, txn: StoreTxn, change: ItemChange, wri
 
 /**
  * Stores a new state for a key and keeps the table's statistics. A tombstone (item null) keeps the
- * key attributes, so snapshots for replicas can carry it.
+ * key attributes, so snapshots for replicas can carry it. `encodedState`: the state's record
+ * already encoded, used only when the state is stored as it is.
  */
-/** `encodedState`: the state's record already encoded, used only when the state is stored as it is. */
 export function storeState(
   txn: StoreTxn, table: TableMeta, key: Uint8Array, keys: Item, existing: ItemRecord | undefined, state: VersionedState, nowMs: number, encodedState?: Uint8Array,
 ): void {
