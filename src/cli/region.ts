@@ -1,6 +1,7 @@
 /** `globaltables region`: one region in the foreground until SIGTERM or SIGINT. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadRegionConfig, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
+import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
@@ -47,8 +48,13 @@ function parse(argv: string[]) {
     const value = values[option];
     if (value !== undefined && !Number.isFinite(Number(value))) throw new UsageError(`--${option} must be a number (got ${value})`);
   }
+  const skewMs = values['skew-ms'];
+  if (skewMs !== undefined && !(Number.isInteger(Number(skewMs)) && Math.abs(Number(skewMs)) <= MAX_CLOCK_SKEW_MS)) {
+    throw new UsageError(`--skew-ms must be an integer from ${-MAX_CLOCK_SKEW_MS} to ${MAX_CLOCK_SKEW_MS} (a day either way; got ${skewMs})`);
+  }
   return values;
 }
+
 
 /** `--peer eu-west-1=http://127.0.0.1:8002`: a region this one replicates with. */
 function parsePeers(values: string[] | undefined): PeerConfig[] {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 
 export const PeerSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as eu-west-1'),
@@ -23,7 +24,7 @@ export const RegionConfigSchema = z.object({
   ]).default({}),
   clock: z.object({
     mode: z.enum(['hlc', 'wall']).default('hlc'),
-    skewMs: z.number().default(0),
+    skewMs: z.number().int().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS).default(0),
   }).strict().default({ mode: 'hlc', skewMs: 0 }),
   /** The other regions this one may replicate with, found only through these URLs. */
   peers: z.array(PeerSchema).default([]),

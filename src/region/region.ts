@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SystemClock, type Clock } from '../clock/clock.js';
-import { initialClockState, observeVersion, type ClockMode } from '../core/version.js';
+import { initialClockState, observeVersion, versionCeilingMs, type ClockMode } from '../core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
 import { operations } from '../dynamo/ops/index.js';
 import { streamOperations } from '../streams/ops/index.js';
@@ -139,12 +139,14 @@ const CLOCK_RESTORE_CHANGES = 10_000;
 
 /**
  * A hybrid logical clock must never stamp below a version the region already holds, also after a
- * restart on a clock that runs behind: it absorbs the newest versions in its recent change log.
+ * restart on a clock that runs behind: it absorbs the newest versions in its recent change log
+ * (up to the ceiling: a version a clock within bounds cannot have stamped is not absorbed).
  */
 function restoreClock(ctx: RegionContext): void {
   const last = ctx.store.lastLsn();
+  const ceilingMs = versionCeilingMs(ctx.clock.trueNowMs());
   for (const change of ctx.store.changesAfter(Math.max(0, last - CLOCK_RESTORE_CHANGES), CLOCK_RESTORE_CHANGES)) {
-    observeVersion(ctx.clockState, change.version);
+    observeVersion(ctx.clockState, change.version, ceilingMs);
   }
 }
 
