@@ -1,7 +1,8 @@
 /**
  * The admin API under /admin (info, status, metrics, conflicts, digest, and the peer-facing replica
  * endpoints; faults are in adminFaults.ts) and GET /metrics in Prometheus text format. Every body
- * and query is checked by its schema (adminSchemas.ts).
+ * and query is checked by its schema (adminSchemas.ts); routes that change something are guarded
+ * (adminAuth.ts).
  */
 import type { Context, Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
@@ -17,6 +18,7 @@ import { peerTableOf, ReplicaConflictError } from '../replication/replicas.js';
 import { prometheusText, regionMetrics } from './metricsView.js';
 import { badRequest, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
 import { mountFaultRoutes } from './adminFaults.js';
+import { adminGuard } from './adminAuth.js';
 import { ConflictsQuery, DigestQuery, ReplicaCreate, ReplicaDelete, ReplicaMembership, TableParam, TableQuery } from './adminSchemas.js';
 
 export interface AdminDeps {
@@ -27,11 +29,14 @@ export interface AdminDeps {
   conflicts: ConflictLog;
   natsUrl?: string;
   nats?: EmbeddedNats;
+  /** With a token, guarded routes require it from every address; without, they answer loopback only. */
+  adminToken?: string;
 }
 
 /** Mounts the routes; `deps` is read on every request, since replication starts after the server listens. */
 export function mountAdmin(app: Hono, deps: AdminDeps): void {
   const { ctx } = deps;
+  app.use('/admin/*', adminGuard(deps.adminToken));
 
   app.get('/admin/info', withoutInput((c) => c.json({
     region: ctx.region,

@@ -17,7 +17,7 @@ import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream }
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import { Replication } from '../replication/replication.js';
 import { ConflictLog } from '../replication/conflicts.js';
-import type { PeerConfig } from '../config/regionConfig.js';
+import { endpointFor, type PeerConfig } from '../config/regionConfig.js';
 import type { Granularity } from '../core/lww.js';
 
 export interface RegionOptions {
@@ -41,6 +41,11 @@ export interface RegionOptions {
   granularity?: Granularity;
   /** Where replication problems are reported (default: stderr). */
   log?: (message: string) => void;
+  /**
+   * Guarded admin routes then require it from every address (without, they answer loopback only);
+   * sent on this region's calls to its peers, which share it.
+   */
+  adminToken?: string;
 }
 
 export interface RunningRegion {
@@ -71,7 +76,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
   ];
   const host = options.host ?? '127.0.0.1';
-  const admin: AdminDeps = { ctx, conflicts };
+  const admin: AdminDeps = { ctx, conflicts, adminToken: options.adminToken };
   const app = createApp(ctx, services);
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
@@ -106,7 +111,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
       : undefined;
     const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
-    replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log) : undefined;
+    replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log, options.adminToken) : undefined;
     Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
     ctx.replication = replication;
     stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
@@ -125,7 +130,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     port,
     changeStream,
     replication,
-    endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    endpoint: endpointFor(host, port),
     async close() {
       await stopWork();
       await closeServer();
