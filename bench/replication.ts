@@ -12,6 +12,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCo
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PairStatus } from '../src/replication/metrics.js';
 import { startRegionCluster, type Server } from './servers.js';
+import { ADMIN_TOKEN_ENV, adminHeaders } from '../src/config/adminToken.js';
 import { machine, median, numberOption, round2 } from './stats.js';
 
 const run = promisify(execFile);
@@ -19,9 +20,9 @@ const NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const TABLE = 'bench';
 
 async function admin<T>(server: Server, path: string, method = 'GET', body?: unknown): Promise<T> {
-  const response = await fetch(`${server.endpoint}${path}`, {
-    method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
+  // The regions inherit this environment, and with it any admin token it names.
+  const headers = { ...adminHeaders(process.env[ADMIN_TOKEN_ENV]), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const response = await fetch(`${server.endpoint}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   if (!response.ok) throw new Error(`${server.name} ${path}: ${response.status} ${await response.text()}`);
   return response.json() as Promise<T>;
 }

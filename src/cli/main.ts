@@ -16,6 +16,8 @@ commands:
          [--nats-url nats://…] [--nats-port N] [--no-change-stream]
          [--create-table-ms N] [--delete-table-ms N] [--ttl-sweep-interval-ms N]
          [--peer <region>=http://host:port …] [--granularity item|attribute]
+         [--admin-token <token>]  (or GLOBALTABLES_ADMIN_TOKEN): admin routes that change something
+         then need "Authorization: Bearer <token>"; without one they answer on loopback only
   run <scenario.yaml> [--seed N] [--json out.json]
          play a scenario: start its regions, run its steps, check its expectations, print the report;
          exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid

@@ -1,6 +1,8 @@
 /** `globaltables region`: one region in the foreground until SIGTERM or SIGINT. */
 import { parseArgs } from 'node:util';
+import { ADMIN_TOKEN_ENV, AdminTokenSchema } from '../config/adminToken.js';
 import { ConfigError, loadRegionConfig, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
+import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
@@ -34,6 +36,7 @@ function parse(argv: string[]) {
       'no-change-stream': { type: 'boolean', default: false },
       peer: { type: 'string', multiple: true },
       granularity: { type: 'string' },
+      'admin-token': { type: 'string' },
     },
     strict: true,
   });
@@ -47,7 +50,20 @@ function parse(argv: string[]) {
     const value = values[option];
     if (value !== undefined && !Number.isFinite(Number(value))) throw new UsageError(`--${option} must be a number (got ${value})`);
   }
+  const skewMs = values['skew-ms'];
+  if (skewMs !== undefined && !(Number.isInteger(Number(skewMs)) && Math.abs(Number(skewMs)) <= MAX_CLOCK_SKEW_MS)) {
+    throw new UsageError(`--skew-ms must be an integer from ${-MAX_CLOCK_SKEW_MS} to ${MAX_CLOCK_SKEW_MS} (a day either way; got ${skewMs})`);
+  }
   return values;
+}
+
+/** The admin token: the flag, else GLOBALTABLES_ADMIN_TOKEN, else the region file's; undefined when none names one. */
+export function adminTokenOption(flag: string | undefined, fromFile: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const [token, source] = flag !== undefined ? [flag, '--admin-token'] : env[ADMIN_TOKEN_ENV] !== undefined ? [env[ADMIN_TOKEN_ENV], ADMIN_TOKEN_ENV] : [fromFile, 'adminToken'];
+  if (token === undefined) return undefined;
+  const result = AdminTokenSchema.safeParse(token);
+  if (!result.success) throw new UsageError(`${source} must be ${result.error.issues[0].message}`);
+  return token;
 }
 
 /** `--peer eu-west-1=http://127.0.0.1:8002`: a region this one replicates with. */
@@ -80,6 +96,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const name = values.name ?? config.name ?? 'us-east-1';
   const dataDir = values.data ?? config.dataDir ?? `.data/${name}`;
   const nats = config.nats ?? {};
+  const adminToken = adminTokenOption(values['admin-token'], config.adminToken);
   const region = await startRegion({
     name,
     port: numberOption(values.port) ?? config.port ?? 8001,
@@ -90,6 +107,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     // Flags name peers in addition to the file's; a flag wins for a region named in both.
     peers: mergePeers(config.peers ?? [], parsePeers(values.peer)),
     granularity: (values.granularity as 'item' | 'attribute' | undefined) ?? config.replication?.granularity ?? 'item',
+    adminToken,
     changeStream: values['no-change-stream'] ? undefined : {
       natsUrl: values['nats-url'] ?? ('url' in nats ? nats.url : undefined),
       natsPort: numberOption(values['nats-port']) ?? ('port' in nats ? nats.port : undefined),
@@ -103,7 +121,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   region.ctx.clock.skewMs = numberOption(values['skew-ms']) ?? config.clock?.skewMs ?? 0;
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';
   const peers = region.replication?.peerNames().length ? `, peers ${region.replication.peerNames().join(', ')}` : '';
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers})\n`);
+  const admin = adminToken === undefined ? ', admin changes from loopback only' : ', admin changes need the admin token';
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers}${admin})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

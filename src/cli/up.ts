@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadRegionConfig, type RegionConfig } from '../config/regionConfig.js';
-import { UsageError } from './region.js';
+import { ADMIN_TOKEN_ENV } from '../config/adminToken.js';
+import { ConfigError, endpointFor, loadRegionConfig, type RegionConfig } from '../config/regionConfig.js';
+import { adminTokenOption, UsageError } from './region.js';
 import { StatusConsole, startStatusLine } from './upStatus.js';
 
 // Resolved from this file, not the cwd, so `up` works wherever it is run.
@@ -27,11 +28,7 @@ export class RegionStartError extends Error {
   }
 }
 
-/** Where other processes reach a region: a wildcard listen address is reachable on loopback. */
-export function endpointOf(config: RegionConfig): string {
-  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
-}
+export const endpointOf = (config: RegionConfig): string => endpointFor(config.host, config.port);
 
 /** The `globaltables region` arguments for one region: its file, its data dir and one --peer per other region. */
 export function regionArgs(config: RegionConfig, file: string, allConfigs: RegionConfig[]): string[] {
@@ -39,15 +36,27 @@ export function regionArgs(config: RegionConfig, file: string, allConfigs: Regio
   return ['region', '--config', file, '--data', config.dataDir, ...peers];
 }
 
-function parse(argv: string[]): { files: string[]; status: boolean; dataRoot?: string } {
+function parse(argv: string[]): { files: string[]; status: boolean; dataRoot?: string; adminToken?: string } {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { 'no-status': { type: 'boolean', default: false }, 'data-root': { type: 'string' } },
+    options: { 'no-status': { type: 'boolean', default: false }, 'data-root': { type: 'string' }, 'admin-token': { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
   if (values['data-root'] === '') throw new UsageError('--data-root must name a directory');
-  return { files: positionals, status: !values['no-status'], dataRoot: values['data-root'] };
+  return { files: positionals, status: !values['no-status'], dataRoot: values['data-root'], adminToken: values['admin-token'] };
+}
+
+/**
+ * The cluster's admin token: the flag, else GLOBALTABLES_ADMIN_TOKEN, else the one the region files
+ * name. Regions send theirs to each other, so files that name different tokens are refused.
+ */
+export function clusterAdminToken(flag: string | undefined, configs: RegionConfig[], files: string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  // The flag or the environment overrides every file, as it does for one region.
+  if (flag !== undefined || env[ADMIN_TOKEN_ENV] !== undefined) return adminTokenOption(flag, undefined, env);
+  const differs = configs.findIndex((config) => config.adminToken !== configs[0].adminToken);
+  if (differs >= 0) throw new UsageError(`${files[0]} and ${files[differs]} name different admin tokens (or only one names one): the regions of a cluster share one`);
+  return adminTokenOption(undefined, configs[0]?.adminToken, env);
 }
 
 /** regions/*.yaml of the cwd if it has one, else the regions shipped with the package. */
@@ -86,12 +95,14 @@ class RegionProcess {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly output: string[] = [];
 
-  constructor(readonly config: RegionConfig, file: string, allConfigs: RegionConfig[], out: StatusConsole) {
+  constructor(readonly config: RegionConfig, file: string, allConfigs: RegionConfig[], out: StatusConsole, adminToken: string | undefined) {
     this.name = config.name;
     this.endpoint = endpointOf(config);
     // Its own process group: Ctrl-C reaches only `up`, which then stops each region cleanly, and a
-    // SIGKILL of the group also takes the region's nats-server with it.
-    this.child = spawn(process.execPath, [BIN, ...regionArgs(config, file, allConfigs)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // SIGKILL of the group also takes the region's nats-server with it. The token goes in the
+    // environment, where other users cannot read it (a command line they can).
+    const env = adminToken === undefined ? process.env : { ...process.env, [ADMIN_TOKEN_ENV]: adminToken };
+    this.child = spawn(process.execPath, [BIN, ...regionArgs(config, file, allConfigs)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     let listening!: () => void;
     const heard = new Promise<void>((resolve) => { listening = resolve; });
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -185,7 +196,7 @@ async function stopAll(regions: RegionProcess[], out: StatusConsole): Promise<vo
 }
 
 /** Runs the regions until a signal, a failed start or the exit of every region; resolves to the exit code. */
-function supervise(regions: RegionProcess[], out: StatusConsole, showStatus: boolean): Promise<number> {
+function supervise(regions: RegionProcess[], out: StatusConsole, showStatus: boolean, adminToken: string | undefined): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let stopStatus = (): void => undefined;
@@ -209,7 +220,7 @@ function supervise(regions: RegionProcess[], out: StatusConsole, showStatus: boo
     Promise.all(regions.map((r) => r.ready)).then(() => {
       if (stopping) return;
       out.log(endpointTable(regions));
-      if (showStatus) stopStatus = startStatusLine(regions.map((r) => ({ name: r.name, endpoint: r.endpoint, exited: () => !r.alive })), out);
+      if (showStatus) stopStatus = startStatusLine(regions.map((r) => ({ name: r.name, endpoint: r.endpoint, adminToken, exited: () => !r.alive })), out);
       for (const region of regions) {
         // A region that dies may be a crash the user is testing: the others keep running.
         void region.exit.then((exit) => {
@@ -230,12 +241,13 @@ export async function runUpCommand(argv: string[]): Promise<void> {
   const options = parse(argv);
   const files = options.files.length ? options.files : defaultFiles();
   const configs = loadConfigs(files, options.dataRoot);
+  const adminToken = clusterAdminToken(options.adminToken, configs, files);
   const out = new StatusConsole();
-  const regions = configs.map((config, i) => new RegionProcess(config, files[i], configs, out));
+  const regions = configs.map((config, i) => new RegionProcess(config, files[i], configs, out, adminToken));
   // Should `up` itself fail, its children must not outlive it.
   const killAll = (): void => regions.forEach((r) => r.kill());
   process.on('exit', killAll);
-  const code = await supervise(regions, out, options.status);
+  const code = await supervise(regions, out, options.status, adminToken);
   process.off('exit', killAll);
   process.exitCode = code;
 }

@@ -1,4 +1,5 @@
 /** `globaltables up`'s live status: each region's /admin/status, summarised on one line that log lines never garble. */
+import { adminHeaders } from '../config/adminToken.js';
 
 /** What GET /admin/status answers. */
 export interface RegionStatusWire {
@@ -24,9 +25,10 @@ export type StatusProbe =
 
 const UNKNOWN = '—';
 
-export async function probeStatus(endpoint: string, timeoutMs: number): Promise<StatusProbe> {
+export async function probeStatus(endpoint: string, timeoutMs: number, adminToken?: string): Promise<StatusProbe> {
   try {
-    const response = await fetch(`${endpoint}/admin/status`, { signal: AbortSignal.timeout(timeoutMs) });
+    // A read that needs no token today; sent anyway, as on every admin call, so it keeps working if reads are guarded.
+    const response = await fetch(`${endpoint}/admin/status`, { headers: adminHeaders(adminToken), signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) {
       await response.body?.cancel();
       return { kind: 'missing' };
@@ -99,6 +101,7 @@ export class StatusConsole {
 export interface StatusTarget {
   name: string;
   endpoint: string;
+  adminToken?: string;
   exited(): boolean;
 }
 
@@ -113,7 +116,7 @@ export function startStatusLine(targets: StatusTarget[], console: StatusConsole)
   const poll = async (): Promise<void> => {
     if (polling) return; // a slow region must not pile up requests
     polling = true;
-    const probes = await Promise.all(targets.map((t) => (t.exited() ? { kind: 'exited' as const } : probeStatus(t.endpoint, Math.min(intervalMs, 2_000)))));
+    const probes = await Promise.all(targets.map((t) => (t.exited() ? { kind: 'exited' as const } : probeStatus(t.endpoint, Math.min(intervalMs, 2_000), t.adminToken))));
     polling = false;
     if (!stopped) console.status(targets.map((t, i) => formatRegionStatus(t.name, probes[i])).join('  |  '));
   };

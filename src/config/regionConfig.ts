@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
+import { AdminTokenSchema } from './adminToken.js';
 
 export const PeerSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as eu-west-1'),
@@ -23,16 +25,24 @@ export const RegionConfigSchema = z.object({
   ]).default({}),
   clock: z.object({
     mode: z.enum(['hlc', 'wall']).default('hlc'),
-    skewMs: z.number().default(0),
+    skewMs: z.number().int().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS).default(0),
   }).strict().default({ mode: 'hlc', skewMs: 0 }),
   /** The other regions this one may replicate with, found only through these URLs. */
   peers: z.array(PeerSchema).default([]),
   replication: z.object({
     granularity: z.enum(['item', 'attribute']).default('item'),
   }).strict().default({ granularity: 'item' }),
+  /** Guarded admin routes then require it (see adminToken.ts); the flag and GLOBALTABLES_ADMIN_TOKEN override it. */
+  adminToken: AdminTokenSchema.optional(),
 }).strict();
 
 export type RegionConfig = z.infer<typeof RegionConfigSchema>;
+
+/** Where other processes reach a region: a wildcard listen address is reachable on loopback. */
+export function endpointFor(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {

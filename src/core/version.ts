@@ -11,14 +11,48 @@ export function compareVersions(a: Version, b: Version): -1 | 0 | 1 {
 
 export type ClockMode = 'hlc' | 'wall';
 
+/**
+ * How far a region's clock may be set from true time, either way (a skew, a jump, a forced
+ * timestamp ahead). A day is far beyond any real clock error or demo, and bounds how long a hybrid
+ * logical clock dragged ahead by such a clock runs ahead of true time: at most this long.
+ */
+export const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
+/** How far two machines' true clocks may disagree: NTP keeps them within milliseconds; a minute leaves room for one without it. */
+export const HOST_CLOCK_TOLERANCE_MS = 60_000;
+
+/**
+ * The largest counter a version from elsewhere may carry. Counters count writes within one
+ * millisecond of the clock; 2^48 is nine years of a million writes a second, and keeps `counter + 1`
+ * exact (a counter near 2^53 would stop increasing and break the order).
+ */
+export const MAX_VERSION_COUNTER = 2 ** 48;
+
 /** The last version a region stamped or observed; the seed of the next one. */
 export interface ClockState {
   mode: ClockMode;
   last: Version;
+  /** Versions from elsewhere the clock refused to absorb (see observeVersion). */
+  ignoredVersionCount: number;
 }
 
 export function initialClockState(region: string, mode: ClockMode = 'hlc'): ClockState {
-  return { mode, last: { ts: 0, counter: 0, region } };
+  return { mode, last: { ts: 0, counter: 0, region }, ignoredVersionCount: 0 };
+}
+
+/**
+ * The latest timestamp a clock within bounds can read at this true time, on any machine. Every
+ * version a region stamps stays at or below it (its own clock and forced timestamps are bounded,
+ * and it absorbs nothing later), so only a broken or hostile peer sends anything later.
+ */
+export function versionCeilingMs(trueNowMs: number): number {
+  return trueNowMs + MAX_CLOCK_SKEW_MS + HOST_CLOCK_TOLERANCE_MS;
+}
+
+/** A well-formed version no later than the ceiling: what a clock may absorb. */
+function absorbable(seen: Version, ceilingMs: number): boolean {
+  return Number.isSafeInteger(seen.ts) && seen.ts >= 0 && seen.ts <= ceilingMs
+    && Number.isSafeInteger(seen.counter) && seen.counter >= 0 && seen.counter <= MAX_VERSION_COUNTER;
 }
 
 /**
@@ -41,9 +75,20 @@ export function nextVersion(state: ClockState, nowMs: number, region: string): V
   return version;
 }
 
-/** Absorbs a version seen from elsewhere so later local writes order after it (hlc only). */
-export function observeVersion(state: ClockState, seen: Version): void {
+/**
+ * Absorbs a version seen from elsewhere so later local writes order after it (hlc only). A version
+ * beyond `ceilingMs` (see versionCeilingMs) or malformed is not absorbed, whatever the mode, and
+ * counted: absorbing a timestamp of 1e300 would stamp every later write of this region 1e300, for
+ * good. The version itself still takes part in last-writer-wins, so regions still converge. Returns
+ * whether the version was acceptable.
+ */
+export function observeVersion(state: ClockState, seen: Version, ceilingMs: number): boolean {
+  if (!absorbable(seen, ceilingMs)) {
+    state.ignoredVersionCount += 1;
+    return false;
+  }
   if (state.mode === 'hlc' && compareVersions(seen, state.last) > 0) {
     state.last = { ...seen, region: state.last.region };
   }
+  return true;
 }

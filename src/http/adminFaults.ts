@@ -5,46 +5,36 @@ import type { Item } from '../core/types.js';
 import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
 import { LinkSettingsError, type LinkProxy } from '../nats/linkProxy.js';
 import type { AdminDeps } from './admin.js';
-import { badRequest, jsonBody, linkView } from './adminHelpers.js';
+import { badRequest, linkView, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
+import { ClockUpdate, clockNext, ItemQuery, LinkUpdate, NatsKill } from './adminSchemas.js';
+import { clockView } from './metricsView.js';
 
 export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
   const { ctx } = deps;
-  app.get('/admin/clock', (c) => c.json({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs }));
+  app.get('/admin/clock', withoutInput((c) => c.json(clockView(ctx))));
   app.put('/admin/clock', async (c) => {
-    const body = await jsonBody(c);
-    if (!body) return badRequest(c, 'expected a JSON object such as {"skewMs": 500}');
-    if (body.skewMs !== undefined) {
-      if (typeof body.skewMs !== 'number' || !Number.isFinite(body.skewMs)) return badRequest(c, 'skewMs must be a finite number');
-      ctx.clock.skewMs = body.skewMs;
-    }
-    if (body.mode !== undefined) {
-      if (body.mode !== 'hlc' && body.mode !== 'wall') return badRequest(c, 'mode must be hlc or wall');
-      ctx.clockState.mode = body.mode;
-    }
-    return c.json({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs });
+    const body = await parseBody(c, ClockUpdate);
+    if (body instanceof Response) return body;
+    if (body.skewMs !== undefined) ctx.clock.skewMs = body.skewMs;
+    if (body.mode !== undefined) ctx.clockState.mode = body.mode;
+    return c.json(clockView(ctx));
   });
 
   app.post('/admin/clock/next', async (c) => {
-    const body = await jsonBody(c);
-    if (!body || typeof body.timestampMs !== 'number' || !Number.isSafeInteger(body.timestampMs) || body.timestampMs < 0) {
-      return badRequest(c, 'expected {"timestampMs": <non-negative integer>}: the timestamp of the next version this region stamps');
-    }
+    const body = await parseBody(c, clockNext(ctx.clock.trueNowMs()));
+    if (body instanceof Response) return body;
     ctx.forcedNextTimestampMs = body.timestampMs;
     return c.json({ nextTimestampMs: body.timestampMs });
   });
 
   app.get('/admin/item', (c) => {
-    let keys: Item;
-    try {
-      keys = JSON.parse(c.req.query('key') ?? '');
-    } catch {
-      return badRequest(c, 'expected ?table=<name>&key=<the key as DynamoDB JSON, e.g. {"pk":{"S":"a"}}>');
-    }
+    const query = parseQuery(c, ItemQuery);
+    if (query instanceof Response) return query;
     const record = ctx.store.read((txn) => {
-      const meta = txn.getTable<TableMeta>(c.req.query('table') ?? '');
-      if (!meta || meta.deleting || !keys || typeof keys !== 'object') return undefined;
+      const meta = txn.getTable<TableMeta>(query.table);
+      if (!meta || meta.deleting) return undefined;
       try {
-        return txn.getItem(meta.id, encodeItemKey(keyShapeOf(meta), keys)) ?? null;
+        return txn.getItem(meta.id, encodeItemKey(keyShapeOf(meta), query.key as Item)) ?? null;
       } catch {
         return undefined;
       }
@@ -54,34 +44,33 @@ export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
   });
 
   app.post('/admin/nats/kill', async (c) => {
+    const body = await parseBody(c, NatsKill);
+    if (body instanceof Response) return body;
     if (!deps.nats) return c.json({ error: 'this region uses a nats-server it did not start' }, 409);
-    const body = await jsonBody(c);
-    await deps.nats.kill(body?.hold === true);
+    await deps.nats.kill(body.hold === true);
     return c.json({ running: deps.nats.running });
   });
-  app.post('/admin/nats/start', async (c) => {
+  app.post('/admin/nats/start', withoutInput(async (c) => {
     if (!deps.nats) return c.json({ error: 'this region uses a nats-server it did not start' }, 409);
     await deps.nats.start();
     return c.json({ running: deps.nats.running });
-  });
+  }));
 
-  app.get('/admin/links', (c) => c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] }));
-  app.post('/admin/links/heal', (c) => {
+  app.get('/admin/links', withoutInput((c) => c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] })));
+  app.post('/admin/links/heal', withoutInput((c) => {
     for (const link of deps.replication?.links() ?? []) link.heal();
     return c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] });
-  });
+  }));
   const withLink = (handler: (c: Context, link: LinkProxy, source: string) => Response | Promise<Response>) => (c: Context) => {
     const source = c.req.param('source')!;
     const link = deps.replication?.link(source);
     if (!link) return c.json({ error: `no link from ${source}: peers are ${deps.replication?.peerNames().join(', ') || 'none'}` }, 404);
     return handler(c, link, source);
   };
-  app.get('/admin/links/:source', withLink((c, link, source) => c.json(linkView(link, source))));
+  app.get('/admin/links/:source', withoutInput(withLink((c, link, source) => c.json(linkView(link, source)))));
   app.put('/admin/links/:source', withLink(async (c, link, source) => {
-    const body = await jsonBody(c);
-    if (!body) return badRequest(c, 'expected a JSON object such as {"latencyMs": 150, "jitterMs": 20, "stalled": false}');
-    const unknown = Object.keys(body).filter((k) => !['latencyMs', 'jitterMs', 'stalled'].includes(k));
-    if (unknown.length) return badRequest(c, `unknown setting(s): ${unknown.join(', ')}`);
+    const body = await parseBody(c, LinkUpdate);
+    if (body instanceof Response) return body;
     try {
       link.update(body);
     } catch (error) {
@@ -90,6 +79,6 @@ export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
     }
     return c.json(linkView(link, source));
   }));
-  app.post('/admin/links/:source/reset', withLink((c, link, source) => { link.reset(); return c.json(linkView(link, source)); }));
-  app.post('/admin/links/:source/heal', withLink((c, link, source) => { link.heal(); return c.json(linkView(link, source)); }));
+  app.post('/admin/links/:source/reset', withoutInput(withLink((c, link, source) => { link.reset(); return c.json(linkView(link, source)); })));
+  app.post('/admin/links/:source/heal', withoutInput(withLink((c, link, source) => { link.heal(); return c.json(linkView(link, source)); })));
 }

@@ -1,4 +1,5 @@
 /** The region's metrics as JSON (admin API) and as Prometheus text (GET /metrics). */
+import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import { readStats } from '../dynamo/tables.js';
 import type { PairStatus } from '../replication/metrics.js';
@@ -10,7 +11,11 @@ export interface RegionMetrics {
   changeLog: { lastLsn: number; publishedLsn: number | null };
   conflicts: number;
   replication: (PairStatus & { target: string })[];
+  clock: ReturnType<typeof clockView>;
 }
+
+/** The region's clock: `ignoredVersionCount` counts versions from elsewhere too far ahead (or malformed) for it to absorb. */
+export const clockView = (ctx: RegionContext) => ({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs, ignoredVersionCount: ctx.clockState.ignoredVersionCount });
 
 export function regionMetrics(deps: AdminDeps): RegionMetrics {
   const { ctx, replication, publisher } = deps;
@@ -27,6 +32,7 @@ export function regionMetrics(deps: AdminDeps): RegionMetrics {
     changeLog: { lastLsn: ctx.store.lastLsn(), publishedLsn: publisher?.publishedLsn ?? null },
     conflicts: replication?.conflicts.total ?? 0,
     replication: (replication?.status() ?? []).map((s) => ({ ...s, target: ctx.region })),
+    clock: clockView(ctx),
   };
 }
 
@@ -55,6 +61,7 @@ export function prometheusText(metrics: RegionMetrics): string {
   family('globaltables_conflicts_total', 'counter', 'Conflicts detected in this region.', [[{ region: metrics.region }, metrics.conflicts]]);
   family('globaltables_table_items', 'gauge', 'Items in a table.', metrics.tables.map((t) => [{ region: metrics.region, table: t.name }, t.items]));
   family('globaltables_change_log_lsn', 'gauge', 'Last change committed in this region.', [[{ region: metrics.region }, metrics.changeLog.lastLsn]]);
+  family('globaltables_clock_ignored_versions_total', 'counter', 'Versions from elsewhere too far ahead of true time (or malformed) for this region\'s clock to absorb.', [[{ region: metrics.region }, metrics.clock.ignoredVersionCount]]);
   family('globaltables_change_log_published_lsn', 'gauge', 'Last change acknowledged by this region\'s JetStream stream.', [[{ region: metrics.region }, metrics.changeLog.publishedLsn]]);
   return `${lines.join('\n')}\n`;
 }

@@ -38,13 +38,20 @@ export interface Link {
 
 export const HEALTHY: LinkSettings = { latencyMs: 0, jitterMs: 0, stalled: false };
 
+/**
+ * The largest latency or jitter a link accepts (ms). A minute one way is beyond any real network;
+ * a longer outage is what `stalled` is for. It also keeps every delay far below what a timer can
+ * wait (2^31 - 1 ms, past which node fires at once).
+ */
+export const MAX_LINK_DELAY_MS = 60_000;
+
 /** The settings after an update, or LinkSettingsError naming the first bad value. */
 export function updatedSettings(link: string, current: LinkSettings, update: Partial<LinkSettings>): LinkSettings {
   const invalid = (key: keyof LinkSettings, expected: string) =>
     new LinkSettingsError(`link ${link}: ${key} must be ${expected}, got ${String(update[key])}`);
   for (const key of ['latencyMs', 'jitterMs'] as const) {
     const value: unknown = update[key];
-    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw invalid(key, 'a non-negative finite number');
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= MAX_LINK_DELAY_MS)) throw invalid(key, `a number of ms from 0 to ${MAX_LINK_DELAY_MS}`);
   }
   if (update.stalled !== undefined && typeof update.stalled !== 'boolean') throw invalid('stalled', 'a boolean');
   const { latencyMs, jitterMs, stalled } = { ...current, ...update };

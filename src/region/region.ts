@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SystemClock, type Clock } from '../clock/clock.js';
-import { initialClockState, observeVersion, type ClockMode } from '../core/version.js';
+import { initialClockState, observeVersion, versionCeilingMs, type ClockMode } from '../core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
 import { operations } from '../dynamo/ops/index.js';
 import { streamOperations } from '../streams/ops/index.js';
@@ -17,7 +17,7 @@ import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream }
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import { Replication } from '../replication/replication.js';
 import { ConflictLog } from '../replication/conflicts.js';
-import type { PeerConfig } from '../config/regionConfig.js';
+import { endpointFor, type PeerConfig } from '../config/regionConfig.js';
 import type { Granularity } from '../core/lww.js';
 
 export interface RegionOptions {
@@ -41,6 +41,11 @@ export interface RegionOptions {
   granularity?: Granularity;
   /** Where replication problems are reported (default: stderr). */
   log?: (message: string) => void;
+  /**
+   * Guarded admin routes then require it from every address (without, they answer loopback only);
+   * sent on this region's calls to its peers, which share it.
+   */
+  adminToken?: string;
 }
 
 export interface RunningRegion {
@@ -71,7 +76,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
   ];
   const host = options.host ?? '127.0.0.1';
-  const admin: AdminDeps = { ctx, conflicts };
+  const admin: AdminDeps = { ctx, conflicts, adminToken: options.adminToken };
   const app = createApp(ctx, services);
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
@@ -106,7 +111,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
       : undefined;
     const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
-    replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log) : undefined;
+    replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log, options.adminToken) : undefined;
     Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
     ctx.replication = replication;
     stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
@@ -125,7 +130,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     port,
     changeStream,
     replication,
-    endpoint: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    endpoint: endpointFor(host, port),
     async close() {
       await stopWork();
       await closeServer();
@@ -139,12 +144,14 @@ const CLOCK_RESTORE_CHANGES = 10_000;
 
 /**
  * A hybrid logical clock must never stamp below a version the region already holds, also after a
- * restart on a clock that runs behind: it absorbs the newest versions in its recent change log.
+ * restart on a clock that runs behind: it absorbs the newest versions in its recent change log
+ * (up to the ceiling: a version a clock within bounds cannot have stamped is not absorbed).
  */
 function restoreClock(ctx: RegionContext): void {
   const last = ctx.store.lastLsn();
+  const ceilingMs = versionCeilingMs(ctx.clock.trueNowMs());
   for (const change of ctx.store.changesAfter(Math.max(0, last - CLOCK_RESTORE_CHANGES), CLOCK_RESTORE_CHANGES)) {
-    observeVersion(ctx.clockState, change.version);
+    observeVersion(ctx.clockState, change.version, ceilingMs);
   }
 }
 

@@ -6,7 +6,7 @@
 import { mergeStates, type MergeOutcome, type VersionedState } from '../core/lww.js';
 import { encodeItemKey } from '../core/keys.js';
 import type { Item } from '../core/types.js';
-import { observeVersion } from '../core/version.js';
+import { observeVersion, versionCeilingMs } from '../core/version.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { storeState } from '../dynamo/items/commit.js';
 import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
@@ -42,9 +42,10 @@ export function mergeIncoming(
   const key = encodeItemKey(keyShapeOf(table), keys);
   const existing = txn.getItem(table.id, key);
   const result = mergeStates(existing, incoming, ctx.granularity, keys);
-  // A hybrid logical clock absorbs what it sees, so a later local write orders after it.
-  observeVersion(ctx.clockState, incoming.version);
   const nowMs = ctx.clock.trueNowMs();
+  // A hybrid logical clock absorbs what it sees, so a later local write orders after it; nothing
+  // later than any clock within bounds can read, which would drag this region's clock along.
+  observeVersion(ctx.clockState, incoming.version, versionCeilingMs(nowMs));
   if (result.conflict) {
     tally.conflicts.push(conflicts.record(txn, {
       ...result.conflict, table: table.name, keys, detectedIn: ctx.region, detectedAtMs: nowMs,

@@ -1,4 +1,5 @@
 /** The other regions, reached only through their configured URLs (never by sharing a process). */
+import { adminHeaders } from '../config/adminToken.js';
 import type { PeerConfig } from '../config/regionConfig.js';
 
 export class PeerRequestError extends Error {
@@ -13,8 +14,9 @@ export interface PeerInfo {
   natsUrl?: string;
 }
 
+/** A peer's admin API; a cluster shares one admin token, which every call carries. */
 export class PeerClient {
-  constructor(readonly config: PeerConfig, private readonly timeoutMs = 10_000) {}
+  constructor(readonly config: PeerConfig, private readonly adminToken?: string, private readonly timeoutMs = 10_000) {}
 
   get name(): string {
     return this.config.name;
@@ -37,7 +39,7 @@ export class PeerClient {
     try {
       response = await fetch(new URL(path, this.config.endpoint), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...adminHeaders(this.adminToken), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });

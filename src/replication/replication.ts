@@ -40,19 +40,19 @@ export class Replication implements ReplicationControl {
   private readonly timers: (() => void)[] = [];
   private readonly tasks = new Set<Promise<unknown>>();
 
-  private constructor(readonly ctx: RegionContext, conflicts: ConflictLog, private readonly log: (message: string) => void) {
+  private constructor(readonly ctx: RegionContext, conflicts: ConflictLog, private readonly log: (message: string) => void, private readonly adminToken?: string) {
     this.conflicts = conflicts;
   }
 
-  /** `conflicts` is the region's own log, which local writes record into too. */
-  static async start(ctx: RegionContext, conflicts: ConflictLog, peers: PeerConfig[], log: (message: string) => void = console.error): Promise<Replication> {
-    const replication = new Replication(ctx, conflicts, log);
+  /** `conflicts` is the region's own log, which local writes record into too; `adminToken` is sent on every call to a peer. */
+  static async start(ctx: RegionContext, conflicts: ConflictLog, peers: PeerConfig[], log: (message: string) => void = console.error, adminToken?: string): Promise<Replication> {
+    const replication = new Replication(ctx, conflicts, log, adminToken);
     for (const config of peers.filter((p) => p.name !== ctx.region)) await replication.addPeer(config);
     return replication;
   }
 
   private async addPeer(config: PeerConfig): Promise<void> {
-    const peer = new PeerClient(config);
+    const peer = new PeerClient(config, this.adminToken);
     const link = await LinkProxy.start({ target: UNRESOLVED, name: `${config.name}->${this.ctx.region}` });
     const metrics = new PairMetrics(config.name);
     let lastError = '';

@@ -1,9 +1,15 @@
-/** The scenario's regions as real processes, each with its own data dir and nats-server, peers of each other. */
+/**
+ * The scenario's regions as real processes, each with its own data dir and nats-server, peers of
+ * each other, sharing an admin token made for the run (so the scenario, and no one else on the
+ * machine, changes them through their admin API).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_TOKEN_ENV, adminHeaders } from '../config/adminToken.js';
 import { freePort } from '../nats/launcher.js';
 import type { ScenarioHeader } from './schema.js';
 
@@ -20,7 +26,7 @@ export class ScenarioRegion {
   child: ChildProcess | undefined;
   private output = '';
 
-  constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[]) {}
+  constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[], private readonly adminToken: string) {}
 
   get running(): boolean {
     return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
@@ -28,7 +34,9 @@ export class ScenarioRegion {
 
   async start(timeoutMs = 30_000): Promise<void> {
     const mark = this.output.length;
-    const child = spawn(process.execPath, [BIN, 'region', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // In the environment, not on the command line, where other users of the machine could read it.
+    const env = { ...process.env, [ADMIN_TOKEN_ENV]: this.adminToken };
+    const child = spawn(process.execPath, [BIN, 'region', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     this.child = child;
     const append = (chunk: Buffer): void => { this.output = (this.output + chunk.toString()).slice(-50_000); };
     child.stdout!.on('data', append);
@@ -74,7 +82,8 @@ export class ScenarioRegion {
   async admin<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<T> {
     const response = await fetch(`${this.endpoint}${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers: { ...adminHeaders(this.adminToken), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(15_000),
     });
     if (!response.ok) throw new Error(`${this.name} ${method} ${path}: ${response.status} ${await response.text()}`);
@@ -89,11 +98,12 @@ export class ScenarioCluster {
     const root = mkdtempSync(join(tmpdir(), 'globaltables-scenario-'));
     const ports = await Promise.all(header.regions.map(() => freePort()));
     const natsPorts = await Promise.all(header.regions.map(() => freePort()));
+    const adminToken = randomBytes(24).toString('base64url');
     const regions = header.regions.map((r, i) => new ScenarioRegion(r.name, `http://127.0.0.1:${ports[i]}`, join(root, r.name), [
       '--name', r.name, '--port', String(ports[i]), '--nats-port', String(natsPorts[i]), '--data', join(root, r.name),
       '--clock-mode', r.clock.mode, `--skew-ms=${r.clock.skewMs}`, '--granularity', header.granularity,
       ...header.regions.flatMap((peer, j) => (j === i ? [] : ['--peer', `${peer.name}=http://127.0.0.1:${ports[j]}`])),
-    ]));
+    ], adminToken));
     const cluster = new ScenarioCluster(regions, root);
     try {
       await Promise.all(regions.map((r) => r.start()));

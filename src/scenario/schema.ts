@@ -3,12 +3,17 @@
  * arguments are validated one step at a time (see load.ts), so an error names the step it is in.
  */
 import { z } from 'zod';
+import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
+import { MAX_LINK_DELAY_MS } from '../nats/link.js';
 
 const regionName = z.string().regex(/^[a-z0-9-]+$/, 'a region name such as us-east-1');
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a table name of 3–255 characters [a-zA-Z0-9_.-]');
 /** Items and keys as plain values (strings, numbers, booleans, null, lists, maps), as the DocumentClient takes them. */
 const plainItem = z.record(z.string(), z.unknown());
 const positiveMs = z.number().int().min(0);
+/** As the region's admin API bounds them: a day either way for clocks, a minute for link delays. */
+const skewMs = z.number().int().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS);
+const linkDelayMs = positiveMs.max(MAX_LINK_DELAY_MS);
 
 const writeOptions = {
   region: regionName,
@@ -81,8 +86,8 @@ export const stepSchemas = {
   latency: z.object({
     from: regionName,
     to: regionName,
-    ms: positiveMs,
-    jitterMs: positiveMs.default(0),
+    ms: linkDelayMs,
+    jitterMs: linkDelayMs.default(0),
     /** Also the link from `to` to `from`. */
     bothWays: z.boolean().default(false),
   }).strict(),
@@ -95,8 +100,8 @@ export const stepSchemas = {
   restartRegion: z.object({ region: regionName }).strict(),
   crashNats: z.object({ region: regionName }).strict(),
   restartNats: z.object({ region: regionName }).strict(),
-  clockSkew: z.object({ region: regionName, skewMs: z.number().int() }).strict(),
-  clockJump: z.object({ region: regionName, deltaMs: z.number().int() }).strict(),
+  clockSkew: z.object({ region: regionName, skewMs }).strict(),
+  clockJump: z.object({ region: regionName, deltaMs: skewMs }).strict(),
   sleep: z.object({ ms: positiveMs }).strict(),
   waitConverged: z.object({ timeoutMs: positiveMs.default(30_000), tables: z.array(tableName).optional() }).strict().default({ timeoutMs: 30_000 }),
   expect: z.object({
@@ -129,7 +134,7 @@ export type Step = { [K in StepKind]: { kind: K; args: StepArgs<K>; index: numbe
 
 export const RegionSchema = z.object({
   name: regionName,
-  clock: z.object({ mode: z.enum(['hlc', 'wall']).default('hlc'), skewMs: z.number().int().default(0) }).strict().default({ mode: 'hlc', skewMs: 0 }),
+  clock: z.object({ mode: z.enum(['hlc', 'wall']).default('hlc'), skewMs: skewMs.default(0) }).strict().default({ mode: 'hlc', skewMs: 0 }),
 }).strict();
 
 /** Everything but the steps, which are checked one by one. */

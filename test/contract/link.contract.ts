@@ -1,6 +1,6 @@
 /** What every Link must do: forward in order, delay by latency, hold while stalled, drop on reset, validate settings. */
 import { describe, expect, it } from 'vitest';
-import { LinkSettingsError, type Link } from '../../src/nats/link.js';
+import { LinkSettingsError, MAX_LINK_DELAY_MS, type Link } from '../../src/nats/link.js';
 
 export interface LinkHarness {
   link: Link;
@@ -68,7 +68,10 @@ export function runLinkContract(name: string, open: () => Promise<LinkHarness>):
       h.link.update({ latencyMs: 10 });
       expect(() => h.link.update({ latencyMs: -1 })).toThrow(LinkSettingsError);
       expect(() => h.link.update({ jitterMs: Number.NaN })).toThrow(LinkSettingsError);
+      expect(() => h.link.update({ latencyMs: MAX_LINK_DELAY_MS + 1 })).toThrow(LinkSettingsError);
+      expect(() => h.link.update({ jitterMs: 1e300 })).toThrow(LinkSettingsError);
       expect(h.link.settings).toEqual({ latencyMs: 10, jitterMs: 0, stalled: false });
+      expect(h.link.update({ latencyMs: MAX_LINK_DELAY_MS, jitterMs: MAX_LINK_DELAY_MS }).latencyMs).toBe(MAX_LINK_DELAY_MS);
       await h.close();
     });
   });

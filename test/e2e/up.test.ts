@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, GetItemCommand, PutItemCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { clientFor } from '../helpers/region.js';
 import { freePort } from '../helpers/ports.js';
 import { descendants, isAlive } from '../helpers/processes.js';
@@ -39,8 +40,8 @@ async function regionFiles(dir: string): Promise<{ files: string[]; ports: numbe
   return { files, ports };
 }
 
-function startUp(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['bin/globaltables.js', 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startUp(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['bin/globaltables.js', 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout!.on('data', (chunk) => { output += chunk; });
   child.stderr!.on('data', (chunk) => { output += chunk; });
@@ -49,9 +50,12 @@ function startUp(args: string[]): { child: ChildProcess; output: () => string } 
   return { child, output: () => output };
 }
 
-async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+/** `refresh` runs before each check (a request whose answer the predicate reads); a failed one is retried. */
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => string, refresh?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
+  for (;;) {
+    await refresh?.().catch(() => undefined);
+    if (predicate()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -137,6 +141,47 @@ describe('globaltables up', () => {
     expect(up.output()).not.toContain('    at ');
     expect(up.output()).not.toContain('[us-east-1]');
   });
+
+  it('runs a cluster with an admin token: regions require it, pass it to each other, and never show it on a command line', async () => {
+    const dir = await tempDir();
+    const { files, ports } = await regionFiles(dir);
+    const token = `up-token-${process.pid}`;
+    const env = { ...process.env };
+    delete env[ADMIN_TOKEN_ENV];
+    const up = startUp(['--admin-token', token, ...files], env);
+    await waitFor(() => up.output().includes('aws dynamodb list-tables --endpoint-url'), 25_000, () => `the endpoint table: ${up.output()}`);
+    expect(up.output()).toContain('admin changes need the admin token');
+
+    const admin = (port: number, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}/admin/clock`, { method: 'PUT', body: '{"skewMs":0}', headers });
+    expect((await admin(ports[0])).status).toBe(401);
+    expect((await admin(ports[0], { authorization: `Bearer ${token}` })).status).toBe(200);
+
+    // A global table needs each region's guarded routes called by the others (membership, create, snapshot).
+    const client = clientFor(`http://127.0.0.1:${ports[0]}`, 'us-east-1');
+    cleanups.push(() => client.destroy());
+    await client.send(new CreateTableCommand({
+      TableName: 'shared', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }));
+    await client.send(new UpdateTableCommand({ TableName: 'shared', ReplicaUpdates: [{ Create: { RegionName: 'eu-west-1' } }] }));
+    const replicaStatus = async () => (await client.send(new DescribeTableCommand({ TableName: 'shared' }))).Table?.Replicas?.[0]?.ReplicaStatus;
+    let status: string | undefined;
+    await waitFor(() => status === 'ACTIVE', 30_000, () => `the replica in eu-west-1 ACTIVE (is ${status}); output: ${up.output()}`, async () => { status = await replicaStatus(); });
+    await client.send(new PutItemCommand({ TableName: 'shared', Item: { id: { S: 'a' } } }));
+    const west = clientFor(`http://127.0.0.1:${ports[1]}`, 'eu-west-1');
+    cleanups.push(() => west.destroy());
+    let item: unknown;
+    await waitFor(() => item !== undefined, 15_000, () => 'the item in eu-west-1', async () => { item = (await west.send(new GetItemCommand({ TableName: 'shared', Key: { id: { S: 'a' } } }))).Item; });
+    // The status line (every 10 s when not on a terminal) reads every region.
+    await waitFor(() => /us-east-1: 1 item · lag p99 .* \|  eu-west-1: 1 item/.test(up.output()), 25_000, () => `a status line: ${up.output()}`);
+
+    const regions = descendants(up.child.pid!).filter((pid) => / region --config |nats-server/.test(commandOf(pid)));
+    expect(regions.length).toBe(6);
+    expect(regions.filter((pid) => commandOf(pid).includes(token))).toEqual([]);
+    up.child.kill('SIGINT');
+    const [code] = await once(up.child, 'exit');
+    expect(code).toBe(0);
+  }, 90_000);
 
   it('refuses an unknown option with exit code 2', async () => {
     const up = startUp(['--colour']);

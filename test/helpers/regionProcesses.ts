@@ -1,5 +1,6 @@
 /** Regions as real OS processes (bin/globaltables.js region), peers of each other, for crash tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,9 @@ export async function startProcessCluster(names: string[], extraArgs: string[] =
       output: () => log,
       async start() {
         const mark = log.length;
-        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        // No admin token inherited from the shell: these regions answer their admin calls on loopback.
+        const { [ADMIN_TOKEN_ENV]: _token, ...env } = process.env;
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
         region.child = child;
         child.stdout!.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });
         child.stderr!.on('data', (chunk) => { log = (log + chunk).slice(-20_000); });

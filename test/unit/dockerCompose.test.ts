@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { loadRegionConfig } from '../../src/config/regionConfig.js';
 
 const ROOT = join(__dirname, '../..');
@@ -13,6 +14,7 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   depends_on?: string[];
+  environment?: Record<string, string>;
 }
 
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
@@ -79,6 +81,14 @@ describe('docker-compose.yml', () => {
       }
       expect(service.ports).toEqual([`${portOf(name)}:${portOf(name)}`]);
     }
+  });
+
+  it('gives every region, which listens on 0.0.0.0, the one admin token from the environment, required, never on the command line', () => {
+    for (const [name, service] of regions) {
+      expect(service.environment?.[ADMIN_TOKEN_ENV], `${name}'s ${ADMIN_TOKEN_ENV}`).toMatch(new RegExp(`^\\$\\{${ADMIN_TOKEN_ENV}:\\?.+\\}$`));
+      expect(service.command!.join(' ')).not.toContain('admin-token');
+    }
+    expect(new Set(regions.map(([, service]) => service.environment?.[ADMIN_TOKEN_ENV])).size).toBe(1);
   });
 
   it('publishes no host port twice', () => {

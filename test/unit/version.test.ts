@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, initialClockState, nextVersion, observeVersion } from '../../src/core/version.js';
+import { compareVersions, initialClockState, MAX_CLOCK_SKEW_MS, MAX_VERSION_COUNTER, nextVersion, observeVersion, versionCeilingMs } from '../../src/core/version.js';
+
+const CEILING_MS = versionCeilingMs(10_000);
 
 describe('versions', () => {
   it('orders by ts, then counter, then region', () => {
@@ -21,16 +23,52 @@ describe('versions', () => {
 
   it('hlc absorbs a remote version so a causal overwrite wins', () => {
     const state = initialClockState('us-east-1');
-    observeVersion(state, { ts: 5000, counter: 3, region: 'eu-west-1' });
+    observeVersion(state, { ts: 5000, counter: 3, region: 'eu-west-1' }, CEILING_MS);
     const next = nextVersion(state, 1000, 'us-east-1');
     expect(compareVersions(next, { ts: 5000, counter: 3, region: 'eu-west-1' })).toBe(1);
   });
 
   it('wall mode uses physical time alone, so a slow clock loses', () => {
     const state = initialClockState('us-east-1', 'wall');
-    observeVersion(state, { ts: 5000, counter: 0, region: 'eu-west-1' });
+    observeVersion(state, { ts: 5000, counter: 0, region: 'eu-west-1' }, CEILING_MS);
     const next = nextVersion(state, 1000, 'us-east-1');
     expect(next).toEqual({ ts: 1000, counter: 0, region: 'us-east-1' });
     expect(nextVersion(state, 1000, 'us-east-1')).toEqual({ ts: 1000, counter: 1, region: 'us-east-1' });
+  });
+
+  it('the ceiling is as far ahead as a clock within bounds can read, plus the tolerance between machines', () => {
+    expect(versionCeilingMs(1_000)).toBe(1_000 + MAX_CLOCK_SKEW_MS + 60_000);
+  });
+
+  it('hlc absorbs nothing beyond the ceiling or malformed, counts it, and keeps stamping true time', () => {
+    const state = initialClockState('us-east-1');
+    const poisons = [
+      { ts: 1e300, counter: 0 },
+      { ts: CEILING_MS + 1, counter: 0 },
+      { ts: Number.NaN, counter: 0 },
+      { ts: -1, counter: 0 },
+      { ts: 1.5, counter: 0 },
+      { ts: 5000, counter: MAX_VERSION_COUNTER + 1 },
+      { ts: 5000, counter: Number.POSITIVE_INFINITY },
+      { ts: '5000' as unknown as number, counter: 0 },
+    ];
+    for (const [i, poison] of poisons.entries()) {
+      expect(observeVersion(state, { ...poison, region: 'eu-west-1' }, CEILING_MS)).toBe(false);
+      expect(state.ignoredVersionCount).toBe(i + 1);
+    }
+    expect(nextVersion(state, 10_000, 'us-east-1')).toEqual({ ts: 10_000, counter: 0, region: 'us-east-1' });
+  });
+
+  it('hlc absorbs a version at the ceiling exactly', () => {
+    const state = initialClockState('us-east-1');
+    expect(observeVersion(state, { ts: CEILING_MS, counter: MAX_VERSION_COUNTER, region: 'eu-west-1' }, CEILING_MS)).toBe(true);
+    expect(nextVersion(state, 10_000, 'us-east-1')).toEqual({ ts: CEILING_MS, counter: MAX_VERSION_COUNTER + 1, region: 'us-east-1' });
+    expect(state.ignoredVersionCount).toBe(0);
+  });
+
+  it('wall mode counts a version beyond the ceiling too', () => {
+    const state = initialClockState('us-east-1', 'wall');
+    expect(observeVersion(state, { ts: 1e300, counter: 0, region: 'eu-west-1' }, CEILING_MS)).toBe(false);
+    expect(state.ignoredVersionCount).toBe(1);
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * A scenario's regions share an admin token made for the run, passed in their environment: the
+ * scenario's own admin calls carry it, anyone else's guarded calls are refused, even on loopback.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
+import { ScenarioCluster } from '../../src/scenario/cluster.js';
+
+describe('a scenario cluster', () => {
+  let cluster: ScenarioCluster;
+  beforeAll(async () => {
+    cluster = await ScenarioCluster.start({ regions: [{ name: 'us-east-1', clock: { mode: 'hlc', skewMs: 0 } }], granularity: 'item' });
+  }, 40_000);
+  afterAll(async () => { await cluster?.stop(); });
+
+  it('calls its regions with their token, which no one else has', async () => {
+    const region = cluster.region('us-east-1');
+    expect(await region.admin('/admin/clock', 'PUT', { skewMs: 250 })).toMatchObject({ skewMs: 250 });
+    const stranger = await fetch(`${region.endpoint}/admin/clock`, { method: 'PUT', body: '{"skewMs":0}' });
+    expect(stranger.status).toBe(401);
+    expect(await region.admin('/admin/clock')).toMatchObject({ skewMs: 250 });
+
+    const pid = region.child!.pid!;
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const token = environ.find((entry) => entry.startsWith(`${ADMIN_TOKEN_ENV}=`))?.slice(ADMIN_TOKEN_ENV.length + 1);
+    expect(token).toMatch(/^[\w-]{32}$/);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(token);
+  });
+});
