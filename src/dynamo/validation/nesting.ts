@@ -1,0 +1,44 @@
+/**
+ * DynamoDB's 32-level limit on attribute values, checked on the request as sent and before the
+ * conversion, validation and size code that follow recurse into them (so it is the first error a
+ * too deep value gets, whatever its depth). The body's JSON was already bounded when it was read.
+ */
+import { NESTING_LIMIT_MESSAGE, nestedTooDeep } from '../../core/nesting.js';
+import { ValidationException } from '../errors.js';
+import type { FieldRule, RequestShape } from './shape.js';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Recursion follows the shape, which is a few levels deep; values are walked without it. */
+function tooDeep(value: unknown, rule: FieldRule): boolean {
+  if (value == null) return false;
+  switch (rule.type) {
+    case 'AttrValue':
+      return nestedTooDeep(value);
+    case 'Item':
+      return isObject(value) && Object.values(value).some((child) => nestedTooDeep(child));
+    case 'Any':
+      // The legacy conditions and updates (Expected, AttributeUpdates, KeyConditions, QueryFilter,
+      // ScanFilter) are passed on as sent; their values are under Value and AttributeValueList.
+      return isObject(value) && (nestedTooDeep(value.Value)
+        || (Array.isArray(value.AttributeValueList) && value.AttributeValueList.some((child) => nestedTooDeep(child))));
+    case 'Struct':
+      return isObject(value) && Object.entries(rule.fields ?? {}).some(([name, field]) => tooDeep(value[name], field));
+    case 'List':
+      return Array.isArray(value) && value.some((child) => tooDeep(child, rule.element!));
+    case 'Map':
+      return isObject(value) && Object.values(value).some((child) => tooDeep(child, rule.element!));
+    default:
+      return false;
+  }
+}
+
+/** Refuses a request whose attribute values nest deeper than DynamoDB allows (32 levels). */
+export function checkNesting(body: unknown, shape: RequestShape): void {
+  if (!isObject(body)) return;
+  for (const [name, rule] of Object.entries(shape)) {
+    if (tooDeep(body[name], rule)) throw new ValidationException(NESTING_LIMIT_MESSAGE);
+  }
+}
