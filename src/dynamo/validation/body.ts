@@ -42,14 +42,18 @@ function hasLoneSurrogate(value: unknown): boolean {
 /** Whether the text nests arrays and objects deeper than maxDepth (strings skipped). */
 function nestsDeeperThan(text: string, maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c) i += 1; // backslash: the next character is escaped
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) inString = true;
-    else if (code === 0x5b || code === 0x7b) {
+    if (code === 0x22) {
+      // A string: jump to its closing quote, one not escaped by an odd run of backslashes.
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) return false;
+        let backslashes = 0;
+        while (text.charCodeAt(i - 1 - backslashes) === 0x5c) backslashes += 1;
+        if (backslashes % 2 === 0) break;
+      }
+    } else if (code === 0x5b || code === 0x7b) {
       depth += 1;
       if (depth > maxDepth) return true;
     } else if (code === 0x5d || code === 0x7d) depth -= 1;

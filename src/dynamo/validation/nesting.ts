@@ -11,6 +11,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const holding = new WeakMap<Record<string, FieldRule>, [string, FieldRule][]>();
+
+/** The members of a shape that can hold attribute values (worked out once per shape). */
+function fieldsHoldingValues(fields: Record<string, FieldRule>): [string, FieldRule][] {
+  let found = holding.get(fields);
+  if (!found) {
+    found = Object.entries(fields).filter(([, rule]) => holdsValues(rule));
+    holding.set(fields, found);
+  }
+  return found;
+}
+
+function holdsValues(rule: FieldRule): boolean {
+  switch (rule.type) {
+    case 'AttrValue': case 'Item': case 'Any': return true;
+    case 'Struct': return fieldsHoldingValues(rule.fields ?? {}).length > 0;
+    case 'List': case 'Map': return holdsValues(rule.element!);
+    default: return false;
+  }
+}
+
 /** Recursion follows the shape, which is a few levels deep; values are walked without it. */
 function tooDeep(value: unknown, rule: FieldRule): boolean {
   if (value == null) return false;
@@ -25,7 +46,7 @@ function tooDeep(value: unknown, rule: FieldRule): boolean {
       return isObject(value) && (nestedTooDeep(value.Value)
         || (Array.isArray(value.AttributeValueList) && value.AttributeValueList.some((child) => nestedTooDeep(child))));
     case 'Struct':
-      return isObject(value) && Object.entries(rule.fields ?? {}).some(([name, field]) => tooDeep(value[name], field));
+      return isObject(value) && fieldsHoldingValues(rule.fields ?? {}).some(([name, field]) => tooDeep(value[name], field));
     case 'List':
       return Array.isArray(value) && value.some((child) => tooDeep(child, rule.element!));
     case 'Map':
@@ -38,7 +59,7 @@ function tooDeep(value: unknown, rule: FieldRule): boolean {
 /** Refuses a request whose attribute values nest deeper than DynamoDB allows (32 levels). */
 export function checkNesting(body: unknown, shape: RequestShape): void {
   if (!isObject(body)) return;
-  for (const [name, rule] of Object.entries(shape)) {
+  for (const [name, rule] of fieldsHoldingValues(shape)) {
     if (tooDeep(body[name], rule)) throw new ValidationException(NESTING_LIMIT_MESSAGE);
   }
 }
