@@ -147,6 +147,19 @@ describe('slow and short bodies', () => {
     await conn.closed;
   });
 
+  it('answers malformed HTTP with 400 and closes', async () => {
+    for (const request of [
+      'NOT HTTP AT ALL\r\n\r\n',
+      `${apiHead('ListTables', 2).replace('\r\n\r\n', '\r\nTransfer-Encoding: chunked\r\n\r\n')}{}`,
+      apiHead('ListTables', 'ten'),
+    ]) {
+      const conn = await openRaw(region.region.port);
+      await conn.send(request);
+      expect((await conn.answer).status).toBe(400);
+      await conn.closed;
+    }
+  });
+
   it('survives a client that goes away in the middle of its body', async () => {
     const conn = await openRaw(region.region.port);
     await conn.send(apiHead('PutItem', 1000) + '{"TableName":"');
@@ -214,7 +227,7 @@ describe('nesting', () => {
     await refused('Query', `{"TableName":"${table}","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[${deep(levels)}]}}}`);
   });
 
-  it('refuses deep JSON anywhere in the body, even where DynamoDB ignores the member', async () => {
+  it('refuses JSON nested deeper than any valid request, wherever it is', async () => {
     await refused('ListTables', `{"Unknown":${'['.repeat(5000)}${']'.repeat(5000)}}`);
   });
 
