@@ -10,7 +10,8 @@ export const MAX_NESTING_LEVELS = 32;
 /** DynamoDB's message, for items and ExpressionAttributeValues alike. */
 export const NESTING_LIMIT_MESSAGE = 'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit';
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -23,10 +24,10 @@ export function nestedTooDeep(value: unknown, level = 1): boolean {
   const pending: [unknown, number][] = [[value, level]];
   while (pending.length) {
     const [current, depth] = pending.pop()!;
-    if (!isObject(current)) continue;
+    if (!isJsonObject(current)) continue;
     if (depth > MAX_NESTING_LEVELS) return true;
     const { M, L } = current;
-    if (isObject(M)) for (const name in M) pending.push([M[name], depth + 1]);
+    if (isJsonObject(M)) for (const name in M) pending.push([M[name], depth + 1]);
     if (Array.isArray(L)) for (const element of L) pending.push([element, depth + 1]);
   }
   return false;

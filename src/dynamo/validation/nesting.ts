@@ -3,13 +3,9 @@
  * conversion, validation and size code that follow recurse into them (so it is the first error a
  * too deep value gets, whatever its depth). The body's JSON was already bounded when it was read.
  */
-import { NESTING_LIMIT_MESSAGE, nestedTooDeep } from '../../core/nesting.js';
+import { isJsonObject, NESTING_LIMIT_MESSAGE, nestedTooDeep } from '../../core/nesting.js';
 import { ValidationException } from '../errors.js';
 import type { FieldRule, RequestShape } from './shape.js';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const holding = new WeakMap<Record<string, FieldRule>, [string, FieldRule][]>();
 
@@ -39,18 +35,18 @@ function tooDeep(value: unknown, rule: FieldRule): boolean {
     case 'AttrValue':
       return nestedTooDeep(value);
     case 'Item':
-      return isObject(value) && Object.values(value).some((child) => nestedTooDeep(child));
+      return isJsonObject(value) && Object.values(value).some((child) => nestedTooDeep(child));
     case 'Any':
       // The legacy conditions and updates (Expected, AttributeUpdates, KeyConditions, QueryFilter,
       // ScanFilter) are passed on as sent; their values are under Value and AttributeValueList.
-      return isObject(value) && (nestedTooDeep(value.Value)
+      return isJsonObject(value) && (nestedTooDeep(value.Value)
         || (Array.isArray(value.AttributeValueList) && value.AttributeValueList.some((child) => nestedTooDeep(child))));
     case 'Struct':
-      return isObject(value) && fieldsHoldingValues(rule.fields ?? {}).some(([name, field]) => tooDeep(value[name], field));
+      return isJsonObject(value) && fieldsHoldingValues(rule.fields ?? {}).some(([name, field]) => tooDeep(value[name], field));
     case 'List':
       return Array.isArray(value) && value.some((child) => tooDeep(child, rule.element!));
     case 'Map':
-      return isObject(value) && Object.values(value).some((child) => tooDeep(child, rule.element!));
+      return isJsonObject(value) && Object.values(value).some((child) => tooDeep(child, rule.element!));
     default:
       return false;
   }
@@ -58,7 +54,7 @@ function tooDeep(value: unknown, rule: FieldRule): boolean {
 
 /** Refuses a request whose attribute values nest deeper than DynamoDB allows (32 levels). */
 export function checkNesting(body: unknown, shape: RequestShape): void {
-  if (!isObject(body)) return;
+  if (!isJsonObject(body)) return;
   for (const [name, rule] of fieldsHoldingValues(shape)) {
     if (tooDeep(body[name], rule)) throw new ValidationException(NESTING_LIMIT_MESSAGE);
   }
