@@ -2,11 +2,11 @@
 import { decodeBase64 } from './base64.js';
 import { compareNumbers, normalizeNumber, parseDecimal } from './decimal.js';
 import { CoreValidationError } from './errors.js';
+import { MAX_NESTING_LEVELS, NESTING_LIMIT_MESSAGE } from './nesting.js';
 import type { AttributeType, AttributeValue, Item } from './types.js';
 
 const encoder = new TextEncoder();
 const PREFIX = 'One or more parameter values were invalid: ';
-const MAX_NESTING = 32;
 
 export function attributeType(value: AttributeValue): AttributeType {
   for (const key in value) return key as AttributeType;
@@ -101,7 +101,7 @@ export function normalizeAttributeValue(value: AttributeValue, depth = 1): Attri
   const types = Object.keys(value);
   if (!types.length) throw new CoreValidationError('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   if (types.length > 1) throw new CoreValidationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
-  if (depth > MAX_NESTING) throw new CoreValidationError('Nesting Levels have exceeded supported limits');
+  if (depth > MAX_NESTING_LEVELS) throw new CoreValidationError(NESTING_LIMIT_MESSAGE);
   if ('N' in value) return { N: normalizeNumber(value.N) };
   if ('NULL' in value) {
     if (value.NULL !== true) throw new CoreValidationError(`${PREFIX}Null attribute value types must have the value of true`);

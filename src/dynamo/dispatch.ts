@@ -5,7 +5,9 @@ import {
   DynamoError, InternalServerError, SerializationException, UnknownOperationException, ValidationException,
 } from './errors.js';
 import type { Operation } from './ops/operation.js';
+import { parseRequestBody } from './validation/body.js';
 import { checkConstraints } from './validation/constraints.js';
+import { checkNesting } from './validation/nesting.js';
 import { deserializeRequest } from './validation/serialization.js';
 
 export interface DispatchResult {
@@ -25,21 +27,18 @@ export async function dispatch(
   ctx: RegionContext,
   registry: ReadonlyMap<string, Operation>,
   operationName: string,
-  bodyText: string,
+  body: Uint8Array,
 ): Promise<DispatchResult> {
   try {
     const op = registry.get(operationName);
     if (!op) throw new UnknownOperationException();
-    let parsed: unknown;
-    try {
-      parsed = bodyText.length ? JSON.parse(bodyText) : {};
-    } catch {
-      throw new SerializationException('');
-    }
+    const parsed = parseRequestBody(body);
+    // Before anything recurses into the request's attribute values.
+    checkNesting(parsed, op.shape);
     const request = deserializeRequest(parsed, op.shape);
     checkConstraints(request, op.shape);
-    const body = await op.run(ctx, request);
-    return { status: 200, body: (body ?? {}) as Record<string, unknown> };
+    const response = await op.run(ctx, request);
+    return { status: 200, body: (response ?? {}) as Record<string, unknown> };
   } catch (error) {
     const dynamoError = toDynamoError(error);
     if (dynamoError instanceof InternalServerError) {

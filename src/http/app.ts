@@ -14,7 +14,7 @@ export function createApp(ctx: RegionContext, services: ApiService[]): Hono {
     target: c.req.header('x-amz-target') ?? '',
     contentType: c.req.header('content-type'),
     authorized: Boolean(c.req.header('authorization')) || new URL(c.req.url).searchParams.has('X-Amz-Algorithm'),
-    body: await c.req.text(),
+    body: new Uint8Array(await c.req.arrayBuffer()),
   })));
   return app;
 }

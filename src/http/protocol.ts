@@ -26,7 +26,8 @@ export interface ApiRequest {
   target: string;
   contentType: string | undefined;
   authorized: boolean;
-  body: string;
+  /** The body as received: decoding it is part of the request's validation. */
+  body: Uint8Array;
 }
 
 export interface ApiResponse {
@@ -52,14 +53,18 @@ export function frame(status: number, text: string, contentType: string): ApiRes
   };
 }
 
-function errorResponse(error: DynamoError, contentType: string): ApiResponse {
-  return frame(error.statusCode, JSON.stringify(error.toBody()), contentType);
+function responseType(requested: string | undefined): string {
+  return requested?.startsWith('application/x-amz-json') ? requested : DEFAULT_TYPE;
+}
+
+export function errorResponse(error: DynamoError, requestedType: string | undefined): ApiResponse {
+  return frame(error.statusCode, JSON.stringify(error.toBody()), responseType(requestedType));
 }
 
 export async function handleApiRequest(ctx: RegionContext, services: ApiService[], request: ApiRequest): Promise<ApiResponse> {
   const dot = request.target.lastIndexOf('.');
   const service = services.find((s) => s.targetPrefix === request.target.slice(0, dot));
-  const contentType = request.contentType?.startsWith('application/x-amz-json') ? request.contentType : DEFAULT_TYPE;
+  const contentType = responseType(request.contentType);
   if (!service) return errorResponse(new UnknownOperationException(), contentType);
   if (!request.authorized) return errorResponse(new MissingAuthenticationTokenException(), contentType);
   const result = await dispatch(ctx, service.operations, request.target.slice(dot + 1), request.body);

@@ -1,32 +1,34 @@
 /**
  * The region's HTTP server. DynamoDB API calls (POST / with X-Amz-Target) take a direct path on
  * node's request objects, which measurably beats building Web Request/Response objects for each
- * call; every other route is served by the hono app.
+ * call; every other route is served by the hono app. Every body is read here, against a limit,
+ * and no request can end in anything but an answer or a closed connection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
-import { handleApiRequest, type ApiService } from './protocol.js';
+import { InternalServerError } from '../dynamo/errors.js';
+import { BodyAborted, BodyTooLarge, readBody, refuseBody } from './body.js';
+import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from './limits.js';
+import { errorResponse, handleApiRequest, type ApiResponse, type ApiService } from './protocol.js';
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function isApiCall(req: IncomingMessage): boolean {
+  return req.method === 'POST' && req.headers['x-amz-target'] !== undefined && (req.url === '/' || req.url?.startsWith('/?') === true);
 }
 
-async function serveApiCall(ctx: RegionContext, services: ApiService[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const response = await handleApiRequest(ctx, services, {
+function send(res: ServerResponse, response: ApiResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+async function serveApiCall(ctx: RegionContext, services: ApiService[], req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  send(res, await handleApiRequest(ctx, services, {
     target: String(req.headers['x-amz-target']),
     contentType: req.headers['content-type'],
     authorized: Boolean(req.headers.authorization) || (req.url ?? '').includes('X-Amz-Algorithm='),
-    body: await readBody(req),
-  });
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
+    body,
+  }));
 }
 
 /**
@@ -34,23 +36,48 @@ async function serveApiCall(ctx: RegionContext, services: ApiService[], req: Inc
  * cannot be lost to another program, but nothing is answered before the region is whole); if it
  * rejects they are dropped.
  */
-export function createRegionServer(ctx: RegionContext, services: ApiService[], app: Hono, ready: Promise<void> = Promise.resolve()): Server {
+export function createRegionServer(
+  ctx: RegionContext, services: ApiService[], app: Hono, ready: Promise<void> = Promise.resolve(),
+  limits: FrontDoorLimits = DEFAULT_FRONT_DOOR_LIMITS,
+): Server {
   const fallback = getRequestListener(app.fetch);
-  const serve = (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.method === 'POST' && req.headers['x-amz-target'] !== undefined && (req.url === '/' || req.url?.startsWith('/?'))) {
-      serveApiCall(ctx, services, req, res).catch((error) => {
-        console.error(`[${ctx.region}] request failed:`, error);
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-      return;
+  const handle = async (req: IncomingMessage, res: ServerResponse, api: boolean): Promise<void> => {
+    let body: Buffer;
+    try {
+      body = await readBody(req, api ? limits.apiMaxBodyBytes : limits.otherMaxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        // DynamoDB answers 413 with an empty body; the admin API's errors are JSON.
+        const answer = api ? Buffer.alloc(0) : Buffer.from(JSON.stringify({ error: error.message }));
+        return refuseBody(req, res, limits, answer, api ? {} : { 'Content-Type': 'application/json' });
+      }
+      if (error instanceof BodyAborted) return void res.destroy();
+      throw error;
     }
-    void fallback(req, res);
+    if (api) return serveApiCall(ctx, services, req, res, body);
+    // The hono adapter takes a body already read from `rawBody`.
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+    return fallback(req, res);
+  };
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    const api = isApiCall(req);
+    handle(req, res, api).catch((error: unknown) => {
+      // Only a fault of the region's own reaches this far: bad input has its own answers.
+      console.error(`[${ctx.region}] request failed:`, error);
+      if (res.headersSent) return void res.destroy();
+      if (api) send(res, errorResponse(new InternalServerError({ cause: error }), String(req.headers['content-type'] ?? '')));
+      else res.writeHead(500).end();
+    });
   };
   let isReady = false;
   ready.then(() => { isReady = true; }, () => undefined);
-  return createServer((req, res) => {
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+  }, (req, res) => {
     if (isReady) return serve(req, res);
     ready.then(() => serve(req, res), () => res.destroy());
   });
+  return server;
 }

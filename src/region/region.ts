@@ -8,6 +8,7 @@ import { operations } from '../dynamo/ops/index.js';
 import { streamOperations } from '../streams/ops/index.js';
 import { createApp } from '../http/app.js';
 import { createRegionServer } from '../http/server.js';
+import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from '../http/limits.js';
 import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { startTtlSweeper } from './ttlSweeper.js';
@@ -46,6 +47,8 @@ export interface RegionOptions {
    * sent on this region's calls to its peers, which share it.
    */
   adminToken?: string;
+  /** Body limits and timeouts of the HTTP server (tests lower the timeouts). */
+  http?: Partial<FrontDoorLimits>;
 }
 
 export interface RunningRegion {
@@ -85,7 +88,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   let setUp: () => void = () => {};
   let failed: (error: unknown) => void = () => {};
   const ready = new Promise<void>((resolve, reject) => { setUp = resolve; failed = reject; });
-  const server = await listen(createRegionServer(ctx, services, app, ready), options.port, host).catch(async (error: unknown) => {
+  const server = await listen(createRegionServer(ctx, services, app, ready, { ...DEFAULT_FRONT_DOOR_LIMITS, ...options.http }), options.port, host).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

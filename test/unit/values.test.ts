@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoreValidationError } from '../../src/core/errors.js';
+import { NESTING_LIMIT_MESSAGE } from '../../src/core/nesting.js';
 import { attributeValueSize, compareScalars, itemSize, normalizeItem, valuesEqual } from '../../src/core/values.js';
 import type { AttributeValue } from '../../src/core/types.js';
 
@@ -53,7 +54,7 @@ describe('values', () => {
   it('limits nesting to 32 levels', () => {
     let deep: AttributeValue = { S: 'x' };
     for (let i = 0; i < 32; i += 1) deep = { L: [deep] };
-    expect(fails({ a: deep })).toBe('Nesting Levels have exceeded supported limits');
+    expect(fails({ a: deep })).toBe(NESTING_LIMIT_MESSAGE);
     let ok: AttributeValue = { S: 'x' };
     for (let i = 0; i < 31; i += 1) ok = { L: [ok] };
     expect(() => normalizeItem({ a: ok })).not.toThrow();

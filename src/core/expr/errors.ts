@@ -12,3 +12,14 @@ export class ExpressionProblem extends Error {
     this.name = 'ExpressionProblem';
   }
 }
+
+/**
+ * DynamoDB counts the operators of an expression as it reads it and stops at the 301st; this is
+ * final, not a syntax error that another reading of the same tokens could avoid.
+ */
+export class TooManyOperators extends ExpressionProblem {
+  constructor(count: number) {
+    super(`The expression contains too many operators; operator count: ${count}`);
+    this.name = 'TooManyOperators';
+  }
+}

@@ -1,5 +1,5 @@
 /** Splits an expression into tokens that remember where they stand, for DynamoDB's "near" context. */
-import { ExpressionProblem } from './errors.js';
+import { ExpressionProblem, TooManyOperators } from './errors.js';
 
 export type TokenKind = 'name' | 'attrName' | 'attrValue' | 'number' | 'punct' | 'eof';
 
@@ -9,6 +9,13 @@ export interface Token {
   start: number;
   end: number;
 }
+
+/**
+ * Operators (comparators, AND, OR, NOT, BETWEEN, IN; in an update, + and - and functions) one
+ * expression may hold. DynamoDB documents 300 for UpdateExpression and applies it to every
+ * expression ("The expression contains too many operators; operator count: 301").
+ */
+const MAX_OPERATORS = 300;
 
 const PUNCTUATION = ['<>', '<=', '>=', '=', '<', '>', '(', ')', '[', ']', '.', ',', '+', '-'];
 const NAME_START = /[A-Za-z_]/;
@@ -43,9 +50,16 @@ export function tokenize(source: string): Token[] {
   return tokens;
 }
 
+/** Where a cursor stands: its token and how many operators it has read. */
+export interface CursorMark {
+  index: number;
+  operators: number;
+}
+
 /** A cursor over tokens whose errors read exactly like DynamoDB's syntax errors. */
 export class Cursor {
   private index = 0;
+  private operators = 0;
 
   constructor(private readonly source: string, private readonly tokens: Token[]) {}
 
@@ -87,12 +101,20 @@ export class Cursor {
     throw new ExpressionProblem(`Syntax error; token: "${shown}", near: "${this.source.slice(from, to)}"`);
   }
 
-  mark(): number {
-    return this.index;
+  /** Counts one operator just read; the 301st ends the parse. */
+  countOperator(): void {
+    this.operators += 1;
+    if (this.operators > MAX_OPERATORS) throw new TooManyOperators(this.operators);
   }
 
-  reset(mark: number): void {
-    this.index = mark;
+  mark(): CursorMark {
+    return { index: this.index, operators: this.operators };
+  }
+
+  /** Back to a mark: the tokens read since, and their operators, are read again. */
+  reset(mark: CursorMark): void {
+    this.index = mark.index;
+    this.operators = mark.operators;
   }
 
   atEnd(): boolean {

@@ -3,9 +3,10 @@ import type { AttributeValue } from '../types.js';
 import { compareScalars } from '../values.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
 import type { ProblemSet } from './context.js';
-import { ExpressionProblem } from './errors.js';
+import { ExpressionProblem, TooManyOperators } from './errors.js';
 import type { Cursor } from './lexer.js';
 import { parsePath, pathString } from './paths.js';
+import { catches, runSteps, type Step } from './steps.js';
 
 const COMPARATORS: Comparator[] = ['=', '<>', '<', '<=', '>', '>='];
 const ARITY: Record<string, number> = {
@@ -28,27 +29,47 @@ export class ConditionParser {
   constructor(private readonly cursor: Cursor, private readonly problems: ProblemSet) {}
 
   parse(): ConditionExpr {
-    const expr = this.or();
+    return runSteps(this.whole());
+  }
+
+  private *whole(): Step<ConditionExpr> {
+    const expr: ConditionExpr = yield this.or();
     if (!this.cursor.atEnd()) this.cursor.fail();
     return expr;
   }
 
-  private or(): ConditionExpr {
-    let left = this.and();
-    while (this.cursor.accept('OR')) left = { kind: 'or', left, right: this.and() };
+  private *or(): Step<ConditionExpr> {
+    let left: ConditionExpr = yield this.and();
+    while (this.cursor.accept('OR')) {
+      this.cursor.countOperator();
+      left = { kind: 'or', left, right: yield this.and() };
+    }
     return left;
   }
 
-  private and(): ConditionExpr {
-    let left = this.not();
-    while (this.cursor.accept('AND')) left = { kind: 'and', left, right: this.not() };
+  private *and(): Step<ConditionExpr> {
+    let left: ConditionExpr = yield this.not();
+    while (this.cursor.accept('AND')) {
+      this.cursor.countOperator();
+      left = { kind: 'and', left, right: yield this.not() };
+    }
     return left;
   }
 
-  private not(): ConditionExpr {
-    if (this.cursor.accept('NOT')) return { kind: 'not', operand: this.not() };
-    return this.primary();
+  private *not(): Step<ConditionExpr> {
+    if (this.cursor.accept('NOT')) {
+      this.cursor.countOperator();
+      return { kind: 'not', operand: yield this.not() };
+    }
+    return yield catches(this.primary());
   }
+
+  /**
+   * Operands already read, by the token they start at. A parenthesis may open a condition or an
+   * operand and is tried as a condition first; at every level of ((((… the retry as an operand
+   * would read the same operands again, and the parse would be quadratic in the nesting.
+   */
+  private readonly operands = new Map<number, { parsed: Parsed; endIndex: number } | { error: unknown }>();
 
   /** The last condition parsed as a parenthesized group, to spot ((…)) around nothing else. */
   private lastGroup: ConditionExpr | undefined;
@@ -58,47 +79,50 @@ export class ConditionParser {
     return token.kind === 'punct' && token.text === '(';
   }
 
-  private primary(): ConditionExpr {
+  private *primary(): Step<ConditionExpr> {
     if (this.isOpenParen()) {
       const mark = this.cursor.mark();
       this.cursor.next();
       try {
         const doubled = this.isOpenParen();
-        const inner = this.or();
+        const inner: ConditionExpr = yield this.or();
         this.cursor.expect(')');
         if (doubled && inner === this.lastGroup) this.problems.add('parens', 'The expression has redundant parentheses;');
         this.lastGroup = inner;
         return inner;
       } catch (error) {
         // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
-        if (!(error instanceof ExpressionProblem)) throw error;
+        if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
         this.cursor.reset(mark);
       }
     }
-    return this.comparison();
+    return yield this.comparison();
   }
 
-  private comparison(): ConditionExpr {
-    const subject = this.operandOrCall();
+  private *comparison(): Step<ConditionExpr> {
+    const subject: Parsed = yield this.operandOrCall();
     const op = COMPARATORS.find((c) => this.cursor.peek().kind === 'punct' && this.cursor.peek().text === c);
     if (op) {
       this.cursor.next();
-      const right = this.operand();
+      this.cursor.countOperator();
+      const right: Operand = yield this.operand();
       const left = this.asOperand(subject);
       this.checkDistinct(op, left, right);
       return { kind: 'compare', op, left, right };
     }
     if (this.cursor.accept('BETWEEN')) {
-      const low = this.operand();
+      this.cursor.countOperator();
+      const low: Operand = yield this.operand();
       this.cursor.expect('AND');
-      const high = this.operand();
+      const high: Operand = yield this.operand();
       this.checkBetween(low, high);
       return { kind: 'between', subject: this.asOperand(subject), low, high };
     }
     if (this.cursor.accept('IN')) {
+      this.cursor.countOperator();
       this.cursor.expect('(');
-      const options = [this.operand()];
-      while (this.cursor.accept(',')) options.push(this.operand());
+      const options: Operand[] = [yield this.operand()];
+      while (this.cursor.accept(',')) options.push(yield this.operand());
       this.cursor.expect(')');
       if (options.length > MAX_IN_OPERANDS) {
         this.problems.add('operand', `Too many operands for operator or function; operator or function: IN, number of operands: ${options.length}`);
@@ -116,8 +140,8 @@ export class ConditionParser {
   }
 
   /** An operand where a value is needed: boolean functions are not allowed there. */
-  private operand(): Operand {
-    return this.asOperand(this.operandOrCall());
+  private *operand(): Step<Operand> {
+    return this.asOperand(yield this.operandOrCall());
   }
 
   private asOperand(parsed: Parsed): Operand {
@@ -126,11 +150,34 @@ export class ConditionParser {
     return { kind: 'value', value: { NULL: true } };
   }
 
-  private operandOrCall(): Parsed {
+  private operandOrCall(): Step<Parsed> {
+    return catches(this.rememberedOperand());
+  }
+
+  private *rememberedOperand(): Step<Parsed> {
+    const start = this.cursor.mark();
+    const known = this.operands.get(start.index);
+    if (known) {
+      if ('error' in known) throw known.error;
+      // An operand holds no counted operators: only the position moves.
+      this.cursor.reset({ ...start, index: known.endIndex });
+      return known.parsed;
+    }
+    try {
+      const parsed: Parsed = yield this.readOperand();
+      this.operands.set(start.index, { parsed, endIndex: this.cursor.mark().index });
+      return parsed;
+    } catch (error) {
+      this.operands.set(start.index, { error });
+      throw error;
+    }
+  }
+
+  private *readOperand(): Step<Parsed> {
     const token = this.cursor.peek();
     if (token.kind === 'punct' && token.text === '(') {
       this.cursor.next();
-      const inner = this.operandOrCall();
+      const inner: Parsed = yield this.operandOrCall();
       this.cursor.expect(')');
       return inner;
     }
@@ -139,19 +186,19 @@ export class ConditionParser {
       return { kind: 'value', value: this.problems.value(token.text) };
     }
     if (token.kind === 'name' && this.cursor.peek(1).kind === 'punct' && this.cursor.peek(1).text === '(') {
-      return this.call();
+      return yield this.call();
     }
     if (token.kind === 'name' || token.kind === 'attrName') return { kind: 'path', path: parsePath(this.cursor, this.problems) };
     return this.cursor.fail();
   }
 
-  private call(): Parsed {
+  private *call(): Step<Parsed> {
     const name = this.cursor.next().text;
     this.cursor.expect('(');
     const args: Operand[] = [];
     if (!(this.cursor.peek().kind === 'punct' && this.cursor.peek().text === ')')) {
-      args.push(this.operand());
-      while (this.cursor.accept(',')) args.push(this.operand());
+      args.push(yield this.operand());
+      while (this.cursor.accept(',')) args.push(yield this.operand());
     }
     this.cursor.expect(')');
     this.checkFunction(name, args);

@@ -4,6 +4,7 @@ import type { Operand, SetValue, UpdateAction, UpdateExpr } from './ast.js';
 import type { ProblemSet } from './context.js';
 import type { Cursor } from './lexer.js';
 import { checkDisjoint, parsePath } from './paths.js';
+import { runSteps, type Step } from './steps.js';
 
 const CLAUSES = ['SET', 'REMOVE', 'ADD', 'DELETE'] as const;
 type Clause = (typeof CLAUSES)[number];
@@ -22,6 +23,10 @@ export class UpdateParser {
   constructor(private readonly cursor: Cursor, private readonly problems: ProblemSet) {}
 
   parse(): UpdateExpr {
+    return runSteps(this.whole());
+  }
+
+  private *whole(): Step<UpdateExpr> {
     const actions: UpdateAction[] = [];
     do {
       const clause = CLAUSES.find((c) => this.cursor.isKeyword(c));
@@ -29,19 +34,19 @@ export class UpdateParser {
       this.cursor.next();
       if (this.seen.has(clause)) this.problems.add('section', `The "${clause}" section can only be used once in an update expression;`);
       this.seen.add(clause);
-      do actions.push(this.action(clause));
+      do actions.push(yield this.action(clause));
       while (this.cursor.accept(','));
     } while (!this.cursor.atEnd());
     checkDisjoint(actions.map((a) => a.path), this.problems);
     return { actions };
   }
 
-  private action(clause: Clause): UpdateAction {
+  private *action(clause: Clause): Step<UpdateAction> {
     const path = parsePath(this.cursor, this.problems);
     if (clause === 'REMOVE') return { kind: 'remove', path };
     if (clause === 'SET') {
       this.cursor.expect('=');
-      return { kind: 'set', path, value: this.setValue() };
+      return { kind: 'set', path, value: yield this.setValue() };
     }
     const token = this.cursor.peek();
     if (token.kind !== 'attrValue') this.cursor.fail();
@@ -54,17 +59,18 @@ export class UpdateParser {
     return { kind: clause === 'ADD' ? 'add' : 'delete', path, value };
   }
 
-  private setValue(): SetValue {
+  private *setValue(): Step<SetValue> {
     if (this.cursor.peek().kind === 'punct' && this.cursor.peek().text === '(') {
       this.cursor.next();
-      const inner = this.setValue();
+      const inner: SetValue = yield this.setValue();
       this.cursor.expect(')');
       return inner;
     }
-    const left = this.operand();
+    const left: SetValue = yield this.operand();
     for (const [symbol, kind] of [['+', 'plus'], ['-', 'minus']] as const) {
       if (this.cursor.accept(symbol)) {
-        const right = this.operand();
+        this.cursor.countOperator();
+        const right: SetValue = yield this.operand();
         this.checkTypes(symbol, [left, right], 'N');
         return { kind, left, right };
       }
@@ -72,11 +78,11 @@ export class UpdateParser {
     return left;
   }
 
-  private operand(): SetValue {
+  private *operand(): Step<SetValue> {
     const token = this.cursor.peek();
     if (token.kind === 'punct' && token.text === '(') {
       this.cursor.next();
-      const inner = this.operand();
+      const inner: SetValue = yield this.operand();
       this.cursor.expect(')');
       return inner;
     }
@@ -84,15 +90,17 @@ export class UpdateParser {
       this.cursor.next();
       return { kind: 'value', value: this.problems.value(token.text) };
     }
-    if (token.kind === 'name' && this.cursor.peek(1).kind === 'punct' && this.cursor.peek(1).text === '(') return this.call();
+    if (token.kind === 'name' && this.cursor.peek(1).kind === 'punct' && this.cursor.peek(1).text === '(') return yield this.call();
     return { kind: 'path', path: parsePath(this.cursor, this.problems) } as Operand;
   }
 
-  private call(): SetValue {
+  private *call(): Step<SetValue> {
     const name = this.cursor.next().text;
     this.cursor.expect('(');
-    const args: SetValue[] = [this.operand()];
-    while (this.cursor.accept(',')) args.push(this.operand());
+    // DynamoDB's quota counts an update's functions with its operators.
+    this.cursor.countOperator();
+    const args: SetValue[] = [yield this.operand()];
+    while (this.cursor.accept(',')) args.push(yield this.operand());
     this.cursor.expect(')');
     if (name !== 'if_not_exists' && name !== 'list_append') {
       this.problems.add('unknownFunction', `Invalid function name; function: ${name}`);
