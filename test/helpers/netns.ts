@@ -112,6 +112,8 @@ function run(command: string, args: string[], stdin = ''): Promise<string> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
     child.once('error', reject);
+    // A command that exits without reading its input (most `ip` calls) breaks the pipe; its exit status says what happened.
+    child.stdin.on('error', () => undefined);
     child.once('close', (code, signal) => {
       if (code === 0) resolve(stdout);
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}: ${stderr.trim()}`));
