@@ -1,4 +1,5 @@
 /** ConditionExpression / FilterExpression / KeyConditionExpression grammar, with DynamoDB's checks. */
+import { lookupTable } from '../plainData.js';
 import type { AttributeValue } from '../types.js';
 import { compareScalars } from '../values.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
@@ -8,9 +9,9 @@ import type { Cursor } from './lexer.js';
 import { parsePath, pathString } from './paths.js';
 
 const COMPARATORS: Comparator[] = ['=', '<>', '<', '<=', '>', '>='];
-const ARITY: Record<string, number> = {
+const ARITY = lookupTable({
   attribute_exists: 1, attribute_not_exists: 1, attribute_type: 2, begins_with: 2, contains: 2, size: 1,
-};
+});
 const TYPE_NAMES = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
 const MAX_IN_OPERANDS = 100;
 

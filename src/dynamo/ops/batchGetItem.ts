@@ -1,5 +1,6 @@
 /** BatchGetItem: up to 100 items by key over several tables; what does not fit in 16 MB is left unprocessed. */
 import { parseExpressions, project } from '../../core/expr/index.js';
+import { own, setOwn } from '../../core/plainData.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
 import { invalid } from '../errors.js';
@@ -31,6 +32,10 @@ function checkRequest(request: BatchGetItemRequest): void {
   if (!tables.length) invalid('The requestItems parameter is required for BatchGetItem');
   let total = 0;
   for (const [name, entry] of tables) {
+    if (entry == null) invalid(`The list of keys in RequestItems for BatchGetItem is required: ${name} has empty list`);
+    if (entry.Keys.includes(null as unknown as Item)) {
+      invalid(`The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${name} has one or more empty keys`);
+    }
     if (entry.Keys.length > MAX_KEYS) {
       invalid(`1 validation error detected: Value at 'RequestItems.${name}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to ${MAX_KEYS}`);
     }
@@ -75,7 +80,9 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
         let units = 0;
         resolved.forEach((key, index) => {
           if (bytes > MAX_RESPONSE_BYTES) {
-            (unprocessed[plan.name] ??= { ...plan.entry, Keys: [] }).Keys.push(plan.keys[index]);
+            const left = own(unprocessed, plan.name) ?? { ...plan.entry, Keys: [] };
+            left.Keys.push(plan.keys[index]);
+            setOwn(unprocessed, plan.name, left);
             return;
           }
           const item = txn.getItem(table.id, key.encoded)?.item;
@@ -85,7 +92,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
           units += readUnits(size, plan.entry.ConsistentRead === true);
           found.push(plan.parsed.projection ? project(item, plan.parsed.projection) : item);
         });
-        responses[plan.name] = found;
+        setOwn(responses, plan.name, found);
         capacity.push({ TableName: plan.name, CapacityUnits: units });
       }
       const response: Record<string, unknown> = { Responses: responses, UnprocessedKeys: unprocessed };

@@ -26,19 +26,25 @@ interface PlannedWrite {
   next: Item | null;
 }
 
-function renderRequests(requestItems: Record<string, WriteRequest[]>): string {
-  return `{${Object.entries(requestItems).map(([name, requests]) => `${name}=[${requests.map((r) => JSON.stringify(r)).join(', ')}]`).join(', ')}}`;
+function renderRequests(requestItems: Record<string, WriteRequest[] | null>): string {
+  return `{${Object.entries(requestItems).map(([name, requests]) => `${name}=${requests === null ? 'null' : `[${requests.map((r) => JSON.stringify(r)).join(', ')}]`}`).join(', ')}}`;
 }
+
+/** DynamoDB's words for a table's null or empty list of writes, or a null write in it. */
+const NULL_WRITES = 'The batch write request list for a table cannot be null or empty';
 
 function checkShape(request: BatchWriteItemRequest): void {
   const tables = Object.entries(request.RequestItems);
   if (!tables.length) invalid('The requestItems parameter is required for BatchWriteItem');
-  if (tables.some(([, requests]) => requests.length < 1 || requests.length > MAX_REQUESTS)) {
+  // The length constraint is DynamoDB's request validation, which lets a null list through to the checks below.
+  if (tables.some(([, requests]) => requests != null && (requests.length < 1 || requests.length > MAX_REQUESTS))) {
     invalid(`1 validation error detected: Value '${renderRequests(request.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`);
   }
   let total = 0;
-  for (const [, requests] of tables) {
+  for (const [name, requests] of tables) {
+    if (requests == null) invalid(`${NULL_WRITES}: ${name}`);
     for (const write of requests) {
+      if (write == null) invalid(NULL_WRITES);
       if (Boolean(write.PutRequest) === Boolean(write.DeleteRequest)) {
         invalid('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
       }
