@@ -205,12 +205,14 @@ export class ConditionParser {
   private checkBetween(low: Operand, high: Operand): void {
     if (low.kind !== 'value' || high.kind !== 'value') return;
     const [lowType, highType] = [typeOf(low.value), typeOf(high.value)];
-    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${(value as Record<string, unknown>)[type]}}`;
-    const bounds = `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
+    // A map's keys are client data (a key `toString` would break String()): only text is shown as it is.
+    const shown = (member: unknown): string => (typeof member === 'string' ? member : JSON.stringify(member));
+    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${shown((value as Record<string, unknown>)[type])}}`;
+    const bounds = (): string => `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
     if (lowType !== highType) {
-      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds}`);
+      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds()}`);
     } else if (compareScalars(low.value, high.value) === 1) {
-      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds}`);
+      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds()}`);
     }
   }
 }
