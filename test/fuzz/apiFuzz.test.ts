@@ -34,6 +34,8 @@ interface Case {
 }
 
 let world: FuzzWorld;
+/** FUZZ_API_STATS=1: how the requests were answered, by operation, status and error type. */
+const stats = new Map<string, number>();
 
 beforeAll(async () => {
   world = await startFuzzWorld();
@@ -41,6 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (process.env.FUZZ_API_STATS === '1') console.log([...stats].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`).join('\n'));
   await world?.close();
 });
 
@@ -115,6 +118,8 @@ async function check(testCase: Case): Promise<void> {
     if (error instanceof HangError || !testCase.mayGoUnanswered) throw error;
   }
   if (response) {
+    const kind = `${testCase.label.split('.').pop()} ${response.status} ${/"__type":"[^"]*#(\w+)"/.exec(response.body.toString())?.[1] ?? ''}`;
+    stats.set(kind, (stats.get(kind) ?? 0) + 1);
     expect(response.status, `${testCase.label} answered ${response.status}: ${response.body.toString('utf8', 0, 300)}`).toBeLessThan(500);
     if (response.status >= 400) expect(world.state(), `${testCase.label} was refused but changed data`).toBe(before);
     if (response.status === 200 && testCase.label === 'DynamoDB_20120810.PutItem') await checkStored(testCase.sent);

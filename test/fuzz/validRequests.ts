@@ -9,6 +9,8 @@ import { ATTRIBUTE_NAMES, HASH_TABLE, PARTITIONS, RANGE_TABLE, SPARE_TABLES, typ
 type Json = Record<string, unknown>;
 
 const name = fc.constantFrom(...ATTRIBUTE_NAMES);
+/** Present half the time. */
+const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 2 });
 const partition = fc.constantFrom(...PARTITIONS);
 const sortKey = fc.integer({ min: 0, max: 5 });
 const spareTable = fc.constantFrom(...SPARE_TABLES);
@@ -55,10 +57,17 @@ function placeholders(texts: string[], names: Json, values: Json): Json {
 const projection = fc.constantFrom('#a', '#a, #b', '#a.#b', '#a[0]', 'pk, #a');
 const itemWith = (table: string, pk: string, sk: number) => fc.dictionary(name, attributeValue, { maxKeys: 4 })
   .map((attrs) => ({ ...attrs, ...key(table, pk, sk) }));
-const update = fc.constantFrom('SET #a = :v', 'SET #a = if_not_exists(#a, :v)', 'REMOVE #a', 'SET #a.#b = :v', 'SET #a = list_append(#a, :v)',
-  'ADD #a :v', 'DELETE #a :v', 'SET #a = #a + :v', 'REMOVE #a[1], #b');
+const numberValue = fc.integer({ min: -99, max: 99 }).map((n) => ({ N: String(n) }));
+const setValue = fc.uniqueArray(fc.constantFrom('x', 'y', 'z'), { minLength: 1 }).map((SS) => ({ SS }));
+/** Update expressions, each with a value of the type it takes. */
+const update = fc.oneof(
+  fc.tuple(fc.constantFrom('SET #a = :v', 'SET #a = if_not_exists(#a, :v)', 'SET #a.#b = :v', 'REMOVE #a', 'REMOVE #a[1], #b'), attributeValue),
+  fc.tuple(fc.constantFrom('SET #a = list_append(#a, :v)'), fc.array(attributeValue, { maxLength: 2 }).map((L) => ({ L }))),
+  fc.tuple(fc.constantFrom('ADD #a :v', 'SET #a = #a + :v', 'SET #a = :v - #b'), numberValue),
+  fc.tuple(fc.constantFrom('ADD #a :v', 'DELETE #a :v'), setValue),
+);
 
-const conditionalWrite = (base: Json) => fc.tuple(fc.option(condition, { nil: undefined }), fc.constantFrom('NONE', 'ALL_OLD'))
+const conditionalWrite = (base: Json) => fc.tuple(maybe(condition), fc.constantFrom('NONE', 'ALL_OLD'))
   .map(([c, ReturnValues]) => (c ? { ...base, ReturnValues, ConditionExpression: c.text, ...placeholders([c.text], c.names, c.values) } : { ...base, ReturnValues }));
 
 function itemOps(): Record<string, fc.Arbitrary<Json>> {
@@ -69,14 +78,14 @@ function itemOps(): Record<string, fc.Arbitrary<Json>> {
       ? { TableName: table, Key, ProjectionExpression: p[0], ...placeholders([p[0]], { '#a': p[1], '#b': p[2] }, {}) }
       : { TableName: table, Key, AttributesToGet: ['pk', 'a'], ConsistentRead: true })),
     DeleteItem: keyArb.chain(({ table, key: Key }) => conditionalWrite({ TableName: table, Key })),
-    UpdateItem: fc.tuple(keyArb, update, name, name, attributeValue, fc.option(condition, { nil: undefined }),
+    UpdateItem: fc.tuple(keyArb, update, name, name, maybe(condition),
       fc.constantFrom('NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'))
-      .map(([{ table, key: Key }, text, a, b, v, c, ReturnValues]) => {
+      .map(([{ table, key: Key }, [text, v], a, b, c, ReturnValues]) => {
         const texts = c ? [text, c.text] : [text];
         const values = { ':v': c && !text.includes(':v') ? c.values[':v'] : v };
         return { TableName: table, Key, UpdateExpression: text, ReturnValues, ...(c ? { ConditionExpression: c.text } : {}), ...placeholders(texts, { ...c?.names, '#a': a, '#b': b }, values) };
       }),
-    Query: fc.tuple(partition, sortKey, fc.option(condition, { nil: undefined }), fc.boolean(), fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }))
+    Query: fc.tuple(partition, sortKey, maybe(condition), fc.boolean(), fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }))
       .map(([pk, sk, c, forward, Limit]) => {
         const keyText = 'pk = :pk AND sk >= :sk';
         const texts = c ? [keyText, c.text] : [keyText];
@@ -86,7 +95,7 @@ function itemOps(): Record<string, fc.Arbitrary<Json>> {
           ...placeholders(texts, { ...c?.names }, { ':pk': { S: pk }, ':sk': { N: String(sk) }, ...c?.values }),
         };
       }),
-    Scan: fc.tuple(itemTable, fc.option(condition, { nil: undefined }), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }))
+    Scan: fc.tuple(itemTable, maybe(condition), fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }))
       .map(([table, c, total]) => ({
         TableName: table, ...(total ? { Segment: total - 1, TotalSegments: total } : {}),
         ...(c ? { FilterExpression: c.text, ...placeholders([c.text], c.names, c.values) } : { ScanFilter: { a: { ComparisonOperator: 'NOT_NULL' } } }),

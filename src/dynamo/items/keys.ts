@@ -26,13 +26,18 @@ function isEmpty(value: AttributeValue): boolean {
   return ('S' in value && value.S === '') || ('B' in value && value.B === '');
 }
 
-function checkSizes(shape: KeyShape, keys: Item): void {
-  if (attributeValueSize(own(keys, shape.hash.name)!) > MAX_HASH_KEY_BYTES) {
+/** The key size limits, for a key or for the values a Query's key condition compares keys with. */
+export function checkKeyValueSizes(hash: AttributeValue, range: AttributeValue[] = []): void {
+  if (attributeValueSize(hash) > MAX_HASH_KEY_BYTES) {
     invalid(`${PREFIX}Size of hashkey has exceeded the maximum size limit of2048 bytes`);
   }
-  if (shape.range && attributeValueSize(own(keys, shape.range.name)!) > MAX_RANGE_KEY_BYTES) {
+  if (range.some((value) => attributeValueSize(value) > MAX_RANGE_KEY_BYTES)) {
     invalid(`${PREFIX}Aggregated size of all range keys has exceeded the size limit of 1024 bytes`);
   }
+}
+
+function checkSizes(shape: KeyShape, keys: Item): void {
+  checkKeyValueSizes(own(keys, shape.hash.name)!, shape.range ? [own(keys, shape.range.name)!] : []);
 }
 
 /** The key of a full item (PutItem, BatchWriteItem PutRequest). */

@@ -5,6 +5,7 @@ import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { expressionInput } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
+import { checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
@@ -41,6 +42,7 @@ export const query = defineOperation<QueryRequest, unknown>({
       checkIndexName(request);
       const shape = keyShapeOf(table);
       const condition = resolveKeyCondition(parsed.keyCondition!, shape);
+      checkKeyValueSizes(condition.hash, condition.range?.values);
       const reverse = request.ScanIndexForward === false;
       let range = queryRange(shape, condition);
       const start = resolveStartKey(shape, startKey);
