@@ -8,7 +8,7 @@ import { keyOfKeyParam } from '../items/keys.js';
 import { expressionInput } from '../items/legacy.js';
 import { checkExpressionParams, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct } from '../validation/shape.js';
+import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface KeysAndAttributes {
@@ -54,7 +54,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
       ConsistentRead: bool(),
       ProjectionExpression: str(),
       ExpressionAttributeNames: expressionNames(),
-    }), { required: true, keys: { lengthMin: 3, lengthMax: 255 } }),
+    }), { required: true, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
   },
   run(ctx, request) {

@@ -5,7 +5,7 @@ import { commitItemChange } from '../items/commit.js';
 import { keyOfItem, keyOfKeyParam, type ResolvedKey } from '../items/keys.js';
 import { checkItemSize, normalizeValues, writeUnits } from '../items/request.js';
 import { keyShapeOf, requireTable, type TableMeta } from '../tables.js';
-import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct } from '../validation/shape.js';
+import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface WriteRequest {
@@ -62,7 +62,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
     RequestItems: map(list(struct('WriteRequest', {
       PutRequest: struct('PutRequest', { Item: itemMap({ notNull: true }) }),
       DeleteRequest: struct('DeleteRequest', { Key: itemMap({ notNull: true }) }),
-    })), { required: true, keys: { lengthMin: 3, lengthMax: 255 } }),
+    })), { required: true, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
     ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
   },
