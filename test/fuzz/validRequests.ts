@@ -133,11 +133,18 @@ function tableOps(): Record<string, fc.Arbitrary<Json>> {
 }
 
 function streamOps(world: FuzzWorld): Record<string, fc.Arbitrary<Json>> {
+  // The issue time of the world's own iterator: hand-made iterators are then as fresh as it.
+  const [, , issuedAtMs] = JSON.parse(Buffer.from(world.shardIterator.split('|1|')[1], 'base64').toString()) as [string, number, number];
   return {
     ListStreams: fc.record({ TableName: itemTable, Limit: fc.integer({ min: 1, max: 100 }) }, { requiredKeys: [] }),
     DescribeStream: fc.constant({ StreamArn: world.streamArn, Limit: 10 }),
     GetShardIterator: fc.constantFrom('TRIM_HORIZON', 'LATEST').map((ShardIteratorType) => ({ StreamArn: world.streamArn, ShardId: world.shardId, ShardIteratorType })),
-    GetRecords: fc.constant({ ShardIterator: world.shardIterator, Limit: 5 }),
+    GetRecords: fc.oneof(
+      fc.constant({ ShardIterator: world.shardIterator, Limit: 5 }),
+      // Iterators made by hand: the same form with positions and times a region never hands out.
+      fc.tuple(fc.constantFrom(world.shardId, '__proto__', ''), fc.constantFrom(0, -1, 1.5, 2 ** 53, 1e300, 1), fc.constantFrom(issuedAtMs, 0, -1, 8.64e15 + 1))
+        .map((state) => ({ ShardIterator: `${world.streamArn}|1|${Buffer.from(JSON.stringify(state)).toString('base64')}`, Limit: 1000 })),
+    ),
   };
 }
 
