@@ -62,7 +62,10 @@ function caseArbitrary(): fc.Arbitrary<Case> {
       { weight: 1, arbitrary: nonJsonBody.map((bytes) => ({ json: undefined, bytes })) },
     );
     return fc.tuple(targetHeader(prefix, operation), body).chain(([target, { json, bytes }]) => headers(target, bytes)
-      .map((raw) => printable({ label: `${target}`, raw, sent: bytes.equals(Buffer.from(JSON.stringify(json) ?? '')) ? json : undefined })));
+      .map((raw) => printable({
+        label: `${target}`, raw, mayGoUnanswered: raw.sendBytes !== undefined,
+        sent: bytes.equals(Buffer.from(JSON.stringify(json) ?? '')) ? json : undefined,
+      })));
   }));
   const cases = frontDoor
     ? [...perOperation, fc.constantFrom(...Object.entries(FRONT_DOOR_CASES)).map(([label, make]) => {

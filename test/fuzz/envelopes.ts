@@ -1,6 +1,7 @@
 /**
  * How a request body goes on the wire: its bytes (invalid UTF-8 spliced in, non-JSON bodies) and
- * its headers (missing or odd X-Amz-Target, Content-Type, Authorization, Content-Length, chunked).
+ * its headers (missing or odd X-Amz-Target, Content-Type, Authorization, Content-Length, chunked),
+ * and bodies cut short by a client that closes its side.
  * FRONT_DOOR_CASES are the requests only the HTTP front door's own limits can survive (body size,
  * body timeouts, nesting depth without recursion, expression depth); the fuzzer draws them only
  * when FUZZ_API_FRONT_DOOR=1.
@@ -36,7 +37,7 @@ export const targetHeader = (prefix: string, operation: string): fc.Arbitrary<st
 );
 
 /** Headers for a body: the usual ones with, now and then, one of them missing or odd. */
-export function headers(target: string | undefined, body: Buffer): fc.Arbitrary<{ headers: Headers; body: Buffer }> {
+export function headers(target: string | undefined, body: Buffer): fc.Arbitrary<RawRequest> {
   const contentType = fc.oneof(
     { weight: 30, arbitrary: fc.constant<string | undefined>('application/x-amz-json-1.0') },
     { weight: 1, arbitrary: fc.constantFrom(undefined, 'application/x-amz-json-1.1', 'application/json', 'text/plain', '', 'application/x-amz-json-1.0; charset=latin1', ';;;') },
@@ -45,7 +46,7 @@ export function headers(target: string | undefined, body: Buffer): fc.Arbitrary<
     { weight: 30, arbitrary: fc.constant<string | undefined>('AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0') },
     { weight: 1, arbitrary: fc.constantFrom(undefined, '', 'x') },
   );
-  const framing = fc.oneof({ weight: 30, arbitrary: fc.constant('length') }, { weight: 1, arbitrary: fc.constantFrom('chunked', 'shortLength', 'noLength') });
+  const framing = fc.oneof({ weight: 30, arbitrary: fc.constant('length') }, { weight: 1, arbitrary: fc.constantFrom('chunked', 'shortLength', 'noLength', 'truncated') });
   return fc.tuple(contentType, authorization, framing).map(([type, auth, frame]) => {
     const list: Headers = [];
     if (target !== undefined) list.push(['X-Amz-Target', target]);
@@ -58,8 +59,9 @@ export function headers(target: string | undefined, body: Buffer): fc.Arbitrary<
     }
     // A declared length shorter than the body: the rest is not part of this request.
     if (frame === 'shortLength') list.push(['Content-Length', String(Math.floor(body.length / 2))]);
-    else if (frame === 'length') list.push(['Content-Length', String(body.length)]);
-    return { headers: list, body };
+    else if (frame === 'length' || frame === 'truncated') list.push(['Content-Length', String(body.length)]);
+    // A client that sends part of the declared body and then closes its side.
+    return frame === 'truncated' ? { headers: list, body, sendBytes: Math.floor(body.length / 2) } : { headers: list, body };
   });
 }
 
