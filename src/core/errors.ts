@@ -15,3 +15,9 @@ export class CoreSerializationError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A limit on the request as a whole (attribute name size, nesting depth): DynamoDB reports it in
+ * its own words wherever the value sits, ExpressionAttributeValues included (no per-key wrapper).
+ */
+export class RequestLimitError extends CoreValidationError {}

@@ -5,6 +5,7 @@
  */
 import { decodeBase64 } from './base64.js';
 import { parseDecimal } from './decimal.js';
+import { own } from './plainData.js';
 import type { AttributeValue, Item, KeyShape, KeyType } from './types.js';
 
 const encoder = new TextEncoder();
@@ -83,9 +84,9 @@ export function sortKeyBytes(type: KeyType, value: AttributeValue): Uint8Array {
 }
 
 export function encodeItemKey(shape: KeyShape, item: Item): Uint8Array {
-  const prefix = partitionPrefix(shape, item[shape.hash.name]);
+  const prefix = partitionPrefix(shape, own(item, shape.hash.name)!);
   if (!shape.range) return prefix;
-  const sort = sortKeyBytes(shape.range.type, item[shape.range.name]);
+  const sort = sortKeyBytes(shape.range.type, own(item, shape.range.name)!);
   const out = new Uint8Array(prefix.length + sort.length);
   out.set(prefix, 0);
   out.set(sort, prefix.length);

@@ -1,6 +1,7 @@
 /** Attribute-granularity state of one item: per-attribute versions, a delete floor and liveness, and their join. */
 import type { AttributeValue, Item, Version } from './types.js';
 import { valuesEqual } from './values.js';
+import { own, setOwn as assign } from './plainData.js';
 import { compareVersions } from './version.js';
 
 export interface AttributeState {
@@ -16,15 +17,6 @@ export interface AttributeWrite {
   version: Version;
   item: Item | null;
   keyNames: string[];
-}
-
-/** Attribute names can be anything, `__proto__` included: plain assignment would set a prototype instead. */
-function assign<T>(target: Record<string, T>, name: string, value: T): void {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function own<T>(record: Record<string, T>, name: string): T | undefined {
-  return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 export function sameVersion(a: Version | undefined, b: Version | undefined): boolean {
@@ -121,7 +113,8 @@ export function visibleItem(state: AttributeState, keys: Item): Item | null {
   if (state.live === undefined || below(state.live, state.floor)) return null;
   const item: Item = { ...keys };
   for (const name of Object.keys(state.values).sort()) {
-    if (!below(state.versions[name], state.floor)) assign(item, name, state.values[name]);
+    const version = own(state.versions, name);
+    if (version !== undefined && !below(version, state.floor)) assign(item, name, state.values[name]);
   }
   return item;
 }

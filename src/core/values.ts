@@ -1,12 +1,17 @@
 /** Attribute values: type, equality, DynamoDB ordering and sizes, and validation of client input. */
 import { decodeBase64 } from './base64.js';
 import { compareNumbers, normalizeNumber, parseDecimal } from './decimal.js';
-import { CoreValidationError } from './errors.js';
+import { CoreValidationError, RequestLimitError } from './errors.js';
 import { MAX_NESTING_LEVELS, NESTING_LIMIT_MESSAGE } from './nesting.js';
+import { setOwn } from './plainData.js';
 import type { AttributeType, AttributeValue, Item } from './types.js';
 
 const encoder = new TextEncoder();
 const PREFIX = 'One or more parameter values were invalid: ';
+/** DynamoDB's limit on any attribute name (64 KB less one byte), top level or a map key at any depth. */
+export const MAX_ATTRIBUTE_NAME_BYTES = 65535;
+/** No name of this many UTF-16 units can exceed the limit: at most 3 UTF-8 bytes each. */
+const SURELY_SHORT_NAME = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
 
 export function attributeType(value: AttributeValue): AttributeType {
   for (const key in value) return key as AttributeType;
@@ -60,7 +65,7 @@ export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
   if ('M' in a) {
     if (!('M' in b)) return false;
     const keys = Object.keys(a.M);
-    return keys.length === Object.keys(b.M).length && keys.every((k) => k in b.M && valuesEqual(a.M[k], b.M[k]));
+    return keys.length === Object.keys(b.M).length && keys.every((k) => Object.hasOwn(b.M, k) && valuesEqual(a.M[k], b.M[k]));
   }
   return false;
 }
@@ -96,12 +101,18 @@ function duplicateOf(values: string[], key: (v: string) => string = (v) => v): b
   return new Set(values.map(key)).size !== values.length;
 }
 
+/** A null where a value belongs: in a map (the name is given), a list or a set. */
+function nullValue(name?: string): CoreValidationError {
+  return new CoreValidationError(`The supplied Item contains a null AttributeValue${name === undefined ? '' : `: ${name} is null`}`);
+}
+
 /** Checks one client-supplied value and returns it with numbers in canonical form. */
 export function normalizeAttributeValue(value: AttributeValue, depth = 1): AttributeValue {
+  if (value == null) throw nullValue();
   const types = Object.keys(value);
   if (!types.length) throw new CoreValidationError('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   if (types.length > 1) throw new CoreValidationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
-  if (depth > MAX_NESTING_LEVELS) throw new CoreValidationError(NESTING_LIMIT_MESSAGE);
+  if (depth > MAX_NESTING_LEVELS) throw new RequestLimitError(NESTING_LIMIT_MESSAGE);
   if ('N' in value) return { N: normalizeNumber(value.N) };
   if ('NULL' in value) {
     if (value.NULL !== true) throw new CoreValidationError(`${PREFIX}Null attribute value types must have the value of true`);
@@ -110,16 +121,19 @@ export function normalizeAttributeValue(value: AttributeValue, depth = 1): Attri
   if ('SS' in value) {
     if (!value.SS.length) throw new CoreValidationError(`${PREFIX}An string set  may not be empty`);
     if (duplicateOf(value.SS)) throw new CoreValidationError(`${PREFIX}Input collection [${value.SS.join(', ')}] contains duplicates.`);
+    if (value.SS.includes(null as unknown as string)) throw new CoreValidationError(`${PREFIX}An string set may not have a null string as a member`);
     return value;
   }
   if ('NS' in value) {
     if (!value.NS.length) throw new CoreValidationError(`${PREFIX}An number set  may not be empty`);
+    if (value.NS.includes(null as unknown as string)) throw nullValue();
     const numbers = value.NS.map(normalizeNumber);
     if (duplicateOf(numbers)) throw new CoreValidationError('Input collection contains duplicates');
     return { NS: numbers };
   }
   if ('BS' in value) {
     if (!value.BS.length) throw new CoreValidationError(`${PREFIX}Binary sets should not be empty`);
+    if (value.BS.includes(null as unknown as string)) throw nullValue();
     if (duplicateOf(value.BS, (b) => Array.from(decodeBase64(b)).join(','))) {
       throw new CoreValidationError(`${PREFIX}Input collection [${value.BS.join(', ')}]of type BS contains duplicates.`);
     }
@@ -130,9 +144,20 @@ export function normalizeAttributeValue(value: AttributeValue, depth = 1): Attri
   return value;
 }
 
-/** Checks every value of an item (or Key, or ExpressionAttributeValues) and normalizes numbers. */
+/** Refuses a name longer than DynamoDB allows, as DynamoDB words it. */
+export function checkAttributeName(name: string): void {
+  if (name.length > SURELY_SHORT_NAME && utf8Length(name) > MAX_ATTRIBUTE_NAME_BYTES) {
+    throw new RequestLimitError(`1 validation error detected: Attribute name is too large, must be less than ${MAX_ATTRIBUTE_NAME_BYTES + 1} bytes`);
+  }
+}
+
+/** Checks every name and value of an item (or Key, or ExpressionAttributeValues) and normalizes numbers. */
 export function normalizeItem(item: Item, depth = 1): Item {
   const out: Item = {};
-  for (const name in item) out[name] = normalizeAttributeValue(item[name], depth);
+  for (const name in item) {
+    checkAttributeName(name);
+    if (item[name] == null) throw nullValue(name);
+    setOwn(out, name, normalizeAttributeValue(item[name], depth));
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 /** Time to live: which items have expired, and their removal as service deletes. */
+import { own, setOwn } from '../core/plainData.js';
 import type { Item } from '../core/types.js';
 import { compareNumbers } from '../core/decimal.js';
 import type { RegionContext } from './context.js';
@@ -17,7 +18,7 @@ const SWEEP_BATCH = 500;
 const SWEEP_RECORDS = 20_000;
 
 export function isExpired(item: Item, attributeName: string, nowS: number): boolean {
-  const value = item[attributeName];
+  const value = own(item, attributeName);
   if (!value || !('N' in value)) return false;
   return compareNumbers(value.N, String(nowS)) < 0 && compareNumbers(value.N, String(nowS - IGNORE_OLDER_THAN_S)) > 0;
 }
@@ -43,8 +44,8 @@ export async function sweepExpiredItems(ctx: RegionContext, cursors = new SweepC
         const existing = txn.getItem(meta.id, key);
         // Re-checked inside the transaction: a client may have rewritten the item meanwhile.
         if (!existing?.item || !isExpired(existing.item, attribute, nowS)) continue;
-        const keys: Item = { [shape.hash.name]: existing.item[shape.hash.name] };
-        if (shape.range) keys[shape.range.name] = existing.item[shape.range.name];
+        const keys: Item = { [shape.hash.name]: own(existing.item, shape.hash.name)! };
+        if (shape.range) setOwn(keys, shape.range.name, own(existing.item, shape.range.name)!);
         if (commitItemChange(ctx, txn, { table: meta, key, keys, existing, next: null, service: true })) count += 1;
       }
       return count;

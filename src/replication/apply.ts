@@ -31,7 +31,7 @@ export const emptyTally = (): ApplyTally => ({ applied: 0, skipped: 0, ignored: 
 /** A table this region holds as a replica of a global table that `origin` belongs to. */
 export function replicatedTable(txn: StoreTxn, name: string, origin: string): TableMeta | undefined {
   const meta = txn.getTable<TableMeta>(name);
-  if (!meta || meta.deleting || !meta.replicas || !(origin in meta.replicas)) return undefined;
+  if (!meta || meta.deleting || !meta.replicas || !Object.hasOwn(meta.replicas, origin)) return undefined;
   return meta;
 }
 

@@ -1,5 +1,6 @@
 /** A digest of a region's table state (items and tombstones with versions), equal on converged replicas. */
 import { createHash } from 'node:crypto';
+import { setOwn } from '../core/plainData.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
 
@@ -44,8 +45,9 @@ export function regionDigest(ctx: RegionContext, tableNames?: string[]): { diges
   for (const name of names) {
     const meta = ctx.store.read((txn) => txn.getTable<TableMeta>(name));
     if (!meta || meta.deleting) continue;
-    tables[name] = tableDigest(ctx, meta);
-    all.update(`${name}:${tables[name].digest};`);
+    const digest = tableDigest(ctx, meta);
+    setOwn(tables, name, digest);
+    all.update(`${name}:${digest.digest};`);
   }
   return { digest: all.digest('hex'), tables };
 }

@@ -4,7 +4,7 @@
  * session that has been left behind are dropped.
  */
 import { Worker } from 'node:worker_threads';
-import { Unpackr } from 'msgpackr';
+import { NameSafePackr } from '../storage/nameSafePackr.js';
 import { decodeBatch, type IncomingChange, type WireIncoming } from './incoming.js';
 import { APPLIED, newCredits, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
 
@@ -93,7 +93,7 @@ export class Receiver {
       const session = this.session;
       if (!session || message.session !== session.id) return;
       if (message.type !== 'batch') return session.push(message);
-      const changes = decodeBatch(new Unpackr().unpack(message.data) as WireIncoming[], message.records);
+      const changes = decodeBatch(new NameSafePackr().unpack(message.data) as WireIncoming[], message.records);
       session.push({ type: 'batch', batch: { changes, lastSeq: message.lastSeq, pending: message.pending } });
     });
     const lost = (error: string): void => {

@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { Packr } from 'msgpackr';
+import { NameSafePackr } from '../storage/nameSafePackr.js';
 import '../bus/natsRequestPatch.js';
 import { streamName, type ChangeMessage } from '../bus/wire.js';
 import { encodeBatch } from './incoming.js';
@@ -94,7 +94,7 @@ class Session {
       // A fresh Packr puts the record definitions in the buffer itself, and the copy gives the
       // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
       const { changes: wire, records } = encodeBatch(changes);
-      const data = new Uint8Array(new Packr().pack(wire));
+      const data = new Uint8Array(new NameSafePackr().pack(wire));
       this.sent += 1;
       post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer, records.buffer as ArrayBuffer]);
     }

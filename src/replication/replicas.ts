@@ -152,7 +152,7 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
     const existing = txn.getTable<TableMeta>(schema.name);
     if (existing) {
       // A retried request for a replica already being created is fine; a regional table of that name is not.
-      if (existing.replicas && ctx.region in existing.replicas) return;
+      if (existing.replicas && Object.hasOwn(existing.replicas, ctx.region)) return;
       throw new ReplicaConflictError(`Table already exists: ${schema.name}`);
     }
     const id = txn.getMeta<number>('nextTableId') ?? 1;

@@ -216,7 +216,7 @@ export class Replication implements ReplicationControl {
     const pair = this.pairs.get(source)!;
     const tables = this.ctx.store.read((txn) => txn.listTableNames()
       .map((name) => txn.getTable<TableMeta>(name)!)
-      .filter((meta) => !meta.deleting && meta.replicas && source in meta.replicas));
+      .filter((meta) => !meta.deleting && meta.replicas && Object.hasOwn(meta.replicas, source)));
     let position: number | undefined;
     for (const meta of tables) {
       const snapshot = await pair.peer.request<TableSnapshot>('GET', `/admin/snapshot?table=${encodeURIComponent(meta.name)}`, undefined, 600_000);

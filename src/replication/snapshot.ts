@@ -3,6 +3,7 @@
  * and for resyncing after a source trimmed changes this region never applied.
  */
 import type { VersionedState } from '../core/lww.js';
+import { own, setOwn } from '../core/plainData.js';
 import type { Item } from '../core/types.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
@@ -31,8 +32,8 @@ function keysOf(meta: TableMeta, record: ItemRecord): Item | undefined {
   const shape = keyShapeOf(meta);
   const from = record.item ?? record.keys;
   if (!from) return undefined;
-  const keys: Item = { [shape.hash.name]: from[shape.hash.name] };
-  if (shape.range) keys[shape.range.name] = from[shape.range.name];
+  const keys: Item = { [shape.hash.name]: own(from, shape.hash.name)! };
+  if (shape.range) setOwn(keys, shape.range.name, own(from, shape.range.name)!);
   return keys;
 }
 

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { asBinary, open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { AbortCommitError, GroupCommit } from './groupCommit.js';
+import { NameSafePackr } from './nameSafePackr.js';
 import { spliceChange } from './preEncoded.js';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
@@ -203,8 +204,10 @@ function removeAll<K extends Buffer | number>(db: Database<unknown, K>, keys: It
   for (const key of [...keys]) db.removeSync(key as K);
 }
 
+/** Every key of a stored object read back as written, `__proto__` included (nameSafePackr.ts). */
+const NAME_SAFE = { encoder: { Encoder: NameSafePackr } } as DatabaseOptions;
 /** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
-const PLAIN_MAPS = { useRecords: false } as DatabaseOptions;
+const PLAIN_MAPS = { useRecords: false, ...NAME_SAFE } as DatabaseOptions;
 
 const loadTables = (dbs: Databases): Map<string, unknown> => new Map([...dbs.tables.getRange()].map(({ key, value }) => [key as string, value]));
 
@@ -226,8 +229,8 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
     // Plain msgpack maps: items and change records come in many shapes, and defining a record
     // structure for each costs more than it saves (records written either way read back alike).
     items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary', ...PLAIN_MAPS }),
-    tables: root.openDB<unknown, string>({ name: 'tables' }),
-    meta: root.openDB<unknown, string>({ name: 'meta' }),
+    tables: root.openDB<unknown, string>({ name: 'tables', ...NAME_SAFE }),
+    meta: root.openDB<unknown, string>({ name: 'meta', ...NAME_SAFE }),
     changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
   };
   const lastKey = [...dbs.changes.getKeys({ reverse: true, limit: 1 })][0];

@@ -4,12 +4,12 @@
  * stores for it (replication/incoming.ts). The region's thread then copies bytes instead of
  * encoding, which was about a quarter of its work while catching up on a backlog.
  */
-import { Packr, Unpackr } from 'msgpackr';
+import { NameSafePackr } from './nameSafePackr.js';
 import type { NewChange } from './store.js';
 
-/** What LMDB stores: plain msgpack maps (useRecords: false), each with a 16-bit count. */
-const packr = new Packr({ useRecords: false });
-const unpackr = new Unpackr({ useRecords: false });
+/** What LMDB stores: plain msgpack maps (useRecords: false), each with a 16-bit count, keys kept as written. */
+const packr = new NameSafePackr({ useRecords: false });
+const unpackr = packr;
 const MAP16 = 0xde;
 const HEADER_BYTES = 3;
 const FIXSTR = 0xa0;

@@ -3,6 +3,7 @@
  * errors found while parsing, reported in DynamoDB's order of precedence.
  */
 import type { AttributeValue } from '../types.js';
+import { own } from '../plainData.js';
 import { ExpressionProblem } from './errors.js';
 import { isReservedWord } from './reserved.js';
 
@@ -35,7 +36,7 @@ export class ProblemSet {
   }
 
   name(placeholder: string): string {
-    const resolved = this.placeholders.names[placeholder];
+    const resolved = own(this.placeholders.names, placeholder);
     if (resolved === undefined) {
       this.add('attrName', `An expression attribute name used in the document path is not defined; attribute name: ${placeholder}`);
       return placeholder;
@@ -45,7 +46,7 @@ export class ProblemSet {
   }
 
   value(placeholder: string): AttributeValue {
-    const resolved = this.placeholders.values[placeholder];
+    const resolved = own(this.placeholders.values, placeholder);
     if (resolved === undefined) {
       this.add('attrVal', `An expression attribute value used in expression is not defined; attribute value: ${placeholder}`);
       return { NULL: true };

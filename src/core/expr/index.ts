@@ -1,5 +1,8 @@
 /** DynamoDB expressions: parse every expression of a request at once, then evaluate, update, project. */
+import { CoreValidationError, RequestLimitError } from '../errors.js';
+import { setOwn } from '../plainData.js';
 import type { AttributeValue } from '../types.js';
+import { checkAttributeName, normalizeAttributeValue, utf8Length } from '../values.js';
 import type { ConditionExpr, ProjectionExpr, UpdateExpr, KeyConditionExpr } from './ast.js';
 import { Placeholders, ProblemSet, type ErrorCategory } from './context.js';
 import { ExpressionError, ExpressionProblem, type ExpressionKind } from './errors.js';
@@ -39,21 +42,55 @@ function fail(message: string): never {
   throw new ExpressionError(message);
 }
 
-function checkPlaceholderKeys(input: ExpressionInput): void {
+/** Placeholder names are at most this many UTF-8 bytes, their `#` or `:` included. */
+const MAX_PLACEHOLDER_BYTES = 255;
+
+function checkPlaceholderKey(map: 'ExpressionAttributeNames' | 'ExpressionAttributeValues', key: string, pattern: RegExp): void {
+  const bytes = utf8Length(key);
+  if (bytes > MAX_PLACEHOLDER_BYTES) {
+    fail(`${map} contains invalid key: The expression attribute map contains a key that is too long; size of key: ${bytes}`);
+  }
+  if (!pattern.test(key)) fail(`${map} contains invalid key: Syntax error; key: "${key}"`);
+}
+
+/** Every value of ExpressionAttributeValues checked and normalized; a problem is reported with its key. */
+function normalizeValues(values: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const key of Object.keys(values)) {
+    try {
+      setOwn(out, key, normalizeAttributeValue(values[key]));
+    } catch (error) {
+      if (!(error instanceof CoreValidationError) || error instanceof RequestLimitError) throw error;
+      fail(`ExpressionAttributeValues contains invalid value: ${error.message} for key ${key}`);
+    }
+  }
+  return out;
+}
+
+function checkNames(names: Record<string, string>): void {
+  for (const key of Object.keys(names)) {
+    const name = names[key];
+    if (name == null) fail(`ExpressionAttributeNames contains invalid value: null for key ${key}`);
+    if (name === '') fail(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`);
+    checkAttributeName(name);
+  }
+}
+
+/** The placeholder maps checked in DynamoDB's order; returns the values normalized. */
+function checkPlaceholders(input: ExpressionInput): Record<string, AttributeValue> | undefined {
   const names = input.ExpressionAttributeNames;
   if (names) {
     if (!Object.keys(names).length) fail('ExpressionAttributeNames must not be empty');
-    for (const key of Object.keys(names)) {
-      if (!/^#[0-9a-zA-Z_]+$/.test(key)) fail(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
-    }
+    for (const key of Object.keys(names)) checkPlaceholderKey('ExpressionAttributeNames', key, /^#[0-9a-zA-Z_]+$/);
   }
   const values = input.ExpressionAttributeValues;
   if (values) {
     if (!Object.keys(values).length) fail('ExpressionAttributeValues must not be empty');
-    for (const key of Object.keys(values)) {
-      if (!/^:[0-9a-zA-Z_]+$/.test(key)) fail(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${key}"`);
-    }
+    for (const key of Object.keys(values)) checkPlaceholderKey('ExpressionAttributeValues', key, /^:[0-9a-zA-Z_]+$/);
   }
+  const normalized = values && normalizeValues(values);
+  if (names) checkNames(names);
+  return normalized;
 }
 
 function parseOne<T>(
@@ -81,8 +118,8 @@ export function parseExpressions(input: ExpressionInput): ParsedExpressions {
   if (input.ConditionExpression === undefined && input.UpdateExpression === undefined && input.ProjectionExpression === undefined
     && input.KeyConditionExpression === undefined && input.FilterExpression === undefined
     && input.ExpressionAttributeNames === undefined && input.ExpressionAttributeValues === undefined) return {};
-  checkPlaceholderKeys(input);
-  const placeholders = new Placeholders(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+  const values = checkPlaceholders(input);
+  const placeholders = new Placeholders(input.ExpressionAttributeNames, values);
   const parsed: ParsedExpressions = {};
   if (input.UpdateExpression !== undefined) {
     parsed.update = parseOne('UpdateExpression', input.UpdateExpression, placeholders, (c, p) => new UpdateParser(c, p).parse(), UPDATE_ERROR_ORDER);

@@ -1,4 +1,5 @@
 /** ConditionExpression / FilterExpression / KeyConditionExpression grammar, with DynamoDB's checks. */
+import { lookupTable } from '../plainData.js';
 import type { AttributeValue } from '../types.js';
 import { compareScalars } from '../values.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
@@ -9,9 +10,9 @@ import { parsePath, pathString } from './paths.js';
 import { catches, runSteps, type Step } from './steps.js';
 
 const COMPARATORS: Comparator[] = ['=', '<>', '<', '<=', '>', '>='];
-const ARITY: Record<string, number> = {
+const ARITY = lookupTable({
   attribute_exists: 1, attribute_not_exists: 1, attribute_type: 2, begins_with: 2, contains: 2, size: 1,
-};
+});
 const TYPE_NAMES = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
 const MAX_IN_OPERANDS = 100;
 
@@ -251,12 +252,14 @@ export class ConditionParser {
   private checkBetween(low: Operand, high: Operand): void {
     if (low.kind !== 'value' || high.kind !== 'value') return;
     const [lowType, highType] = [typeOf(low.value), typeOf(high.value)];
-    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${(value as Record<string, unknown>)[type]}}`;
-    const bounds = `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
+    // A map's keys are client data (a key `toString` would break String()): only text is shown as it is.
+    const shown = (member: unknown): string => (typeof member === 'string' ? member : JSON.stringify(member));
+    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${shown((value as Record<string, unknown>)[type])}}`;
+    const bounds = (): string => `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
     if (lowType !== highType) {
-      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds}`);
+      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds()}`);
     } else if (compareScalars(low.value, high.value) === 1) {
-      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds}`);
+      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds()}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 /** UpdateExpression grammar: SET, REMOVE, ADD and DELETE clauses, each at most once. */
+import { lookupTable } from '../plainData.js';
 import type { AttributeValue } from '../types.js';
 import type { Operand, SetValue, UpdateAction, UpdateExpr } from './ast.js';
 import type { ProblemSet } from './context.js';
@@ -9,9 +10,9 @@ import { runSteps, type Step } from './steps.js';
 const CLAUSES = ['SET', 'REMOVE', 'ADD', 'DELETE'] as const;
 type Clause = (typeof CLAUSES)[number];
 
-const LONG_TYPE_NAMES: Record<string, string> = {
+const LONG_TYPE_NAMES = lookupTable({
   S: 'STRING', N: 'NUMBER', B: 'BINARY', NULL: 'NULL', BOOL: 'BOOLEAN', L: 'LIST', M: 'MAP',
-};
+});
 
 function immediateType(value: SetValue): string | undefined {
   return value.kind === 'value' ? Object.keys(value.value)[0] : undefined;

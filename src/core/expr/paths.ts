@@ -3,6 +3,7 @@ import type { AttributeValue, Item } from '../types.js';
 import type { DocumentPath } from './ast.js';
 import type { ProblemSet } from './context.js';
 import type { Cursor } from './lexer.js';
+import { own } from '../plainData.js';
 
 const MAX_DEPTH = 32;
 
@@ -41,11 +42,11 @@ export function pathString(path: DocumentPath): string {
 
 export function valueAt(item: Item | undefined, path: DocumentPath): AttributeValue | undefined {
   if (!item) return undefined;
-  let current: AttributeValue | undefined = item[path[0] as string];
+  let current: AttributeValue | undefined = own(item, path[0] as string);
   for (let i = 1; i < path.length && current; i += 1) {
     const step = path[i];
     if (typeof step === 'number') current = 'L' in current ? current.L[step] : undefined;
-    else current = 'M' in current ? current.M[step] : undefined;
+    else current = 'M' in current ? own(current.M, step) : undefined;
   }
   return current;
 }

@@ -1,6 +1,7 @@
 /** Projection: copies only the named document paths, keeping their nesting. */
 import type { AttributeValue, Item } from '../types.js';
 import type { DocumentPath, ProjectionExpr } from './ast.js';
+import { own, setOwn } from '../plainData.js';
 
 type Tree = Map<string | number, Tree | true>;
 
@@ -19,10 +20,10 @@ function pick(value: AttributeValue, tree: Tree): AttributeValue | undefined {
   if ('M' in value) {
     const out: Item = {};
     for (const [step, sub] of tree) {
-      const child = typeof step === 'string' ? value.M[step] : undefined;
+      const child = typeof step === 'string' ? own(value.M, step) : undefined;
       if (!child) continue;
       const picked = sub === true ? child : pick(child, sub);
-      if (picked) out[step as string] = picked;
+      if (picked) setOwn(out, step as string, picked);
     }
     return Object.keys(out).length ? { M: out } : undefined;
   }

@@ -5,6 +5,7 @@ import { valuesEqual } from '../values.js';
 import type { DocumentPath, SetValue, UpdateExpr } from './ast.js';
 import { ExpressionError } from './errors.js';
 import { valueAt } from './paths.js';
+import { setOwn } from '../plainData.js';
 
 const INVALID_PATH = 'The document path provided in the update expression is invalid for update';
 const WRONG_TYPE = 'An operand in the update expression has an incorrect data type';
@@ -45,12 +46,12 @@ function parentOf(item: Item, path: DocumentPath): AttributeValue | Item | undef
 function put(item: Item, path: DocumentPath, value: AttributeValue): void {
   const parent = parentOf(item, path) ?? fail(INVALID_PATH);
   const step = path[path.length - 1];
-  if (parent === item) { item[step as string] = value; return; }
+  if (parent === item) { setOwn(item, step as string, value); return; }
   if (typeof step === 'number') {
     const list = (parent as { L: AttributeValue[] }).L;
     if (step < list.length) list[step] = value;
     else list.push(value);
-  } else (parent as { M: Item }).M[step] = value;
+  } else setOwn((parent as { M: Item }).M, step, value);
 }
 
 function remove(item: Item, path: DocumentPath): void {

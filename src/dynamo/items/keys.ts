@@ -1,6 +1,7 @@
 /** Key attributes of a request: checked against the table's schema with DynamoDB's messages. */
 import { encodeItemKey } from '../../core/keys.js';
 import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
+import { own, setOwn } from '../../core/plainData.js';
 import { attributeType, attributeValueSize } from '../../core/values.js';
 import { invalid } from '../errors.js';
 
@@ -25,24 +26,29 @@ function isEmpty(value: AttributeValue): boolean {
   return ('S' in value && value.S === '') || ('B' in value && value.B === '');
 }
 
-function checkSizes(shape: KeyShape, keys: Item): void {
-  if (attributeValueSize(keys[shape.hash.name]) > MAX_HASH_KEY_BYTES) {
+/** The key size limits, for a key or for the values a Query's key condition compares keys with. */
+export function checkKeyValueSizes(hash: AttributeValue, range: AttributeValue[] = []): void {
+  if (attributeValueSize(hash) > MAX_HASH_KEY_BYTES) {
     invalid(`${PREFIX}Size of hashkey has exceeded the maximum size limit of2048 bytes`);
   }
-  if (shape.range && attributeValueSize(keys[shape.range.name]) > MAX_RANGE_KEY_BYTES) {
+  if (range.some((value) => attributeValueSize(value) > MAX_RANGE_KEY_BYTES)) {
     invalid(`${PREFIX}Aggregated size of all range keys has exceeded the size limit of 1024 bytes`);
   }
+}
+
+function checkSizes(shape: KeyShape, keys: Item): void {
+  checkKeyValueSizes(own(keys, shape.hash.name)!, shape.range ? [own(keys, shape.range.name)!] : []);
 }
 
 /** The key of a full item (PutItem, BatchWriteItem PutRequest). */
 export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
   const keys: Item = {};
   for (const { name, type } of keyNames(shape)) {
-    const value = item[name];
+    const value = own(item, name);
     if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
     if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
     if (isEmpty(value)) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
-    keys[name] = value;
+    setOwn(keys, name, value);
   }
   checkSizes(shape, keys);
   return { keys, encoded: encodeItemKey(shape, keys) };
@@ -53,7 +59,7 @@ export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
   const expected = keyNames(shape);
   const names = Object.keys(key);
   const matches = names.length === expected.length
-    && expected.every(({ name, type }) => key[name] && attributeType(key[name]) === type);
+    && expected.every(({ name, type }) => Object.hasOwn(key, name) && attributeType(key[name]) === type);
   if (!matches) invalid('The provided key element does not match the schema');
   for (const { name, type } of expected) {
     if (isEmpty(key[name])) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);

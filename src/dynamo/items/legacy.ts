@@ -4,7 +4,9 @@
  * ProjectionExpression, KeyConditions → KeyConditionExpression, Query/ScanFilter → FilterExpression.
  */
 import type { ExpressionInput } from '../../core/expr/index.js';
+import { lookupTable } from '../../core/plainData.js';
 import type { AttributeValue } from '../../core/types.js';
+import { checkAttributeName } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { normalizeValues } from './request.js';
 
@@ -32,12 +34,15 @@ class Placeholders {
   private count = 0;
 
   name(attribute: string): string {
+    if (attribute == null) invalid('Empty attribute name');
+    checkAttributeName(attribute);
     const placeholder = `#legacy${this.count++}`;
     this.names[placeholder] = attribute;
     return placeholder;
   }
 
   value(value: AttributeValue): string {
+    if (value == null) invalid('The supplied Item contains a null AttributeValue');
     const placeholder = `:legacy${this.count++}`;
     this.values[placeholder] = value;
     return placeholder;
@@ -45,7 +50,7 @@ class Placeholders {
 }
 
 const PREFIX = 'One or more parameter values were invalid: ';
-const COMPARATORS: Record<string, string> = { EQ: '=', NE: '<>', LE: '<=', LT: '<', GE: '>=', GT: '>' };
+const COMPARATORS = lookupTable({ EQ: '=', NE: '<>', LE: '<=', LT: '<', GE: '>=', GT: '>' });
 
 function argumentCount(operator: string): number | undefined {
   if (operator === 'NULL' || operator === 'NOT_NULL') return 0;
@@ -84,9 +89,20 @@ function condition(attribute: string, spec: LegacyCondition, p: Placeholders): s
   }
 }
 
-function conditions(specs: Record<string, LegacyCondition> | undefined, joiner: string, p: Placeholders): string | undefined {
+/** DynamoDB's words for a null entry of each legacy map. */
+const NULL_ENTRY = {
+  expected: (attribute: string) => `${PREFIX}ExpectedAttributeValue must not be null for Attribute: ${attribute}`,
+  filter: (attribute: string) => `The filter condition for an attribute cannot be null: ${attribute}`,
+};
+
+function conditions(
+  specs: Record<string, LegacyCondition> | undefined, joiner: string, p: Placeholders, nullEntry: (attribute: string) => string,
+): string | undefined {
   if (!specs) return undefined;
-  const parts = Object.entries(specs).map(([attribute, spec]) => condition(attribute, spec, p));
+  const parts = Object.entries(specs).map(([attribute, spec]) => {
+    if (spec == null) invalid(nullEntry(attribute));
+    return condition(attribute, spec, p);
+  });
   return parts.length ? parts.join(` ${joiner} `) : undefined;
 }
 
@@ -96,7 +112,9 @@ function updates(specs: LegacyCapableRequest['AttributeUpdates'], p: Placeholder
   const remove: string[] = [];
   const add: string[] = [];
   const del: string[] = [];
-  for (const [attribute, { Action = 'PUT', Value }] of Object.entries(specs)) {
+  for (const [attribute, spec] of Object.entries(specs)) {
+    if (spec == null) invalid(`Supplied AttributeValueUpdate is empty, must contain one of the supported actions: ${attribute} is null`);
+    const { Action = 'PUT', Value } = spec;
     const name = p.name(attribute);
     if (!Value) {
       if (Action !== 'DELETE') invalid(`${PREFIX}Only DELETE action is allowed when no attribute value is specified`);
@@ -115,24 +133,24 @@ function updates(specs: LegacyCapableRequest['AttributeUpdates'], p: Placeholder
 export function expressionInput(request: LegacyCapableRequest): ExpressionInput {
   if (!request.Expected && !request.AttributeUpdates && !request.AttributesToGet && !request.KeyConditions
     && !request.QueryFilter && !request.ScanFilter) {
-    return request.ExpressionAttributeValues
-      ? { ...request, ExpressionAttributeValues: normalizeValues(request.ExpressionAttributeValues) }
-      : request;
+    return request;
   }
   const p = new Placeholders();
   const joiner = request.ConditionalOperator ?? 'AND';
   const input: ExpressionInput = {
-    ConditionExpression: request.ConditionExpression ?? conditions(request.Expected, joiner, p),
+    ConditionExpression: request.ConditionExpression ?? conditions(request.Expected, joiner, p, NULL_ENTRY.expected),
     UpdateExpression: request.UpdateExpression ?? updates(request.AttributeUpdates, p),
     ProjectionExpression: request.ProjectionExpression ?? request.AttributesToGet?.map((name) => p.name(name)).join(', '),
-    KeyConditionExpression: request.KeyConditionExpression ?? conditions(request.KeyConditions, 'AND', p),
-    FilterExpression: request.FilterExpression ?? conditions(request.QueryFilter ?? request.ScanFilter, joiner, p),
+    KeyConditionExpression: request.KeyConditionExpression ?? conditions(request.KeyConditions, 'AND', p, NULL_ENTRY.filter),
+    FilterExpression: request.FilterExpression ?? conditions(request.QueryFilter ?? request.ScanFilter, joiner, p, NULL_ENTRY.filter),
   };
   const names = { ...request.ExpressionAttributeNames, ...p.names };
   const values = { ...request.ExpressionAttributeValues, ...p.values };
   if (Object.keys(names).length || request.ExpressionAttributeNames) input.ExpressionAttributeNames = request.ExpressionAttributeNames ? names : p.names;
+  // Generated values are checked here, so their problems are not reported as a client placeholder's.
+  normalizeValues(p.values);
   if (Object.keys(values).length || request.ExpressionAttributeValues) {
-    input.ExpressionAttributeValues = normalizeValues(request.ExpressionAttributeValues ? values : p.values);
+    input.ExpressionAttributeValues = request.ExpressionAttributeValues ? values : p.values;
   }
   return input;
 }

@@ -2,6 +2,7 @@
 import { evaluateCondition, project, type ConditionExpr, type ParsedExpressions, type ProjectionExpr } from '../../core/expr/index.js';
 import type { ReadRequest } from './readRequest.js';
 import type { Item, KeyShape } from '../../core/types.js';
+import { own, setOwn } from '../../core/plainData.js';
 import { itemSize } from '../../core/values.js';
 import type { KeyedRecord } from '../../storage/store.js';
 import { consumedCapacity, readUnits } from './request.js';
@@ -36,8 +37,8 @@ export function pageFor(request: ReadRequest, parsed: ParsedExpressions, shape: 
 }
 
 function keyOf(shape: KeyShape, item: Item): Item {
-  const key: Item = { [shape.hash.name]: item[shape.hash.name] };
-  if (shape.range) key[shape.range.name] = item[shape.range.name];
+  const key: Item = { [shape.hash.name]: own(item, shape.hash.name)! };
+  if (shape.range) setOwn(key, shape.range.name, own(item, shape.range.name)!);
   return key;
 }
 

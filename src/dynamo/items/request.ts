@@ -3,7 +3,7 @@ import type { AttributeValue, Item } from '../../core/types.js';
 import { itemSize, normalizeItem } from '../../core/values.js';
 import { evaluateCondition, type ConditionExpr } from '../../core/expr/index.js';
 import { ConditionalCheckFailedException, invalid } from '../errors.js';
-import { expressionNames, expressionValues, map, returnConsumedCapacity, returnItemCollectionMetrics, str, tableNameRule, type FieldRule } from '../validation/shape.js';
+import { expectedRule, expressionNames, expressionValues, returnConsumedCapacity, returnItemCollectionMetrics, str, tableNameRule, type FieldRule } from '../validation/shape.js';
 
 export interface ExpressionParams {
   ExpressionAttributeNames?: Record<string, string>;
@@ -23,7 +23,7 @@ export const commonItemShape = (): Record<string, FieldRule> => ({
 export const conditionalWriteShape = (): Record<string, FieldRule> => ({
   ...commonItemShape(),
   ConditionExpression: str(),
-  Expected: map({ type: 'Any' }),
+  Expected: expectedRule(),
   ConditionalOperator: str({ enum: ['AND', 'OR'] }),
   ReturnValues: str({ enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] }),
   ReturnValuesOnConditionCheckFailure: str({ enum: ['ALL_OLD', 'NONE'] }),

@@ -1,5 +1,6 @@
 /** BatchGetItem: up to 100 items by key over several tables; what does not fit in 16 MB is left unprocessed. */
 import { parseExpressions, project } from '../../core/expr/index.js';
+import { own, setOwn } from '../../core/plainData.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
 import { invalid } from '../errors.js';
@@ -7,7 +8,7 @@ import { keyOfKeyParam } from '../items/keys.js';
 import { expressionInput } from '../items/legacy.js';
 import { checkExpressionParams, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct } from '../validation/shape.js';
+import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface KeysAndAttributes {
@@ -31,6 +32,10 @@ function checkRequest(request: BatchGetItemRequest): void {
   if (!tables.length) invalid('The requestItems parameter is required for BatchGetItem');
   let total = 0;
   for (const [name, entry] of tables) {
+    if (entry == null) invalid(`The list of keys in RequestItems for BatchGetItem is required: ${name} has empty list`);
+    if (entry.Keys.includes(null as unknown as Item)) {
+      invalid(`The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${name} has one or more empty keys`);
+    }
     if (entry.Keys.length > MAX_KEYS) {
       invalid(`1 validation error detected: Value at 'RequestItems.${name}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to ${MAX_KEYS}`);
     }
@@ -49,7 +54,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
       ConsistentRead: bool(),
       ProjectionExpression: str(),
       ExpressionAttributeNames: expressionNames(),
-    }), { required: true, keys: { lengthMin: 3, lengthMax: 255 } }),
+    }), { required: true, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
   },
   run(ctx, request) {
@@ -75,7 +80,9 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
         let units = 0;
         resolved.forEach((key, index) => {
           if (bytes > MAX_RESPONSE_BYTES) {
-            (unprocessed[plan.name] ??= { ...plan.entry, Keys: [] }).Keys.push(plan.keys[index]);
+            const left = own(unprocessed, plan.name) ?? { ...plan.entry, Keys: [] };
+            left.Keys.push(plan.keys[index]);
+            setOwn(unprocessed, plan.name, left);
             return;
           }
           const item = txn.getItem(table.id, key.encoded)?.item;
@@ -85,7 +92,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
           units += readUnits(size, plan.entry.ConsistentRead === true);
           found.push(plan.parsed.projection ? project(item, plan.parsed.projection) : item);
         });
-        responses[plan.name] = found;
+        setOwn(responses, plan.name, found);
         capacity.push({ TableName: plan.name, CapacityUnits: units });
       }
       const response: Record<string, unknown> = { Responses: responses, UnprocessedKeys: unprocessed };

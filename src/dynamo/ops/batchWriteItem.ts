@@ -5,7 +5,7 @@ import { commitItemChange } from '../items/commit.js';
 import { keyOfItem, keyOfKeyParam, type ResolvedKey } from '../items/keys.js';
 import { checkItemSize, normalizeValues, writeUnits } from '../items/request.js';
 import { keyShapeOf, requireTable, type TableMeta } from '../tables.js';
-import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct } from '../validation/shape.js';
+import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface WriteRequest {
@@ -26,19 +26,25 @@ interface PlannedWrite {
   next: Item | null;
 }
 
-function renderRequests(requestItems: Record<string, WriteRequest[]>): string {
-  return `{${Object.entries(requestItems).map(([name, requests]) => `${name}=[${requests.map((r) => JSON.stringify(r)).join(', ')}]`).join(', ')}}`;
+function renderRequests(requestItems: Record<string, WriteRequest[] | null>): string {
+  return `{${Object.entries(requestItems).map(([name, requests]) => `${name}=${requests === null ? 'null' : `[${requests.map((r) => JSON.stringify(r)).join(', ')}]`}`).join(', ')}}`;
 }
+
+/** DynamoDB's words for a table's null or empty list of writes, or a null write in it. */
+const NULL_WRITES = 'The batch write request list for a table cannot be null or empty';
 
 function checkShape(request: BatchWriteItemRequest): void {
   const tables = Object.entries(request.RequestItems);
   if (!tables.length) invalid('The requestItems parameter is required for BatchWriteItem');
-  if (tables.some(([, requests]) => requests.length < 1 || requests.length > MAX_REQUESTS)) {
+  // The length constraint is DynamoDB's request validation, which lets a null list through to the checks below.
+  if (tables.some(([, requests]) => requests != null && (requests.length < 1 || requests.length > MAX_REQUESTS))) {
     invalid(`1 validation error detected: Value '${renderRequests(request.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`);
   }
   let total = 0;
-  for (const [, requests] of tables) {
+  for (const [name, requests] of tables) {
+    if (requests == null) invalid(`${NULL_WRITES}: ${name}`);
     for (const write of requests) {
+      if (write == null) invalid(NULL_WRITES);
       if (Boolean(write.PutRequest) === Boolean(write.DeleteRequest)) {
         invalid('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
       }
@@ -56,7 +62,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
     RequestItems: map(list(struct('WriteRequest', {
       PutRequest: struct('PutRequest', { Item: itemMap({ notNull: true }) }),
       DeleteRequest: struct('DeleteRequest', { Key: itemMap({ notNull: true }) }),
-    })), { required: true, keys: { lengthMin: 3, lengthMax: 255 } }),
+    })), { required: true, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
     ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
   },

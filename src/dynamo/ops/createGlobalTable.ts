@@ -89,7 +89,7 @@ export function checkCandidates(reference: Candidate, joining: Candidate[]): voi
 
 /** The table under a legacy membership: a member's table is global, the table of a region left out is regional again. */
 export function withLegacyMembership(meta: TableMeta, region: string, members: Members): TableMeta {
-  if (region in members) return { ...meta, replicas: members, globalTableVersion: LEGACY_GLOBAL_TABLE_VERSION };
+  if (Object.hasOwn(members, region)) return { ...meta, replicas: members, globalTableVersion: LEGACY_GLOBAL_TABLE_VERSION };
   const { replicas: _replicas, globalTableVersion: _version, ...regional } = meta;
   return regional;
 }
@@ -110,11 +110,11 @@ export const createGlobalTable = defineOperation<CreateGlobalTableRequest, unkno
   name: 'CreateGlobalTable',
   shape: {
     GlobalTableName: globalTableNameRule(),
-    ReplicationGroup: list(struct('Replica', { RegionName: str() }), { notNull: true }),
+    ReplicationGroup: list(struct('Replica', { RegionName: str() }, { notNull: true }), { notNull: true }),
   },
   async run(ctx, request) {
     const name = request.GlobalTableName;
-    const regions = [...new Set(request.ReplicationGroup.map((r) => r.RegionName))];
+    const regions = [...new Set(request.ReplicationGroup.map((r) => r?.RegionName))];
     if (regions.some((r) => !r)) invalid(`${PREFIX}RegionName is required in each member of ReplicationGroup`);
     if (!regions.includes(ctx.region)) {
       invalid(`${PREFIX}ReplicationGroup must include the region that receives the request: ${ctx.region}`);

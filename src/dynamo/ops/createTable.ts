@@ -31,7 +31,7 @@ export const throughputRule = (): FieldRule => struct('ProvisionedThroughput', {
 const keySchemaRule = (keyTypeEnum: boolean): FieldRule => list(struct('KeySchemaElement', {
   AttributeName: str({ notNull: true, lengthMin: 1, lengthMax: 255 }),
   KeyType: str({ notNull: true, ...(keyTypeEnum ? { enum: ['HASH', 'RANGE'] } : {}) }),
-}), { notNull: true, lengthMin: 1, lengthMax: 2 });
+}, { notNull: true }), { notNull: true, lengthMin: 1, lengthMax: 2 });
 
 export const createTable = defineOperation<CreateTableRequest, unknown>({
   name: 'CreateTable',
@@ -39,7 +39,7 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
     AttributeDefinitions: list(struct('AttributeDefinition', {
       AttributeName: str({ notNull: true, lengthMin: 1, lengthMax: 255 }),
       AttributeType: str({ notNull: true, enum: ['B', 'N', 'S'] }),
-    }), { notNull: true }),
+    }, { notNull: true }), { notNull: true }),
     TableName: newTableNameRule(),
     BillingMode: str({ enum: ['PROVISIONED', 'PAY_PER_REQUEST'] }),
     ProvisionedThroughput: throughputRule(),

@@ -24,7 +24,7 @@ export const listGlobalTables = defineOperation<ListGlobalTablesRequest, unknown
       .filter((name) => start === undefined || name > start)
       .map((name) => txn.getTable<TableMeta>(name))
       .filter(isLegacyGlobalTable)
-      .filter((meta) => request.RegionName === undefined || request.RegionName in meta.replicas));
+      .filter((meta) => request.RegionName === undefined || Object.hasOwn(meta.replicas, request.RegionName)));
     const page = tables.slice(0, limit);
     const response: Record<string, unknown> = {
       GlobalTables: page.map((meta) => ({ GlobalTableName: meta.name, ReplicationGroup: replicationGroup(meta.replicas) })),

@@ -1,14 +1,16 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
 import { parseExpressions, resolveKeyCondition } from '../../core/expr/index.js';
+import { own } from '../../core/plainData.js';
 import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { expressionInput } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
+import { checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { bool, map, str } from '../validation/shape.js';
+import { bool, conditionsRule, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface QueryRequest extends ReadRequest {
@@ -20,8 +22,8 @@ export const query = defineOperation<QueryRequest, unknown>({
   shape: {
     ...readShape(),
     KeyConditionExpression: str(),
-    KeyConditions: map({ type: 'Any' }),
-    QueryFilter: map({ type: 'Any' }),
+    KeyConditions: conditionsRule(),
+    QueryFilter: conditionsRule(),
     ScanIndexForward: bool(),
   },
   run(ctx, request) {
@@ -40,11 +42,12 @@ export const query = defineOperation<QueryRequest, unknown>({
       checkIndexName(request);
       const shape = keyShapeOf(table);
       const condition = resolveKeyCondition(parsed.keyCondition!, shape);
+      checkKeyValueSizes(condition.hash, condition.range?.values);
       const reverse = request.ScanIndexForward === false;
       let range = queryRange(shape, condition);
       const start = resolveStartKey(shape, startKey);
       if (start) {
-        if (!valuesEqual(start.keys[shape.hash.name], condition.hash)) {
+        if (!valuesEqual(own(start.keys, shape.hash.name)!, condition.hash)) {
           invalid('The provided starting key is outside query boundaries based on provided conditions');
         }
         range = resumeAfter(range, start.encoded, reverse);

@@ -8,7 +8,7 @@ import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { int, map } from '../validation/shape.js';
+import { conditionsRule, int } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface ScanRequest extends ReadRequest {
@@ -34,7 +34,7 @@ export const scan = defineOperation<ScanRequest, unknown>({
   name: 'Scan',
   shape: {
     ...readShape(),
-    ScanFilter: map({ type: 'Any' }),
+    ScanFilter: conditionsRule(),
     Segment: int({ min: 0, max: 999999 }),
     TotalSegments: int({ min: 1, max: 1000000 }),
   },

@@ -1,4 +1,5 @@
 /** UpdateGlobalTable (2017.11.29): adds regions whose empty same-named tables join (nothing copied) and removes regions (their tables stay, regional). */
+import { setOwn } from '../../core/plainData.js';
 import { invalid, ReplicaAlreadyExistsException, ReplicaNotFoundException } from '../errors.js';
 import { list, str, struct } from '../validation/shape.js';
 import { candidates, checkCandidates, requirePeers, storeLocalMembership, type Members } from './createGlobalTable.js';
@@ -33,11 +34,11 @@ function plan(name: string, current: Members, updates: ReplicaUpdate[]): Plan {
     }
     const region = (update.Create ?? update.Delete)!.RegionName;
     if (update.Create) {
-      if (region in members) throw new ReplicaAlreadyExistsException(`Replica already exists: Replica in region: '${region}' already exists for global table: '${name}'.`);
-      members[region] = 'ACTIVE';
+      if (Object.hasOwn(members, region)) throw new ReplicaAlreadyExistsException(`Replica already exists: Replica in region: '${region}' already exists for global table: '${name}'.`);
+      setOwn(members, region, 'ACTIVE');
       added.push(region);
     } else {
-      if (!(region in members)) throw new ReplicaNotFoundException(`Replica not found: Replica in region: '${region}' not found for global table: '${name}'.`);
+      if (!Object.hasOwn(members, region)) throw new ReplicaNotFoundException(`Replica not found: Replica in region: '${region}' not found for global table: '${name}'.`);
       delete members[region];
       const at = added.indexOf(region);
       if (at >= 0) added.splice(at, 1);
@@ -59,7 +60,7 @@ export const updateGlobalTable = defineOperation<UpdateGlobalTableRequest, unkno
     ReplicaUpdates: list(struct('ReplicaUpdate', {
       Create: struct('CreateReplicaAction', { RegionName: str({ notNull: true }) }),
       Delete: struct('DeleteReplicaAction', { RegionName: str({ notNull: true }) }),
-    }), { notNull: true }),
+    }, { notNull: true }), { notNull: true }),
   },
   async run(ctx, request) {
     const name = request.GlobalTableName;

@@ -10,7 +10,7 @@ import {
   type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { itemMap, map, str } from '../validation/shape.js';
+import { attributeUpdatesRule, itemMap, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
@@ -44,7 +44,7 @@ function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefine
 
 export const updateItem = defineOperation<UpdateItemRequest, unknown>({
   name: 'UpdateItem',
-  shape: { ...conditionalWriteShape(), Key: itemMap({ notNull: true }), UpdateExpression: str(), AttributeUpdates: map({ type: 'Any' }) },
+  shape: { ...conditionalWriteShape(), Key: itemMap({ notNull: true }), UpdateExpression: str(), AttributeUpdates: attributeUpdatesRule() },
   async run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);

@@ -1,7 +1,8 @@
 /** UpdateTable: billing mode, provisioned throughput, stream and deletion-protection settings. */
+import { setOwn } from '../../core/plainData.js';
 import { invalid } from '../errors.js';
 import { describe, readStats, requireActiveTable, type StreamSpecification, type TableMeta } from '../tables.js';
-import { bool, list, str, tableNameRule } from '../validation/shape.js';
+import { bool, list, str, struct, tableNameRule } from '../validation/shape.js';
 import { throughputRule } from './createTable.js';
 import { defineOperation } from './operation.js';
 import { streamSpecificationRule } from './streamSpecification.js';
@@ -110,7 +111,7 @@ function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: Replic
     if (!peers.includes(region)) {
       invalid(`${PREFIX}Region ${region} is not a peer of ${ctx.region} (peers: ${peers.join(', ') || 'none'}); start this region with --peer ${region}=<endpoint>`);
     }
-    const present = Boolean(meta.replicas && region in meta.replicas);
+    const present = Boolean(meta.replicas && Object.hasOwn(meta.replicas, region));
     if (actions[0] === 'Create' && present) invalid(`${PREFIX}Replica in region ${region} already exists for table ${meta.name}`);
     if (actions[0] !== 'Create' && !present) invalid(`${PREFIX}Table ${meta.name} has no replica in region ${region}`);
     if (actions[0] !== 'Update') changes.push({ action: actions[0] === 'Create' ? 'create' : 'delete', region });
@@ -126,8 +127,8 @@ function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: Replic
 function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, changes: ReplicaChange[]): void {
   const replicas = { ...(updated.replicas ?? { [ctx.region]: 'ACTIVE' as const }) };
   for (const change of changes) {
-    if (change.action === 'create') replicas[change.region] = 'CREATING';
-    else replicas[change.region] = 'DELETING';
+    if (change.action === 'create') setOwn(replicas, change.region, 'CREATING');
+    else setOwn(replicas, change.region, 'DELETING');
   }
   updated.replicas = replicas;
   if (!updated.streamSpecification?.StreamEnabled) {
@@ -146,7 +147,11 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     StreamSpecification: streamSpecificationRule(),
     DeletionProtectionEnabled: bool(),
     GlobalSecondaryIndexUpdates: list({ type: 'Any' }),
-    ReplicaUpdates: list({ type: 'Any' }),
+    ReplicaUpdates: list(struct('ReplicationGroupUpdate', {
+      Create: struct('CreateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
+      Update: struct('UpdateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
+      Delete: struct('DeleteReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
+    }, { notNull: true })),
   },
   async run(ctx, request) {
     checkRequest(request);

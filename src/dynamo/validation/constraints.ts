@@ -49,8 +49,9 @@ function checkKeys(value: Record<string, unknown>, keys: NonNullable<FieldRule['
       && (keys.regex === undefined || pattern(keys.regex).test(key));
     if (ok) continue;
     const parts: string[] = [];
-    if (keys.lengthMin !== undefined) parts.push(`Member must have length greater than or equal to ${keys.lengthMin}`);
+    // DynamoDB lists the map key constraints in this order.
     if (keys.lengthMax !== undefined) parts.push(`Member must have length less than or equal to ${keys.lengthMax}`);
+    if (keys.lengthMin !== undefined) parts.push(`Member must have length greater than or equal to ${keys.lengthMin}`);
     if (keys.regex !== undefined) parts.push(`Member must satisfy regular expression pattern: ${keys.regex}`);
     out.check(false, `Map keys must satisfy constraint: [${parts.join(', ')}]`, value, path);
   }

@@ -1,11 +1,13 @@
 /**
  * The JSON-to-model conversion DynamoDB performs before validating: a member of the wrong JSON
- * type is a SerializationException, unknown members are ignored and nulls count as absent.
+ * type is a SerializationException, unknown members are ignored, a null structure member counts
+ * as absent, and a null in a map or list stays (validation refuses it with DynamoDB's words).
  */
 import { SerializationException } from '../errors.js';
+import { lookupTable, own, setOwn } from '../../core/plainData.js';
 import type { FieldRule, RequestShape } from './shape.js';
 
-const ATTRIBUTE_VALUE_MEMBERS: Record<string, FieldRule> = {
+const ATTRIBUTE_VALUE_MEMBERS: Readonly<Record<string, FieldRule>> = lookupTable({
   S: { type: 'String' },
   N: { type: 'String' },
   B: { type: 'Blob' },
@@ -14,10 +16,32 @@ const ATTRIBUTE_VALUE_MEMBERS: Record<string, FieldRule> = {
   SS: { type: 'List', element: { type: 'String' } },
   NS: { type: 'List', element: { type: 'String' } },
   BS: { type: 'List', element: { type: 'Blob' } },
-};
+});
+
+const MODEL = 'com.amazonaws.dynamodb.v20120810.';
+const ATTRIBUTE_MAP = `java.util.Map<java.lang.String, ${MODEL}AttributeValue>`;
+/** What DynamoDB's Java deserializer says of a scalar where it expected a collection inside a collection. */
+const NESTED_COLLECTION = "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')";
+
+/**
+ * Where a value sits: a member of a structure ('field'), or an element of a list or a value of a
+ * map ('value'); DynamoDB words some type errors differently for each.
+ */
+type Position = 'field' | 'value';
 
 function fail(message: string): never {
   throw new SerializationException(message);
+}
+
+/** The Java type DynamoDB names in its messages about a map of this rule's values. */
+function javaType(rule: FieldRule): string {
+  switch (rule.type) {
+    case 'Struct': return MODEL + rule.structName;
+    case 'List': return `java.util.List<${javaType(rule.element!)}>`;
+    case 'AttrValue': return `${MODEL}AttributeValue`;
+    case 'Item': return ATTRIBUTE_MAP;
+    default: return `java.lang.${rule.type}`;
+  }
 }
 
 function describeScalar(value: unknown): string {
@@ -28,7 +52,7 @@ function describeScalar(value: unknown): string {
 
 function convertScalar(value: unknown, type: string): unknown {
   if (typeof value === 'object') {
-    if (Array.isArray(value)) fail(`Unrecognized collection type class java.lang.${type}`);
+    if (Array.isArray(value)) fail(`Unrecognized collection type class java.${type === 'Blob' ? 'nio.ByteBuffer' : `lang.${type}`}`);
     fail('Start of structure or map found where not expected');
   }
   switch (type) {
@@ -55,58 +79,69 @@ function convertScalar(value: unknown, type: string): unknown {
   }
 }
 
-function convertObject(value: unknown, collectionMessage: string): Record<string, unknown> {
-  if (typeof value !== 'object') fail('Unexpected field type');
-  if (Array.isArray(value)) fail(collectionMessage);
+/** A structure: a scalar is refused as DynamoDB refuses it in that position. */
+function convertObject(value: unknown, structName: string, position: Position): Record<string, unknown> {
+  if (typeof value !== 'object') fail(position === 'field' ? 'Unexpected field type' : 'Unexpected value type in payload');
+  if (Array.isArray(value)) fail(`Unrecognized collection type class ${MODEL}${structName}`);
   return value as Record<string, unknown>;
 }
 
-function convertAttributeValue(value: unknown): unknown {
-  if (typeof value !== 'object') fail('Unexpected value type in payload');
-  if (Array.isArray(value)) fail('Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue');
+/** A map or list: inside another collection a scalar gets the deserializer's cast error. */
+function collectionScalar(position: Position): never {
+  return fail(position === 'field' ? 'Unexpected field type' : NESTED_COLLECTION);
+}
+
+function convertMapObject(value: unknown, valueType: string, position: Position): Record<string, unknown> {
+  if (typeof value !== 'object') collectionScalar(position);
+  if (Array.isArray(value)) fail(`Unrecognized collection type java.util.Map<java.lang.String, ${valueType}>`);
+  return value as Record<string, unknown>;
+}
+
+function convertListValue(value: unknown, position: Position): unknown[] {
+  if (typeof value !== 'object') collectionScalar(position);
+  if (!Array.isArray(value)) fail('Start of structure or map found where not expected');
+  return value;
+}
+
+/**
+ * An AttributeValue. Null members of its maps and lists are kept (not dropped as absent), so
+ * validation can refuse them as DynamoDB does.
+ */
+function convertAttributeValue(value: unknown, position: Position): unknown {
+  const object = convertObject(value, 'AttributeValue', position);
   const out: Record<string, unknown> = {};
-  for (const [member, child] of Object.entries(value as Record<string, unknown>)) {
+  for (const [member, child] of Object.entries(object)) {
     if (child == null) continue;
-    if (member === 'M') out.M = convertItem(child);
-    else if (member === 'L') {
-      if (typeof child !== 'object') fail('Unexpected field type');
-      if (!Array.isArray(child)) fail('Start of structure or map found where not expected');
-      out.L = child.map(convertAttributeValue);
-    } else if (ATTRIBUTE_VALUE_MEMBERS[member]) out[member] = convert(child, ATTRIBUTE_VALUE_MEMBERS[member]);
+    if (member === 'M') out.M = convertItem(child, 'field');
+    else if (member === 'L') out.L = convertListValue(child, 'field').map((element) => (element == null ? null : convertAttributeValue(element, 'value')));
+    else if (Object.hasOwn(ATTRIBUTE_VALUE_MEMBERS, member)) out[member] = convert(child, ATTRIBUTE_VALUE_MEMBERS[member], 'field');
   }
   return out;
 }
 
-function convertItem(value: unknown): Record<string, unknown> {
-  const object = convertObject(value,
-    'Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>');
+function convertItem(value: unknown, position: Position): Record<string, unknown> {
+  const object = convertMapObject(value, `${MODEL}AttributeValue`, position);
   const out: Record<string, unknown> = {};
-  for (const [name, child] of Object.entries(object)) {
-    if (child != null) out[name] = convertAttributeValue(child);
-  }
+  for (const [name, child] of Object.entries(object)) setOwn(out, name, child == null ? null : convertAttributeValue(child, 'value'));
   return out;
 }
 
-function convert(value: unknown, rule: FieldRule): unknown {
+function convert(value: unknown, rule: FieldRule, position: Position): unknown {
   switch (rule.type) {
     case 'Any':
       return value;
     case 'AttrValue':
-      return convertAttributeValue(value);
+      return convertAttributeValue(value, position);
     case 'Item':
-      return convertItem(value);
-    case 'Struct': {
-      const object = convertObject(value, `Unrecognized collection type class com.amazonaws.dynamodb.v20120810.${rule.structName}`);
-      return convertStruct(object, rule.fields ?? {});
-    }
+      return convertItem(value, position);
+    case 'Struct':
+      return convertStruct(convertObject(value, rule.structName!, position), rule.fields ?? {});
     case 'List':
-      if (typeof value !== 'object') fail('Unexpected field type');
-      if (!Array.isArray(value)) fail('Start of structure or map found where not expected');
-      return value.map((child) => (child == null ? child : convert(child, rule.element!)));
+      return convertListValue(value, position).map((child) => (child == null ? child : convert(child, rule.element!, 'value')));
     case 'Map': {
-      const object = convertObject(value, 'Unrecognized collection type java.util.Map<java.lang.String, java.lang.String>');
+      const object = convertMapObject(value, javaType(rule.element!), position);
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(object)) out[key] = child == null ? child : convert(child, rule.element!);
+      for (const [key, child] of Object.entries(object)) setOwn(out, key, child == null ? null : convert(child, rule.element!, 'value'));
       return out;
     }
     default:
@@ -117,8 +152,8 @@ function convert(value: unknown, rule: FieldRule): unknown {
 function convertStruct(object: Record<string, unknown>, fields: Record<string, FieldRule>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, rule] of Object.entries(fields)) {
-    const value = object[name];
-    if (value != null) out[name] = convert(value, rule);
+    const value = own(object, name);
+    if (value != null) out[name] = convert(value, rule, 'field');
   }
   return out;
 }

@@ -52,3 +52,25 @@ export const returnConsumedCapacity = (): FieldRule => str({ enum: ['INDEXES', '
 export const returnItemCollectionMetrics = (): FieldRule => str({ enum: ['SIZE', 'NONE'] });
 export const expressionNames = (): FieldRule => map(str());
 export const expressionValues = (): FieldRule => itemMap();
+
+const COMPARISON_OPERATORS = ['IN', 'NULL', 'BETWEEN', 'LT', 'NOT_CONTAINS', 'EQ', 'GT', 'NOT_NULL', 'NE', 'LE', 'BEGINS_WITH', 'GE', 'CONTAINS'];
+
+/** Expected (PutItem, UpdateItem, DeleteItem): attribute name to ExpectedAttributeValue. */
+export const expectedRule = (): FieldRule => map(struct('ExpectedAttributeValue', {
+  Value: attrValue(),
+  Exists: bool(),
+  ComparisonOperator: str({ enum: COMPARISON_OPERATORS }),
+  AttributeValueList: list(attrValue()),
+}));
+
+/** KeyConditions, QueryFilter, ScanFilter: attribute name to Condition. */
+export const conditionsRule = (): FieldRule => map(struct('Condition', {
+  ComparisonOperator: str({ notNull: true, enum: COMPARISON_OPERATORS }),
+  AttributeValueList: list(attrValue()),
+}));
+
+/** AttributeUpdates (UpdateItem): attribute name to AttributeValueUpdate. */
+export const attributeUpdatesRule = (): FieldRule => map(struct('AttributeValueUpdate', {
+  Value: attrValue(),
+  Action: str({ enum: ['ADD', 'DELETE', 'PUT'] }),
+}));
