@@ -3,8 +3,8 @@
  * its headers (missing or odd X-Amz-Target, Content-Type, Authorization, Content-Length, chunked),
  * and bodies cut short by a client that closes its side.
  * FRONT_DOOR_CASES are the requests only the HTTP front door's own limits can survive (body size,
- * body timeouts, nesting depth without recursion, expression depth); the fuzzer draws them only
- * when FUZZ_API_FRONT_DOOR=1.
+ * body timeouts, nesting depth without recursion, expression depth); the fuzzer draws them unless
+ * FUZZ_API_FRONT_DOOR=0.
  */
 import fc from 'fast-check';
 import { INVALID_UTF8_MARKER, INVALID_UTF8_SEQUENCES } from './mutations.js';
