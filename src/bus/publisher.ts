@@ -7,12 +7,12 @@
 import type { Clock } from '../clock/clock.js';
 import type { ChangeRecord, Store } from '../storage/store.js';
 import type { ChangeBus } from './changeBus.js';
-import { messageId, subjectFor, toMessage } from './wire.js';
+import { messageId, subjectFor } from './wire.js';
+import { encodeChange } from './wireEncode.js';
 
 const CURSOR_KEY = 'publisher.cursor';
 /** The saved cursor only spares asking the stream where to resume: once a second is plenty, and it costs a transaction. */
 const CURSOR_SAVE_INTERVAL_MS = 1000;
-const encoder = new TextEncoder();
 /** With nothing to publish, how often to look at the log even without a commit notice. */
 const IDLE_RECHECK_MS = 100;
 
@@ -141,7 +141,7 @@ export class Publisher {
       subjectFor(this.options.region, change),
       change.lsn,
       messageId(this.options.region, change.lsn),
-      encoder.encode(JSON.stringify(toMessage(this.options.region, change))),
+      encodeChange(this.options.region, change),
     );
     const entry: InFlight = { change, done: false, settled: Promise.resolve() };
     entry.settled = ack.then(() => { entry.done = true; }, (error: unknown) => { entry.done = true; entry.error = { error }; });

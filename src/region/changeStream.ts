@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { NatsChangeBus } from '../bus/natsBus.js';
 import { Publisher } from '../bus/publisher.js';
+import { NATS_MAX_PAYLOAD_BYTES, NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { startNatsServer, type NatsServerOptions, type RunningNatsServer } from '../nats/launcher.js';
 
@@ -112,6 +113,13 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const bus = await NatsChangeBus.connect({ url: natsUrl, region: ctx.region });
+  // A server that cannot take the largest valid item's change would stop the stream at the first one.
+  const maxPayload = bus.maxMessageBytes();
+  if (maxPayload !== undefined && maxPayload < NATS_MAX_PAYLOAD_BYTES) {
+    await bus.close();
+    await server?.stop();
+    throw new NatsMaxPayloadTooSmallError(natsUrl, maxPayload);
+  }
   let lastError = '';
   const publisher = new Publisher({
     region: ctx.region,
