@@ -76,6 +76,11 @@ export class NatsChangeBus implements ChangeBus {
     return stream === undefined ? server : Math.min(server, stream);
   }
 
+  /** A message on a plain NATS subject, not kept by any stream (the region's heartbeat). */
+  publishStatus(subject: string, payload: Uint8Array): void {
+    this.connection.publish(subject, payload);
+  }
+
   async lastSequence(): Promise<number> {
     const info = await this.jsm.streams.info(this.stream);
     return info.state.last_seq;

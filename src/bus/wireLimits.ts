@@ -24,7 +24,8 @@
  * So one message is at most about 5.97 MB (measured with these items: test/replication/largeItems).
  * Not covered: under attribute granularity an attribute that was removed keeps its version in the
  * state (a marker, core/lwwAttributes.ts) without counting against the item's size; an item
- * updated with tens of thousands of removed names could exceed this.
+ * updated with tens of thousands of removed names could exceed this. Such a change is reported
+ * as stuck (publisher.ts), never dropped.
  */
 export const WORST_CASE_CHANGE_MESSAGE_BYTES = 5_957_078 + 8 * 1024;
 
@@ -36,6 +37,14 @@ export const NATS_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 /** Room left for the headers of a JetStream publish (message id, expected sequence and stream), which max_payload counts too. */
 export const PUBLISH_HEADER_ALLOWANCE_BYTES = 1024;
+
+/** A change whose message is larger than the bus accepts: retrying will not help until the limit is raised. */
+export class PayloadTooLargeError extends Error {
+  constructor(readonly lsn: number, readonly payloadBytes: number, readonly maxPayloadBytes: number) {
+    super(`change ${lsn} encodes to ${payloadBytes} bytes and the nats-server accepts at most ${maxPayloadBytes} (max_payload); raise it to ${NATS_MAX_PAYLOAD_BYTES}`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
 
 /** A given nats-server allows smaller messages than the largest valid item needs. */
 export class NatsMaxPayloadTooSmallError extends Error {

@@ -3,13 +3,15 @@
  * nats-server (through the link), the ordered push consumer and the decoding of every change
  * (bus/wireDecode.ts) run beside the region's main thread, which only merges and writes. The
  * worker also encodes the records the region stores for each change (incoming.ts), so that thread
- * copies bytes instead of encoding them. A batch crosses as one msgpack buffer.
+ * copies bytes instead of encoding them. A batch crosses as one msgpack buffer. The source's
+ * heartbeat (bus/heartbeat.ts) is heard on the same connection and passed on as it comes.
  */
 import { parentPort } from 'node:worker_threads';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { Packr } from 'msgpackr';
 import '../bus/natsRequestPatch.js';
+import { heartbeatSubject, parseHeartbeat } from '../bus/heartbeat.js';
 import { streamName } from '../bus/wire.js';
 import { decodeChangeMessage } from '../bus/wireDecode.js';
 import { encodeBatch } from './incoming.js';
@@ -50,6 +52,12 @@ class Session {
       throw new Error('closed while connecting');
     }
     void this.watchStatus(connection);
+    connection.subscribe(heartbeatSubject(this.source), {
+      callback: (error, message) => {
+        const heartbeat = error ? undefined : parseHeartbeat(message.data);
+        if (heartbeat && !this.closed) post({ type: 'heartbeat', session: this.id, heartbeat });
+      },
+    });
     const info = await (await jetstreamManager(connection)).streams.info(streamName(this.source));
     post({ type: 'opened', session: this.id, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq });
   }

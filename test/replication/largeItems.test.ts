@@ -1,7 +1,7 @@
 /**
  * The largest valid items of every shape, put, overwritten and deleted in turn from different
  * regions, reach every region exactly, at item and at attribute granularity: each change fits
- * the bus.
+ * the bus, and no region's publisher gets stuck.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,9 +127,13 @@ function scenario(names: string[], granularity: 'item' | 'attribute'): void {
       await everywhere(region(2), key, undefined, `${shape} deleted in ${region(2)}`);
     }, 120_000);
 
-    it('left every region converged and nothing reported', async () => {
+    it('left every region converged, no publisher stuck and nothing reported', async () => {
       await waitConverged(cluster.regions.map((r) => ({ name: r.name, admin: <T>(path: string) => cluster.admin<T>(r.name, path) })), table, 60_000);
-      expect(logs.filter((line) => /max_payload/.test(line))).toEqual([]);
+      for (const name of names) {
+        const status = await cluster.admin<{ publisher: { stuck: unknown; publishedLsn: number; committedLsn: number } }>(name, '/admin/status');
+        expect(status.publisher.stuck).toBeNull();
+      }
+      expect(logs.filter((line) => /stuck|max_payload/.test(line))).toEqual([]);
     });
   });
 }
