@@ -16,5 +16,10 @@ export interface ChangeBus {
   publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult>;
   /** The last sequence the stream holds (0 when empty). */
   lastSequence(): Promise<number>;
+  /**
+   * The largest message (payload and headers) the bus accepts now, undefined for no limit. It can
+   * change while the bus runs (a nats-server restarted with another max_payload).
+   */
+  maxMessageBytes(): number | undefined;
   close(): Promise<void>;
 }

@@ -19,6 +19,14 @@ export class BusUnavailableError extends Error {
   }
 }
 
+/** What a nats-server answers to a publish over its max_payload. */
+export class PayloadRefusedError extends Error {
+  constructor(size: number, max: number) {
+    super(`a message of ${size} bytes is over the limit of ${max}`);
+    this.name = 'PayloadRefusedError';
+  }
+}
+
 export interface StoredMessage {
   seq: number;
   subject: string;
@@ -31,6 +39,8 @@ export class MemoryChangeBus implements ChangeBus {
   private readonly seqById = new Map<string, number>();
   /** A fault: while down, every call fails as a disconnected client's would. */
   down = false;
+  /** Like a nats-server's max_payload: a larger publish is refused. */
+  maxPayloadBytes: number | undefined;
 
   async ensureStream(): Promise<void> {
     this.check();
@@ -38,6 +48,7 @@ export class MemoryChangeBus implements ChangeBus {
 
   async publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult> {
     this.check();
+    if (this.maxPayloadBytes !== undefined && payload.length > this.maxPayloadBytes) throw new PayloadRefusedError(payload.length, this.maxPayloadBytes);
     const seen = this.seqById.get(msgId);
     if (seen !== undefined) return { seq: seen, duplicate: true };
     const last = this.stored.length;
@@ -50,6 +61,10 @@ export class MemoryChangeBus implements ChangeBus {
   async lastSequence(): Promise<number> {
     this.check();
     return this.stored.length;
+  }
+
+  maxMessageBytes(): number | undefined {
+    return this.maxPayloadBytes;
   }
 
   /** What the stream holds, in order (what a consumer would read). */

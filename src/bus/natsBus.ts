@@ -8,6 +8,8 @@ import { streamName } from './wire.js';
 const NANOS_PER_MS = 1_000_000;
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+/** A stream's max_msg_size with no limit of its own (the server's max_payload still applies). */
+const UNLIMITED = -1;
 
 export interface NatsBusOptions {
   url: string;
@@ -16,6 +18,9 @@ export interface NatsBusOptions {
 }
 
 export class NatsChangeBus implements ChangeBus {
+  /** The stream's own limit on a message, when it has one. */
+  private streamMaxMessageBytes: number | undefined;
+
   private constructor(
     private readonly connection: NatsConnection,
     private readonly js: JetStreamClient,
@@ -36,8 +41,9 @@ export class NatsChangeBus implements ChangeBus {
   }
 
   async ensureStream(): Promise<void> {
+    let config;
     try {
-      await this.jsm.streams.info(this.stream);
+      config = (await this.jsm.streams.info(this.stream)).config;
     } catch {
       await this.jsm.streams.add({
         name: this.stream,
@@ -46,13 +52,33 @@ export class NatsChangeBus implements ChangeBus {
         retention: RetentionPolicy.Limits,
         max_age: RETENTION_MS * NANOS_PER_MS,
         duplicate_window: DUPLICATE_WINDOW_MS * NANOS_PER_MS,
+        max_msg_size: UNLIMITED,
       });
+      this.streamMaxMessageBytes = undefined;
+      return;
     }
+    // A stream given a message limit of its own (by hand): lifted, so only
+    // max_payload applies. A limit set while the region runs is lifted at the next failed publish.
+    if (config.max_msg_size > 0) config = (await this.jsm.streams.update(this.stream, { max_msg_size: UNLIMITED })).config;
+    this.streamMaxMessageBytes = config.max_msg_size > 0 ? config.max_msg_size : undefined;
   }
 
   async publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult> {
     const ack = await this.js.publish(subject, payload, { msgID: msgId, expect: { lastSequence: seq - 1, streamName: this.stream } });
     return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  /** The connected server's max_payload (updated on every reconnect), or the stream's limit if smaller. */
+  maxMessageBytes(): number | undefined {
+    const server = this.connection.info?.max_payload;
+    const stream = this.streamMaxMessageBytes;
+    if (server === undefined) return stream;
+    return stream === undefined ? server : Math.min(server, stream);
+  }
+
+  /** A message on a plain NATS subject, not kept by any stream (the region's heartbeat). */
+  publishStatus(subject: string, payload: Uint8Array): void {
+    this.connection.publish(subject, payload);
   }
 
   async lastSequence(): Promise<number> {

@@ -3,18 +3,36 @@
  * flight (new ones go out while older ones wait for their acks). Stream sequence equals lsn (each
  * publish expects its predecessor), so after any failure the stream itself says where to resume:
  * nothing is lost, duplicated or reordered.
+ *
+ * A change the bus will not take (larger than its max_payload) stops everything behind it. That
+ * is reported as stuck, with its lsn (publishStuck.ts), and tried again slowly, one change at a
+ * time, so raising the server's limit is all it takes to resume.
  */
 import type { Clock } from '../clock/clock.js';
 import type { ChangeRecord, Store } from '../storage/store.js';
 import type { ChangeBus } from './changeBus.js';
-import { messageId, subjectFor, toMessage } from './wire.js';
+import { messageId, subjectFor } from './wire.js';
+import { encodeChange } from './wireEncode.js';
+import { PayloadTooLargeError, PUBLISH_HEADER_ALLOWANCE_BYTES } from './wireLimits.js';
+import { StuckChange, type PublisherStuck, type StuckListener } from './publishStuck.js';
+
+export type { PublisherStuck } from './publishStuck.js';
 
 const CURSOR_KEY = 'publisher.cursor';
 /** The saved cursor only spares asking the stream where to resume: once a second is plenty, and it costs a transaction. */
 const CURSOR_SAVE_INTERVAL_MS = 1000;
-const encoder = new TextEncoder();
 /** With nothing to publish, how often to look at the log even without a commit notice. */
 const IDLE_RECHECK_MS = 100;
+/** While stuck, the wait between attempts doubles up to this. */
+const STUCK_RETRY_MAX_MS = 5000;
+
+export interface PublisherStatus {
+  /** Last lsn the stream is known to hold. */
+  publishedLsn: number;
+  /** Last lsn committed to the region's change log. */
+  committedLsn: number;
+  stuck: PublisherStuck | null;
+}
 
 export interface PublisherOptions {
   region: string;
@@ -30,7 +48,11 @@ export interface PublisherOptions {
   shouldYield?: () => boolean;
   maxYieldMs?: number;
   retryDelayMs?: number;
+  /** While stuck, the longest wait between attempts (default 5 s). */
+  stuckRetryMaxMs?: number;
   onError?: (error: unknown) => void;
+  /** Called when a change gets stuck (with it) and when it is published at last (with undefined). */
+  onStuck?: StuckListener;
 }
 
 interface InFlight {
@@ -50,8 +72,12 @@ export class Publisher {
   private running: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly observers = new Set<(batch: ChangeRecord[], ackedAtMs: number) => void>();
+  private readonly stuckChange: StuckChange;
+  private cancelSleep: (() => void) | undefined;
 
-  constructor(private readonly options: PublisherOptions) {}
+  constructor(private readonly options: PublisherOptions) {
+    this.stuckChange = new StuckChange(options.retryDelayMs ?? 250, options.stuckRetryMaxMs ?? STUCK_RETRY_MAX_MS, options.onStuck);
+  }
 
   /** Observes every acknowledged batch (for lag metrics and benchmarks); returns an unsubscribe. */
   observe(observer: (batch: ChangeRecord[], ackedAtMs: number) => void): () => void {
@@ -64,6 +90,14 @@ export class Publisher {
     return this.cursor;
   }
 
+  get stuck(): PublisherStuck | undefined {
+    return this.stuckChange.current;
+  }
+
+  status(): PublisherStatus {
+    return { publishedLsn: this.cursor, committedLsn: this.options.store.lastLsn(), stuck: this.stuck ?? null };
+  }
+
   start(): void {
     this.unsubscribe = this.options.store.onCommit(() => this.wake?.());
     this.running = this.loop();
@@ -73,6 +107,7 @@ export class Publisher {
     this.stopped = true;
     this.unsubscribe?.();
     this.wake?.();
+    this.cancelSleep?.();
     await this.running;
   }
 
@@ -105,8 +140,10 @@ export class Publisher {
           synced = true;
         }
         await this.yieldIfAsked();
+        // While stuck, one change at a time: the stuck one is tried alone until it goes through.
+        const limit = this.stuck ? 1 : maxInFlight;
         // Most turns of this loop are an ack arriving with nothing new committed: no log read then.
-        const batch = inFlight.length < maxInFlight && store.lastLsn() > sent ? store.changesAfter(sent, maxInFlight - inFlight.length) : [];
+        const batch = inFlight.length < limit && store.lastLsn() > sent ? store.changesAfter(sent, limit - inFlight.length) : [];
         for (const change of batch) inFlight.push(this.publish(change));
         if (batch.length) sent = batch[batch.length - 1].lsn;
         if (!inFlight.length) {
@@ -121,9 +158,8 @@ export class Publisher {
         await Promise.all(inFlight.map((entry) => entry.settled));
         inFlight = [];
         if (this.stopped) break;
-        this.options.onError?.(error);
         synced = false;
-        await this.sleep(this.options.retryDelayMs ?? 250);
+        await this.sleep(error instanceof PayloadTooLargeError ? this.stuckChange.refused(error, this.options.clock.trueNowMs()) : this.failed(error));
       }
     }
     await Promise.all(inFlight.map((entry) => entry.settled));
@@ -137,15 +173,24 @@ export class Publisher {
   }
 
   private publish(change: ChangeRecord): InFlight {
-    const ack = this.options.bus.publish(
-      subjectFor(this.options.region, change),
-      change.lsn,
-      messageId(this.options.region, change.lsn),
-      encoder.encode(JSON.stringify(toMessage(this.options.region, change))),
-    );
+    const { bus, region } = this.options;
+    const payload = this.stuckChange.payloadOf(change.lsn) ?? encodeChange(region, change);
+    // Checked here rather than left to the client, whose refusal is an error like many others.
+    const maxBytes = bus.maxMessageBytes();
+    const tooLarge = maxBytes !== undefined && payload.length + PUBLISH_HEADER_ALLOWANCE_BYTES > maxBytes;
+    if (tooLarge) this.stuckChange.keepPayload(change.lsn, payload);
+    const ack = tooLarge
+      ? Promise.reject(new PayloadTooLargeError(change.lsn, payload.length, maxBytes))
+      : bus.publish(subjectFor(region, change), change.lsn, messageId(region, change.lsn), payload);
     const entry: InFlight = { change, done: false, settled: Promise.resolve() };
     entry.settled = ack.then(() => { entry.done = true; }, (error: unknown) => { entry.done = true; entry.error = { error }; });
     return entry;
+  }
+
+  /** A failure retrying can heal (the bus down, a lost ack): tried again soon. */
+  private failed(error: unknown): number {
+    this.options.onError?.(error);
+    return this.options.retryDelayMs ?? 250;
   }
 
   /** Advances the cursor over the acknowledged front of `inFlight`; returns what is still waiting. Throws the first failure. */
@@ -158,6 +203,7 @@ export class Publisher {
       acked += 1;
     }
     if (!acked) return inFlight;
+    this.stuckChange.published(this.cursor);
     const ackedAtMs = this.options.clock.trueNowMs();
     if (this.observers.size) {
       const changes = inFlight.slice(0, acked).map((entry) => entry.change);
@@ -191,7 +237,11 @@ export class Publisher {
     });
   }
 
+  /** A wait that stop() cuts short. */
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.cancelSleep = undefined; resolve(); }, ms);
+      this.cancelSleep = () => { clearTimeout(timer); this.cancelSleep = undefined; resolve(); };
+    });
   }
 }

@@ -1,19 +1,22 @@
-/** The change record as published on NATS: a documented, versioned JSON format other programs can consume. */
+/**
+ * The change record as published on NATS: a documented, versioned format other programs can
+ * consume (README, "Change streams on NATS JetStream"). Version 2 is msgpack (wireEncode.ts,
+ * wireDecode.ts); version 1 was JSON and is still read, for what a stream held before an upgrade.
+ */
+import type { VersionedState } from '../core/lww.js';
 import type { Item, Version } from '../core/types.js';
 import type { ChangeRecord } from '../storage/store.js';
-import type { VersionedState } from '../core/lww.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+export const LEGACY_SCHEMA_VERSION = 1;
 
+/** A change as it was published, in this project's own terms (binary as base64, numbers as stored). */
 export interface ChangeMessage {
-  schemaVersion: typeof SCHEMA_VERSION;
-  /** `<region>:<lsn>`: unique per change, also the JetStream message id. */
-  eventID: string;
+  schemaVersion: typeof SCHEMA_VERSION | typeof LEGACY_SCHEMA_VERSION;
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   table: string;
   keys: Item;
   newImage?: Item;
-  oldImage?: Item;
   /** The region that holds this change log (the stream's region). */
   region: string;
   /** The region whose client made the write. */
@@ -22,12 +25,46 @@ export interface ChangeMessage {
   prevVersion?: Version;
   lsn: number;
   commitTimeMs: number;
-  /** Seconds since the epoch, as DynamoDB Streams reports it. */
-  ApproximateCreationDateTime: number;
-  /** Present for deletes made by the service itself (TTL expiry). */
-  userIdentity?: { type: 'Service'; principalId: 'dynamodb.amazonaws.com' };
+  /** A delete made by the service itself (TTL expiry). */
+  service?: true;
   /** Attribute-level LWW only: the writer's per-attribute versions after the write. */
   attributes?: VersionedState['attributes'];
+}
+
+/** Present on deletes made by the service itself (TTL expiry), as DynamoDB Streams shows them. */
+export const SERVICE_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+
+/**
+ * Schema version 1, JSON: every field of ChangeMessage plus the old image, the event id and the
+ * creation time in seconds; binary values as base64 strings.
+ */
+export interface ChangeMessageV1 extends Omit<ChangeMessage, 'schemaVersion' | 'service'> {
+  schemaVersion: typeof LEGACY_SCHEMA_VERSION;
+  eventID: string;
+  oldImage?: Item;
+  ApproximateCreationDateTime: number;
+  userIdentity?: typeof SERVICE_IDENTITY;
+}
+
+export interface WireAttributes {
+  /** Every region named by a version in `versionTable`. */
+  regions: string[];
+  /** The distinct versions: [ts, counter, index into regions]. */
+  versionTable: [number, number, number][];
+  /** Per top-level non-key attribute, the index of its version in versionTable. */
+  versions: Record<string, number>;
+  floor?: number;
+  live?: number;
+  /** Absent when they are the new image's non-key attributes, which they are but for a bug. */
+  values?: Item;
+}
+
+/** A message this version cannot read (a newer schema, or not a change message at all). */
+export class UnreadableChangeMessageError extends Error {
+  constructor(reason: string) {
+    super(`unreadable change message: ${reason}`);
+    this.name = 'UnreadableChangeMessageError';
+  }
 }
 
 export function streamName(region: string): string {
@@ -40,25 +77,4 @@ export function subjectFor(region: string, change: Pick<ChangeRecord, 'origin' |
 
 export function messageId(region: string, lsn: number): string {
   return `${region}:${lsn}`;
-}
-
-export function toMessage(region: string, change: ChangeRecord): ChangeMessage {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    eventID: messageId(region, change.lsn),
-    eventName: change.eventName,
-    table: change.table,
-    keys: change.keys,
-    ...(change.newImage ? { newImage: change.newImage } : {}),
-    ...(change.oldImage ? { oldImage: change.oldImage } : {}),
-    region,
-    origin: change.origin,
-    version: change.version,
-    ...(change.prevVersion ? { prevVersion: change.prevVersion } : {}),
-    lsn: change.lsn,
-    commitTimeMs: change.commitTimeMs,
-    ApproximateCreationDateTime: Math.floor(change.commitTimeMs / 1000),
-    ...(change.service ? { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } } : {}),
-    ...(change.attributes ? { attributes: change.attributes } : {}),
-  };
 }

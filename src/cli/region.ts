@@ -4,6 +4,7 @@ import { ADMIN_TOKEN_ENV, AdminTokenSchema } from '../config/adminToken.js';
 import { ConfigError, loadRegionConfig, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
 import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
+import { NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
 export class UsageError extends Error {
@@ -117,6 +118,9 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
       deleteTableMs: numberOption(values['delete-table-ms']),
       ttlSweepIntervalMs: numberOption(values['ttl-sweep-interval-ms']),
     }).filter(([, v]) => v !== undefined)),
+  }).catch((error: unknown) => {
+    // The user's nats-server to reconfigure: said as it is, without a stack.
+    throw error instanceof NatsMaxPayloadTooSmallError ? new UsageError(error.message) : error;
   });
   region.ctx.clock.skewMs = numberOption(values['skew-ms']) ?? config.clock?.skewMs ?? 0;
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';

@@ -6,15 +6,21 @@ export interface RegionStatusWire {
   region: string;
   tables: number;
   items: number;
+  /** Absent from regions that predate it, null without a change stream. */
+  publisher?: { stuck: { lsn: number; reason: string } | null } | null;
   replication: Array<{
     source: string;
     connected: boolean;
-    lagMs: { p50: number | null; p99: number | null; max: number | null };
+    /** `current` is absent from regions that predate it. */
+    lagMs: { p50: number | null; p99: number | null; max: number | null; current?: number };
     pending: number;
     applied: number;
     conflicts: number;
   }>;
 }
+
+/** Below this a region's current lag is ordinary replication at work, not worth a word on the line. */
+const BEHIND_SHOWN_MS = 1000;
 
 /** One poll of one region: `missing` is a region that predates /admin/status, `down` one that did not answer. */
 export type StatusProbe =
@@ -49,7 +55,19 @@ export function formatRegionStatus(name: string, probe: StatusProbe): string {
   const lag = lags.length ? `${Math.round(Math.max(...lags))} ms` : UNKNOWN;
   const pending = sources.reduce((sum, s) => sum + (Number.isFinite(s.pending) ? s.pending : 0), 0);
   const items = Number.isFinite(probe.status.items) ? String(probe.status.items) : UNKNOWN;
-  return `${name}: ${items} ${items === '1' ? 'item' : 'items'} · lag p99 ${lag} · pending ${pending}`;
+  return `${name}: ${items} ${items === '1' ? 'item' : 'items'} · lag p99 ${lag} · pending ${pending}${troubles(probe.status, sources)}`;
+}
+
+/** What is wrong, if anything: the region's publisher stuck, or a source it has fallen well behind. */
+function troubles(status: RegionStatusWire, sources: RegionStatusWire['replication']): string {
+  const stuck = status.publisher?.stuck;
+  const own = stuck && Number.isFinite(stuck.lsn) ? ` · publisher STUCK at lsn ${stuck.lsn} (${stuck.reason})` : '';
+  const worst = sources.reduce<{ source: string; ms: number } | undefined>((found, s) => {
+    const ms = s.lagMs?.current;
+    return typeof ms === 'number' && ms >= BEHIND_SHOWN_MS && (!found || ms > found.ms) ? { source: s.source, ms } : found;
+  }, undefined);
+  const behind = worst ? ` · behind ${worst.source} by ${Math.round(worst.ms / 1000)} s` : '';
+  return own + behind;
 }
 
 /**

@@ -49,8 +49,8 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   })));
 
   app.get('/admin/status', withoutInput((c) => {
-    const { tables, replication } = regionMetrics(deps);
-    return c.json({ region: ctx.region, tables: tables.length, items: tables.reduce((sum, t) => sum + t.items, 0), replication });
+    const { tables, replication, publisher } = regionMetrics(deps);
+    return c.json({ region: ctx.region, tables: tables.length, items: tables.reduce((sum, t) => sum + t.items, 0), publisher, replication });
   }));
 
   app.get('/admin/metrics', withoutInput((c) => c.json(regionMetrics(deps))));

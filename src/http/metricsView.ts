@@ -2,6 +2,7 @@
 import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import { readStats } from '../dynamo/tables.js';
+import type { PublisherStatus } from '../bus/publisher.js';
 import type { PairStatus } from '../replication/metrics.js';
 import type { AdminDeps } from './admin.js';
 
@@ -9,6 +10,8 @@ export interface RegionMetrics {
   region: string;
   tables: { name: string; items: number; sizeBytes: number }[];
   changeLog: { lastLsn: number; publishedLsn: number | null };
+  /** Null when the region has no change stream. */
+  publisher: PublisherStatus | null;
   conflicts: number;
   replication: (PairStatus & { target: string })[];
   clock: ReturnType<typeof clockView>;
@@ -30,6 +33,7 @@ export function regionMetrics(deps: AdminDeps): RegionMetrics {
     region: ctx.region,
     tables,
     changeLog: { lastLsn: ctx.store.lastLsn(), publishedLsn: publisher?.publishedLsn ?? null },
+    publisher: publisher?.status() ?? null,
     conflicts: replication?.conflicts.total ?? 0,
     replication: (replication?.status() ?? []).map((s) => ({ ...s, target: ctx.region })),
     clock: clockView(ctx),
@@ -63,5 +67,28 @@ export function prometheusText(metrics: RegionMetrics): string {
   family('globaltables_change_log_lsn', 'gauge', 'Last change committed in this region.', [[{ region: metrics.region }, metrics.changeLog.lastLsn]]);
   family('globaltables_clock_ignored_versions_total', 'counter', 'Versions from elsewhere too far ahead of true time (or malformed) for this region\'s clock to absorb.', [[{ region: metrics.region }, metrics.clock.ignoredVersionCount]]);
   family('globaltables_change_log_published_lsn', 'gauge', 'Last change acknowledged by this region\'s JetStream stream.', [[{ region: metrics.region }, metrics.changeLog.publishedLsn]]);
+  publisherFamilies(metrics, family);
+  sourceFamilies(metrics, family);
   return `${lines.join('\n')}\n`;
+}
+
+type Family = (name: string, type: string, help: string, samples: [Record<string, string>, number | null][]) => void;
+
+function publisherFamilies(metrics: RegionMetrics, family: Family): void {
+  const stuck = metrics.publisher?.stuck;
+  const region = { region: metrics.region };
+  family('globaltables_publisher_stuck', 'gauge', '1 while this region\'s publisher cannot publish a change (nothing after it is published either).',
+    metrics.publisher ? [[region, stuck ? 1 : 0]] : []);
+  family('globaltables_publisher_stuck_lsn', 'gauge', 'The change the publisher is stuck at.', stuck ? [[region, stuck.lsn]] : []);
+  family('globaltables_publisher_stuck_since_ms', 'gauge', 'True time (ms since the epoch) the publisher got stuck.', stuck ? [[region, stuck.sinceMs]] : []);
+}
+
+function sourceFamilies(metrics: RegionMetrics, family: Family): void {
+  const pair = (s: PairStatus) => ({ source: s.source, target: metrics.region });
+  const r = metrics.replication;
+  const heard = r.filter((s) => s.sourceStatus !== null);
+  family('globaltables_replication_lag_current_ms', 'gauge', 'How far behind the source this region is now (0 when nothing is pending).', r.map((s) => [pair(s), s.lagMs.current]));
+  family('globaltables_replication_source_committed_lsn', 'gauge', 'The source\'s last committed change, from its heartbeat.', heard.map((s) => [pair(s), s.sourceStatus!.committedLsn]));
+  family('globaltables_replication_source_published_lsn', 'gauge', 'The last change the source has published, from its heartbeat.', heard.map((s) => [pair(s), s.sourceStatus!.publishedLsn]));
+  family('globaltables_replication_source_stuck', 'gauge', '1 while the source reports its publisher stuck.', heard.map((s) => [pair(s), s.sourceStatus!.stuck ? 1 : 0]));
 }

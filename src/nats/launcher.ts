@@ -1,8 +1,9 @@
 /** Starts an embedded nats-server with JetStream for one region, and stops it with the region. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { NATS_MAX_PAYLOAD_BYTES } from '../bus/wireLimits.js';
 
 export class NatsServerNotFoundError extends Error {
   constructor() {
@@ -28,6 +29,8 @@ export interface NatsServerOptions {
   host?: string;
   name?: string;
   startTimeoutMs?: number;
+  /** The largest message the server accepts (default NATS_MAX_PAYLOAD_BYTES: what the largest valid item's change needs). */
+  maxPayloadBytes?: number;
 }
 
 export interface RunningNatsServer {
@@ -140,7 +143,10 @@ async function startOnce(options: NatsServerOptions): Promise<RunningNatsServer>
   const port = options.port || await freePort(host);
   const monitorPort = options.monitorPort || await freePort(host);
   mkdirSync(options.storeDir, { recursive: true });
-  const args = ['-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', options.storeDir, '-P', pidFile];
+  // nats-server takes max_payload from a config file only, not from a flag.
+  const configFile = join(options.storeDir, 'nats-server.conf');
+  writeFileSync(configFile, `max_payload: ${options.maxPayloadBytes ?? NATS_MAX_PAYLOAD_BYTES}\n`);
+  const args = ['-c', configFile, '-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', options.storeDir, '-P', pidFile];
   if (options.name) args.push('-n', options.name);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';

@@ -1,7 +1,9 @@
 /** A region's change stream: its nats-server (embedded or given), the bus connection and the publisher. */
 import { join } from 'node:path';
+import { startHeartbeat } from '../bus/heartbeat.js';
 import { NatsChangeBus } from '../bus/natsBus.js';
 import { Publisher } from '../bus/publisher.js';
+import { NATS_MAX_PAYLOAD_BYTES, NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { startNatsServer, type NatsServerOptions, type RunningNatsServer } from '../nats/launcher.js';
 
@@ -112,6 +114,14 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const bus = await NatsChangeBus.connect({ url: natsUrl, region: ctx.region });
+  // A server that cannot take the largest valid item's change would stop the stream at the first one.
+  const maxPayload = bus.maxMessageBytes();
+  if (maxPayload !== undefined && maxPayload < NATS_MAX_PAYLOAD_BYTES) {
+    await bus.close();
+    await server?.stop();
+    throw new NatsMaxPayloadTooSmallError(natsUrl, maxPayload);
+  }
+  const log = (message: string): void => console.error(`[${ctx.region}] change stream: ${message}`);
   let lastError = '';
   const publisher = new Publisher({
     region: ctx.region,
@@ -122,16 +132,24 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
     onError: (error) => {
       // One line per distinct problem: an outage would otherwise print four lines a second.
       const message = error instanceof Error ? error.message : String(error);
-      if (message !== lastError) console.error(`[${ctx.region}] change stream: ${message} (retrying)`);
+      if (message !== lastError) log(`${message} (retrying)`);
       lastError = message;
+    },
+    onStuck: (stuck, previous) => {
+      if (stuck) log(`stuck at lsn ${stuck.lsn}: ${stuck.message}; nothing after it is published until it is (retrying every few seconds)`);
+      else if (previous) log(`lsn ${previous.lsn} published after ${Math.round((ctx.clock.trueNowMs() - previous.sinceMs) / 1000)} s stuck; publishing again`);
     },
   });
   publisher.start();
+  const stopHeartbeat = startHeartbeat({
+    region: ctx.region, store: ctx.store, clock: ctx.clock, status: () => publisher.status(), send: (subject, payload) => bus.publishStatus(subject, payload),
+  });
   return {
     natsUrl,
     ...(server ? { nats: server } : {}),
     publisher,
     async close() {
+      stopHeartbeat();
       await publisher.stop();
       await bus.close();
       await server?.stop();

@@ -1,6 +1,6 @@
 /**
  * A replicated change as this region applies it: the writer's state for one key. The receiving
- * worker turns each change message into the records the region stores when the change wins
+ * worker turns each change message (read by bus/wireDecode.ts) into the records the region stores when the change wins
  * outright (its item record and its change record's tail), already encoded; the region's thread
  * decodes the state from those bytes and writes them as they are (storage/preEncoded.ts).
  */

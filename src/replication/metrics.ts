@@ -1,4 +1,5 @@
 /** Replication metrics per source region: lag (commit at the origin → applied here, true time), pending, counters. */
+import type { Heartbeat } from '../bus/heartbeat.js';
 
 /** The most recent samples, so percentiles describe now rather than the whole run. */
 export class LatencyWindow {
@@ -48,38 +49,99 @@ export class LatencyWindow {
   }
 }
 
+/** What a pair knows of its source from the source's heartbeat (bus/heartbeat.ts). */
+export interface SourceStatus {
+  committedLsn: number;
+  publishedLsn: number;
+  /** The source's publisher cannot publish this change (and so nothing after it). */
+  stuck: { lsn: number; reason: string; sinceMs: number } | null;
+  /** The source's own changes it has committed and not yet published, counted while it is stuck and until it catches up. */
+  unpublished: number | null;
+  /** True time (ms) this region last heard the heartbeat. */
+  heardAtMs: number;
+}
+
 export interface PairStatus {
   source: string;
   connected: boolean;
   /** Last stream sequence of the source applied here. */
   checkpoint: number;
-  /** Changes the source holds that this region has not applied yet (as last reported by the source). */
+  /**
+   * Changes of the source this region has not applied yet: those its stream holds beyond the
+   * checkpoint (as the stream last reported), plus, while the source reports itself stuck and
+   * until it has caught up, its own changes it has not published.
+   */
   pending: number;
   applied: number;
   skipped: number;
   ignored: number;
   conflicts: number;
   resyncs: number;
-  lagMs: { p50: number | null; p99: number | null; max: number | null };
+  /** Over recent changes, and `current`: how far behind the source this region is now (0 when nothing is pending). */
+  lagMs: { p50: number | null; p99: number | null; max: number | null; current: number };
+  /** Commit time at the source of the oldest change not applied here (an upper bound while the stream has a backlog), null when nothing is pending. */
+  behindSinceMs: number | null;
   lastAppliedAtMs: number | null;
+  /** Null until a heartbeat has been heard (a source that predates them never sends one). */
+  sourceStatus: SourceStatus | null;
 }
 
 export class PairMetrics {
   connected = false;
   checkpoint = 0;
-  pending = 0;
+  /** Changes the source's stream holds beyond the checkpoint, as last reported with a batch (and those received, not yet applied). */
+  streamPending = 0;
   applied = 0;
   skipped = 0;
   ignored = 0;
   conflicts = 0;
   resyncs = 0;
   lastAppliedAtMs: number | null = null;
+  /** Commit time at the source of the last change applied here. */
+  lastAppliedCommitMs: number | null = null;
+  sourceStatus: SourceStatus | null = null;
+  private oldestUnpublishedCommitMs: number | null = null;
+  /** When this region first saw the current stream backlog (used only before it has applied anything). */
+  private backlogSeenAtMs: number | null = null;
   readonly lag = new LatencyWindow();
 
-  constructor(readonly source: string) {}
+  constructor(readonly source: string, private readonly now: () => number = Date.now) {}
+
+  get pending(): number {
+    return this.streamPending + (this.sourceStatus?.unpublished ?? 0);
+  }
+
+  /** After a batch is applied: what is left in the stream, and the commit time of its last change. */
+  applyProgress(streamPending: number, lastCommitMs: number | undefined): void {
+    this.streamPending = streamPending;
+    if (lastCommitMs !== undefined) this.lastAppliedCommitMs = lastCommitMs;
+    this.backlogSeenAtMs = streamPending > 0 ? this.backlogSeenAtMs ?? this.now() : null;
+  }
+
+  heard(heartbeat: Heartbeat): void {
+    const { stuck } = heartbeat;
+    this.sourceStatus = {
+      committedLsn: heartbeat.committedLsn,
+      publishedLsn: heartbeat.publishedLsn,
+      stuck: stuck ? { lsn: stuck.lsn, reason: stuck.reason, sinceMs: stuck.sinceMs } : null,
+      unpublished: heartbeat.unpublished?.count ?? null,
+      heardAtMs: this.now(),
+    };
+    this.oldestUnpublishedCommitMs = heartbeat.unpublished?.oldestCommitTimeMs ?? null;
+  }
+
+  /**
+   * Changes in the stream are older than any the source has not published; of those this region
+   * knows only that they were committed after the last one it applied.
+   */
+  private behindSinceMs(): number | null {
+    if (this.streamPending > 0) return this.lastAppliedCommitMs ?? this.backlogSeenAtMs;
+    return this.sourceStatus?.unpublished ? this.oldestUnpublishedCommitMs : null;
+  }
 
   status(): PairStatus {
     const { p50, p99, max } = this.lag.summary();
+    const behindSinceMs = this.behindSinceMs();
     return {
       source: this.source,
       connected: this.connected,
@@ -90,8 +152,10 @@ export class PairMetrics {
       ignored: this.ignored,
       conflicts: this.conflicts,
       resyncs: this.resyncs,
-      lagMs: { p50, p99, max },
+      lagMs: { p50, p99, max, current: behindSinceMs === null ? 0 : Math.max(0, this.now() - behindSinceMs) },
+      behindSinceMs,
       lastAppliedAtMs: this.lastAppliedAtMs,
+      sourceStatus: this.sourceStatus,
     };
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { NameSafePackr } from '../storage/nameSafePackr.js';
+import type { Heartbeat } from '../bus/heartbeat.js';
 import { decodeBatch, type IncomingChange, type WireIncoming } from './incoming.js';
 import { APPLIED, newCredits, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
 
@@ -23,7 +24,7 @@ export class ReceiverError extends Error {
   }
 }
 
-type SessionEvent = Exclude<FromReceiver, { type: 'batch' }> | { type: 'batch'; batch: ReceivedBatch };
+type SessionEvent = Exclude<FromReceiver, { type: 'batch' | 'heartbeat' }> | { type: 'batch'; batch: ReceivedBatch };
 
 /** tsx loads the worker's TypeScript, as it does the region's (there is no build step). */
 const BOOT = new URL('./receiverWorker.boot.mjs', import.meta.url);
@@ -72,7 +73,13 @@ export class Receiver {
   private session: ReceiverSession | undefined;
   private sessions = 0;
 
-  constructor(private readonly options: { source: string; batchMax: number; batchesInFlight: number }) {}
+  constructor(private readonly options: {
+    source: string;
+    batchMax: number;
+    batchesInFlight: number;
+    /** The source's heartbeats, as they come (not queued behind batches). */
+    onHeartbeat?: (heartbeat: Heartbeat) => void;
+  }) {}
 
   open(natsUrl: string): ReceiverSession {
     this.session?.close();
@@ -92,6 +99,7 @@ export class Receiver {
     worker.on('message', (message: FromReceiver) => {
       const session = this.session;
       if (!session || message.session !== session.id) return;
+      if (message.type === 'heartbeat') return this.options.onHeartbeat?.(message.heartbeat);
       if (message.type !== 'batch') return session.push(message);
       const changes = decodeBatch(new NameSafePackr().unpack(message.data) as WireIncoming[], message.records);
       session.push({ type: 'batch', batch: { changes, lastSeq: message.lastSeq, pending: message.pending } });

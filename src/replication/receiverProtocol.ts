@@ -1,4 +1,5 @@
 /** Messages between a replicator and its receiving worker (receiverWorker.ts). */
+import type { Heartbeat } from '../bus/heartbeat.js';
 
 /**
  * A session's credit counters, shared by both threads: batches applied so far (the main thread
@@ -22,5 +23,7 @@ export type FromReceiver =
   | { type: 'opened'; session: number; firstSeq: number; lastSeq: number }
   /** `data`: the batch's changes (WireIncoming, incoming.ts) as one msgpack array; `records`: their records, encoded for the store. */
   | { type: 'batch'; session: number; data: Uint8Array; records: Uint8Array; lastSeq: number; pending: number }
+  /** The source's heartbeat (bus/heartbeat.ts), heard through the same connection. */
+  | { type: 'heartbeat'; session: number; heartbeat: Heartbeat }
   /** The session is over: the connection was lost (no error), or something failed. */
   | { type: 'ended'; session: number; error?: string };

@@ -1,18 +1,27 @@
 /**
  * The receiving half of a replicator, on a worker thread: the connection to the source's
- * nats-server (through the link), the ordered push consumer and the JSON parsing of every change
- * run beside the region's main thread, which only merges and writes. The worker also encodes the
- * records the region stores for each change (incoming.ts), so that thread copies bytes instead of
- * encoding them. A batch crosses as one msgpack buffer.
+ * nats-server (through the link), the ordered push consumer and the decoding of every change
+ * (bus/wireDecode.ts) run beside the region's main thread, which only merges and writes. The
+ * worker also encodes the records the region stores for each change (incoming.ts), so that thread
+ * copies bytes instead of encoding them. A batch crosses as one msgpack buffer. The source's
+ * heartbeat (bus/heartbeat.ts) is heard on the same connection and passed on as it comes.
  */
 import { parentPort } from 'node:worker_threads';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { NameSafePackr } from '../storage/nameSafePackr.js';
 import '../bus/natsRequestPatch.js';
-import { streamName, type ChangeMessage } from '../bus/wire.js';
+import { heartbeatSubject, parseHeartbeat } from '../bus/heartbeat.js';
+import { streamName } from '../bus/wire.js';
+import { decodeChangeMessage } from '../bus/wireDecode.js';
 import { encodeBatch } from './incoming.js';
 import { APPLIED, WAITING, type ToReceiver, type FromReceiver } from './receiverProtocol.js';
+
+/**
+ * A batch also ends at this many bytes of messages: a thousand changes of the largest items would
+ * otherwise be gigabytes in flight between the threads.
+ */
+const BATCH_MAX_BYTES = 16 * 1024 * 1024;
 
 const port = parentPort!;
 const post = (message: FromReceiver, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
@@ -21,6 +30,9 @@ class Session {
   private connection: NatsConnection | undefined;
   private messages: ConsumerMessages | undefined;
   private received: JsMsg[] = [];
+  /** Each received message's size, and their sum. */
+  private sizes: number[] = [];
+  private receivedBytes = 0;
   private closed = false;
   private flushQueued = false;
   private creditWaiter: (() => void) | undefined;
@@ -40,6 +52,12 @@ class Session {
       throw new Error('closed while connecting');
     }
     void this.watchStatus(connection);
+    connection.subscribe(heartbeatSubject(this.source), {
+      callback: (error, message) => {
+        const heartbeat = error ? undefined : parseHeartbeat(message.data);
+        if (heartbeat && !this.closed) post({ type: 'heartbeat', session: this.id, heartbeat });
+      },
+    });
     const info = await (await jetstreamManager(connection)).streams.info(streamName(this.source));
     post({ type: 'opened', session: this.id, firstSeq: info.state.first_seq, lastSeq: info.state.last_seq });
   }
@@ -66,15 +84,18 @@ class Session {
     this.messages = await consumer.consume();
     if (this.closed) return this.close();
     for await (const m of this.messages) {
+      const size = m.data.length;
       this.received.push(m);
-      if (this.received.length >= this.batchMax) this.flush();
+      this.sizes.push(size);
+      this.receivedBytes += size;
+      if (this.received.length >= this.batchMax || this.receivedBytes >= BATCH_MAX_BYTES) this.flush();
       else if (!this.flushQueued) {
         // Let the rest of this network read arrive, so one batch takes it all.
         this.flushQueued = true;
         setImmediate(() => { this.flushQueued = false; this.flush(); });
       }
       // Beyond a few batches the consumer waits, and the server's flow control holds the rest.
-      while (this.received.length >= this.batchMax * 2 && !this.closed) await new Promise<void>((resolve) => { this.creditWaiter = resolve; });
+      while ((this.received.length >= this.batchMax * 2 || this.receivedBytes >= BATCH_MAX_BYTES * 2) && !this.closed) await new Promise<void>((resolve) => { this.creditWaiter = resolve; });
       if (this.closed) break;
     }
   }
@@ -88,8 +109,10 @@ class Session {
         if (!this.hasRoom()) break;
         Atomics.store(this.credits, WAITING, 0);
       }
-      const batch = this.received.splice(0, this.batchMax);
-      const changes = batch.map((m) => m.json<ChangeMessage>());
+      const count = this.batchSize();
+      const batch = this.received.splice(0, count);
+      for (const size of this.sizes.splice(0, count)) this.receivedBytes -= size;
+      const changes = batch.map((m) => decodeChangeMessage(m.data));
       const last = batch[batch.length - 1].info;
       // A fresh Packr puts the record definitions in the buffer itself, and the copy gives the
       // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
@@ -99,6 +122,18 @@ class Session {
       post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer, records.buffer as ArrayBuffer]);
     }
     this.wake();
+  }
+
+  /** How many of the received messages the next batch takes: at most batchMax, and BATCH_MAX_BYTES unless one alone is more. */
+  private batchSize(): number {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.received.length && count < this.batchMax) {
+      bytes += this.sizes[count];
+      if (count > 0 && bytes > BATCH_MAX_BYTES) break;
+      count += 1;
+    }
+    return count;
   }
 
   private hasRoom(): boolean {

@@ -2,6 +2,7 @@
 import { connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { streamName, type ChangeMessage } from '../bus/wire.js';
+import { decodeChangeMessage } from '../bus/wireDecode.js';
 
 export async function readTableChanges(natsUrl: string, source: string, table: string, fromSeq: number, toSeq: number, timeoutMs = 30_000): Promise<ChangeMessage[]> {
   const connection = await connect({ servers: natsUrl, timeout: Math.min(timeoutMs, 5000) });
@@ -24,7 +25,7 @@ export async function readTableChanges(natsUrl: string, source: string, table: s
         break;
       }
       if (m.seq > last) break;
-      out.push(m.json<ChangeMessage>());
+      out.push(decodeChangeMessage(m.data));
       if (m.seq >= last || m.info.pending === 0) break;
     }
     return out;

@@ -54,7 +54,7 @@ export class Replication implements ReplicationControl {
   private async addPeer(config: PeerConfig): Promise<void> {
     const peer = new PeerClient(config, this.adminToken);
     const link = await LinkProxy.start({ target: UNRESOLVED, name: `${config.name}->${this.ctx.region}` });
-    const metrics = new PairMetrics(config.name);
+    const metrics = new PairMetrics(config.name, () => this.ctx.clock.trueNowMs());
     let lastError = '';
     const replicator = new Replicator({
       ctx: this.ctx,
@@ -119,9 +119,12 @@ export class Replication implements ReplicationControl {
     return [...this.pairs.values()].map((p) => p.link);
   }
 
-  /** A replicator has a large backlog to apply (after a partition, a restart, a new replica). */
+  /**
+   * A replicator has a large backlog to apply (after a partition, a restart, a new replica). What
+   * a stuck source could not publish is no backlog here: nothing can be applied of it yet.
+   */
   catchingUp(): boolean {
-    for (const pair of this.pairs.values()) if (pair.metrics.pending > CATCH_UP_PENDING) return true;
+    for (const pair of this.pairs.values()) if (pair.metrics.streamPending > CATCH_UP_PENDING) return true;
     return false;
   }
 

@@ -48,7 +48,9 @@ export class Replicator {
   private readonly stopping = new Promise<undefined>((resolve) => { this.stop$ = () => resolve(undefined); });
 
   constructor(private readonly options: ReplicatorOptions) {
-    this.receiver = new Receiver({ source: options.source, batchMax: BATCH_MAX, batchesInFlight: BATCHES_IN_FLIGHT });
+    this.receiver = new Receiver({
+      source: options.source, batchMax: BATCH_MAX, batchesInFlight: BATCHES_IN_FLIGHT, onHeartbeat: (heartbeat) => options.metrics.heard(heartbeat),
+    });
   }
 
   get checkpoint(): number {
@@ -141,7 +143,7 @@ export class Replicator {
     const appliedAtMs = ctx.clock.trueNowMs();
     for (const committedAtMs of tally.committedAtMs) metrics.lag.add(Math.max(0, appliedAtMs - committedAtMs));
     metrics.checkpoint = batch.lastSeq;
-    metrics.pending = batch.pending + queued;
+    metrics.applyProgress(batch.pending + queued, tally.committedAtMs.at(-1));
     metrics.applied += tally.applied;
     metrics.skipped += tally.skipped;
     metrics.ignored += tally.ignored;

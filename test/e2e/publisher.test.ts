@@ -36,8 +36,8 @@ async function write(store: Store, from: number, count: number): Promise<void> {
 
 function expectExactlyInOrder(messages: ChangeMessage[], count: number): void {
   expect(messages.map((m) => m.lsn)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-  expect(new Set(messages.map((m) => m.eventID)).size).toBe(count);
-  expect(messages[0]).toMatchObject({ schemaVersion: 1, eventID: 'us-east-1:1', eventName: 'INSERT', table: 'orders', region: 'us-east-1', origin: 'us-east-1' });
+  expect(new Set(messages.map((m) => (m.keys.pk as { S: string }).S)).size).toBe(count);
+  expect(messages[0]).toMatchObject({ schemaVersion: 2, eventName: 'INSERT', table: 'orders', region: 'us-east-1', origin: 'us-east-1' });
 }
 
 describe('publisher (outbox drain to JetStream)', () => {

@@ -2,6 +2,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { streamName, type ChangeMessage } from '../../src/bus/wire.js';
+import { decodeChangeMessage } from '../../src/bus/wireDecode.js';
 
 export async function streamMessages(url: string, region = 'us-east-1'): Promise<ChangeMessage[]> {
   const connection = await connect({ servers: url });
@@ -10,7 +11,7 @@ export async function streamMessages(url: string, region = 'us-east-1'): Promise
     const info = await jsm.streams.info(streamName(region));
     const out: ChangeMessage[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-      out.push((await jsm.streams.getMessage(streamName(region), { seq }))!.json<ChangeMessage>());
+      out.push(decodeChangeMessage((await jsm.streams.getMessage(streamName(region), { seq }))!.data));
     }
     return out;
   } finally {

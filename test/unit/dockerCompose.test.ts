@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { loadRegionConfig } from '../../src/config/regionConfig.js';
+import { NATS_MAX_PAYLOAD_BYTES } from '../../src/bus/wireLimits.js';
 
 const ROOT = join(__dirname, '../..');
 
@@ -64,6 +65,22 @@ describe('docker-compose.yml', () => {
       expect(mountOf(nats, flag(nats.command!, '-sd'))).toBeDefined();
       expect(service.depends_on).toContain(url.hostname);
       expect(mountOf(service, flag(service.command!, '--data'))).toBe(name);
+    }
+  });
+
+  it('gives every nats-server a config file from the repository with the max_payload regions need', () => {
+    for (const [, service] of regions) {
+      const nats = services[new URL(flag(service.command!, '--nats-url')).hostname];
+      const configPath = flag(nats.command!, '-c');
+      // A bind mount of a file in the repository, read-only.
+      const mount = nats.volumes?.map((v) => v.split(':')).find(([, target]) => target === configPath);
+      expect(mount, `${configPath} mounted`).toBeDefined();
+      expect(mount![0]).toMatch(/^\.\//);
+      expect(mount![2]).toBe('ro');
+      const config = readFileSync(join(ROOT, mount![0]), 'utf8');
+      const maxPayload = /^max_payload:\s*(\d+)\s*$/m.exec(config);
+      expect(maxPayload, 'max_payload in bytes').not.toBeNull();
+      expect(Number(maxPayload![1])).toBeGreaterThanOrEqual(NATS_MAX_PAYLOAD_BYTES);
     }
   });
 

@@ -7,9 +7,9 @@ import { decodeRecord, RecordArena, spliceChange } from '../../src/storage/preEn
 const version = (ts: number, region = 'us-east-1') => ({ ts, counter: 0, region });
 
 const message = (n: number, extra: Partial<ChangeMessage> = {}): ChangeMessage => ({
-  schemaVersion: 1, eventID: `us-east-1:${n}`, eventName: 'INSERT', table: 't', keys: { pk: { S: `k${n}` } },
+  schemaVersion: 2, eventName: 'INSERT', table: 't', keys: { pk: { S: `k${n}` } },
   newImage: { pk: { S: `k${n}` }, n: { N: String(n) }, m: { M: { é: { L: [{ BOOL: true }, { NULL: true }] } } } },
-  region: 'us-east-1', origin: 'us-east-1', version: version(n), lsn: n, commitTimeMs: 1000 + n, ApproximateCreationDateTime: 1, ...extra,
+  region: 'us-east-1', origin: 'us-east-1', version: version(n), lsn: n, commitTimeMs: 1000 + n, ...extra,
 });
 
 describe('records encoded ahead of their write', () => {
@@ -45,7 +45,7 @@ describe('records encoded ahead of their write', () => {
       message(1),
       message(2, { prevVersion: version(1), attributes: { versions: { n: version(2) }, values: { n: { N: '2' } }, live: version(2) } }),
       // A delete: the state is a tombstone and the tail has no new image.
-      message(3, { eventName: 'REMOVE', newImage: undefined, oldImage: { pk: { S: 'k3' } } }),
+      message(3, { eventName: 'REMOVE', newImage: undefined }),
     ];
     const { changes, records } = encodeBatch(messages);
     const decoded = decodeBatch(changes, records);

@@ -4,6 +4,7 @@ import { SystemClock } from '../../src/clock/clock.js';
 import { MemoryChangeBus } from '../../src/bus/memoryBus.js';
 import { Publisher } from '../../src/bus/publisher.js';
 import type { ChangeMessage } from '../../src/bus/wire.js';
+import { decodeChangeMessage } from '../../src/bus/wireDecode.js';
 import { createMemoryStore } from '../../src/storage/memory.js';
 import type { Store } from '../../src/storage/store.js';
 
@@ -14,7 +15,7 @@ async function write(store: Store, from: number, count: number): Promise<void> {
   }))));
 }
 
-const decoded = (bus: MemoryChangeBus): ChangeMessage[] => bus.messages().map((m) => JSON.parse(new TextDecoder().decode(m.payload)) as ChangeMessage);
+const decoded = (bus: MemoryChangeBus): ChangeMessage[] => bus.messages().map((m) => decodeChangeMessage(m.payload));
 
 describe('publisher over the in-memory bus', () => {
   it('publishes every change exactly once and in order, also when the bus is down for a while', async () => {
