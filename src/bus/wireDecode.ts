@@ -12,9 +12,14 @@ import type { VersionedState } from '../core/lww.js';
 import { LEGACY_SCHEMA_VERSION, SCHEMA_VERSION, UnreadableChangeMessageError, type ChangeMessage, type ChangeMessageV1, type WireAttributes } from './wire.js';
 
 const unpackr = new Unpackr({ useRecords: false });
-/** msgpackr renames a map key `__proto__` (to keep it from setting a prototype): such messages are read as Maps. */
+/**
+ * msgpackr renames a map key `__proto__` to `__proto_` (to keep it from setting a prototype). A
+ * message in which an attribute name reads `__proto_` is read again as Maps, every name kept.
+ */
 const mapUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });
-const PROTO = Buffer.from('__proto__');
+const RENAMED_PROTO = '__proto_';
+/** Set when reading a message met the name msgpackr gives `__proto__`. */
+let renamedProto = false;
 const JSON_OBJECT = 0x7b;
 const decoder = new TextDecoder();
 
@@ -70,7 +75,11 @@ function readValue(value: AttributeValue): void {
 }
 
 function readItem(item: Item): Item {
-  for (const name of Object.keys(item)) readValue(item[name]);
+  // Decoded maps are plain objects: every enumerable key is their own.
+  for (const name in item) {
+    if (name === RENAMED_PROTO) renamedProto = true;
+    readValue(item[name]);
+  }
   return item;
 }
 
@@ -88,7 +97,10 @@ function readAttributes(wire: WireAttributes, newImage: Item | undefined, keys: 
     return version;
   };
   const versions: Record<string, Version> = {};
-  for (const name of Object.keys(wire.versions)) setOwn(versions, name, at(wire.versions[name]));
+  for (const name of Object.keys(wire.versions)) {
+    if (name === RENAMED_PROTO) renamedProto = true;
+    setOwn(versions, name, at(wire.versions[name]));
+  }
   return {
     versions,
     values: wire.values ? readItem(wire.values) : nonKeyAttributes(newImage, keys),
@@ -118,31 +130,46 @@ function message(schemaVersion: ChangeMessage['schemaVersion'], fields: Common, 
   };
 }
 
+/**
+ * Turned into a ChangeMessage in place: it has the same fields but two, and building a copy of
+ * every message cost the receiving worker more than decoding it.
+ */
 function fromV2(wire: WireChange): ChangeMessage {
-  const keys = readItem(wire.keys);
-  const newImage = wire.newImage ? readItem(wire.newImage) : undefined;
-  return message(SCHEMA_VERSION, wire, keys, newImage, wire.attributes && readAttributes(wire.attributes, newImage, keys));
+  const read = wire as unknown as ChangeMessage & { userIdentity?: unknown; attributes?: unknown };
+  readItem(wire.keys);
+  if (wire.newImage) readItem(wire.newImage);
+  if (wire.attributes) read.attributes = readAttributes(wire.attributes, wire.newImage, wire.keys);
+  if (wire.userIdentity !== undefined) {
+    delete read.userIdentity;
+    read.service = true;
+  }
+  return read;
 }
 
 function fromV1(v1: ChangeMessageV1): ChangeMessage {
   return message(LEGACY_SCHEMA_VERSION, v1, v1.keys, v1.newImage, v1.attributes);
 }
 
-function parsed(bytes: Uint8Array): { schemaVersion?: unknown } {
-  if (bytes[0] === JSON_OBJECT) return JSON.parse(decoder.decode(bytes)) as { schemaVersion?: unknown };
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return (buffer.includes(PROTO) ? plainObjects(mapUnpackr.unpack(buffer)) : unpackr.unpack(buffer)) as { schemaVersion?: unknown };
+function parsed(bytes: Uint8Array, keepEveryName: boolean): { schemaVersion?: unknown } {
+  try {
+    if (bytes[0] === JSON_OBJECT) return JSON.parse(decoder.decode(bytes)) as { schemaVersion?: unknown };
+    return (keepEveryName ? plainObjects(mapUnpackr.unpack(bytes)) : unpackr.unpack(bytes)) as { schemaVersion?: unknown };
+  } catch (error) {
+    throw new UnreadableChangeMessageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function read(bytes: Uint8Array, keepEveryName: boolean): ChangeMessage {
+  const message = parsed(bytes, keepEveryName);
+  if (message?.schemaVersion === SCHEMA_VERSION) return fromV2(message as WireChange);
+  if (message?.schemaVersion === LEGACY_SCHEMA_VERSION) return fromV1(message as ChangeMessageV1);
+  throw new UnreadableChangeMessageError(`schema version ${String(message?.schemaVersion)} (this version reads ${LEGACY_SCHEMA_VERSION} and ${SCHEMA_VERSION})`);
 }
 
 /** One published change, in either schema version; UnreadableChangeMessageError for anything else. */
 export function decodeChangeMessage(bytes: Uint8Array): ChangeMessage {
-  let message: { schemaVersion?: unknown };
-  try {
-    message = parsed(bytes);
-  } catch (error) {
-    throw new UnreadableChangeMessageError(error instanceof Error ? error.message : String(error));
-  }
-  if (message?.schemaVersion === SCHEMA_VERSION) return fromV2(message as WireChange);
-  if (message?.schemaVersion === LEGACY_SCHEMA_VERSION) return fromV1(message as ChangeMessageV1);
-  throw new UnreadableChangeMessageError(`schema version ${String(message?.schemaVersion)} (this version reads ${LEGACY_SCHEMA_VERSION} and ${SCHEMA_VERSION})`);
+  renamedProto = false;
+  const message = read(bytes, false);
+  // JSON keeps every name as it is; msgpackr's rename is undone by reading the message again.
+  return renamedProto && bytes[0] !== JSON_OBJECT ? read(bytes, true) : message;
 }

@@ -28,6 +28,8 @@ const everyType: Item = normalizeItem({
   ss: { SS: ['x', 'y'] }, ns: { NS: ['1', '1E+100', '0.5'] }, bs: { BS: [b64(1), b64(2, 3)] },
   l: { L: [{ S: 'a' }, { B: b64(9) }, { L: [{ N: '1E-120' }] }, { M: { __proto__x: { NULL: true } } }] },
   m: { M: { inner: { BS: [b64(7)] }, constructor: { S: 'c' }, hasOwnProperty: { N: '1' } } },
+  // The name msgpackr would give `__proto__`, next to it.
+  __proto_: { S: 'one underscore' },
 });
 Object.defineProperty(everyType, '__proto__', { value: { M: { __proto__: { S: 'nested' } } }, enumerable: true, writable: true, configurable: true });
 Object.defineProperty((everyType.__proto__ as { M: Item }).M, '__proto__', { value: { S: 'nested' }, enumerable: true, writable: true, configurable: true });
@@ -39,7 +41,7 @@ describe('change messages, schema version 2', () => {
       schemaVersion: 2, eventName: 'MODIFY', table: 'orders', keys: { pk: { S: 'a' } }, newImage: everyType, region: 'us-east-1', origin: 'eu-west-1',
       version: version(1_795_372_800_123, 'us-east-1', 2), prevVersion: version(1_795_372_790_001), lsn: 7, commitTimeMs: 1_795_372_800_125, service: true,
     });
-    expect(Object.keys(message.newImage!)).toContain('__proto__');
+    expect(Object.keys(message.newImage!)).toEqual(expect.arrayContaining(['__proto__', '__proto_']));
     expect(Object.getPrototypeOf(message.newImage)).toBe(Object.prototype);
     expect((message.newImage!.__proto__ as { M: Item }).M).toEqual(Object.defineProperty({}, '__proto__', { value: { S: 'nested' }, enumerable: true }));
   });
@@ -76,6 +78,14 @@ describe('change messages, schema version 2', () => {
     const oddBytes = encodeChange('us-east-1', change(newImage, { attributes: odd }));
     expect((unpack(oddBytes) as { attributes: { values: unknown } }).attributes.values).toEqual({ x: { N: '2' } });
     expect(decodeChangeMessage(oddBytes).attributes).toEqual(odd);
+    // Prototype names as attributes: each keeps its version and its value.
+    const proto = (value: unknown): Record<string, never> => Object.defineProperty({}, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+    const protoImage = { pk: { S: 'a' }, ...proto({ S: 'p' }) } as Item;
+    const protoAttributes = { versions: proto(version(7)), values: proto({ S: 'p' }), live: version(7) };
+    const protoMessage = decodeChangeMessage(encodeChange('us-east-1', change(protoImage, { attributes: protoAttributes })));
+    expect(Object.keys(protoMessage.attributes!.versions)).toEqual(['__proto__']);
+    expect(Object.keys(protoMessage.newImage!)).toEqual(['pk', '__proto__']);
+    expect(protoMessage.attributes).toEqual(protoAttributes);
     // A tombstone's state: no new image and no values.
     const removed = { versions: {}, values: {}, floor: version(9) };
     expect(decodeChangeMessage(encodeChange('us-east-1', change(undefined, { attributes: removed }))).attributes).toEqual(removed);
