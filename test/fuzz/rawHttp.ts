@@ -4,6 +4,7 @@
  * the server closes or the declared body has arrived.
  */
 import { connect } from 'node:net';
+import { parseHttpResponse } from '../helpers/rawHttp.js';
 
 export interface RawRequest {
   /** Header lines without the request line; Host and Connection are added. */
@@ -23,20 +24,11 @@ export interface RawResponse {
 
 export class HangError extends Error {}
 
+/** The answer so far: whole once its declared body is there, or (without a length) at the close. */
 function parse(data: Buffer): RawResponse | undefined {
-  const end = data.indexOf('\r\n\r\n');
-  if (end < 0) return undefined;
-  const [statusLine, ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
-  const status = Number(statusLine.split(' ')[1]);
-  const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  const body = data.subarray(end + 4);
-  const length = headers['content-length'];
-  if (length !== undefined && body.length < Number(length)) return undefined;
-  return { status, headers, body: length === undefined ? body : body.subarray(0, Number(length)) };
+  const parsed = parseHttpResponse(data);
+  if (!parsed || (!parsed.complete && parsed.headers['content-length'] !== undefined)) return undefined;
+  return { status: parsed.status, headers: parsed.headers, body: parsed.body };
 }
 
 /** Sends one request to POST / and resolves with the answer; rejects with HangError after timeoutMs. */

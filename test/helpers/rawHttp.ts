@@ -18,17 +18,32 @@ export interface RawConnection {
   send(data: Buffer | string): Promise<boolean>;
 }
 
-function parseAnswer(raw: Buffer): RawAnswer | undefined {
-  const end = raw.indexOf('\r\n\r\n');
+/**
+ * An HTTP/1.1 answer read from the bytes received so far: undefined until its head is whole. With
+ * a Content-Length, `complete` once that much body is there; without one, the body runs to the
+ * close of the connection, which only the caller can tell.
+ */
+export function parseHttpResponse(data: Buffer): { status: number; headers: Record<string, string>; body: Buffer; complete: boolean } | undefined {
+  const end = data.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
-  const [statusLine, ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
-  const headers = Object.fromEntries(lines.map((line) => {
+  const [statusLine, ...lines] = data.subarray(0, end).toString('latin1').split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
     const colon = line.indexOf(':');
-    return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
-  }));
-  const length = Number(headers['content-length'] ?? 0);
-  if (raw.length < end + 4 + length) return undefined;
-  return { status: Number(statusLine.split(' ')[1]), headers, body: raw.subarray(end + 4, end + 4 + length).toString('utf8') };
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const body = data.subarray(end + 4);
+  const length = headers['content-length'];
+  if (length === undefined) return { status: Number(statusLine.split(' ')[1]), headers, body, complete: false };
+  return { status: Number(statusLine.split(' ')[1]), headers, body: body.subarray(0, Number(length)), complete: body.length >= Number(length) };
+}
+
+/** The answer once its head and declared body (none without a Content-Length) have arrived. */
+function parseAnswer(raw: Buffer): RawAnswer | undefined {
+  const parsed = parseHttpResponse(raw);
+  if (!parsed || (!parsed.complete && parsed.headers['content-length'] !== undefined)) return undefined;
+  const body = parsed.headers['content-length'] === undefined ? '' : parsed.body.toString('utf8');
+  return { status: parsed.status, headers: parsed.headers, body };
 }
 
 export async function openRaw(port: number): Promise<RawConnection> {
