@@ -1,5 +1,6 @@
 /** What every operation runs against: one region's store, clock and settings. */
 import type { Clock } from '../clock/clock.js';
+import type { IdSource } from '../core/ids.js';
 import type { ClockState } from '../core/version.js';
 import type { Granularity } from '../core/lww.js';
 import type { ConflictRecorder, ReplicationControl } from './replicationControl.js';
@@ -38,6 +39,8 @@ export interface RegionContext {
   store: Store;
   clock: Clock;
   clockState: ClockState;
+  /** Table ids and other identifiers (seeded in the simulator). */
+  ids: IdSource;
   settings: RegionSettings;
   /** Last-writer-wins granularity of this region's tables (all regions of a cluster agree on it). */
   granularity: Granularity;

@@ -11,6 +11,7 @@ import { createRegionServer } from '../http/server.js';
 import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from '../http/limits.js';
 import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
+import { randomIds } from './randomIds.js';
 import { startTtlSweeper } from './ttlSweeper.js';
 import { startChangeLogRetention } from './changeLogRetention.js';
 import { startTombstoneRetention } from './tombstoneRetention.js';
@@ -68,6 +69,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     store,
     clock: options.clock ?? new SystemClock(),
     clockState: initialClockState(options.name, options.clockMode ?? 'hlc'),
+    ids: randomIds,
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     granularity: options.granularity ?? 'item',
   };

@@ -3,7 +3,6 @@
  * member the new membership, has the new region create its table and backfill it (a snapshot from
  * the coordinator, then each source's changes the snapshot may lack), then marks it ACTIVE.
  */
-import { randomUUID } from 'node:crypto';
 import type { RegionContext } from '../dynamo/context.js';
 import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
@@ -161,7 +160,7 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
     const meta: TableMeta = {
       id,
       name: schema.name,
-      tableId: randomUUID(),
+      tableId: ctx.ids.uuid(),
       keySchema: schema.keySchema,
       attributeDefinitions: schema.attributeDefinitions,
       billingMode: schema.billingMode,

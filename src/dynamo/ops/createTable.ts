@@ -1,5 +1,4 @@
 /** CreateTable: validates the schema, stores the table and reports it CREATING. */
-import { randomUUID } from 'node:crypto';
 import type { AttributeDefinition, KeySchemaElement } from '../../core/types.js';
 import { invalid, LimitExceededException, ResourceInUseException } from '../errors.js';
 import { describe, type StreamSpecification, type TableMeta } from '../tables.js';
@@ -70,7 +69,7 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
       const created: TableMeta = {
         id,
         name: request.TableName,
-        tableId: randomUUID(),
+        tableId: ctx.ids.uuid(),
         keySchema: request.KeySchema,
         attributeDefinitions: request.AttributeDefinitions,
         billingMode: payPerRequest ? 'PAY_PER_REQUEST' : 'PROVISIONED',
