@@ -6,12 +6,23 @@ export interface PublishResult {
   duplicate: boolean;
 }
 
+/**
+ * A publish that does not directly follow the stream's last sequence (JetStream's "wrong last
+ * sequence"): nothing was stored. `actual` is the stream's last sequence when the bus says it.
+ */
+export class WrongLastSequenceError extends Error {
+  constructor(readonly expected: number, readonly actual?: number, options?: { cause?: unknown }) {
+    super(`wrong last sequence: expected ${expected}, the stream holds ${actual ?? 'another'}`, options);
+    this.name = 'WrongLastSequenceError';
+  }
+}
+
 export interface ChangeBus {
   /** Creates the region's stream if it does not exist yet. */
   ensureStream(): Promise<void>;
   /**
    * Appends a message that must directly follow sequence `seq - 1`, so the stream can never hold
-   * changes out of order or with gaps; rejected (throws) when it would not.
+   * changes out of order or with gaps; rejected with WrongLastSequenceError when it would not.
    */
   publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult>;
   /** The last sequence the stream holds (0 when empty). */
@@ -21,5 +32,10 @@ export interface ChangeBus {
    * change while the bus runs (a nats-server restarted with another max_payload).
    */
   maxMessageBytes(): number | undefined;
+  /**
+   * A message on a plain subject, kept by no stream (the region's heartbeat): fire and forget, and
+   * it may throw while the bus is unreachable.
+   */
+  publishStatus(subject: string, payload: Uint8Array): void;
   close(): Promise<void>;
 }

@@ -1,16 +1,10 @@
 /**
  * The ChangeBus seam in memory, for the deterministic simulator and fast tests: one ordered stream,
  * the same guarantees as JetStream gives the publisher (a publish must follow its predecessor;
- * a message id seen before is a duplicate, not a second copy).
+ * a message id seen before is a duplicate, not a second copy). The simulated consumer side
+ * (src/sim/changeSource.ts) watches it: appends, plain status messages, and the bus going down.
  */
-import type { ChangeBus, PublishResult } from './changeBus.js';
-
-export class WrongLastSequenceError extends Error {
-  constructor(expected: number, actual: number) {
-    super(`wrong last sequence: expected ${expected}, the stream holds ${actual}`);
-    this.name = 'WrongLastSequenceError';
-  }
-}
+import { WrongLastSequenceError, type ChangeBus, type PublishResult } from './changeBus.js';
 
 export class BusUnavailableError extends Error {
   constructor() {
@@ -34,13 +28,44 @@ export interface StoredMessage {
   payload: Uint8Array;
 }
 
+type Listener<T extends unknown[]> = (...args: T) => void;
+
+/** Listeners that can leave; each call gets a function that removes it. */
+class Listeners<T extends unknown[]> {
+  private readonly all = new Set<Listener<T>>();
+
+  add(listener: Listener<T>): () => void {
+    this.all.add(listener);
+    return () => this.all.delete(listener);
+  }
+
+  emit(...args: T): void {
+    for (const listener of [...this.all]) listener(...args);
+  }
+}
+
 export class MemoryChangeBus implements ChangeBus {
+  /** The messages the stream still holds: sequences firstSequence()..lastSeq, in order. */
   private readonly stored: StoredMessage[] = [];
   private readonly seqById = new Map<string, number>();
-  /** A fault: while down, every call fails as a disconnected client's would. */
-  down = false;
+  private lastSeq = 0;
+  private isDown = false;
+  private readonly appended = new Listeners<[StoredMessage]>();
+  private readonly statuses = new Listeners<[string, Uint8Array]>();
+  private readonly availability = new Listeners<[boolean]>();
   /** Like a nats-server's max_payload: a larger publish is refused. */
   maxPayloadBytes: number | undefined;
+
+  /** A fault: while down, every call fails as a disconnected client's would. */
+  get down(): boolean {
+    return this.isDown;
+  }
+
+  set down(down: boolean) {
+    if (down === this.isDown) return;
+    this.isDown = down;
+    this.availability.emit(!down);
+  }
 
   async ensureStream(): Promise<void> {
     this.check();
@@ -51,20 +76,32 @@ export class MemoryChangeBus implements ChangeBus {
     if (this.maxPayloadBytes !== undefined && payload.length > this.maxPayloadBytes) throw new PayloadRefusedError(payload.length, this.maxPayloadBytes);
     const seen = this.seqById.get(msgId);
     if (seen !== undefined) return { seq: seen, duplicate: true };
-    const last = this.stored.length;
-    if (seq - 1 !== last) throw new WrongLastSequenceError(seq - 1, last);
-    this.stored.push({ seq, subject, msgId, payload });
+    if (seq - 1 !== this.lastSeq) throw new WrongLastSequenceError(seq - 1, this.lastSeq);
+    const message = { seq, subject, msgId, payload };
+    this.stored.push(message);
     this.seqById.set(msgId, seq);
+    this.lastSeq = seq;
+    this.appended.emit(message);
     return { seq, duplicate: false };
   }
 
   async lastSequence(): Promise<number> {
     this.check();
-    return this.stored.length;
+    return this.lastSeq;
+  }
+
+  /** The first sequence the stream holds; lastSeq + 1 when it holds none (as JetStream reports a purged stream). */
+  firstSequence(): number {
+    return this.stored[0]?.seq ?? this.lastSeq + 1;
   }
 
   maxMessageBytes(): number | undefined {
     return this.maxPayloadBytes;
+  }
+
+  publishStatus(subject: string, payload: Uint8Array): void {
+    this.check();
+    this.statuses.emit(subject, payload);
   }
 
   /** What the stream holds, in order (what a consumer would read). */
@@ -72,9 +109,39 @@ export class MemoryChangeBus implements ChangeBus {
     return this.stored;
   }
 
+  /** The message at a sequence, if the stream still holds it. */
+  message(seq: number): StoredMessage | undefined {
+    const first = this.stored[0]?.seq;
+    return first === undefined ? undefined : this.stored[seq - first];
+  }
+
+  /**
+   * Drops every message up to uptoSeq, as JetStream's max-age and limits do: the first sequence
+   * moves up, the last stays. Their ids are forgotten with them.
+   */
+  trim(uptoSeq: number): void {
+    const count = Math.min(this.stored.length, Math.max(0, uptoSeq - this.firstSequence() + 1));
+    for (const message of this.stored.splice(0, count)) this.seqById.delete(message.msgId);
+  }
+
+  /** Calls listener with each message the stream stores from now on. */
+  onAppend(listener: (message: StoredMessage) => void): () => void {
+    return this.appended.add(listener);
+  }
+
+  /** Calls listener with each plain status message (publishStatus) from now on. */
+  onStatus(listener: (subject: string, payload: Uint8Array) => void): () => void {
+    return this.statuses.add(listener);
+  }
+
+  /** Calls listener each time the bus goes down (false) or comes up again (true). */
+  onAvailability(listener: (up: boolean) => void): () => void {
+    return this.availability.add(listener);
+  }
+
   async close(): Promise<void> {}
 
   private check(): void {
-    if (this.down) throw new BusUnavailableError();
+    if (this.isDown) throw new BusUnavailableError();
   }
 }

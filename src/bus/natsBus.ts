@@ -1,8 +1,8 @@
 /** ChangeBus on NATS JetStream: stream CHANGES_<region>, file storage, 24 h retention, msgID dedupe. */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import './natsRequestPatch.js';
-import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { ChangeBus, PublishResult } from './changeBus.js';
+import { jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { WrongLastSequenceError, type ChangeBus, type PublishResult } from './changeBus.js';
 import { streamName } from './wire.js';
 
 const NANOS_PER_MS = 1_000_000;
@@ -64,8 +64,14 @@ export class NatsChangeBus implements ChangeBus {
   }
 
   async publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult> {
-    const ack = await this.js.publish(subject, payload, { msgID: msgId, expect: { lastSequence: seq - 1, streamName: this.stream } });
-    return { seq: ack.seq, duplicate: ack.duplicate };
+    try {
+      const ack = await this.js.publish(subject, payload, { msgID: msgId, expect: { lastSequence: seq - 1, streamName: this.stream } });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      // The server's refusal names no number in a field of its own: the stream's last sequence stays unsaid.
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence) throw new WrongLastSequenceError(seq - 1, undefined, { cause: error });
+      throw error;
+    }
   }
 
   /** The connected server's max_payload (updated on every reconnect), or the stream's limit if smaller. */
