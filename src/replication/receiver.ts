@@ -4,52 +4,29 @@
  * session that has been left behind are dropped.
  */
 import { Worker } from 'node:worker_threads';
-import { NameSafePackr } from '../storage/nameSafePackr.js';
-import type { Heartbeat } from '../bus/heartbeat.js';
-import { decodeBatch, type IncomingChange, type WireIncoming } from './incoming.js';
-import { APPLIED, newCredits, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
-
-export interface ReceivedBatch {
-  changes: IncomingChange[];
-  /** Stream sequence of the batch's last change: the checkpoint once it is applied. */
-  lastSeq: number;
-  /** Changes the source holds beyond this batch (at the server and on the way). */
-  pending: number;
-}
-
-export class ReceiverError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReceiverError';
-  }
-}
-
-type SessionEvent = Exclude<FromReceiver, { type: 'batch' | 'heartbeat' }> | { type: 'batch'; batch: ReceivedBatch };
+import type { ChangeSession, ChangeSourceOptions, SessionEvent } from './changeSource.js';
+import { APPLIED, newCredits, unpackBatch, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
+import { SessionQueue } from './sessionQueue.js';
 
 /** tsx loads the worker's TypeScript, as it does the region's (there is no build step). */
 const BOOT = new URL('./receiverWorker.boot.mjs', import.meta.url);
 
-export class ReceiverSession {
-  private readonly events: SessionEvent[] = [];
-  private waiter: (() => void) | undefined;
-  /** Changes received but not yet taken by the replicator. */
-  queued = 0;
+export class ReceiverSession implements ChangeSession {
+  private readonly events = new SessionQueue();
 
   constructor(readonly id: number, private readonly send: (message: ToReceiver) => void, readonly credits: Int32Array = newCredits()) {}
 
-  push(event: SessionEvent): void {
-    if (event.type === 'batch') this.queued += event.batch.changes.length;
-    this.events.push(event);
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.();
+  /** Changes received but not yet taken by the replicator. */
+  get queued(): number {
+    return this.events.queued;
   }
 
-  async next(): Promise<SessionEvent> {
-    while (!this.events.length) await new Promise<void>((resolve) => { this.waiter = resolve; });
-    const event = this.events.shift()!;
-    if (event.type === 'batch') this.queued -= event.batch.changes.length;
-    return event;
+  push(event: SessionEvent): void {
+    this.events.push(event);
+  }
+
+  next(): Promise<SessionEvent> {
+    return this.events.next();
   }
 
   consume(startSeq: number): void {
@@ -64,7 +41,7 @@ export class ReceiverSession {
 
   close(): void {
     this.send({ type: 'close', session: this.id });
-    this.push({ type: 'ended', session: this.id });
+    this.push({ type: 'ended' });
   }
 }
 
@@ -73,13 +50,7 @@ export class Receiver {
   private session: ReceiverSession | undefined;
   private sessions = 0;
 
-  constructor(private readonly options: {
-    source: string;
-    batchMax: number;
-    batchesInFlight: number;
-    /** The source's heartbeats, as they come (not queued behind batches). */
-    onHeartbeat?: (heartbeat: Heartbeat) => void;
-  }) {}
+  constructor(private readonly options: ChangeSourceOptions) {}
 
   open(natsUrl: string): ReceiverSession {
     this.session?.close();
@@ -99,14 +70,20 @@ export class Receiver {
     worker.on('message', (message: FromReceiver) => {
       const session = this.session;
       if (!session || message.session !== session.id) return;
-      if (message.type === 'heartbeat') return this.options.onHeartbeat?.(message.heartbeat);
-      if (message.type !== 'batch') return session.push(message);
-      const changes = decodeBatch(new NameSafePackr().unpack(message.data) as WireIncoming[], message.records);
-      session.push({ type: 'batch', batch: { changes, lastSeq: message.lastSeq, pending: message.pending } });
+      switch (message.type) {
+        case 'heartbeat':
+          return this.options.onHeartbeat?.(message.heartbeat);
+        case 'opened':
+          return session.push({ type: 'opened', firstSeq: message.firstSeq, lastSeq: message.lastSeq });
+        case 'ended':
+          return session.push(message.error === undefined ? { type: 'ended' } : { type: 'ended', error: message.error });
+        case 'batch':
+          return session.push({ type: 'batch', batch: { changes: unpackBatch(message), lastSeq: message.lastSeq, pending: message.pending } });
+      }
     });
     const lost = (error: string): void => {
       if (this.worker === worker) this.worker = undefined;
-      this.session?.push({ type: 'ended', session: this.session.id, error });
+      this.session?.push({ type: 'ended', error });
     };
     worker.on('error', (error) => lost(`receiver failed: ${error.message}`));
     worker.on('exit', (code) => lost(`receiver exited with code ${code}`));

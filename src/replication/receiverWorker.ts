@@ -9,19 +9,10 @@
 import { parentPort } from 'node:worker_threads';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { NameSafePackr } from '../storage/nameSafePackr.js';
 import '../bus/natsRequestPatch.js';
 import { heartbeatSubject, parseHeartbeat } from '../bus/heartbeat.js';
 import { streamName } from '../bus/wire.js';
-import { decodeChangeMessage } from '../bus/wireDecode.js';
-import { encodeBatch } from './incoming.js';
-import { APPLIED, WAITING, type ToReceiver, type FromReceiver } from './receiverProtocol.js';
-
-/**
- * A batch also ends at this many bytes of messages: a thousand changes of the largest items would
- * otherwise be gigabytes in flight between the threads.
- */
-const BATCH_MAX_BYTES = 16 * 1024 * 1024;
+import { APPLIED, BATCH_MAX_BYTES, batchCount, packBatch, WAITING, type ToReceiver, type FromReceiver } from './receiverProtocol.js';
 
 const port = parentPort!;
 const post = (message: FromReceiver, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
@@ -109,31 +100,15 @@ class Session {
         if (!this.hasRoom()) break;
         Atomics.store(this.credits, WAITING, 0);
       }
-      const count = this.batchSize();
+      const count = batchCount(this.sizes, this.batchMax);
       const batch = this.received.splice(0, count);
       for (const size of this.sizes.splice(0, count)) this.receivedBytes -= size;
-      const changes = batch.map((m) => decodeChangeMessage(m.data));
       const last = batch[batch.length - 1].info;
-      // A fresh Packr puts the record definitions in the buffer itself, and the copy gives the
-      // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
-      const { changes: wire, records } = encodeBatch(changes);
-      const data = new Uint8Array(new NameSafePackr().pack(wire));
+      const { data, records } = packBatch(batch.map((m) => m.data));
       this.sent += 1;
-      post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer, records.buffer as ArrayBuffer]);
+      post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer as ArrayBuffer, records.buffer as ArrayBuffer]);
     }
     this.wake();
-  }
-
-  /** How many of the received messages the next batch takes: at most batchMax, and BATCH_MAX_BYTES unless one alone is more. */
-  private batchSize(): number {
-    let count = 0;
-    let bytes = 0;
-    while (count < this.received.length && count < this.batchMax) {
-      bytes += this.sizes[count];
-      if (count > 0 && bytes > BATCH_MAX_BYTES) break;
-      count += 1;
-    }
-    return count;
   }
 
   private hasRoom(): boolean {

@@ -15,7 +15,7 @@ import { mergeSnapshot, type TableSnapshot } from './snapshot.js';
 import { applyChanges } from './apply.js';
 import { incomingOf } from './incoming.js';
 import { checkpointKey } from './replicator.js';
-import { readTableChanges } from './replay.js';
+import type { ChangeSource } from './changeSource.js';
 
 export type Membership = Record<string, ReplicaStatus>;
 
@@ -40,8 +40,8 @@ export interface MembershipDeps {
   ctx: RegionContext;
   conflicts: ConflictLog;
   peer(name: string): PeerClient | undefined;
-  /** The URL (through this region's link) of a source's nats-server. */
-  linkUrl(source: string): string | undefined;
+  /** The stream of a source this region replicates from (through this region's link). */
+  changeSource(source: string): ChangeSource | undefined;
   log(message: string): void;
 }
 
@@ -135,9 +135,9 @@ export async function acceptReplica(deps: MembershipDeps, schema: ReplicaSchema,
   for (const source of Object.keys(members).filter((r) => r !== ctx.region)) {
     const applied = ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(source))) ?? 0;
     const covered = snapshot.positions[source] ?? 0;
-    const url = deps.linkUrl(source);
-    if (applied <= covered || !url) continue;
-    const messages = await readTableChanges(url, source, schema.name, covered + 1, applied);
+    const changeSource = deps.changeSource(source);
+    if (applied <= covered || !changeSource) continue;
+    const messages = await changeSource.readTable(schema.name, covered + 1, applied);
     await ctx.store.write((txn) => applyChanges(ctx, txn, deps.conflicts, messages.map(incomingOf)));
   }
   await ctx.store.write((txn) => {

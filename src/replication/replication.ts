@@ -12,7 +12,8 @@ import type { ConflictLog } from './conflicts.js';
 import { PairMetrics, type PairStatus } from './metrics.js';
 import { PeerClient, PeerRequestError } from './peers.js';
 import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
-import { checkpointKey, Replicator } from './replicator.js';
+import { checkpointKey, RECEIVE_LIMITS, Replicator } from './replicator.js';
+import { NatsChangeSource } from './natsChangeSource.js';
 import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 
 /** How often a disconnected replicator's peer is asked again where its nats-server is (it may have moved). */
@@ -31,6 +32,7 @@ interface Pair {
   /** A question to the peer is under way (it may take until its time-out). */
   resolving?: Promise<void>;
   metrics: PairMetrics;
+  changeSource: NatsChangeSource;
   replicator: Replicator;
 }
 
@@ -56,10 +58,11 @@ export class Replication implements ReplicationControl {
     const link = await LinkProxy.start({ target: UNRESOLVED, name: `${config.name}->${this.ctx.region}` });
     const metrics = new PairMetrics(config.name, () => this.ctx.clock.trueNowMs());
     let lastError = '';
+    const changeSource = new NatsChangeSource(link.url, { source: config.name, ...RECEIVE_LIMITS, onHeartbeat: (heartbeat) => metrics.heard(heartbeat) });
     const replicator = new Replicator({
       ctx: this.ctx,
       source: config.name,
-      natsUrl: link.url,
+      changeSource,
       conflicts: this.conflicts,
       metrics,
       resync: () => this.resyncFrom(config.name),
@@ -69,7 +72,7 @@ export class Replication implements ReplicationControl {
         lastError = message;
       },
     });
-    const pair: Pair = { peer, link, metrics, replicator };
+    const pair: Pair = { peer, link, metrics, changeSource, replicator };
     this.pairs.set(config.name, pair);
     // Not awaited: a peer that is slow to answer must not hold up this region's start; the
     // replicator keeps trying the link until it points somewhere.
@@ -141,7 +144,7 @@ export class Replication implements ReplicationControl {
       ctx: this.ctx,
       conflicts: this.conflicts,
       peer: (name) => this.peer(name),
-      linkUrl: (name) => this.pairs.get(name)?.link.url,
+      changeSource: (name) => this.pairs.get(name)?.changeSource,
       log: this.log,
     };
   }

@@ -1,20 +1,28 @@
 /**
- * One replicator per (source → this region): an ordered JetStream consumer on the source's stream,
- * filtered to changes the source's own clients made, from checkpoint + 1. Receiving and parsing
- * run on a worker thread (receiver.ts); here each batch is merged and the checkpoint advanced in
- * one LMDB transaction, so a crash resumes exactly where it stopped.
+ * One replicator per (source → this region): follows the source's own changes from checkpoint + 1
+ * through a ChangeSource (real: an ordered JetStream consumer on a worker thread,
+ * natsChangeSource.ts; simulated: src/sim/changeSource.ts); here each batch is merged and the
+ * checkpoint advanced in one store transaction, so a crash resumes exactly where it stopped.
  */
+import type { Clock } from '../clock/clock.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { applyChanges, type ApplyTally } from './apply.js';
+import type { ChangeSession, ChangeSource, ChangeSourceOptions, ReceivedBatch } from './changeSource.js';
 import type { ConflictLog } from './conflicts.js';
 import type { PairMetrics } from './metrics.js';
-import { Receiver, ReceiverError, type ReceivedBatch, type ReceiverSession } from './receiver.js';
 
-const BATCH_MAX = 1000;
-/** Batches the worker may send ahead of the one being applied. */
-const BATCHES_IN_FLIGHT = 4;
+/** How a replicator's ChangeSource receives: changes per batch, and batches sent ahead of the one being applied. */
+export const RECEIVE_LIMITS: Pick<ChangeSourceOptions, 'batchMax' | 'batchesInFlight'> = { batchMax: 1000, batchesInFlight: 4 };
 /** Batches handed to the store at once: the next is ready when the store commits (often in the same transaction). */
 const BATCHES_APPLYING = 2;
+
+/** A session ended with an error (the connection failing is no error: the session just ends). */
+export class ChangeSessionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChangeSessionError';
+  }
+}
 
 export class CheckpointGapError extends Error {
   constructor(source: string, expected: number, found: number) {
@@ -28,8 +36,8 @@ export const checkpointKey = (source: string): string => `replicator.checkpoint.
 export interface ReplicatorOptions {
   ctx: RegionContext;
   source: string;
-  /** Where to reach the source's nats-server (this region's link proxy for the pair). */
-  natsUrl: string;
+  /** The source's stream; the replicator stops it when it stops. */
+  changeSource: ChangeSource;
   conflicts: ConflictLog;
   metrics: PairMetrics;
   /** Rebuilds every table shared with the source from its snapshot; returns the source sequence it reflects. */
@@ -42,16 +50,11 @@ export interface ReplicatorOptions {
 export class Replicator {
   private stopped = false;
   private running: Promise<void> | undefined;
-  private readonly receiver: Receiver;
-  private session: ReceiverSession | undefined;
+  private session: ChangeSession | undefined;
   private stop$: () => void = () => {};
   private readonly stopping = new Promise<undefined>((resolve) => { this.stop$ = () => resolve(undefined); });
 
-  constructor(private readonly options: ReplicatorOptions) {
-    this.receiver = new Receiver({
-      source: options.source, batchMax: BATCH_MAX, batchesInFlight: BATCHES_IN_FLIGHT, onHeartbeat: (heartbeat) => options.metrics.heard(heartbeat),
-    });
-  }
+  constructor(private readonly options: ReplicatorOptions) {}
 
   get checkpoint(): number {
     return this.options.ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(this.options.source))) ?? 0;
@@ -67,7 +70,7 @@ export class Replicator {
     this.stop$();
     this.session?.close();
     await this.running;
-    await this.receiver.stop();
+    await this.options.changeSource.stop();
   }
 
   private async loop(): Promise<void> {
@@ -82,14 +85,14 @@ export class Replicator {
         this.session?.close();
         this.session = undefined;
       }
-      if (!this.stopped) await Promise.race([new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 500)), this.stopping]);
+      if (!this.stopped) await Promise.race([delay(this.options.ctx.clock, this.options.retryDelayMs ?? 500), this.stopping]);
     }
   }
 
   /** One connection's life: catch up from the checkpoint, then follow the stream until something fails. */
   private async follow(): Promise<void> {
     const { metrics } = this.options;
-    const session = this.receiver.open(this.options.natsUrl);
+    const session = this.options.changeSource.open();
     this.session = session;
     const opened = await session.next();
     if (opened.type === 'ended') return failed(opened.error);
@@ -155,5 +158,10 @@ export class Replicator {
 
 /** A session that ended with an error fails; one whose connection was lost just ends. */
 function failed(error: string | undefined): void {
-  if (error !== undefined) throw new ReceiverError(error);
+  if (error !== undefined) throw new ChangeSessionError(error);
+}
+
+/** Resolves after ms of the clock's time. */
+function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => { clock.schedule(resolve, ms); });
 }

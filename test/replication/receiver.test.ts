@@ -8,7 +8,8 @@ import { streamName } from '../../src/bus/wire.js';
 import type { IncomingChange } from '../../src/replication/incoming.js';
 import { decodeRecord } from '../../src/storage/preEncoded.js';
 import { startNatsServer, type RunningNatsServer } from '../../src/nats/launcher.js';
-import { Receiver, type ReceivedBatch, type ReceiverSession } from '../../src/replication/receiver.js';
+import type { ReceivedBatch } from '../../src/replication/changeSource.js';
+import { Receiver, type ReceiverSession } from '../../src/replication/receiver.js';
 
 const SOURCE = 'us-east-1';
 let dir: string;
