@@ -95,6 +95,11 @@ export class MemoryChangeBus implements ChangeBus {
     return this.stored[0]?.seq ?? this.lastSeq + 1;
   }
 
+  /** The stream's bounds now, as its info reports them (whether the bus is up or not: the stream is still there). */
+  bounds(): { firstSeq: number; lastSeq: number } {
+    return { firstSeq: this.firstSequence(), lastSeq: this.lastSeq };
+  }
+
   maxMessageBytes(): number | undefined {
     return this.maxPayloadBytes;
   }
