@@ -104,9 +104,12 @@ class Session {
       const batch = this.received.splice(0, count);
       for (const size of this.sizes.splice(0, count)) this.receivedBytes -= size;
       const last = batch[batch.length - 1].info;
+      // The newest message's count is the latest word on what the server still holds; the ones
+      // received after this batch are on top of it (an older message's count includes them).
+      const newest = this.received.at(-1)?.info ?? last;
       const { data, records } = packBatch(batch.map((m) => m.data));
       this.sent += 1;
-      post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: last.pending + this.received.length }, [data.buffer as ArrayBuffer, records.buffer as ArrayBuffer]);
+      post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: newest.pending + this.received.length }, [data.buffer as ArrayBuffer, records.buffer as ArrayBuffer]);
     }
     this.wake();
   }

@@ -191,7 +191,9 @@ export class SimChangeSession implements ChangeSession {
       const last = batch[batch.length - 1];
       this.sent += 1;
       handed = true;
-      this.events.push({ type: 'batch', batch: { changes, lastSeq: last.streamSeq, pending: last.pending + this.received.length } });
+      // As the worker counts: the newest delivery's count of what the server holds, and what came after the batch.
+      const newest = this.received.at(-1) ?? last;
+      this.events.push({ type: 'batch', batch: { changes, lastSeq: last.streamSeq, pending: newest.pending + this.received.length } });
     }
     if (handed) this.acknowledge();
   }
