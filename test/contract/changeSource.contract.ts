@@ -31,7 +31,7 @@ export interface ChangeSourceWorld {
 export const OTHER_ORIGIN = 'elsewhere';
 
 /** Appends change `lsn` (stream sequence = lsn); its version's timestamp is its lsn too. */
-export async function publish(world: ChangeSourceWorld, lsn: number, { origin = world.source, table = 't' } = {}): Promise<void> {
+export async function publish(world: Pick<ChangeSourceWorld, 'source' | 'bus'>, lsn: number, { origin = world.source, table = 't' } = {}): Promise<void> {
   const change = {
     lsn, table, eventName: 'INSERT' as const, keys: { pk: { S: `k${lsn}` } }, newImage: { pk: { S: `k${lsn}` }, n: { N: String(lsn) } },
     version: { ts: lsn, counter: 0, region: origin }, origin, commitTimeMs: lsn,
