@@ -3,6 +3,7 @@
  * member the new membership, has the new region create its table and backfill it (a snapshot from
  * the coordinator, then each source's changes the snapshot may lack), then marks it ACTIVE.
  */
+import type { Clock } from '../clock/clock.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
@@ -10,7 +11,6 @@ import { withLegacyMembership } from '../dynamo/ops/createGlobalTable.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
 import { openStream } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
-import type { Clock } from '../clock/clock.js';
 import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import { mergeSnapshot } from './snapshot.js';
 import { applyChanges } from './apply.js';
