@@ -93,7 +93,8 @@ export class SimPeerTransport implements PeerTransport {
       net.send(from, to, roughJsonBytes(sent), () => {
         const target = handlers();
         if (!target) return;
-        void run(target, structuredClone(sent)).then(
+        // Through a promise even if the handler throws at once: its failure is an answer too.
+        void Promise.resolve(structuredClone(sent)).then((copy) => run(target, copy)).then(
           (value): Answer => ({ ok: true, value: structuredClone(value) }),
           (error: unknown): Answer => ({ ok: false, status: peerErrorStatus(error) ?? INTERNAL_ERROR, message: (error as Error).message ?? String(error) }),
         ).then((answer) => net.send(to, from, roughJsonBytes(answer), () => receive(answer)));
