@@ -18,9 +18,10 @@ commands:
          [--peer <region>=http://host:port …] [--granularity item|attribute]
          [--admin-token <token>]  (or GLOBALTABLES_ADMIN_TOKEN): admin routes that change something
          then need "Authorization: Bearer <token>"; without one they answer on loopback only
-  run <scenario.yaml> [--seed N] [--json out.json]
+  run <scenario.yaml> [--sim] [--seed N] [--json out.json]
          play a scenario: start its regions, run its steps, check its expectations, print the report;
-         exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid
+         exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid;
+         --sim plays it simulated in one process on virtual time, replayable exactly by its seed
   schema print the JSON Schema of scenario files, for editors (scenarios/scenario.schema.json is a copy)
 `;
 

@@ -1,20 +1,37 @@
-/** `globaltables run <scenario.yaml> [--seed N] [--json out.json]`: plays a scenario; exit 0 when every expectation holds. */
+/**
+ * `globaltables run <scenario.yaml> [--sim] [--seed N] [--json out.json]`: plays a scenario, on real
+ * processes or (--sim) simulated on virtual time; exit 0 when every expectation holds.
+ */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import { renderReport } from '../scenario/report.js';
 import { runScenario } from '../scenario/runner.js';
 import { RegionStartError } from '../scenario/cluster.js';
+import type { StartTargets } from '../scenario/targets.js';
 import { UsageError } from './region.js';
+
+const USAGE = 'globaltables run scenarios/<name>.yaml [--sim] [--seed N] [--json out.json]';
+
+/**
+ * The simulator loads only when asked for, so a real run never loads it. The specifier is computed
+ * because the module is built separately: typecheck does not depend on it being there.
+ */
+const SIMULATOR_MODULE = '../sim/scenarioTargets.js';
+
+async function simulatedTargets(): Promise<StartTargets> {
+  const { startSimTargets } = await import(SIMULATOR_MODULE) as { startSimTargets: StartTargets };
+  return startSimTargets;
+}
 
 export async function runScenarioCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { seed: { type: 'string' }, json: { type: 'string' } },
+    options: { seed: { type: 'string' }, json: { type: 'string' }, sim: { type: 'boolean', default: false } },
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length !== 1) throw new UsageError('run needs one scenario file: globaltables run scenarios/<name>.yaml [--seed N] [--json out.json]');
+  if (positionals.length !== 1) throw new UsageError(`run needs one scenario file: ${USAGE}`);
   if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a non-negative integer (got ${values.seed})`);
   let scenario;
   try {
@@ -29,7 +46,10 @@ export async function runScenarioCommand(argv: string[]): Promise<void> {
   }
   let report;
   try {
-    report = await runScenario(scenario, values.seed !== undefined ? { seed: Number(values.seed) } : {});
+    report = await runScenario(scenario, {
+      ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+      ...(values.sim ? { targets: await simulatedTargets() } : {}),
+    });
   } catch (error) {
     // The scenario never got going (a region did not start): say why, without a stack trace.
     if (!(error instanceof RegionStartError)) throw error;

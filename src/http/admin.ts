@@ -6,15 +6,13 @@
  */
 import type { Context, Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
-import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
-import { readStats, type TableMeta } from '../dynamo/tables.js';
 import type { Publisher } from '../bus/publisher.js';
 import { regionDigest } from '../replication/digest.js';
 import type { ConflictLog } from '../replication/conflicts.js';
 import type { EmbeddedNats } from '../region/changeStream.js';
 import type { Replication } from '../replication/replication.js';
-import { PeerRequestError } from '../replication/peers.js';
-import { peerTableOf, ReplicaConflictError } from '../replication/replicas.js';
+import { peerErrorStatus, peerHandlers, UnknownCoordinatorError } from '../replication/peerHandlers.js';
+import { PEER_PATHS, type ErrorResponse, type OkResponse } from '../replication/peerWire.js';
 import { prometheusText, regionMetrics } from './metricsView.js';
 import { badRequest, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
 import { mountFaultRoutes } from './adminFaults.js';
@@ -36,17 +34,10 @@ export interface AdminDeps {
 /** Mounts the routes; `deps` is read on every request, since replication starts after the server listens. */
 export function mountAdmin(app: Hono, deps: AdminDeps): void {
   const { ctx } = deps;
+  const peer = peerHandlers(deps);
   app.use('/admin/*', adminGuard(deps.adminToken));
 
-  app.get('/admin/info', withoutInput((c) => c.json({
-    region: ctx.region,
-    natsUrl: deps.natsUrl ?? null,
-    natsPid: deps.nats?.pid ?? null,
-    lastLsn: ctx.store.lastLsn(),
-    clock: { mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs },
-    granularity: ctx.granularity,
-    peers: deps.replication?.peerNames() ?? [],
-  })));
+  app.get(PEER_PATHS.info, withoutInput(async (c) => c.json(await peer.info())));
 
   app.get('/admin/status', withoutInput((c) => {
     const { tables, replication, publisher } = regionMetrics(deps);
@@ -84,53 +75,55 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
 
   mountFaultRoutes(app, deps);
 
-  // Peer-facing: how regions build and change global tables.
-  app.get('/admin/snapshot', (c) => {
+  // Peer-facing: how regions build and change global tables (the handlers are peerHandlers.ts).
+  app.get(PEER_PATHS.snapshot, async (c) => {
     const query = parseQuery(c, TableQuery);
     if (query instanceof Response) return query;
-    const snapshot = deps.replication?.snapshot(query.table);
-    return snapshot ? c.json(snapshot) : c.json({ error: 'no such table' }, 404);
+    return found(c, peer.snapshot(query.table));
   });
-  app.get('/admin/tables/:name', (c) => {
+  app.get(PEER_PATHS.table, async (c) => {
     const param = parseQuery(c, TableParam, 'param');
     if (param instanceof Response) return param;
-    const view = ctx.store.read((txn) => {
-      const meta = txn.getTable<TableMeta>(param.name);
-      return meta && !meta.deleting ? peerTableOf(meta, readStats(txn, meta.id).itemCount) : undefined;
-    });
-    return view ? c.json(view) : c.json({ error: 'no such table' }, 404);
+    return found(c, peer.table(param.name));
   });
-  const noReplication = (c: Context) => c.json({ error: 'this region does not replicate (it has no change stream)' }, 409);
-  app.post('/admin/replicas/create', async (c) => {
+  app.post(PEER_PATHS.createReplica, async (c) => {
     const body = await parseBody(c, ReplicaCreate);
-    if (body instanceof Response) return body;
-    if (!deps.replication) return noReplication(c);
-    // The new replica backfills from the coordinator, which it must know as a peer.
-    if (!deps.replication.peer(body.coordinator)) return badRequest(c, `must be a peer of this region (${deps.replication.peerNames().join(', ') || 'none'})`, 'coordinator');
-    try {
-      await deps.replication.acceptReplica(body.schema, body.members, body.coordinator);
-    } catch (error) {
-      if (error instanceof ReplicaConflictError) return c.json({ error: error.message }, 409);
-      // The coordinator did not answer (for the snapshot): it retries.
-      if (error instanceof PeerRequestError) return c.json({ error: error.message }, 502);
-      throw error;
-    }
-    return c.json({ ok: true });
+    return body instanceof Response ? body : done(c, peer.createReplica(body));
   });
-  app.post('/admin/replicas/membership', async (c) => {
+  app.post(PEER_PATHS.membership, async (c) => {
     const body = await parseBody(c, ReplicaMembership);
-    if (body instanceof Response) return body;
-    if (!deps.replication) return noReplication(c);
-    // A legacy (2017.11.29) global table's membership carries its version: a region it leaves out has left.
-    if (body.globalTableVersion === LEGACY_GLOBAL_TABLE_VERSION) await deps.replication.acceptLegacyMembership(body.table, body.members);
-    else await deps.replication.acceptMembership(body.table, body.members);
-    return c.json({ ok: true });
+    return body instanceof Response ? body : done(c, peer.membership(body));
   });
-  app.post('/admin/replicas/delete', async (c) => {
+  app.post(PEER_PATHS.deleteReplica, async (c) => {
     const body = await parseBody(c, ReplicaDelete);
-    if (body instanceof Response) return body;
-    if (!deps.replication) return noReplication(c);
-    await deps.replication.dropReplica(body.table);
-    return c.json({ ok: true });
+    return body instanceof Response ? body : done(c, peer.deleteReplica(body));
   });
+}
+
+/** A peer handler's result as HTTP; undefined means the region has no such table (a 404). */
+async function found(c: Context, result: Promise<object | undefined>): Promise<Response> {
+  try {
+    const value = await result;
+    return value === undefined ? c.json({ error: 'no such table' } satisfies ErrorResponse, 404) : c.json(value);
+  } catch (error) {
+    return refused(c, error);
+  }
+}
+
+/** A peer handler that changes something and has nothing to report: {"ok": true} once it is done. */
+async function done(c: Context, work: Promise<void>): Promise<Response> {
+  try {
+    await work;
+    return c.json({ ok: true } satisfies OkResponse);
+  } catch (error) {
+    return refused(c, error);
+  }
+}
+
+/** A handler's refusal with the status peerErrorStatus gives it; anything else is the region's own failure, a 500. */
+function refused(c: Context, error: unknown): Response {
+  if (error instanceof UnknownCoordinatorError) return badRequest(c, error.message, error.field);
+  const status = peerErrorStatus(error);
+  if (status === undefined) throw error;
+  return c.json({ error: (error as Error).message } satisfies ErrorResponse, status);
 }

@@ -112,6 +112,7 @@ const ReplicaSchemaBody = object({
 const Members = z.record(regionName, z.enum(['CREATING', 'ACTIVE', 'DELETING']))
   .refine((members) => Object.keys(members).length >= 1 && Object.keys(members).length <= MAX_MEMBERS, { error: `must name 1 to ${MAX_MEMBERS} regions` });
 
+/** The peer-facing bodies: what peerWire.ts's CreateReplicaRequest, MembershipRequest and DeleteReplicaRequest carry (the admin routes hand them on typed as those). */
 export const ReplicaCreate = object({ schema: ReplicaSchemaBody, members: Members, coordinator: regionName });
 export const ReplicaMembership = object({ table: tableName, members: Members, globalTableVersion: z.literal('2017.11.29').optional() });
 export const ReplicaDelete = object({ table: tableName });

@@ -1,29 +1,34 @@
 /** The other regions, reached only through their configured URLs (never by sharing a process). */
 import { adminHeaders } from '../config/adminToken.js';
 import type { PeerConfig } from '../config/regionConfig.js';
+import type { PeerTable } from '../dynamo/replicationControl.js';
+import { PeerRequestError, type PeerInfo, type PeerTransport } from './peerTransport.js';
+import {
+  PEER_LONG_TIMEOUT_MS, PEER_PATHS, PEER_TIMEOUT_MS, peerFailure, snapshotPath, tablePath,
+  type CreateReplicaRequest, type DeleteReplicaRequest, type InfoResponse, type MembershipRequest, type PeerOperation,
+} from './peerWire.js';
+import type { TableSnapshot } from './snapshot.js';
 
-export class PeerRequestError extends Error {
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PeerRequestError';
-  }
-}
-
-export interface PeerInfo {
-  region: string;
-  natsUrl?: string;
+interface Call {
+  operation: PeerOperation;
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  timeoutMs?: number;
+  /** A 404 means the peer has no such table: the call answers undefined. */
+  absentOn404?: boolean;
 }
 
 /** A peer's admin API; a cluster shares one admin token, which every call carries. */
-export class PeerClient {
-  constructor(readonly config: PeerConfig, private readonly adminToken?: string, private readonly timeoutMs = 10_000) {}
+export class HttpPeerTransport implements PeerTransport {
+  constructor(readonly config: PeerConfig, private readonly adminToken?: string, private readonly timeoutMs = PEER_TIMEOUT_MS) {}
 
   get name(): string {
     return this.config.name;
   }
 
   async info(): Promise<PeerInfo> {
-    return this.request<PeerInfo>('GET', '/admin/info');
+    return (await this.call<InfoResponse>({ operation: 'info', method: 'GET', path: PEER_PATHS.info }))!;
   }
 
   /** The peer's nats-server as configured, or as the peer itself reports it. */
@@ -34,8 +39,30 @@ export class PeerClient {
     return info.natsUrl;
   }
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+  table(name: string): Promise<PeerTable | undefined> {
+    return this.call<PeerTable>({ operation: 'table', method: 'GET', path: tablePath(name), absentOn404: true });
+  }
+
+  snapshot(table: string): Promise<TableSnapshot | undefined> {
+    return this.call<TableSnapshot>({ operation: 'snapshot', method: 'GET', path: snapshotPath(table), timeoutMs: PEER_LONG_TIMEOUT_MS, absentOn404: true });
+  }
+
+  async createReplica(request: CreateReplicaRequest): Promise<void> {
+    await this.call({ operation: 'createReplica', method: 'POST', path: PEER_PATHS.createReplica, body: request, timeoutMs: PEER_LONG_TIMEOUT_MS });
+  }
+
+  async membership(request: MembershipRequest): Promise<void> {
+    await this.call({ operation: 'membership', method: 'POST', path: PEER_PATHS.membership, body: request });
+  }
+
+  async deleteReplica(table: string): Promise<void> {
+    const request: DeleteReplicaRequest = { table };
+    await this.call({ operation: 'deleteReplica', method: 'POST', path: PEER_PATHS.deleteReplica, body: request });
+  }
+
+  private async call<T>({ operation, method, path, body, timeoutMs = this.timeoutMs, absentOn404 = false }: Call): Promise<T | undefined> {
     let response: Response;
+    let text: string;
     try {
       response = await fetch(new URL(path, this.config.endpoint), {
         method,
@@ -43,11 +70,24 @@ export class PeerClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
+      // Inside the try: the time-out also covers a body that stops arriving.
+      text = await response.text();
     } catch (error) {
       throw new PeerRequestError(`region ${this.name} (${this.config.endpoint}) is unreachable: ${(error as Error).message}`, undefined, { cause: error });
     }
-    const text = await response.text();
-    if (!response.ok) throw new PeerRequestError(`region ${this.name} answered ${response.status} to ${method} ${path}: ${text}`, response.status);
+    if (response.status === 404 && absentOn404) return undefined;
+    if (!response.ok) throw peerFailure(this.name, operation, response.status, errorMessage(text));
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+/** The message of a refusal ({"error": …}), or the text as it came (a proxy's page, a 500). */
+function errorMessage(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { error?: unknown }).error === 'string') return (parsed as { error: string }).error;
+  } catch {
+    // Not JSON: the text itself says what happened.
+  }
+  return text;
 }

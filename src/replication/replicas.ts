@@ -3,6 +3,7 @@
  * member the new membership, has the new region create its table and backfill it (a snapshot from
  * the coordinator, then each source's changes the snapshot may lack), then marks it ACTIVE.
  */
+import type { Clock } from '../clock/clock.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
@@ -10,8 +11,8 @@ import { withLegacyMembership } from '../dynamo/ops/createGlobalTable.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
 import { openStream } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
-import { PeerRequestError, type PeerClient } from './peers.js';
-import { mergeSnapshot, type TableSnapshot } from './snapshot.js';
+import { PeerRequestError, type PeerTransport } from './peerTransport.js';
+import { mergeSnapshot } from './snapshot.js';
 import { applyChanges } from './apply.js';
 import { incomingOf } from './incoming.js';
 import { checkpointKey } from './replicator.js';
@@ -39,7 +40,7 @@ export class ReplicaConflictError extends Error {
 export interface MembershipDeps {
   ctx: RegionContext;
   conflicts: ConflictLog;
-  peer(name: string): PeerClient | undefined;
+  peer(name: string): PeerTransport | undefined;
   /** The stream of a source this region replicates from (through this region's link). */
   changeSource(source: string): ChangeSource | undefined;
   log(message: string): void;
@@ -74,7 +75,12 @@ function localMembers(ctx: RegionContext, table: string): Membership | undefined
 async function broadcast(deps: MembershipDeps, table: string, members: Membership, exclude: string[] = []): Promise<void> {
   const targets = Object.keys(members).filter((r) => r !== deps.ctx.region && !exclude.includes(r));
   await Promise.all(targets.map((region) => withRetry(deps, `membership of ${table} to ${region}`,
-    () => deps.peer(region)!.request('POST', '/admin/replicas/membership', { table, members }))));
+    () => deps.peer(region)!.membership({ table, members }))));
+}
+
+/** Resolves after ms of the region's time (virtual in the simulator). */
+function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => { clock.schedule(resolve, ms); });
 }
 
 async function withRetry<T>(deps: MembershipDeps, what: string, fn: () => Promise<T>, attempts = 60): Promise<T> {
@@ -84,7 +90,7 @@ async function withRetry<T>(deps: MembershipDeps, what: string, fn: () => Promis
     } catch (error) {
       if (attempt >= attempts || error instanceof ReplicaConflictError) throw error;
       if (attempt === 1) deps.log(`${what}: ${(error as Error).message} (retrying)`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await delay(deps.ctx.clock, 1000);
     }
   }
 }
@@ -98,11 +104,8 @@ export async function coordinateCreate(deps: MembershipDeps, table: string, regi
   await broadcast(deps, table, members, [region]);
   try {
     await withRetry(deps, `creating the replica of ${table} in ${region}`,
-      () => deps.peer(region)!.request('POST', '/admin/replicas/create', { schema: schemaOf(meta), members, coordinator: ctx.region }, 600_000).catch((error) => {
-        // The region already has a table of that name of its own: retrying cannot help.
-        if (error instanceof PeerRequestError && error.status === 409) throw new ReplicaConflictError(error.message);
-        throw error;
-      }));
+      // A ReplicaConflictError (the region has a regional table of that name) is not retried.
+      () => deps.peer(region)!.createReplica({ schema: schemaOf(meta), members, coordinator: ctx.region }));
   } catch (error) {
     const without = { ...localMembers(ctx, table) };
     delete without[region];
@@ -122,14 +125,16 @@ export async function coordinateDelete(deps: MembershipDeps, table: string, regi
   await setMembership(deps.ctx, table, members);
   await broadcast(deps, table, members);
   await withRetry(deps, `deleting the replica of ${table} in ${region}`,
-    () => deps.peer(region)!.request('POST', '/admin/replicas/delete', { table }));
+    () => deps.peer(region)!.deleteReplica(table));
 }
 
 /** New-replica side: create the table, backfill it, then report it ACTIVE. */
 export async function acceptReplica(deps: MembershipDeps, schema: ReplicaSchema, members: Membership, coordinator: string): Promise<void> {
   const { ctx } = deps;
   await createReplicaTable(ctx, schema, members);
-  const snapshot = await deps.peer(coordinator)!.request<TableSnapshot>('GET', `/admin/snapshot?table=${encodeURIComponent(schema.name)}`, undefined, 600_000);
+  const snapshot = await deps.peer(coordinator)!.snapshot(schema.name);
+  // The coordinator's table is gone (deleted meanwhile): it stops asking once its retries run out.
+  if (!snapshot) throw new PeerRequestError(`region ${coordinator} has no table ${schema.name} to copy`, 404);
   await mergeSnapshot(ctx, deps.conflicts, snapshot);
   // Changes this region's replicators passed over before the table existed, that the snapshot may lack.
   for (const source of Object.keys(members).filter((r) => r !== ctx.region)) {
@@ -208,6 +213,6 @@ const ANNOUNCE_ATTEMPTS = 3;
 export async function announceLegacyMembership(deps: MembershipDeps, table: string, members: Membership, regions: string[]): Promise<void> {
   const targets = regions.filter((r) => r !== deps.ctx.region);
   await Promise.all(targets.map((region) => withRetry(deps, `legacy membership of ${table} to ${region}`,
-    () => deps.peer(region)!.request('POST', '/admin/replicas/membership', { table, members, globalTableVersion: LEGACY_GLOBAL_TABLE_VERSION }),
+    () => deps.peer(region)!.membership({ table, members, globalTableVersion: LEGACY_GLOBAL_TABLE_VERSION }),
     ANNOUNCE_ATTEMPTS)));
 }

@@ -10,7 +10,8 @@ import { closeStream } from '../streams/registry.js';
 import { LinkProxy } from '../nats/linkProxy.js';
 import type { ConflictLog } from './conflicts.js';
 import { PairMetrics, type PairStatus } from './metrics.js';
-import { PeerClient, PeerRequestError } from './peers.js';
+import { HttpPeerTransport } from './peers.js';
+import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
 import { checkpointKey, RECEIVE_LIMITS, Replicator } from './replicator.js';
 import { NatsChangeSource } from './natsChangeSource.js';
@@ -26,7 +27,7 @@ const CATCH_UP_PENDING = 2000;
 const UNRESOLVED = { host: '127.0.0.1', port: 9 };
 
 interface Pair {
-  peer: PeerClient;
+  peer: HttpPeerTransport;
   link: LinkProxy;
   target?: string;
   /** A question to the peer is under way (it may take until its time-out). */
@@ -54,7 +55,7 @@ export class Replication implements ReplicationControl {
   }
 
   private async addPeer(config: PeerConfig): Promise<void> {
-    const peer = new PeerClient(config, this.adminToken);
+    const peer = new HttpPeerTransport(config, this.adminToken);
     const link = await LinkProxy.start({ target: UNRESOLVED, name: `${config.name}->${this.ctx.region}` });
     const metrics = new PairMetrics(config.name, () => this.ctx.clock.trueNowMs());
     let lastError = '';
@@ -110,7 +111,7 @@ export class Replication implements ReplicationControl {
     return [...this.pairs.keys()];
   }
 
-  peer(name: string): PeerClient | undefined {
+  peer(name: string): PeerTransport | undefined {
     return this.pairs.get(name)?.peer;
   }
 
@@ -171,17 +172,12 @@ export class Replication implements ReplicationControl {
     delete members[this.ctx.region];
     const deps = this.deps();
     for (const region of Object.keys(members)) {
-      this.background(`telling ${region} that ${table.name} left`, deps.peer(region)!.request('POST', '/admin/replicas/membership', { table: table.name, members }));
+      this.background(`telling ${region} that ${table.name} left`, deps.peer(region)!.membership({ table: table.name, members }));
     }
   }
 
-  async peerTable(region: string, table: string): Promise<PeerTable | undefined> {
-    try {
-      return await this.peer(region)!.request<PeerTable>('GET', `/admin/tables/${encodeURIComponent(table)}`);
-    } catch (error) {
-      if (error instanceof PeerRequestError && error.status === 404) return undefined;
-      throw error;
-    }
+  peerTable(region: string, table: string): Promise<PeerTable | undefined> {
+    return this.peer(region)!.table(table);
   }
 
   announceLegacyMembership(table: string, members: Membership, regions: string[]): Promise<void> {
@@ -225,14 +221,16 @@ export class Replication implements ReplicationControl {
       .filter((meta) => !meta.deleting && meta.replicas && Object.hasOwn(meta.replicas, source)));
     let position: number | undefined;
     for (const meta of tables) {
-      const snapshot = await pair.peer.request<TableSnapshot>('GET', `/admin/snapshot?table=${encodeURIComponent(meta.name)}`, undefined, 600_000);
+      const snapshot = await pair.peer.snapshot(meta.name);
+      // The source dropped the table since: asked again when the resync is retried.
+      if (!snapshot) throw new PeerRequestError(`region ${source} has no table ${meta.name} to resync from`, 404);
       await mergeSnapshot(this.ctx, this.conflicts, snapshot);
       const reflected = snapshot.positions[source] ?? 0;
       position = position === undefined ? reflected : Math.min(position, reflected);
     }
     if (position === undefined) {
       // Nothing is shared with the source: what it trimmed concerns no table here.
-      position = (await pair.peer.request<{ lastLsn: number }>('GET', '/admin/info')).lastLsn;
+      position = (await pair.peer.info()).lastLsn;
     }
     const resumeAt = position;
     await this.ctx.store.write((txn) => txn.putMeta(checkpointKey(source), resumeAt));

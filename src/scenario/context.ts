@@ -1,11 +1,12 @@
-/** What every step runs against: the scenario, its regions, the recorder, a seeded random source. */
-import type { ScenarioCluster, ScenarioRegion } from './cluster.js';
+/** What every step runs against: the scenario, its regions and time (the targets), the recorder, a seeded random source. */
 import type { Recorder } from './recorder.js';
 import type { Scenario } from './schema.js';
+import type { ScenarioRegionHandle, ScenarioTargets } from './targets.js';
 
 export interface RunContext {
   scenario: Scenario;
-  cluster: ScenarioCluster;
+  /** The regions and the time they live in: the only way steps reach either. */
+  targets: ScenarioTargets;
   recorder: Recorder;
   /** Seeded: the same seed plays the same workload. */
   random: () => number;
@@ -23,8 +24,8 @@ export class ScenarioStepError extends Error {
   }
 }
 
-export function regionOf(ctx: RunContext, name: string): ScenarioRegion {
-  const region = ctx.cluster.region(name);
+export function regionOf(ctx: RunContext, name: string): ScenarioRegionHandle {
+  const region = ctx.targets.region(name);
   if (!region.running) throw new ScenarioStepError(`region ${name} is down (crashed by an earlier step)`);
   return region;
 }
@@ -45,7 +46,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Feeds what a step read into the run's trace, so a simulated run's hash covers what the scenario saw. */
+export function observe(ctx: RunContext, what: string): void {
+  ctx.targets.traceRead?.(what);
+}
 
 /** JSON with sorted object keys: equal values compare equal whatever order their attributes came in. */
 export function canonical(value: unknown): string {

@@ -21,7 +21,7 @@ export interface OverwriteSummary {
 /** Every conflict logged in any running region, each once (the same pair may be seen in several regions). */
 export async function allConflicts(ctx: RunContext): Promise<ConflictEntry[]> {
   const seen = new Map<string, ConflictEntry>();
-  for (const region of ctx.cluster.running()) {
+  for (const region of ctx.targets.running()) {
     const { conflicts } = await region.admin<{ conflicts: ConflictEntry[] }>('/admin/conflicts?limit=100000');
     for (const c of conflicts) {
       const id = `${c.table}|${keyText(unmarshalItem(c.keys))}|${JSON.stringify(c.winner.version)}|${JSON.stringify(c.loser.version)}`;
@@ -40,7 +40,7 @@ interface StoredRecord {
 
 async function finalRecord(ctx: RunContext, table: string, key: string): Promise<StoredRecord | undefined> {
   for (const name of ctx.replicas.get(table) ?? []) {
-    const region = ctx.cluster.region(name);
+    const region = ctx.targets.region(name);
     if (!region.running) continue;
     const query = `table=${encodeURIComponent(table)}&key=${encodeURIComponent(JSON.stringify(marshalItem(JSON.parse(key))))}`;
     const { record } = await region.admin<{ record: StoredRecord | null }>(`/admin/item?${query}`);

@@ -59,14 +59,17 @@ export class Recorder {
   lastHealAtMs: number | undefined;
   private divergedSince: { step: number; atMs: number } | undefined;
 
+  /** nowMs: the targets' true time, so divergence windows are virtual ms in a simulated run. */
+  constructor(private readonly nowMs: () => number) {}
+
   /** A write or a fault may make replicas differ: opens a divergence window unless one is open. */
   mayDiverge(step: number): void {
-    this.divergedSince ??= { step, atMs: Date.now() };
+    this.divergedSince ??= { step, atMs: this.nowMs() };
   }
 
   converged(step: number): void {
     if (!this.divergedSince) return;
-    this.divergence.push({ fromStep: this.divergedSince.step, toStep: step, ms: Date.now() - this.divergedSince.atMs });
+    this.divergence.push({ fromStep: this.divergedSince.step, toStep: step, ms: this.nowMs() - this.divergedSince.atMs });
     this.divergedSince = undefined;
   }
 

@@ -9,6 +9,8 @@ export interface ScenarioReport {
   scenario: string;
   file: string;
   seed: number;
+  /** real: processes on the wall clock; sim: one process on virtual time, where every ms here is virtual. */
+  mode: 'real' | 'sim';
   passed: boolean;
   durationMs: number;
   regions: { name: string; clock: { mode: string; skewMs: number } }[];
@@ -22,12 +24,14 @@ export interface ScenarioReport {
   divergenceWindows: DivergenceWindow[];
   faults: FaultCounters;
   acknowledgedWrites: number;
+  /** Simulated runs: the hash of everything delivered, applied and read; equal hashes, equal runs. */
+  traceHash?: string;
 }
 
 export async function buildReport(ctx: RunContext, seed: number, durationMs: number): Promise<ScenarioReport> {
   const { scenario, recorder } = ctx;
   const latency: ScenarioReport['replicationLatency'] = [];
-  for (const region of ctx.cluster.running()) {
+  for (const region of ctx.targets.running()) {
     const { replication } = await region.admin<{ replication: PairStatus[] }>('/admin/metrics').catch(() => ({ replication: [] as PairStatus[] }));
     for (const p of replication) latency.push({ source: p.source, target: region.name, p50Ms: p.lagMs.p50, p99Ms: p.lagMs.p99, maxMs: p.lagMs.max, applied: p.applied });
   }
@@ -38,10 +42,13 @@ export async function buildReport(ctx: RunContext, seed: number, durationMs: num
     loser: { origin: c.loser.origin, writtenAtMs: c.loser.writtenAtMs, version: c.loser.version },
   }));
   const overwrites = await classifyOverwrites(ctx).catch(() => undefined);
+  // Last, so the hash covers the report's own reads too.
+  const traceHash = ctx.targets.traceHash?.();
   return {
     scenario: scenario.name,
     file: scenario.file,
     seed,
+    mode: ctx.targets.mode,
     passed: recorder.passed,
     durationMs,
     regions: scenario.regions,
@@ -57,15 +64,23 @@ export async function buildReport(ctx: RunContext, seed: number, durationMs: num
     divergenceWindows: recorder.divergence,
     faults: recorder.faults,
     acknowledgedWrites: recorder.writes.length,
+    ...(traceHash !== undefined ? { traceHash } : {}),
   };
 }
 
 const ms = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${value} ms`);
 
+/** A simulated run replays exactly from its seed; a real one plays the same operations with its own timing. */
+function replayHint(report: ScenarioReport): string {
+  return report.mode === 'sim'
+    ? `replay: globaltables run ${report.file} --sim --seed ${report.seed}`
+    : `rerun: globaltables run ${report.file} --seed ${report.seed} (same operations; timing differs — replay exactly with --sim)`;
+}
+
 export function renderReport(report: ScenarioReport): string {
   const lines: string[] = [];
   const section = (title: string): void => { lines.push('', title, '-'.repeat(title.length)); };
-  lines.push(`${report.passed ? 'PASSED' : 'FAILED'}  ${report.scenario}  (${(report.durationMs / 1000).toFixed(1)} s, seed ${report.seed}; replay: globaltables run ${report.file} --seed ${report.seed})`);
+  lines.push(`${report.passed ? 'PASSED' : 'FAILED'}  ${report.scenario}  (${(report.durationMs / 1000).toFixed(1)} s${report.mode === 'sim' ? ' virtual' : ''}, seed ${report.seed}; ${replayHint(report)})`);
   lines.push(`regions: ${report.regions.map((r) => `${r.name} (${r.clock.mode}${r.clock.skewMs ? `, skew ${r.clock.skewMs} ms` : ''})`).join(', ')}; last-writer-wins per ${report.granularity}`);
   section('Expectations');
   for (const e of report.expectations) lines.push(`  ${e.ok ? '✓' : '✗'} step ${e.step + 1}${e.line ? ` (line ${e.line})` : ''}: ${e.what} — ${e.detail}`);
@@ -87,5 +102,6 @@ export function renderReport(report: ScenarioReport): string {
   lines.push(`  ${o.total} of ${report.acknowledgedWrites}: superseded ${o.superseded}, concurrent ${o.concurrent}, skew-inverted ${o.skewInverted}, tie-break ${o.tieBreak}`);
   section('Faults');
   lines.push(`  ${Object.entries(report.faults).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  if (report.traceHash !== undefined) lines.push('', `trace hash: ${report.traceHash}`);
   return lines.join('\n');
 }

@@ -1,9 +1,14 @@
-/** Plays a scenario: starts its regions, runs the steps in order with progress, checks, builds the report, cleans up. */
-import { ScenarioCluster } from './cluster.js';
+/**
+ * Plays a scenario: starts its targets (real processes, or a simulation), runs the steps in order with
+ * progress, checks, builds the report, cleans up. Time comes only from the targets, so a simulated run's
+ * progress and report are in virtual ms and replay exactly.
+ */
 import { ScenarioStepError, seededRandom, type RunContext } from './context.js';
+import { startRealTargets } from './realTargets.js';
 import { Recorder } from './recorder.js';
 import { buildReport, type ScenarioReport } from './report.js';
 import type { Scenario, Step } from './schema.js';
+import type { ScenarioTargets, StartTargets } from './targets.js';
 import { addReplica, createTable, get, query, write } from './steps/data.js';
 import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, partition, pause, restartNats, restartRegion } from './steps/faults.js';
 import { expect, waitConverged } from './steps/checks.js';
@@ -14,6 +19,8 @@ export interface RunOptions {
   seed?: number;
   /** Progress lines (default: stdout). */
   log?: (line: string) => void;
+  /** Starts what the scenario plays against (default: real processes). */
+  targets?: StartTargets;
 }
 
 function execute(ctx: RunContext, step: Step): Promise<string> {
@@ -36,53 +43,71 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
     case 'restartNats': return restartNats(ctx, step.args, index);
     case 'clockSkew': return clockSkew(ctx, step.args, index);
     case 'clockJump': return clockJump(ctx, step.args, index);
-    case 'sleep': return pause(step.args);
+    case 'sleep': return pause(ctx, step.args);
     case 'waitConverged': return waitConverged(ctx, step.args, index);
     case 'expect': return expect(ctx, step.args, index, line);
   }
 }
 
-export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioReport> {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const seed = options.seed ?? scenario.seed;
-  const startedAt = Date.now();
-  log(`scenario: ${scenario.name} (${scenario.file}), seed ${seed}`);
-  log(`starting ${scenario.regions.map((r) => r.name).join(', ')} (each its own process and nats-server)…`);
-  const cluster = await ScenarioCluster.start(scenario);
-  // Whatever ends this process, no region or nats-server is left behind.
-  const onExit = (): void => cluster.killNow();
+async function runSteps(ctx: RunContext): Promise<void> {
+  const { scenario, recorder, targets, log } = ctx;
+  for (const step of scenario.steps) {
+    const stepStart = targets.nowMs();
+    const where = `[${step.index + 1}/${scenario.steps.length}] ${step.kind}`;
+    try {
+      const summary = await execute(ctx, step);
+      const tookMs = targets.nowMs() - stepStart;
+      const failed = recorder.expectations.some((e) => e.step === step.index && !e.ok);
+      recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary, ms: tookMs, ok: true });
+      log(`${where.padEnd(22)} ${failed ? '✗' : '✓'} ${summary} (${tookMs} ms)`);
+    } catch (error) {
+      const message = error instanceof ScenarioStepError ? error.message : (error as Error).message;
+      recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: targets.nowMs() - stepStart, ok: false, error: message });
+      log(`${where.padEnd(22)} ✗ ${message}`);
+      log('stopping here: later steps depend on this one');
+      return;
+    }
+  }
+}
+
+/** Whatever ends this process, no region or nats-server is left behind; returns the undo. */
+function killOnExit(targets: ScenarioTargets, log: (line: string) => void): () => void {
+  const onExit = (): void => targets.killNow();
   const onSignal = (signal: NodeJS.Signals): void => {
     log(`\n${signal}: stopping the scenario's regions`);
-    cluster.killNow();
+    targets.killNow();
     process.exit(130);
   };
   process.on('exit', onExit);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const recorder = new Recorder();
-  const ctx: RunContext = { scenario, cluster, recorder, random: seededRandom(seed), keyNames: new Map(), replicas: new Map(), log };
-  try {
-    for (const step of scenario.steps) {
-      const stepStart = Date.now();
-      const where = `[${step.index + 1}/${scenario.steps.length}] ${step.kind}`;
-      try {
-        const summary = await execute(ctx, step);
-        const failed = recorder.expectations.some((e) => e.step === step.index && !e.ok);
-        recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary, ms: Date.now() - stepStart, ok: true });
-        log(`${where.padEnd(22)} ${failed ? '✗' : '✓'} ${summary} (${Date.now() - stepStart} ms)`);
-      } catch (error) {
-        const message = error instanceof ScenarioStepError ? error.message : (error as Error).message;
-        recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: Date.now() - stepStart, ok: false, error: message });
-        log(`${where.padEnd(22)} ✗ ${message}`);
-        log('stopping here: later steps depend on this one');
-        break;
-      }
-    }
-    return await buildReport(ctx, seed, Date.now() - startedAt);
-  } finally {
+  return () => {
     process.off('exit', onExit);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await cluster.stop();
+  };
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioReport> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const seed = options.seed ?? scenario.seed;
+  const startTargets = options.targets ?? startRealTargets;
+  log(`scenario: ${scenario.name} (${scenario.file}), seed ${seed}`);
+  log(`starting ${scenario.regions.map((r) => r.name).join(', ')}…`);
+  const targets = await startTargets(scenario, seed);
+  const undoKillOnExit = killOnExit(targets, log);
+  try {
+    log(targets.mode === 'sim' ? 'simulated: one process, virtual time (all times below are virtual ms)' : 'real: each region its own process and nats-server');
+    const recorder = new Recorder(() => targets.nowMs());
+    const ctx: RunContext = { scenario, targets, recorder, random: seededRandom(seed), keyNames: new Map(), replicas: new Map(), log };
+    return await targets.drive(async () => {
+      // From here, as the steps see it: in a simulation virtual time starts with the work.
+      const startedAt = targets.nowMs();
+      await runSteps(ctx);
+      return buildReport(ctx, seed, targets.nowMs() - startedAt);
+    });
+  } finally {
+    undoKillOnExit();
+    await targets.stop();
   }
 }

@@ -1,6 +1,6 @@
 /** Check steps: waitConverged (digests equal in every replica) and expect (items, convergence, conflicts, overwrites, lag). */
 import type { PairStatus } from '../../replication/metrics.js';
-import { sleep, type RunContext } from '../context.js';
+import { canonical, observe, type RunContext } from '../context.js';
 import { allConflicts, classifyOverwrites } from '../overwrites.js';
 import type { StepArgs } from '../schema.js';
 import { checkItem, readItem } from './data.js';
@@ -11,10 +11,12 @@ async function digests(ctx: RunContext, tables: string[]): Promise<Map<string, M
   for (const table of tables) {
     const perRegion = new Map<string, string>();
     for (const name of ctx.replicas.get(table) ?? []) {
-      const region = ctx.cluster.region(name);
+      const region = ctx.targets.region(name);
       if (!region.running) continue;
       const { tables: result } = await region.admin<{ tables: Record<string, { digest: string }> }>(`/admin/digest?table=${encodeURIComponent(table)}`);
-      perRegion.set(name, result[table]?.digest ?? 'missing');
+      const digest = result[table]?.digest ?? 'missing';
+      observe(ctx, `digest ${table} in ${name}: ${digest}`);
+      perRegion.set(name, digest);
     }
     out.set(table, perRegion);
   }
@@ -25,15 +27,16 @@ const agree = (all: Map<string, Map<string, string>>): boolean => [...all.values
 
 export async function waitConverged(ctx: RunContext, args: StepArgs<'waitConverged'>, step: number): Promise<string> {
   const tables = args.tables ?? [...ctx.recorder.tables];
-  const startedAt = Date.now();
+  const startedAt = ctx.targets.nowMs();
   let last = await digests(ctx, tables);
-  while (!agree(last) && Date.now() - startedAt < args.timeoutMs) {
-    await sleep(100);
+  while (!agree(last) && ctx.targets.nowMs() - startedAt < args.timeoutMs) {
+    await ctx.targets.sleep(100);
     last = await digests(ctx, tables);
   }
   const converged = agree(last);
-  const waitedMs = Date.now() - startedAt;
-  const afterHealMs = ctx.recorder.lastHealAtMs !== undefined ? Date.now() - ctx.recorder.lastHealAtMs : undefined;
+  const nowMs = ctx.targets.nowMs();
+  const waitedMs = nowMs - startedAt;
+  const afterHealMs = ctx.recorder.lastHealAtMs !== undefined ? nowMs - ctx.recorder.lastHealAtMs : undefined;
   ctx.recorder.convergence.push({ step, waitedMs, converged, ...(afterHealMs !== undefined ? { afterHealMs } : {}) });
   ctx.recorder.lastHealAtMs = undefined;
   ctx.recorder.expectation({ step, what: `converged within ${args.timeoutMs} ms`, ok: converged, detail: converged ? `in ${waitedMs} ms` : describeDivergence(last) });
@@ -60,7 +63,7 @@ export async function expect(ctx: RunContext, args: StepArgs<'expect'>, step: nu
   };
   if (args.item) {
     const { table, key, region, ...expected } = args.item;
-    const regions = region ? [region] : (ctx.replicas.get(table) ?? []).filter((r) => ctx.cluster.region(r).running);
+    const regions = region ? [region] : (ctx.replicas.get(table) ?? []).filter((r) => ctx.targets.region(r).running);
     for (const name of regions) {
       const check = checkItem(await readItem(ctx, name, table, key), expected);
       if (check) record(`${table} ${JSON.stringify(key)} in ${name}`, check.ok, check.detail);
@@ -73,10 +76,12 @@ export async function expect(ctx: RunContext, args: StepArgs<'expect'>, step: nu
   if (args.conflicts) {
     const { table, reason, ...counts } = args.conflicts;
     const matching = (await allConflicts(ctx)).filter((c) => (!table || c.table === table) && (!reason || c.reason === reason));
+    observe(ctx, `conflicts${table ? ` in ${table}` : ''}${reason ? ` (${reason})` : ''}: ${matching.length}`);
     record(`conflicts${table ? ` in ${table}` : ''}${reason ? ` (${reason})` : ''}: ${JSON.stringify(counts)}`, countCheck(matching.length, counts), `${matching.length} logged`);
   }
   if (args.overwritten) {
     const summary = await classifyOverwrites(ctx);
+    observe(ctx, `overwritten: ${canonical({ ...summary, lost: summary.lost.length })}`);
     for (const [cls, expected] of Object.entries(args.overwritten)) {
       const actual = summary[cls as keyof typeof args.overwritten];
       record(`overwritten ${cls} = ${expected}`, actual === expected, `${actual}`);
@@ -84,8 +89,9 @@ export async function expect(ctx: RunContext, args: StepArgs<'expect'>, step: nu
   }
   if (args.lagMsP99Below !== undefined) {
     const pairs: PairStatus[] = [];
-    for (const region of ctx.cluster.running()) pairs.push(...(await region.admin<{ replication: PairStatus[] }>('/admin/metrics')).replication);
+    for (const region of ctx.targets.running()) pairs.push(...(await region.admin<{ replication: PairStatus[] }>('/admin/metrics')).replication);
     const worst = Math.max(0, ...pairs.map((p) => p.lagMs.p99 ?? 0));
+    observe(ctx, `replication lag p99: ${worst}`);
     record(`replication lag p99 below ${args.lagMsP99Below} ms`, worst < args.lagMsP99Below, `worst pair ${worst} ms`);
   }
   return results.join('; ');

@@ -1,14 +1,14 @@
 /** Data steps: createTable, put, update, delete, get, query — through the DynamoDB API of one region. */
-import { callDynamo, DynamoCallError, marshalItem, unmarshalItem } from '../client.js';
-import { allRegions, canonical, regionOf, ScenarioStepError, sleep, type RunContext } from '../context.js';
+import { DynamoCallError, marshalItem, unmarshalItem } from '../client.js';
+import { allRegions, canonical, observe, regionOf, ScenarioStepError, type RunContext } from '../context.js';
 import { keyText } from '../recorder.js';
 import type { StepArgs } from '../schema.js';
 
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function until(ctx: RunContext, check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = ctx.targets.nowMs() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new ScenarioStepError(`${what} did not happen within ${timeoutMs} ms`);
-    await sleep(50);
+    if (ctx.targets.nowMs() > deadline) throw new ScenarioStepError(`${what} did not happen within ${timeoutMs} ms`);
+    await ctx.targets.sleep(50);
   }
 }
 
@@ -17,13 +17,13 @@ export async function createTable(ctx: RunContext, args: StepArgs<'createTable'>
   const names = Object.keys(args.key);
   if (names.length < 1 || names.length > 2) throw new ScenarioStepError('key must name one or two attributes (partition key, then sort key)');
   const creator = regionOf(ctx, regions[0]);
-  await callDynamo(creator.endpoint, 'CreateTable', {
+  await creator.call('CreateTable', {
     TableName: args.table,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: names.map((n) => ({ AttributeName: n, AttributeType: args.key[n] })),
     KeySchema: names.map((n, i) => ({ AttributeName: n, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
   });
-  await until(async () => (await callDynamo<{ Table: { TableStatus: string } }>(creator.endpoint, 'DescribeTable', { TableName: args.table })).Table.TableStatus === 'ACTIVE', 10_000, `${args.table} ACTIVE`);
+  await until(ctx, async () => (await creator.call<{ Table: { TableStatus: string } }>('DescribeTable', { TableName: args.table })).Table.TableStatus === 'ACTIVE', 10_000, `${args.table} ACTIVE`);
   ctx.keyNames.set(args.table, names);
   ctx.replicas.set(args.table, [regions[0]]);
   ctx.recorder.tables.add(args.table);
@@ -36,14 +36,14 @@ export async function addReplica(ctx: RunContext, args: StepArgs<'addReplica'>):
   const holders = ctx.replicas.get(args.table) ?? [];
   if (holders.includes(args.region)) throw new ScenarioStepError(`${args.region} already holds ${args.table}`);
   const coordinator = regionOf(ctx, args.from ?? holders[0]);
-  const startedAt = Date.now();
-  await callDynamo(coordinator.endpoint, 'UpdateTable', { TableName: args.table, ReplicaUpdates: [{ Create: { RegionName: args.region } }] });
-  await until(async () => {
-    const { Table } = await callDynamo<{ Table: { Replicas?: { RegionName: string; ReplicaStatus: string }[] } }>(coordinator.endpoint, 'DescribeTable', { TableName: args.table });
+  const startedAt = ctx.targets.nowMs();
+  await coordinator.call('UpdateTable', { TableName: args.table, ReplicaUpdates: [{ Create: { RegionName: args.region } }] });
+  await until(ctx, async () => {
+    const { Table } = await coordinator.call<{ Table: { Replicas?: { RegionName: string; ReplicaStatus: string }[] } }>('DescribeTable', { TableName: args.table });
     return Table.Replicas?.find((r) => r.RegionName === args.region)?.ReplicaStatus === 'ACTIVE';
   }, 120_000, `replica of ${args.table} in ${args.region} ACTIVE`);
   ctx.replicas.set(args.table, [...holders, args.region]);
-  return `${args.table} replicated to ${args.region} (backfilled from ${coordinator.name}, ACTIVE after ${Date.now() - startedAt} ms)`;
+  return `${args.table} replicated to ${args.region} (backfilled from ${coordinator.name}, ACTIVE after ${ctx.targets.nowMs() - startedAt} ms)`;
 }
 
 type WriteArgs = StepArgs<'put'> | StepArgs<'update'> | StepArgs<'delete'>;
@@ -87,13 +87,13 @@ export async function write(ctx: RunContext, kind: 'put' | 'update' | 'delete', 
   if (args.condition) request.ConditionExpression = args.condition;
   if (Object.keys(names).length) request.ExpressionAttributeNames = names;
   if (Object.keys(values).length) request.ExpressionAttributeValues = marshalItem(values);
-  if (args.timestampMs !== undefined) await region.admin('/admin/clock/next', 'POST', { timestampMs: args.timestampMs });
   const operation = { put: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem' }[kind];
-  const sentAtMs = Date.now();
+  const sentAtMs = ctx.targets.nowMs();
   try {
-    await callDynamo(region.endpoint, operation, request);
+    await region.call(operation, request, args.timestampMs !== undefined ? { timestampMs: args.timestampMs } : {});
   } catch (error) {
     if (!(error instanceof DynamoCallError)) throw error;
+    observe(ctx, `${kind} ${args.table} ${keyText(key)} in ${args.region}: ${error.type}`);
     if (args.expectError !== error.type) throw new ScenarioStepError(`${operation} in ${args.region} failed: ${error.message}`);
     ctx.recorder.expectation({ step, what: `${kind} fails with ${args.expectError}`, ok: true, detail: error.message });
     return `${kind} ${keyText(key)} in ${args.region}: ${error.type}, as expected`;
@@ -101,7 +101,8 @@ export async function write(ctx: RunContext, kind: 'put' | 'update' | 'delete', 
   if (args.expectError) {
     ctx.recorder.expectation({ step, what: `${kind} fails with ${args.expectError}`, ok: false, detail: 'it succeeded' });
   }
-  ctx.recorder.writes.push({ table: args.table, key: keyText(key), region: args.region, kind, sentAtMs, ackedAtMs: Date.now(), step });
+  observe(ctx, `${kind} ${args.table} ${keyText(key)} in ${args.region}: acknowledged`);
+  ctx.recorder.writes.push({ table: args.table, key: keyText(key), region: args.region, kind, sentAtMs, ackedAtMs: ctx.targets.nowMs(), step });
   ctx.recorder.mayDiverge(step);
   return `${kind} ${keyText(key)} in ${args.region}`;
 }
@@ -125,8 +126,10 @@ export function checkItem(item: Record<string, unknown> | undefined, expected: R
 }
 
 export async function readItem(ctx: RunContext, region: string, table: string, key: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
-  const response = await callDynamo<{ Item?: Record<string, never> }>(regionOf(ctx, region).endpoint, 'GetItem', { TableName: table, Key: marshalItem(key), ConsistentRead: true });
-  return response.Item ? unmarshalItem(response.Item) : undefined;
+  const response = await regionOf(ctx, region).call<{ Item?: Record<string, never> }>('GetItem', { TableName: table, Key: marshalItem(key), ConsistentRead: true });
+  const item = response.Item ? unmarshalItem(response.Item) : undefined;
+  observe(ctx, `get ${table} ${keyText(key)} in ${region}: ${item ? canonical(item) : 'absent'}`);
+  return item;
 }
 
 export async function get(ctx: RunContext, args: StepArgs<'get'>, step: number, line?: number): Promise<string> {
@@ -137,13 +140,14 @@ export async function get(ctx: RunContext, args: StepArgs<'get'>, step: number, 
 }
 
 export async function query(ctx: RunContext, args: StepArgs<'query'>, step: number, line?: number): Promise<string> {
-  const response = await callDynamo<{ Count: number }>(regionOf(ctx, args.region).endpoint, 'Query', {
+  const response = await regionOf(ctx, args.region).call<{ Count: number; Items?: Record<string, never>[] }>('Query', {
     TableName: args.table,
     KeyConditionExpression: args.keyCondition,
     ...(args.names ? { ExpressionAttributeNames: args.names } : {}),
     ExpressionAttributeValues: marshalItem(args.values),
     ConsistentRead: true,
   });
+  observe(ctx, `query ${args.table} ${args.keyCondition} ${canonical(args.values)} in ${args.region}: ${canonical((response.Items ?? []).map(unmarshalItem))}`);
   if (args.expectCount !== undefined) {
     ctx.recorder.expectation({ step, line, what: `query in ${args.region} returns ${args.expectCount}`, ok: response.Count === args.expectCount, detail: `returned ${response.Count}` });
   }

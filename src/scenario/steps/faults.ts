@@ -1,10 +1,10 @@
 /** Fault steps: link latency, partitions (symmetric or one-way), heal, crashes of regions and nats-servers, clock skew. */
-import { regionOf, ScenarioStepError, sleep, type RunContext } from '../context.js';
+import { regionOf, ScenarioStepError, type RunContext } from '../context.js';
 import type { StepArgs } from '../schema.js';
 
 /** The link that carries `from`'s changes to `to` lives in `to` (its replicator reads `from`'s stream through it). */
 async function setLink(ctx: RunContext, from: string, to: string, settings: Record<string, unknown>): Promise<void> {
-  const target = ctx.cluster.region(to);
+  const target = ctx.targets.region(to);
   if (!target.running) return;
   await target.admin(`/admin/links/${from}`, 'PUT', settings);
 }
@@ -33,12 +33,12 @@ export async function partition(ctx: RunContext, args: StepArgs<'partition'>, st
 
 export async function heal(ctx: RunContext, args: StepArgs<'heal'>, step: number): Promise<string> {
   ctx.recorder.fault('heals', step);
-  ctx.recorder.lastHealAtMs = Date.now();
+  ctx.recorder.lastHealAtMs = ctx.targets.nowMs();
   if (args.from && args.to) {
-    await ctx.cluster.region(args.to).admin(`/admin/links/${args.from}/heal`, 'POST');
+    await ctx.targets.region(args.to).admin(`/admin/links/${args.from}/heal`, 'POST');
     return `${args.from} → ${args.to} healed`;
   }
-  for (const region of ctx.cluster.running()) await region.admin('/admin/links/heal', 'POST');
+  for (const region of ctx.targets.running()) await region.admin('/admin/links/heal', 'POST');
   return 'every link healed (no latency, no partition)';
 }
 
@@ -49,13 +49,13 @@ export async function crashRegion(ctx: RunContext, args: StepArgs<'crashRegion'>
 }
 
 export async function restartRegion(ctx: RunContext, args: StepArgs<'restartRegion'>, step: number): Promise<string> {
-  const region = ctx.cluster.region(args.region);
+  const region = ctx.targets.region(args.region);
   if (region.running) throw new ScenarioStepError(`region ${args.region} is running; crash it first`);
-  const startedAt = Date.now();
+  const startedAt = ctx.targets.nowMs();
   await region.start();
   ctx.recorder.fault('regionRestarts', step);
-  ctx.recorder.lastHealAtMs = Date.now();
-  return `${args.region} restarted on its data in ${Date.now() - startedAt} ms`;
+  ctx.recorder.lastHealAtMs = ctx.targets.nowMs();
+  return `${args.region} restarted on its data in ${ctx.recorder.lastHealAtMs - startedAt} ms`;
 }
 
 export async function crashNats(ctx: RunContext, args: StepArgs<'crashNats'>, step: number): Promise<string> {
@@ -67,7 +67,7 @@ export async function crashNats(ctx: RunContext, args: StepArgs<'crashNats'>, st
 export async function restartNats(ctx: RunContext, args: StepArgs<'restartNats'>, step: number): Promise<string> {
   await regionOf(ctx, args.region).admin('/admin/nats/start', 'POST');
   ctx.recorder.fault('natsRestarts', step);
-  ctx.recorder.lastHealAtMs = Date.now();
+  ctx.recorder.lastHealAtMs = ctx.targets.nowMs();
   return `${args.region}'s nats-server started again on its port and store`;
 }
 
@@ -85,7 +85,7 @@ export async function clockJump(ctx: RunContext, args: StepArgs<'clockJump'>, st
   return `${args.region}'s clock jumped ${args.deltaMs >= 0 ? '+' : ''}${args.deltaMs} ms (now ${skewMs + args.deltaMs} ms from true time)`;
 }
 
-export async function pause(args: StepArgs<'sleep'>): Promise<string> {
-  await sleep(args.ms);
+export async function pause(ctx: RunContext, args: StepArgs<'sleep'>): Promise<string> {
+  await ctx.targets.sleep(args.ms);
   return `${args.ms} ms`;
 }

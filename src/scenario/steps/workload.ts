@@ -1,6 +1,6 @@
 /** The workload step: writes at a fixed rate from several regions, over uniform keys or one hot key. */
-import { callDynamo, marshalItem } from '../client.js';
-import { allRegions, sleep, type RunContext } from '../context.js';
+import { DynamoCallError, marshalItem } from '../client.js';
+import { allRegions, observe, type RunContext } from '../context.js';
 import { keyText } from '../recorder.js';
 import type { StepArgs } from '../schema.js';
 
@@ -30,20 +30,20 @@ export async function workload(ctx: RunContext, args: StepArgs<'workload'>, step
   const [hashName, rangeName] = ctx.keyNames.get(args.table) ?? ['pk'];
   const total = Math.max(1, Math.round((args.durationMs / 1000) * args.ratePerSecond));
   const intervalMs = 1000 / args.ratePerSecond;
-  const startedAt = performance.now();
+  const startedAt = ctx.targets.nowMs();
   const inFlight = new Set<Promise<void>>();
   let acknowledged = 0;
   let failed = 0;
   for (let n = 0; n < total; n += 1) {
-    const waitMs = startedAt + n * intervalMs - performance.now();
-    if (waitMs > 0) await sleep(waitMs);
+    const waitMs = startedAt + n * intervalMs - ctx.targets.nowMs();
+    if (waitMs > 0) await ctx.targets.sleep(waitMs);
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     // Every random choice is made here, in order, so the same seed plays the same operations.
     const region = regions[n % regions.length];
     const operation = pickOperation(args.mix, ctx.random);
     const keyIndex = pickKey(args, ctx.random);
     const key: Record<string, unknown> = { [hashName]: `key-${keyIndex}`, ...(rangeName ? { [rangeName]: 'item' } : {}) };
-    const target = ctx.cluster.region(region);
+    const target = ctx.targets.region(region);
     if (!target.running) {
       failed += 1;
       continue;
@@ -53,17 +53,21 @@ export async function workload(ctx: RunContext, args: StepArgs<'workload'>, step
       : operation === 'update'
         ? { TableName: args.table, Key: marshalItem(key), UpdateExpression: 'SET writer = :w ADD writes :one', ExpressionAttributeValues: marshalItem({ ':w': region, ':one': 1 }) }
         : { TableName: args.table, Key: marshalItem(key) };
-    const sentAtMs = Date.now();
-    const call = callDynamo(target.endpoint, { put: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem' }[operation], request, 5000)
+    const sentAtMs = ctx.targets.nowMs();
+    const call = target.call({ put: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem' }[operation], request, { timeoutMs: 5000 })
       .then(() => {
         acknowledged += 1;
-        ctx.recorder.writes.push({ table: args.table, key: keyText(key), region, kind: operation, sentAtMs, ackedAtMs: Date.now(), step });
-      }, () => { failed += 1; })
+        observe(ctx, `workload ${operation} #${n} ${keyText(key)} in ${region}: acknowledged`);
+        ctx.recorder.writes.push({ table: args.table, key: keyText(key), region, kind: operation, sentAtMs, ackedAtMs: ctx.targets.nowMs(), step });
+      }, (error: unknown) => {
+        failed += 1;
+        observe(ctx, `workload ${operation} #${n} ${keyText(key)} in ${region}: ${error instanceof DynamoCallError ? error.type : (error as Error).name}`);
+      })
       .finally(() => inFlight.delete(call));
     inFlight.add(call);
   }
   await Promise.all(inFlight);
   ctx.recorder.mayDiverge(step);
-  const seconds = (performance.now() - startedAt) / 1000;
+  const seconds = (ctx.targets.nowMs() - startedAt) / 1000;
   return `${acknowledged} writes acknowledged${failed ? `, ${failed} failed` : ''} in ${seconds.toFixed(1)} s from ${regions.join(', ')} over ${args.keys} key(s)${args.distribution === 'hot' ? ` (${Math.round(args.hotKeyShare * 100)}% to key-0)` : ''}`;
 }

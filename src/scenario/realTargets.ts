@@ -1,0 +1,83 @@
+/** Real targets: the scenario's regions as processes (ScenarioCluster), reached over HTTP, on the wall clock. */
+import { callDynamo } from './client.js';
+import { ScenarioCluster, type ScenarioRegion } from './cluster.js';
+import type { Scenario } from './schema.js';
+import { UnknownRegionError, type CallOptions, type ScenarioRegionHandle, type ScenarioTargets } from './targets.js';
+
+/** As long as a client waits for one DynamoDB call when the step names no timeout. */
+const DEFAULT_CALL_TIMEOUT_MS = 10_000;
+
+class RealRegionHandle implements ScenarioRegionHandle {
+  constructor(private readonly region: ScenarioRegion) {}
+
+  get name(): string {
+    return this.region.name;
+  }
+
+  get running(): boolean {
+    return this.region.running;
+  }
+
+  async call<T = Record<string, unknown>>(operation: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    // The region stamps its next write with this timestamp: the scenario's way to stage a conflict.
+    if (options.timestampMs !== undefined) await this.region.admin('/admin/clock/next', 'POST', { timestampMs: options.timestampMs });
+    return callDynamo<T>(this.region.endpoint, operation, body, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  }
+
+  admin<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<T> {
+    return this.region.admin<T>(path, method, body);
+  }
+
+  crash(): Promise<void> {
+    return this.region.crash();
+  }
+
+  start(): Promise<void> {
+    return this.region.start();
+  }
+}
+
+class RealTargets implements ScenarioTargets {
+  readonly mode = 'real' as const;
+  readonly regions: RealRegionHandle[];
+
+  constructor(private readonly cluster: ScenarioCluster) {
+    this.regions = cluster.regions.map((r) => new RealRegionHandle(r));
+  }
+
+  region(name: string): ScenarioRegionHandle {
+    const found = this.regions.find((r) => r.name === name);
+    if (!found) throw new UnknownRegionError(name);
+    return found;
+  }
+
+  running(): ScenarioRegionHandle[] {
+    return this.regions.filter((r) => r.running);
+  }
+
+  nowMs(): number {
+    return Date.now();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Real time moves by itself: the work only has to be awaited. */
+  drive<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  stop(): Promise<void> {
+    return this.cluster.stop();
+  }
+
+  killNow(): void {
+    this.cluster.killNow();
+  }
+}
+
+/** Starts every region of the scenario as its own process with its own nats-server; the seed plays no part here. */
+export async function startRealTargets(scenario: Scenario): Promise<ScenarioTargets> {
+  return new RealTargets(await ScenarioCluster.start(scenario));
+}
