@@ -14,6 +14,14 @@ export class AbortCommitError extends Error {
   }
 }
 
+/** A write asked of a store that was closed. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super('store is closed');
+    this.name = 'StoreClosedError';
+  }
+}
+
 interface Queued {
   fn: () => unknown;
   resolve: (value: unknown) => void;
@@ -31,6 +39,7 @@ export interface GroupCommitOptions {
 
 export class GroupCommit {
   private queue: Queued[] = [];
+  private closed = false;
   private readonly flushQueued = (): void => this.flush();
 
   /** runBatch runs its callback inside one transaction and commits it. */
@@ -40,6 +49,7 @@ export class GroupCommit {
   ) {}
 
   run<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<T>((resolve, reject) => {
       // The first write of a turn schedules the commit; the rest join it.
       if (this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }) === 1) this.options.defer(this.flushQueued);
@@ -49,6 +59,13 @@ export class GroupCommit {
   /** Resolves once the writes asked for so far have committed or failed; at once when none wait. */
   async flushed(): Promise<void> {
     if (this.queue.length) await this.run(() => undefined).catch(() => undefined);
+  }
+
+  /** Commits the writes asked for so far; any asked for later reject with StoreClosedError. */
+  async close(): Promise<void> {
+    const pending = this.flushed();
+    this.closed = true;
+    await pending;
   }
 
   /** Drops the writes asked for and not committed yet, which then never settle: what a crash does to them. */

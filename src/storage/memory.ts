@@ -10,20 +10,13 @@ import { emptyMemoryData, fromKey, tablePrefix, toKey, type MemoryData } from '.
 import type { ChangeRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 export type { MemoryData } from './memoryData.js';
+export { StoreClosedError } from './groupCommit.js';
 
 export interface MemoryStoreOptions {
   /** Runs the commit of the writes asked for in one turn; by default after that turn's I/O, as LMDB commits. */
   defer?: (fn: () => void) => void;
   /** Committed data to open on (memoryDataOf or crashMemoryStore of an earlier store); empty by default. */
   data?: MemoryData;
-}
-
-/** A write asked of a store that was closed. */
-export class StoreClosedError extends Error {
-  constructor() {
-    super('store is closed');
-    this.name = 'StoreClosedError';
-  }
 }
 
 /** memoryDataOf or crashMemoryStore given a store that is not an in-memory one. */
@@ -137,7 +130,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const listeners = new Set<(lastLsn: number) => void>();
   /** What readers and listeners have been shown: data.lastLsn runs ahead of it only inside a batch. */
   let committedLsn = data.lastLsn;
-  let closed = false;
   let crashed = false;
   // Applying buffered writes to maps cannot fail halfway, so a batch needs no transaction around it.
   const commits = new GroupCommit((body) => body(), {
@@ -149,11 +141,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
   });
   /** Runs fn in the next batch, unless the store is closed (rejects) or crashed (never settles). */
-  const inBatch = <T>(fn: () => T): Promise<T> => {
-    if (crashed) return never();
-    if (closed) return Promise.reject(new StoreClosedError());
-    return commits.run(fn);
-  };
+  const inBatch = <T>(fn: () => T): Promise<T> => (crashed ? never() : commits.run(fn));
 
   const store: Store = {
     write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
@@ -185,10 +173,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return () => listeners.delete(listener);
     },
     async close() {
-      if (closed || crashed) return;
-      closed = true;
-      // Writes already asked for commit first.
-      await commits.flushed();
+      // Writes already asked for commit first (a crashed store has none left).
+      if (!crashed) await commits.close();
     },
   };
   handles.set(store, {
