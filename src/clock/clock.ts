@@ -74,7 +74,7 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Resolves after ms of the clock's true time. */
+/** Resolves after ms of the clock's true time (on a SystemClock the wait alone does not keep the process alive). */
 export function delay(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => {
     clock.schedule(resolve, ms);
