@@ -4,7 +4,7 @@
  * publisher is stuck. A replicator reads it through the same link as the stream, so a partition
  * cuts both; with it, a peer sees a stuck source as lag instead of `pending: 0`.
  */
-import type { Clock } from '../clock/clock.js';
+import { every, type Clock } from '../clock/clock.js';
 import type { Store } from '../storage/store.js';
 import type { PublisherStatus } from './publisher.js';
 import { UnpublishedCounter, type UnpublishedOwnChanges } from './unpublished.js';
@@ -55,9 +55,8 @@ export function startHeartbeat(options: HeartbeatOptions): () => void {
     }
   };
   beat();
-  const timer = setInterval(beat, options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  // On the region's clock: unref'd in a real region (it never keeps the process alive), virtual in the simulator.
+  return every(options.clock, options.intervalMs ?? HEARTBEAT_INTERVAL_MS, beat);
 }
 
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

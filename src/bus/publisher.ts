@@ -8,7 +8,7 @@
  * is reported as stuck, with its lsn (publishStuck.ts), and tried again slowly, one change at a
  * time, so raising the server's limit is all it takes to resume.
  */
-import type { Clock } from '../clock/clock.js';
+import { delay, type Clock } from '../clock/clock.js';
 import type { ChangeRecord, Store } from '../storage/store.js';
 import type { ChangeBus } from './changeBus.js';
 import { messageId, subjectFor } from './wire.js';
@@ -117,7 +117,7 @@ export class Publisher {
     const deadline = this.options.clock.trueNowMs() + timeoutMs;
     while (this.cursor < target) {
       if (this.options.clock.trueNowMs() > deadline) throw new Error(`publisher did not drain to ${target} within ${timeoutMs} ms (at ${this.cursor})`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await delay(this.options.clock, 10);
     }
   }
 
@@ -232,16 +232,17 @@ export class Publisher {
    */
   private nextCommit(fallbackMs?: number): Promise<void> {
     return new Promise((resolve) => {
-      this.wake = () => { this.wake = undefined; resolve(); };
-      if (fallbackMs !== undefined) setTimeout(() => this.wake?.(), fallbackMs);
+      // Cancelled once woken, so a fallback left over from an earlier wait never cuts a later one short.
+      const cancelFallback = fallbackMs === undefined ? undefined : this.options.clock.schedule(() => this.wake?.(), fallbackMs);
+      this.wake = () => { this.wake = undefined; cancelFallback?.(); resolve(); };
     });
   }
 
-  /** A wait that stop() cuts short. */
+  /** A wait on the region's clock that stop() cuts short. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => { this.cancelSleep = undefined; resolve(); }, ms);
-      this.cancelSleep = () => { clearTimeout(timer); this.cancelSleep = undefined; resolve(); };
+      const cancelTimer = this.options.clock.schedule(() => { this.cancelSleep = undefined; resolve(); }, ms);
+      this.cancelSleep = () => { cancelTimer(); this.cancelSleep = undefined; resolve(); };
     });
   }
 }

@@ -1,4 +1,8 @@
-/** The Clock seam: true time for measurements, region time (true time + skew) for versions. */
+/**
+ * The Clock seam: true time for measurements, region time (true time + skew) for versions, and
+ * every timer. Code that may run in the simulator waits only through a Clock (delay, every, defer
+ * below), so on virtual time it waits for virtual time.
+ */
 
 export interface Clock {
   /** The machine's true time in ms; used for lag and retention, never skewed. */
@@ -10,7 +14,7 @@ export interface Clock {
   schedule(fn: () => void, delayMs: number): () => void;
 }
 
-/** System time, with a settable skew. */
+/** System time, with a settable skew. Its timers are unref'd: a pending one never keeps a process alive. */
 export class SystemClock implements Clock {
   constructor(public skewMs = 0) {}
 
@@ -68,4 +72,45 @@ export class ManualClock implements Clock {
     }
     this.timeMs = targetMs;
   }
+}
+
+/** Resolves after ms of the clock's true time (on a SystemClock the wait alone does not keep the process alive). */
+export function delay(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    clock.schedule(resolve, ms);
+  });
+}
+
+/**
+ * Runs fn every intervalMs of the clock's true time, the first time one interval from now; returns
+ * a function that stops it. The next run is armed before fn runs, so an fn that throws does not end
+ * the series, and an fn that stops it is obeyed.
+ */
+export function every(clock: Clock, intervalMs: number, fn: () => void): () => void {
+  let stopped = false;
+  let cancel: () => void;
+  const tick = (): void => {
+    if (stopped) return;
+    cancel = clock.schedule(tick, intervalMs);
+    fn();
+  };
+  cancel = clock.schedule(tick, intervalMs);
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}
+
+/** Runs fn as soon as the clock lets others run first (a zero delay); returns a cancel function. */
+export function defer(clock: Clock, fn: () => void): () => void {
+  return clock.schedule(fn, 0);
+}
+
+/**
+ * The real process's "after this turn's I/O": group commit's default outside the simulator, where a
+ * commit must not wait the millisecond a zero timeout takes. Not unref'd: a write waiting to commit
+ * keeps the process alive, as it always has.
+ */
+export function deferToNextTurn(fn: () => void): void {
+  setImmediate(fn);
 }

@@ -27,7 +27,7 @@ export function isExpired(item: Item, attributeName: string, nowS: number): bool
  * Deletes up to SWEEP_BATCH expired items per table; returns how many it deleted. `cursors`: where
  * each table's next sweep resumes (kept by the caller from one sweep to the next).
  */
-export async function sweepExpiredItems(ctx: RegionContext, cursors = new SweepCursors()): Promise<number> {
+export async function sweepExpiredItems(ctx: RegionContext, cursors = new SweepCursors(ctx.clock)): Promise<number> {
   const nowS = Math.floor(ctx.clock.nowMs() / 1000);
   const tables = ctx.store.read((txn) => txn.listTableNames()
     .map((name) => txn.getTable<TableMeta>(name)!)

@@ -12,7 +12,7 @@ import { runPeriodically } from './periodic.js';
 
 const PURGE_RECORDS = 50_000;
 
-export async function purgeTombstones(ctx: RegionContext, cursors = new SweepCursors(), maxRecords = PURGE_RECORDS): Promise<number> {
+export async function purgeTombstones(ctx: RegionContext, cursors = new SweepCursors(ctx.clock), maxRecords = PURGE_RECORDS): Promise<number> {
   const cutoffMs = ctx.clock.trueNowMs() - ctx.settings.tombstoneRetentionMs;
   const tables = ctx.store.read((txn) => txn.listTableNames().map((n) => txn.getTable<TableMeta>(n)!).filter((m) => !m.deleting));
   let purged = 0;
@@ -37,6 +37,6 @@ export async function purgeTombstones(ctx: RegionContext, cursors = new SweepCur
 }
 
 export function startTombstoneRetention(ctx: RegionContext): () => void {
-  const cursors = new SweepCursors();
+  const cursors = new SweepCursors(ctx.clock);
   return runPeriodically(ctx, 'tombstone retention', () => ctx.settings.retentionSweepIntervalMs, () => purgeTombstones(ctx, cursors));
 }

@@ -5,6 +5,6 @@ import { SweepCursors } from '../storage/chunkedScan.js';
 import { runPeriodically } from './periodic.js';
 
 export function startTtlSweeper(ctx: RegionContext): () => void {
-  const cursors = new SweepCursors();
+  const cursors = new SweepCursors(ctx.clock);
   return runPeriodically(ctx, 'TTL sweep', () => ctx.settings.ttlSweepIntervalMs, () => sweepExpiredItems(ctx, cursors));
 }

@@ -12,7 +12,8 @@ export class LatencyWindow {
   /** Samples added ever: tells whether a cached summary is still exact. */
   private added = 0;
 
-  constructor(size = 8192, private readonly cacheMs = 200, private readonly now: () => number = Date.now) {
+  /** `now`: true time from the region's clock, for how long a summary is kept. */
+  constructor(private readonly now: () => number, size = 8192, private readonly cacheMs = 200) {
     this.samples = new Float64Array(size);
   }
 
@@ -103,9 +104,12 @@ export class PairMetrics {
   private oldestUnpublishedCommitMs: number | null = null;
   /** When this region first saw the current stream backlog (used only before it has applied anything). */
   private backlogSeenAtMs: number | null = null;
-  readonly lag = new LatencyWindow();
+  readonly lag: LatencyWindow;
 
-  constructor(readonly source: string, private readonly now: () => number = Date.now) {}
+  /** `now`: true time from the region's clock (virtual in the simulator). */
+  constructor(readonly source: string, private readonly now: () => number) {
+    this.lag = new LatencyWindow(now);
+  }
 
   get pending(): number {
     return this.streamPending + (this.sourceStatus?.unpublished ?? 0);

@@ -1,8 +1,10 @@
 /**
- * Group commit on the calling thread: the writes asked for during one turn of the event loop run
- * together in one synchronous LMDB transaction, right after that turn's I/O. lmdb's own async
- * transactions batch the same way but pass each batch to a write thread and back (three thread
- * hand-offs per commit); with a writable memory map and no fsync a commit costs less than those.
+ * Group commit on the calling thread: the writes asked for during one turn run together in one
+ * synchronous transaction, when the store's `defer` fires — right after that turn's I/O in a real
+ * region (setImmediate), at the same virtual time after what is already due in the simulator.
+ * lmdb's own async transactions batch the same way but pass each batch to a write thread and back
+ * (three thread hand-offs per commit); with a writable memory map and no fsync a commit costs less
+ * than those. The in-memory store commits through the same class, so both stores batch alike.
  */
 /** Thrown by a write whose effects were partly applied: the whole batch's transaction must be abandoned. */
 export class AbortCommitError extends Error {
@@ -12,33 +14,69 @@ export class AbortCommitError extends Error {
   }
 }
 
+/** A write asked of a store that was closed. */
+export class StoreClosedError extends Error {
+  constructor() {
+    super('store is closed');
+    this.name = 'StoreClosedError';
+  }
+}
+
 interface Queued {
   fn: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** Runs fn once the current turn is over: when the queued writes commit. */
+  defer: (fn: () => void) => void;
+  /** After each committed batch. */
+  afterCommit?: () => void;
+  /** When a batch as a whole failed (every write in it is rejected). */
+  onAbort?: () => void;
+}
+
 export class GroupCommit {
   private queue: Queued[] = [];
+  private closed = false;
+  private readonly flushQueued = (): void => this.flush();
 
-  /**
-   * runBatch runs its callback inside one transaction and commits it. afterCommit runs after each
-   * committed batch; onAbort when a batch as a whole failed (every write in it is rejected).
-   */
+  /** runBatch runs its callback inside one transaction and commits it. */
   constructor(
     private readonly runBatch: (body: () => void) => void,
-    private readonly hooks: { afterCommit?: () => void; onAbort?: () => void } = {},
+    private readonly options: GroupCommitOptions,
   ) {}
 
   run<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
     return new Promise<T>((resolve, reject) => {
       // The first write of a turn schedules the commit; the rest join it.
-      if (this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }) === 1) setImmediate(() => this.flush());
+      if (this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }) === 1) this.options.defer(this.flushQueued);
     });
+  }
+
+  /** Resolves once the writes asked for so far have committed or failed; at once when none wait. */
+  async flushed(): Promise<void> {
+    if (this.queue.length) await this.run(() => undefined).catch(() => undefined);
+  }
+
+  /** Commits the writes asked for so far; any asked for later reject with StoreClosedError. */
+  async close(): Promise<void> {
+    const pending = this.flushed();
+    this.closed = true;
+    await pending;
+  }
+
+  /** Drops the writes asked for and not committed yet, which then never settle: what a crash does to them. */
+  discardQueued(): void {
+    this.queue = [];
   }
 
   private flush(): void {
     const batch = this.queue;
+    // Nothing left to commit (discarded since the flush was deferred): no empty transaction.
+    if (!batch.length) return;
     this.queue = [];
     // Each write succeeds or fails on its own (a callback that throws has written nothing), unless
     // it asks for the whole transaction to be abandoned.
@@ -55,7 +93,7 @@ export class GroupCommit {
         }
       });
     } catch (error) {
-      this.hooks.onAbort?.();
+      this.options.onAbort?.();
       for (const queued of batch) queued.reject(error);
       return;
     }
@@ -66,6 +104,6 @@ export class GroupCommit {
     });
     // Still before any writer's continuation runs (those wait for this turn to end); a hook that
     // throws cannot leave a writer waiting forever.
-    this.hooks.afterCommit?.();
+    this.options.afterCommit?.();
   }
 }

@@ -1,6 +1,7 @@
 /** The LMDB Store: one environment per region data dir; the writes of one event-loop turn commit together (groupCommit.ts). */
 import { mkdirSync } from 'node:fs';
 import { asBinary, open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
+import { deferToNextTurn } from '../clock/clock.js';
 import { AbortCommitError, GroupCommit } from './groupCommit.js';
 import { NameSafePackr } from './nameSafePackr.js';
 import { spliceChange } from './preEncoded.js';
@@ -242,6 +243,7 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
   let committedLsn = shared.assignedLsn;
   const listeners = new Set<(lastLsn: number) => void>();
   const commits = new GroupCommit((body) => root.transactionSync(body), {
+    defer: deferToNextTurn,
     afterCommit() {
       if (shared.assignedLsn <= committedLsn) return;
       committedLsn = shared.assignedLsn;
@@ -290,8 +292,8 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
       return () => listeners.delete(listener);
     },
     async close() {
-      // Writes already asked for commit first.
-      await commits.run(() => undefined).catch(() => undefined);
+      // Writes already asked for commit first; a write asked for later is refused, not run on a closed environment.
+      await commits.close();
       await root.close();
     },
   };

@@ -1,172 +1,211 @@
-/** The in-memory Store: same semantics as LMDB, for simulation and fast tests. */
-import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
+/**
+ * The in-memory Store: same semantics as LMDB, for the simulator and fast tests. It commits as
+ * LMDB does, through GroupCommit: the writes asked for in one turn commit together when `defer`
+ * fires, and only then change the committed data (memoryData.ts) — so a store dropped before that
+ * (crashMemoryStore) loses them, as a killed region loses what it had not committed.
+ */
+import { deferToNextTurn } from '../clock/clock.js';
+import { GroupCommit } from './groupCommit.js';
+import { emptyMemoryData, fromKey, tablePrefix, toKey, type MemoryData } from './memoryData.js';
+import type { ChangeRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
-/** latin1 strings compare exactly like the bytes they encode. */
-function toKey(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 1) out += String.fromCharCode(bytes[i]);
-  return out;
+export type { MemoryData } from './memoryData.js';
+export { StoreClosedError } from './groupCommit.js';
+
+export interface MemoryStoreOptions {
+  /** Runs the commit of the writes asked for in one turn; by default after that turn's I/O, as LMDB commits. */
+  defer?: (fn: () => void) => void;
+  /** Committed data to open on (memoryDataOf or crashMemoryStore of an earlier store); empty by default. */
+  data?: MemoryData;
 }
 
-function fromKey(key: string): Uint8Array {
-  const out = new Uint8Array(key.length);
-  for (let i = 0; i < key.length; i += 1) out[i] = key.charCodeAt(i);
-  return out;
-}
-
-function tablePrefix(tableId: number): string {
-  return toKey(new Uint8Array([(tableId >>> 24) & 255, (tableId >>> 16) & 255, (tableId >>> 8) & 255, tableId & 255]));
-}
-
-/** A sorted array of keys with binary search: small, ordered, good enough for simulation sizes. */
-class SortedKeys {
-  private keys: string[] = [];
-
-  private lowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+/** memoryDataOf or crashMemoryStore given a store that is not an in-memory one. */
+export class NotAMemoryStoreError extends Error {
+  constructor() {
+    super('not an in-memory store');
+    this.name = 'NotAMemoryStoreError';
   }
-
-  add(key: string): void {
-    const at = this.lowerBound(key);
-    if (this.keys[at] !== key) this.keys.splice(at, 0, key);
-  }
-
-  remove(key: string): void {
-    const at = this.lowerBound(key);
-    if (this.keys[at] === key) this.keys.splice(at, 1);
-  }
-
-  between(start: string, end: string | undefined): string[] {
-    const from = this.lowerBound(start);
-    const to = end === undefined ? this.keys.length : this.lowerBound(end);
-    return this.keys.slice(from, to);
-  }
-}
-
-interface State {
-  items: Map<string, ItemRecord>;
-  order: SortedKeys;
-  tables: Map<string, unknown>;
-  meta: Map<string, unknown>;
-  changes: ChangeRecord[];
 }
 
 const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
-export function createMemoryStore(): Store {
-  const state: State = { items: new Map(), order: new SortedKeys(), tables: new Map(), meta: new Map(), changes: [] };
-  const listeners = new Set<(lastLsn: number) => void>();
-  let lastLsn = 0;
-
-  function transaction(writable: boolean): { txn: StoreTxn; commit: () => boolean } {
-    const writes: (() => void)[] = [];
-    const overlay = new Map<string, unknown>();
-    let appended = false;
-    const write = (overlayKey: string, value: unknown, apply: () => void): void => {
-      if (!writable) throw new Error('write in a read transaction');
-      overlay.set(overlayKey, value);
-      writes.push(apply);
-    };
-    const read = <T>(overlayKey: string, fallback: () => T): T =>
-      (overlay.has(overlayKey) ? overlay.get(overlayKey) as T : fallback());
-    let pendingLsn = lastLsn;
-    const txn: StoreTxn = {
-      getTable: <T>(name: string) => copy(read(`t:${name}`, () => state.tables.get(name)) as T | undefined),
-      putTable: (name, meta) => { const value = copy(meta); write(`t:${name}`, value, () => state.tables.set(name, value)); },
-      removeTable: (name) => write(`t:${name}`, undefined, () => state.tables.delete(name)),
-      listTableNames: () => [...state.tables.keys()],
-      getItem: (tableId, key) => {
-        const full = tablePrefix(tableId) + toKey(key);
-        return copy(read(`i:${full}`, () => state.items.get(full)));
-      },
-      putItem: (tableId, key, record) => {
-        const full = tablePrefix(tableId) + toKey(key);
-        const value = copy(record);
-        write(`i:${full}`, value, () => { state.items.set(full, value); state.order.add(full); });
-      },
-      removeItem: (tableId, key) => {
-        const full = tablePrefix(tableId) + toKey(key);
-        write(`i:${full}`, undefined, () => { state.items.delete(full); state.order.remove(full); });
-      },
-      clearItems: (tableId) => {
-        const prefix = tablePrefix(tableId);
-        write(`clear:${tableId}`, true, () => {
-          for (const full of state.order.between(prefix, tablePrefix(tableId + 1))) {
-            state.items.delete(full);
-            state.order.remove(full);
-          }
-        });
-      },
-      *range(tableId: number, options: RangeOptions = {}): Iterable<KeyedRecord> {
-        const prefix = tablePrefix(tableId);
-        const start = prefix + (options.start ? toKey(options.start) : '');
-        const end = options.end ? prefix + toKey(options.end) : tablePrefix(tableId + 1);
-        const keys = state.order.between(start, end);
-        if (options.reverse) keys.reverse();
-        let count = 0;
-        for (const full of keys) {
-          if (options.limit !== undefined && count >= options.limit) return;
-          const record = state.items.get(full);
-          if (!record) continue;
-          count += 1;
-          yield { key: fromKey(full.slice(prefix.length)), record: copy(record) };
-        }
-      },
-      appendChange: (change: NewChange) => {
-        pendingLsn += 1;
-        const record = { ...copy(change), lsn: pendingLsn };
-        appended = true;
-        write(`c:${pendingLsn}`, record, () => { state.changes.push(record); lastLsn = record.lsn; });
-        return pendingLsn;
-      },
-      getMeta: <T>(key: string) => copy(read(`m:${key}`, () => state.meta.get(key)) as T | undefined),
-      putMeta: (key, value) => { const stored = copy(value); write(`m:${key}`, stored, () => state.meta.set(key, stored)); },
-    };
-    return {
-      txn,
-      commit: () => {
-        for (const apply of writes) apply();
-        return appended;
-      },
-    };
+/** Index of the first change with lsn > afterLsn (the log is in lsn order). */
+function firstAfter(changes: ChangeRecord[], afterLsn: number): number {
+  let lo = 0;
+  let hi = changes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (changes[mid].lsn <= afterLsn) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
 
-  let closed = false;
+/**
+ * One transaction over committed data. Writes are buffered (point reads see them) and applied by
+ * commit(), which group commit calls when the callback returned: a callback that throws changes nothing.
+ */
+function transaction(data: MemoryData, writable: boolean): { txn: StoreTxn; commit: () => void } {
+  const writes: (() => void)[] = [];
+  const overlay = new Map<string, unknown>();
+  const write = (overlayKey: string, value: unknown, apply: () => void): void => {
+    if (!writable) throw new Error('write in a read transaction');
+    overlay.set(overlayKey, value);
+    writes.push(apply);
+  };
+  const read = <T>(overlayKey: string, fallback: () => T): T =>
+    (overlay.has(overlayKey) ? overlay.get(overlayKey) as T : fallback());
+  let pendingLsn = data.lastLsn;
+  const txn: StoreTxn = {
+    getTable: <T>(name: string) => copy(read(`t:${name}`, () => data.tables.get(name)) as T | undefined),
+    putTable: (name, meta) => { const value = copy(meta); write(`t:${name}`, value, () => data.tables.set(name, value)); },
+    removeTable: (name) => write(`t:${name}`, undefined, () => data.tables.delete(name)),
+    listTableNames: () => [...data.tables.keys()],
+    getItem: (tableId, key) => {
+      const full = tablePrefix(tableId) + toKey(key);
+      return copy(read(`i:${full}`, () => data.items.get(full)));
+    },
+    putItem: (tableId, key, record) => {
+      const full = tablePrefix(tableId) + toKey(key);
+      const value = copy(record);
+      write(`i:${full}`, value, () => { data.items.set(full, value); data.order.add(full); });
+    },
+    removeItem: (tableId, key) => {
+      const full = tablePrefix(tableId) + toKey(key);
+      write(`i:${full}`, undefined, () => { data.items.delete(full); data.order.remove(full); });
+    },
+    clearItems: (tableId) => {
+      const prefix = tablePrefix(tableId);
+      write(`clear:${tableId}`, true, () => {
+        for (const full of data.order.between(prefix, tablePrefix(tableId + 1))) {
+          data.items.delete(full);
+          data.order.remove(full);
+        }
+      });
+    },
+    *range(tableId: number, options: RangeOptions = {}): Iterable<KeyedRecord> {
+      const prefix = tablePrefix(tableId);
+      const start = prefix + (options.start ? toKey(options.start) : '');
+      const end = options.end ? prefix + toKey(options.end) : tablePrefix(tableId + 1);
+      const keys = data.order.between(start, end);
+      if (options.reverse) keys.reverse();
+      let count = 0;
+      for (const full of keys) {
+        if (options.limit !== undefined && count >= options.limit) return;
+        const record = data.items.get(full);
+        if (!record) continue;
+        count += 1;
+        yield { key: fromKey(full.slice(prefix.length)), record: copy(record) };
+      }
+    },
+    appendChange: (change: NewChange) => {
+      pendingLsn += 1;
+      const record = { ...copy(change), lsn: pendingLsn };
+      write(`c:${pendingLsn}`, record, () => { data.changes.push(record); data.lastLsn = record.lsn; });
+      return pendingLsn;
+    },
+    getMeta: <T>(key: string) => copy(read(`m:${key}`, () => data.meta.get(key)) as T | undefined),
+    putMeta: (key, value) => { const stored = copy(value); write(`m:${key}`, stored, () => data.meta.set(key, stored)); },
+  };
   return {
-    async write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
-      if (closed) throw new Error('store is closed');
-      // Runs synchronously, like one LMDB write transaction: nothing interleaves with it.
-      const { txn, commit } = transaction(true);
-      const result = fn(txn);
-      const appended = commit();
-      await Promise.resolve();
-      if (appended) for (const listener of listeners) listener(lastLsn);
-      return result;
+    txn,
+    commit: () => {
+      for (const apply of writes) apply();
+    },
+  };
+}
+
+interface MemoryStoreHandle {
+  data: MemoryData;
+  crash(): void;
+}
+
+const handles = new WeakMap<Store, MemoryStoreHandle>();
+
+/** A promise that never settles: the answer to a write a crashed store was asked for. */
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  const data = options.data ?? emptyMemoryData();
+  const listeners = new Set<(lastLsn: number) => void>();
+  /** What readers and listeners have been shown: data.lastLsn runs ahead of it only inside a batch. */
+  let committedLsn = data.lastLsn;
+  let crashed = false;
+  // Applying buffered writes to maps cannot fail halfway, so a batch needs no transaction around it.
+  const commits = new GroupCommit((body) => body(), {
+    defer: options.defer ?? deferToNextTurn,
+    afterCommit() {
+      if (data.lastLsn <= committedLsn) return;
+      committedLsn = data.lastLsn;
+      for (const listener of listeners) listener(committedLsn);
+    },
+  });
+  /** Runs fn in the next batch, unless the store is closed (rejects) or crashed (never settles). */
+  const inBatch = <T>(fn: () => T): Promise<T> => (crashed ? never() : commits.run(fn));
+
+  const store: Store = {
+    write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
+      return inBatch(() => {
+        const { txn, commit } = transaction(data, true);
+        const result = fn(txn);
+        commit();
+        return result;
+      });
     },
     read<T>(fn: (txn: StoreTxn) => T): T {
-      return fn(transaction(false).txn);
+      return fn(transaction(data, false).txn);
     },
     changesAfter(afterLsn, limit) {
-      const first = state.changes.findIndex((c) => c.lsn > afterLsn);
-      return first < 0 ? [] : state.changes.slice(first, first + limit).map(copy);
+      const out: ChangeRecord[] = [];
+      for (let i = firstAfter(data.changes, afterLsn); i < data.changes.length && out.length < limit; i += 1) {
+        if (data.changes[i].lsn > committedLsn) break;
+        out.push(copy(data.changes[i]));
+      }
+      return out;
     },
-    lastLsn: () => lastLsn,
-    async trimChanges(uptoLsn) {
-      state.changes = state.changes.filter((c) => c.lsn > uptoLsn);
+    lastLsn: () => committedLsn,
+    trimChanges(uptoLsn) {
+      // A write like any other: it commits with its turn's batch, as LMDB's does.
+      return inBatch(() => { data.changes.splice(0, firstAfter(data.changes, uptoLsn)); });
     },
     onCommit(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async close() {
-      closed = true;
+      // Writes already asked for commit first (a crashed store has none left).
+      if (!crashed) await commits.close();
     },
   };
+  handles.set(store, {
+    data,
+    crash() {
+      crashed = true;
+      commits.discardQueued();
+      listeners.clear();
+    },
+  });
+  return store;
+}
+
+function handleOf(store: Store): MemoryStoreHandle {
+  const handle = handles.get(store);
+  if (!handle) throw new NotAMemoryStoreError();
+  return handle;
+}
+
+/** The committed data of an in-memory store (live, not a copy): what a store opened on it would hold. */
+export function memoryDataOf(store: Store): MemoryData {
+  return handleOf(store).data;
+}
+
+/**
+ * The store's process dies: the writes asked for and not committed are lost (they never settle, as
+ * nothing of a killed process runs on), and the store takes no more writes. Returns the committed
+ * data, to open the region's next store on (createMemoryStore({ data })).
+ */
+export function crashMemoryStore(store: Store): MemoryData {
+  const handle = handleOf(store);
+  handle.crash();
+  return handle.data;
 }

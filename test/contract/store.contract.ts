@@ -1,6 +1,7 @@
 /** The Store seam's contract: the LMDB and the in-memory store must both pass every case. */
 import { Packr } from 'msgpackr';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreClosedError } from '../../src/storage/groupCommit.js';
 import type { ItemRecord, NewChange, Store } from '../../src/storage/store.js';
 
 export interface StoreFixture {
@@ -131,6 +132,37 @@ export function runStoreContract(name: string, open: () => Promise<StoreFixture>
       expect(store.read((txn) => txn.listTableNames().sort())).toEqual(['a', 'b']);
       await store.write((txn) => txn.removeTable('a'));
       expect(store.read((txn) => [txn.listTableNames(), txn.getTable('b'), txn.getMeta('x')])).toEqual([['b'], { id: 2 }, { y: 1 }]);
+    });
+
+    it('shows nothing of a write before it commits: not to readers, not to listeners', async () => {
+      const store = await start();
+      const heard: number[] = [];
+      store.onCommit((lsn) => heard.push(lsn));
+      const written = store.write((txn) => { txn.putItem(1, key(1), record('a')); txn.appendChange(change(1)); });
+      const seen = (): unknown[] => [store.read((txn) => txn.getItem(1, key(1))), store.lastLsn(), store.changesAfter(0, 10).map((c) => c.lsn), [...heard]];
+      expect(seen()).toEqual([undefined, 0, [], []]);
+      await written;
+      expect(seen()).toEqual([record('a'), 1, [1], [1]]);
+    });
+
+    it('runs the writes asked for together in order, each seeing those before it; one that throws takes nothing from the others', async () => {
+      const store = await start();
+      const results = await Promise.allSettled([
+        store.write((txn) => { txn.putMeta('n', 1); txn.putItem(1, key(1), record('a')); return txn.appendChange(change(1)); }),
+        store.write((txn) => { txn.putMeta('n', 100); txn.putItem(1, key(2), record('b')); txn.appendChange(change(2)); throw new RangeError('refused'); }),
+        store.write((txn) => { txn.putMeta('n', (txn.getMeta<number>('n') ?? 0) + 1); txn.putItem(1, key(3), record('c')); return txn.appendChange(change(3)); }),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).constructor))).toEqual([1, RangeError, 2]);
+      expect(store.read((txn) => [txn.getMeta('n'), [...txn.range(1)].map((e) => e.record.item)])).toEqual([2, [{ pk: { S: 'a' } }, { pk: { S: 'c' } }]]);
+      expect(store.changesAfter(0, 10).map((c) => [c.lsn, c.commitTimeMs])).toEqual([[1, 1], [2, 3]]);
+    });
+
+    it('commits the writes asked for before close, and rejects a write asked for after', async () => {
+      const store = await start();
+      const before = store.write((txn) => txn.appendChange(change(1)));
+      await store.close();
+      expect(await before).toBe(1);
+      await expect(store.write((txn) => txn.appendChange(change(2)))).rejects.toBeInstanceOf(StoreClosedError);
     });
 
     it('keeps everything across a reopen and continues the lsns', async () => {
