@@ -4,7 +4,7 @@
  * natsChangeSource.ts; simulated: src/sim/changeSource.ts); here each batch is merged and the
  * checkpoint advanced in one store transaction, so a crash resumes exactly where it stopped.
  */
-import type { Clock } from '../clock/clock.js';
+import { delay } from '../clock/clock.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { applyChanges, type ApplyTally } from './apply.js';
 import type { ChangeSession, ChangeSource, ChangeSourceOptions, ReceivedBatch } from './changeSource.js';
@@ -159,9 +159,4 @@ export class Replicator {
 /** A session that ended with an error fails; one whose connection was lost just ends. */
 function failed(error: string | undefined): void {
   if (error !== undefined) throw new ChangeSessionError(error);
-}
-
-/** Resolves after ms of the clock's time. */
-function delay(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => { clock.schedule(resolve, ms); });
 }

@@ -147,8 +147,8 @@ class PushConsumer {
     const { bus } = this.server;
     const { firstSeq, lastSeq } = bus.bounds();
     if (this.cursor + 1 < firstSeq) {
-      // Trimmed before they were sent: JetStream moves on to what the stream still holds. The
-      // replicator's check of the stream's bounds at each new session is what notices.
+      // Trimmed before they were sent: JetStream moves on to what the stream still holds, without
+      // a word to the client (only a new session's look at the stream's bounds would show it).
       this.cursor = firstSeq - 1;
       this.recount();
     }
