@@ -8,7 +8,7 @@
  * ordered consumer does. Messages that arrive together become one batch, decoded by the worker's
  * own path, and at most batchesInFlight batches are handed over before credit.
  */
-import type { Clock } from '../clock/clock.js';
+import { every, type Clock } from '../clock/clock.js';
 import { parseHeartbeat } from '../bus/heartbeat.js';
 import type { ChangeSession, ChangeSourceOptions, SessionEvent } from '../replication/changeSource.js';
 import type { IncomingChange } from '../replication/incoming.js';
@@ -233,9 +233,6 @@ export class SimChangeSession implements ChangeSession {
   }
 
   private every(intervalMs: number, fn: () => void): void {
-    this.after(intervalMs, () => {
-      fn();
-      if (!this.closed) this.every(intervalMs, fn);
-    });
+    this.timers.add(every(this.ends.clock, intervalMs, fn));
   }
 }
