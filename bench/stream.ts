@@ -42,7 +42,7 @@ async function measure(streamOn: boolean, seconds: number, connections: number, 
     client.destroy();
     // Every acknowledged change is recorded; the load generator's own window selects what counts.
     const observed: { commitTimeMs: number; lagMs: number }[] = [];
-    const publisher = region.changeStream?.publisher;
+    const publisher = region.publisher;
     publisher?.observe((batch, ackedAtMs) => {
       for (const change of batch) observed.push({ commitTimeMs: change.commitTimeMs, lagMs: ackedAtMs - change.commitTimeMs });
     });

@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { encodeItemKey } from '../core/keys.js';
 import type { Item } from '../core/types.js';
 import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
-import { LinkSettingsError, type LinkProxy } from '../nats/linkProxy.js';
+import { LinkSettingsError, type Link } from '../nats/link.js';
 import type { AdminDeps } from './admin.js';
 import { badRequest, linkView, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
 import { ClockUpdate, clockNext, ItemQuery, LinkUpdate, NatsKill } from './adminSchemas.js';
@@ -61,7 +61,7 @@ export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
     for (const link of deps.replication?.links() ?? []) link.heal();
     return c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] });
   }));
-  const withLink = (handler: (c: Context, link: LinkProxy, source: string) => Response | Promise<Response>) => (c: Context) => {
+  const withLink = (handler: (c: Context, link: Link, source: string) => Response | Promise<Response>) => (c: Context) => {
     const source = c.req.param('source')!;
     const link = deps.replication?.link(source);
     if (!link) return c.json({ error: `no link from ${source}: peers are ${deps.replication?.peerNames().join(', ') || 'none'}` }, 404);

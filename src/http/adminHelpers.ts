@@ -1,7 +1,7 @@
 /** Small shared pieces of the admin routes: reading a body or a query string through its schema, and the 400 that names the field. */
 import type { Context, Handler } from 'hono';
 import type { z } from 'zod';
-import type { LinkProxy } from '../nats/linkProxy.js';
+import type { Link } from '../nats/link.js';
 import { Empty } from './adminSchemas.js';
 
 /**
@@ -12,7 +12,7 @@ import { Empty } from './adminSchemas.js';
 export const badRequest = (c: Context, message: string, field?: string) =>
   c.json(field ? { error: `${field}: ${message}`, field } : { error: message }, 400);
 
-export function linkView(link: LinkProxy, source: string) {
+export function linkView(link: Link, source: string) {
   return { source, ...link.settings, stats: link.stats() };
 }
 

@@ -1,10 +1,8 @@
-/** A region's change stream: its nats-server (embedded or given), the bus connection and the publisher. */
+/** A region's change stream: its nats-server (embedded or given) and the bus connection the publisher uses. */
 import { join } from 'node:path';
-import { startHeartbeat } from '../bus/heartbeat.js';
+import type { ChangeBus } from '../bus/changeBus.js';
 import { NatsChangeBus } from '../bus/natsBus.js';
-import { Publisher } from '../bus/publisher.js';
 import { NATS_MAX_PAYLOAD_BYTES, NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
-import type { RegionContext } from '../dynamo/context.js';
 import { startNatsServer, type NatsServerOptions, type RunningNatsServer } from '../nats/launcher.js';
 
 export interface ChangeStreamOptions {
@@ -14,15 +12,13 @@ export interface ChangeStreamOptions {
   storeDir?: string;
   /** Client port of an embedded server (default: a free one). */
   natsPort?: number;
-  /** Asked before each publish batch: true makes the publisher wait (see Publisher). */
-  shouldYield?: () => boolean;
 }
 
 export interface RunningChangeStream {
   natsUrl: string;
   /** The embedded nats-server as a fault target (absent when connected to a given server). */
   nats?: EmbeddedNats;
-  publisher: Publisher;
+  bus: ChangeBus;
   close(): Promise<void>;
 }
 
@@ -104,16 +100,17 @@ class SupervisedNatsServer implements EmbeddedNats {
   }
 }
 
-export async function startChangeStream(ctx: RegionContext, options: ChangeStreamOptions & { dataDir?: string }): Promise<RunningChangeStream> {
+/** Starts (or connects to) the region's nats-server and its bus; the publisher runs on it (publishing.ts). */
+export async function startChangeStream(region: string, options: ChangeStreamOptions & { dataDir?: string }): Promise<RunningChangeStream> {
   let server: SupervisedNatsServer | undefined;
   if (!options.natsUrl) {
     const storeDir = options.storeDir ?? (options.dataDir ? join(options.dataDir, 'nats') : undefined);
     if (!storeDir) throw new Error('an embedded nats-server needs a store directory');
-    server = await SupervisedNatsServer.start({ storeDir, port: options.natsPort, name: `globaltables-${ctx.region}` },
-      (message) => console.error(`[${ctx.region}] ${message}`));
+    server = await SupervisedNatsServer.start({ storeDir, port: options.natsPort, name: `globaltables-${region}` },
+      (message) => console.error(`[${region}] ${message}`));
   }
   const natsUrl = options.natsUrl ?? server!.url;
-  const bus = await NatsChangeBus.connect({ url: natsUrl, region: ctx.region });
+  const bus = await NatsChangeBus.connect({ url: natsUrl, region });
   // A server that cannot take the largest valid item's change would stop the stream at the first one.
   const maxPayload = bus.maxMessageBytes();
   if (maxPayload !== undefined && maxPayload < NATS_MAX_PAYLOAD_BYTES) {
@@ -121,36 +118,11 @@ export async function startChangeStream(ctx: RegionContext, options: ChangeStrea
     await server?.stop();
     throw new NatsMaxPayloadTooSmallError(natsUrl, maxPayload);
   }
-  const log = (message: string): void => console.error(`[${ctx.region}] change stream: ${message}`);
-  let lastError = '';
-  const publisher = new Publisher({
-    region: ctx.region,
-    store: ctx.store,
-    bus,
-    clock: ctx.clock,
-    shouldYield: options.shouldYield,
-    onError: (error) => {
-      // One line per distinct problem: an outage would otherwise print four lines a second.
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== lastError) log(`${message} (retrying)`);
-      lastError = message;
-    },
-    onStuck: (stuck, previous) => {
-      if (stuck) log(`stuck at lsn ${stuck.lsn}: ${stuck.message}; nothing after it is published until it is (retrying every few seconds)`);
-      else if (previous) log(`lsn ${previous.lsn} published after ${Math.round((ctx.clock.trueNowMs() - previous.sinceMs) / 1000)} s stuck; publishing again`);
-    },
-  });
-  publisher.start();
-  const stopHeartbeat = startHeartbeat({
-    region: ctx.region, store: ctx.store, clock: ctx.clock, status: () => publisher.status(), send: (subject, payload) => bus.publishStatus(subject, payload),
-  });
   return {
     natsUrl,
     ...(server ? { nats: server } : {}),
-    publisher,
+    bus,
     async close() {
-      stopHeartbeat();
-      await publisher.stop();
       await bus.close();
       await server?.stop();
     },

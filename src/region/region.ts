@@ -2,8 +2,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { SystemClock, type Clock } from '../clock/clock.js';
-import { initialClockState, observeVersion, versionCeilingMs, type ClockMode } from '../core/version.js';
-import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
+import type { ClockMode } from '../core/version.js';
+import type { RegionContext, RegionSettings } from '../dynamo/context.js';
 import { operations } from '../dynamo/ops/index.js';
 import { streamOperations } from '../streams/ops/index.js';
 import { createApp } from '../http/app.js';
@@ -12,13 +12,12 @@ import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from '../http/limits.
 import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { randomIds } from './randomIds.js';
-import { startTtlSweeper } from './ttlSweeper.js';
-import { startChangeLogRetention } from './changeLogRetention.js';
-import { startTombstoneRetention } from './tombstoneRetention.js';
+import { createRegionCore, startRegionWork, type RegionWork } from './regionCore.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
+import type { Publisher } from '../bus/publisher.js';
 import { Replication } from '../replication/replication.js';
-import { ConflictLog } from '../replication/conflicts.js';
+import { NatsWiring } from '../replication/natsWiring.js';
 import { endpointFor, type PeerConfig } from '../config/regionConfig.js';
 import type { Granularity } from '../core/lww.js';
 
@@ -56,6 +55,7 @@ export interface RunningRegion {
   ctx: RegionContext;
   port: number;
   changeStream?: RunningChangeStream;
+  publisher?: Publisher;
   replication?: Replication;
   endpoint: string;
   close(): Promise<void>;
@@ -63,25 +63,28 @@ export interface RunningRegion {
 
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
   const store = options.store ?? openLmdbStore(requireDataDir(options), { durability: options.durability });
-  const ctx: RegionContext = {
-    region: options.name,
-    accountId: options.accountId ?? '000000000000',
+  const clock = options.clock ?? new SystemClock();
+  const log = options.log ?? ((message: string) => console.error(`[${options.name}] ${message}`));
+  // Only a region with a change stream replicates: its peers read its changes there.
+  const wiring = options.changeStream ? new NatsWiring(options.peers ?? [], options.name, clock, options.adminToken) : undefined;
+  const core = createRegionCore({
+    name: options.name,
+    accountId: options.accountId,
     store,
-    clock: options.clock ?? new SystemClock(),
-    clockState: initialClockState(options.name, options.clockMode ?? 'hlc'),
+    clock,
     ids: randomIds,
-    settings: { ...DEFAULT_SETTINGS, ...options.settings },
-    granularity: options.granularity ?? 'item',
-  };
-  const conflicts = new ConflictLog((fn) => store.read(fn));
-  ctx.conflicts = conflicts;
-  restoreClock(ctx);
+    clockMode: options.clockMode,
+    granularity: options.granularity,
+    settings: options.settings,
+    ...(wiring ? { replication: (ctx, conflicts) => new Replication(ctx, conflicts, wiring, log) } : {}),
+  });
+  const { ctx, conflicts, replication } = core;
   const services = [
     { targetPrefix: 'DynamoDB_20120810', operations },
     { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
   ];
   const host = options.host ?? '127.0.0.1';
-  const admin: AdminDeps = { ctx, conflicts, adminToken: options.adminToken };
+  const admin: AdminDeps = { ctx, conflicts, replication, adminToken: options.adminToken };
   const app = createApp(ctx, services);
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
@@ -94,17 +97,11 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     await store.close();
     throw error;
   });
-  const stopSweeper = startTtlSweeper(ctx);
-  let replication: Replication | undefined;
-  let changeStream: Awaited<ReturnType<typeof startChangeStream>> | undefined;
-  let stopRetention = (): void => {};
-  let stopTombstoneRetention = (): void => {};
+  let changeStream: RunningChangeStream | undefined;
+  let work: RegionWork | undefined;
   /** Everything but the HTTP server and the store, which close last. */
   const stopWork = async (): Promise<void> => {
-    stopSweeper();
-    stopRetention();
-    stopTombstoneRetention();
-    await replication?.close();
+    await work?.stop();
     await changeStream?.close();
   };
   const closeServer = (): Promise<void> => new Promise<void>((resolve) => {
@@ -112,15 +109,9 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     server.closeAllConnections();
   });
   try {
-    changeStream = options.changeStream
-      ? await startChangeStream(ctx, { ...options.changeStream, dataDir: options.dataDir, shouldYield: () => replication?.catchingUp() ?? false })
-      : undefined;
-    const log = options.log ?? ((message: string) => console.error(`[${ctx.region}] ${message}`));
-    replication = changeStream ? await Replication.start(ctx, conflicts, options.peers ?? [], log, options.adminToken) : undefined;
-    Object.assign(admin, { publisher: changeStream?.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats, replication });
-    ctx.replication = replication;
-    stopRetention = startChangeLogRetention(ctx, () => changeStream?.publisher.publishedLsn ?? store.lastLsn());
-    stopTombstoneRetention = startTombstoneRetention(ctx);
+    changeStream = options.changeStream ? await startChangeStream(ctx.region, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
+    work = await startRegionWork(core, changeStream?.bus, log);
+    Object.assign(admin, { publisher: work.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats });
   } catch (error) {
     failed(error);
     await stopWork();
@@ -133,8 +124,9 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   return {
     ctx,
     port,
-    changeStream,
-    replication,
+    ...(changeStream ? { changeStream } : {}),
+    ...(work.publisher ? { publisher: work.publisher } : {}),
+    ...(replication ? { replication } : {}),
     endpoint: endpointFor(host, port),
     async close() {
       await stopWork();
@@ -142,22 +134,6 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       await store.close();
     },
   };
-}
-
-/** How many recent changes a restarted region reads to find the newest version it holds. */
-const CLOCK_RESTORE_CHANGES = 10_000;
-
-/**
- * A hybrid logical clock must never stamp below a version the region already holds, also after a
- * restart on a clock that runs behind: it absorbs the newest versions in its recent change log
- * (up to the ceiling: a version a clock within bounds cannot have stamped is not absorbed).
- */
-function restoreClock(ctx: RegionContext): void {
-  const last = ctx.store.lastLsn();
-  const ceilingMs = versionCeilingMs(ctx.clock.trueNowMs());
-  for (const change of ctx.store.changesAfter(Math.max(0, last - CLOCK_RESTORE_CHANGES), CLOCK_RESTORE_CHANGES)) {
-    observeVersion(ctx.clockState, change.version, ceilingMs);
-  }
 }
 
 function requireDataDir(options: RegionOptions): string {

@@ -1,110 +1,78 @@
 /**
- * A region's replication: for every peer a link (a fault-injecting TCP proxy in front of the peer's
- * nats-server) and a replicator through it; global table membership; conflicts and metrics.
+ * A region's replication: for every peer its connection (the link its changes travel, the change
+ * source reading them, the peer protocol's transport; see peerWiring.ts) and a replicator through
+ * it; global table membership; conflicts and metrics. The same code in a real region (NatsWiring)
+ * and in the simulator (SimWiring).
  */
-import type { PeerConfig } from '../config/regionConfig.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable, ReplicationControl } from '../dynamo/replicationControl.js';
 import type { TableMeta } from '../dynamo/tables.js';
+import type { Link } from '../nats/link.js';
 import { closeStream } from '../streams/registry.js';
-import { LinkProxy } from '../nats/linkProxy.js';
+import type { ApplyTally } from './apply.js';
 import type { ConflictLog } from './conflicts.js';
 import { PairMetrics, type PairStatus } from './metrics.js';
-import { HttpPeerTransport } from './peers.js';
 import { PeerRequestError, type PeerTransport } from './peerTransport.js';
+import type { PeerConnection, PeerWiring } from './peerWiring.js';
 import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
 import { checkpointKey, RECEIVE_LIMITS, Replicator } from './replicator.js';
-import { NatsChangeSource } from './natsChangeSource.js';
 import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 
-/** How often a disconnected replicator's peer is asked again where its nats-server is (it may have moved). */
-const RESOLVE_INTERVAL_MS = 2000;
-/** Until a peer has answered once (it may still be starting), it is asked far more often. */
-const FIRST_RESOLVE_INTERVAL_MS = 100;
 /** Changes waiting to be applied from one source above which the region counts as catching up. */
 const CATCH_UP_PENDING = 2000;
-/** Where a link points before its peer has said where its nats-server is: nothing listens there. */
-const UNRESOLVED = { host: '127.0.0.1', port: 9 };
 
 interface Pair {
-  peer: HttpPeerTransport;
-  link: LinkProxy;
-  target?: string;
-  /** A question to the peer is under way (it may take until its time-out). */
-  resolving?: Promise<void>;
+  connection: PeerConnection;
   metrics: PairMetrics;
-  changeSource: NatsChangeSource;
   replicator: Replicator;
 }
 
+export interface ReplicationOptions {
+  /** Every batch a replicator applied (the simulator hashes them into its trace). */
+  onApplied?: (source: string, tally: ApplyTally) => void;
+}
+
 export class Replication implements ReplicationControl {
-  readonly conflicts: ConflictLog;
   private readonly pairs = new Map<string, Pair>();
-  private readonly timers: (() => void)[] = [];
   private readonly tasks = new Set<Promise<unknown>>();
 
-  private constructor(readonly ctx: RegionContext, conflicts: ConflictLog, private readonly log: (message: string) => void, private readonly adminToken?: string) {
-    this.conflicts = conflicts;
+  /** `conflicts` is the region's own log, which local writes record into too. Nothing runs until start(). */
+  constructor(
+    readonly ctx: RegionContext,
+    readonly conflicts: ConflictLog,
+    private readonly wiring: PeerWiring,
+    private readonly log: (message: string) => void = console.error,
+    private readonly options: ReplicationOptions = {},
+  ) {}
+
+  /** Connects to every peer and starts its replicator. */
+  async start(): Promise<void> {
+    for (const peer of this.wiring.peers) await this.addPeer(peer);
   }
 
-  /** `conflicts` is the region's own log, which local writes record into too; `adminToken` is sent on every call to a peer. */
-  static async start(ctx: RegionContext, conflicts: ConflictLog, peers: PeerConfig[], log: (message: string) => void = console.error, adminToken?: string): Promise<Replication> {
-    const replication = new Replication(ctx, conflicts, log, adminToken);
-    for (const config of peers.filter((p) => p.name !== ctx.region)) await replication.addPeer(config);
-    return replication;
-  }
-
-  private async addPeer(config: PeerConfig): Promise<void> {
-    const peer = new HttpPeerTransport(config, this.adminToken);
-    const link = await LinkProxy.start({ target: UNRESOLVED, name: `${config.name}->${this.ctx.region}` });
-    const metrics = new PairMetrics(config.name, () => this.ctx.clock.trueNowMs());
+  private async addPeer(source: string): Promise<void> {
+    const metrics = new PairMetrics(source, () => this.ctx.clock.trueNowMs());
+    const connection = await this.wiring.connect(source, {
+      source: { source, ...RECEIVE_LIMITS, onHeartbeat: (heartbeat) => metrics.heard(heartbeat) },
+      connected: () => metrics.connected,
+    });
     let lastError = '';
-    const changeSource = new NatsChangeSource(link.url, { source: config.name, ...RECEIVE_LIMITS, onHeartbeat: (heartbeat) => metrics.heard(heartbeat) });
     const replicator = new Replicator({
       ctx: this.ctx,
-      source: config.name,
-      changeSource,
+      source,
+      changeSource: connection.changeSource,
       conflicts: this.conflicts,
       metrics,
-      resync: () => this.resyncFrom(config.name),
+      resync: () => this.resyncFrom(source),
+      onApplied: (tally) => this.options.onApplied?.(source, tally),
       onError: (error) => {
         const message = (error as Error).message ?? String(error);
-        if (message !== lastError) this.log(`replication from ${config.name}: ${message} (retrying)`);
+        if (message !== lastError) this.log(`replication from ${source}: ${message} (retrying)`);
         lastError = message;
       },
     });
-    const pair: Pair = { peer, link, metrics, changeSource, replicator };
-    this.pairs.set(config.name, pair);
-    // Not awaited: a peer that is slow to answer must not hold up this region's start; the
-    // replicator keeps trying the link until it points somewhere.
-    void this.resolve(pair);
+    this.pairs.set(source, { connection, metrics, replicator });
     replicator.start();
-    let lastAskedMs = Date.now();
-    const timer = setInterval(() => {
-      const due = pair.target === undefined || Date.now() - lastAskedMs >= RESOLVE_INTERVAL_MS;
-      if (metrics.connected || !due) return;
-      lastAskedMs = Date.now();
-      void this.resolve(pair);
-    }, FIRST_RESOLVE_INTERVAL_MS);
-    timer.unref();
-    this.timers.push(() => clearInterval(timer));
-  }
-
-  /** Points the link at the peer's nats-server, wherever it is now. */
-  private resolve(pair: Pair): Promise<void> {
-    pair.resolving ??= this.ask(pair).finally(() => { pair.resolving = undefined; });
-    return pair.resolving;
-  }
-
-  private async ask(pair: Pair): Promise<void> {
-    try {
-      const url = new URL(await pair.peer.natsUrl());
-      if (url.href === pair.target) return;
-      pair.target = url.href;
-      pair.link.setTarget({ host: url.hostname, port: Number(url.port || 4222) });
-    } catch {
-      // The peer is not up yet, or moved: asked again while the replicator is disconnected.
-    }
   }
 
   peerNames(): string[] {
@@ -112,15 +80,15 @@ export class Replication implements ReplicationControl {
   }
 
   peer(name: string): PeerTransport | undefined {
-    return this.pairs.get(name)?.peer;
+    return this.pairs.get(name)?.connection.transport;
   }
 
-  link(name: string): LinkProxy | undefined {
-    return this.pairs.get(name)?.link;
+  link(name: string): Link | undefined {
+    return this.pairs.get(name)?.connection.link;
   }
 
-  links(): LinkProxy[] {
-    return [...this.pairs.values()].map((p) => p.link);
+  links(): Link[] {
+    return [...this.pairs.values()].map((p) => p.connection.link);
   }
 
   /**
@@ -145,7 +113,7 @@ export class Replication implements ReplicationControl {
       ctx: this.ctx,
       conflicts: this.conflicts,
       peer: (name) => this.peer(name),
-      changeSource: (name) => this.pairs.get(name)?.changeSource,
+      changeSource: (name) => this.pairs.get(name)?.connection.changeSource,
       log: this.log,
     };
   }
@@ -215,13 +183,13 @@ export class Replication implements ReplicationControl {
 
   /** Rebuilds every table shared with a source from its snapshots; returns the source sequence they all reflect. */
   private async resyncFrom(source: string): Promise<number> {
-    const pair = this.pairs.get(source)!;
+    const peer = this.peer(source)!;
     const tables = this.ctx.store.read((txn) => txn.listTableNames()
       .map((name) => txn.getTable<TableMeta>(name)!)
       .filter((meta) => !meta.deleting && meta.replicas && Object.hasOwn(meta.replicas, source)));
     let position: number | undefined;
     for (const meta of tables) {
-      const snapshot = await pair.peer.snapshot(meta.name);
+      const snapshot = await peer.snapshot(meta.name);
       // The source dropped the table since: asked again when the resync is retried.
       if (!snapshot) throw new PeerRequestError(`region ${source} has no table ${meta.name} to resync from`, 404);
       await mergeSnapshot(this.ctx, this.conflicts, snapshot);
@@ -230,7 +198,7 @@ export class Replication implements ReplicationControl {
     }
     if (position === undefined) {
       // Nothing is shared with the source: what it trimmed concerns no table here.
-      position = (await pair.peer.info()).lastLsn;
+      position = (await peer.info()).lastLsn;
     }
     const resumeAt = position;
     await this.ctx.store.write((txn) => txn.putMeta(checkpointKey(source), resumeAt));
@@ -239,8 +207,7 @@ export class Replication implements ReplicationControl {
   }
 
   async close(): Promise<void> {
-    for (const stop of this.timers) stop();
     await Promise.all([...this.pairs.values()].map((p) => p.replicator.stop()));
-    await Promise.all([...this.pairs.values()].map((p) => p.link.close()));
+    await Promise.all([...this.pairs.values()].map((p) => p.connection.close()));
   }
 }

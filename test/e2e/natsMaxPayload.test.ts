@@ -72,7 +72,7 @@ describe('a nats-server that allows too little', () => {
     cleanups.push(async () => client.destroy());
     const table = await createTable(client);
     await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'big' }, b: { B: Buffer.alloc(399_000, 1) } } }));
-    await region.changeStream!.publisher.drained();
+    await region.publisher!.drained();
     expect((await jsm.streams.info(streamName('us-east-1'))).config.max_msg_size).toBe(-1);
     await admin.close();
     const embedded = await startRegion({ name: 'eu-west-1', port: 0, dataDir: await tempDir(), changeStream: {} });

@@ -90,7 +90,7 @@ describe('a replication batch that fails to commit', () => {
         RequestItems: { ledger: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: `entry-${from + b * 25 + i}` } } })) },
       }))));
     }
-    await east.region.changeStream!.publisher.drained();
+    await east.region.publisher!.drained();
     store.armed = true;
     await cluster.admin(west.name, `/admin/links/${east.name}/heal`, { method: 'POST' });
     await eventually(async () => (await allKeys(west.doc, 'ledger')).size === count, 30_000, `all ${count} items in ${west.name}`);
