@@ -87,11 +87,10 @@ export async function write(ctx: RunContext, kind: 'put' | 'update' | 'delete', 
   if (args.condition) request.ConditionExpression = args.condition;
   if (Object.keys(names).length) request.ExpressionAttributeNames = names;
   if (Object.keys(values).length) request.ExpressionAttributeValues = marshalItem(values);
-  if (args.timestampMs !== undefined) await region.admin('/admin/clock/next', 'POST', { timestampMs: args.timestampMs });
   const operation = { put: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem' }[kind];
   const sentAtMs = Date.now();
   try {
-    await callDynamo(region.endpoint, operation, request);
+    await callDynamo(region.endpoint, operation, request, undefined, { timestampMs: args.timestampMs, adminToken: region.adminToken });
   } catch (error) {
     if (!(error instanceof DynamoCallError)) throw error;
     if (args.expectError !== error.type) throw new ScenarioStepError(`${operation} in ${args.region} failed: ${error.message}`);
