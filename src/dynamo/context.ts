@@ -48,6 +48,4 @@ export interface RegionContext {
   replication?: ReplicationControl;
   /** The conflict log (a local write can lose at once, when a wall clock runs behind the item's version). */
   conflicts?: ConflictRecorder;
-  /** The timestamp of the next version this region stamps, instead of its clock's (set through the admin API). */
-  forcedNextTimestampMs?: number;
 }

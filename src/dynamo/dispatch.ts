@@ -4,6 +4,7 @@ import type { RegionContext } from './context.js';
 import {
   DynamoError, InternalServerError, SerializationException, UnknownOperationException, ValidationException,
 } from './errors.js';
+import { checkForcedTimestamp, type OperationOptions } from './forcedTimestamp.js';
 import type { Operation } from './ops/operation.js';
 import { parseRequestBody } from './validation/body.js';
 import { checkConstraints } from './validation/constraints.js';
@@ -28,16 +29,18 @@ export async function dispatch(
   registry: ReadonlyMap<string, Operation>,
   operationName: string,
   body: Uint8Array,
+  options: OperationOptions = {},
 ): Promise<DispatchResult> {
   try {
     const op = registry.get(operationName);
     if (!op) throw new UnknownOperationException();
+    if (options.timestampMs !== undefined) checkForcedTimestamp(options.timestampMs, ctx.clock.trueNowMs());
     const parsed = parseRequestBody(body);
     // Before anything recurses into the request's attribute values.
     checkNesting(parsed, op.shape);
     const request = deserializeRequest(parsed, op.shape);
     checkConstraints(request, op.shape);
-    const response = await op.run(ctx, request);
+    const response = await op.run(ctx, request, options);
     return { status: 200, body: (response ?? {}) as Record<string, unknown> };
   } catch (error) {
     const dynamoError = toDynamoError(error);

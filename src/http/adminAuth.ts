@@ -24,7 +24,7 @@ export function isGuarded(method: string, path: string): boolean {
 }
 
 /** The socket's peer address (undefined when not served by node's HTTP server). */
-function remoteAddress(c: Context): string | undefined {
+export function remoteAddress(c: Context): string | undefined {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress;
 }
@@ -35,19 +35,42 @@ function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/** Why a caller may not do what only admin callers may: the status, its JSON error, and whether to ask for the token. */
+export interface AdminRefusal {
+  status: 401 | 403;
+  error: string;
+  /** A 401: the answer carries WWW-Authenticate. */
+  askForToken: boolean;
+}
+
+export const ADMIN_TOKEN_CHALLENGE = 'Bearer realm="globaltables admin"';
+
+/**
+ * The one rule for every admin-only action (guarded routes, a forced write timestamp): with no
+ * token configured, loopback sockets only (403 otherwise); with one, the request must carry it
+ * (401 otherwise). `what` names the action in the error.
+ */
+export function adminRefusal(adminToken: string | undefined, caller: { remoteAddress?: string; authorization?: string }, what: string): AdminRefusal | undefined {
+  if (adminToken === undefined) {
+    if (isLoopbackAddress(caller.remoteAddress)) return undefined;
+    return {
+      status: 403,
+      askForToken: false,
+      error: `${what} is allowed only from loopback: start the region with an admin token (--admin-token, GLOBALTABLES_ADMIN_TOKEN or adminToken in its region file) to use it from elsewhere`,
+    };
+  }
+  const given = bearerToken(caller.authorization);
+  if (given !== undefined && sameToken(given, adminToken)) return undefined;
+  return { status: 401, askForToken: true, error: given === undefined ? `${what} needs the admin token: Authorization: Bearer <token>` : 'wrong admin token' };
+}
+
 /** Refuses guarded admin requests that lack the token (401) or, with no token configured, come from elsewhere than loopback (403). */
 export function adminGuard(adminToken: string | undefined): MiddlewareHandler {
   return async (c, next) => {
     if (!isGuarded(c.req.method, c.req.path)) return next();
-    if (adminToken === undefined) {
-      if (isLoopbackAddress(remoteAddress(c))) return next();
-      return c.json({
-        error: 'this admin route answers only on loopback: start the region with an admin token (--admin-token, GLOBALTABLES_ADMIN_TOKEN or adminToken in its region file) to call it from elsewhere',
-      }, 403);
-    }
-    const given = bearerToken(c.req.header('authorization'));
-    if (given !== undefined && sameToken(given, adminToken)) return next();
-    c.header('www-authenticate', 'Bearer realm="globaltables admin"');
-    return c.json({ error: given === undefined ? 'this admin route needs the admin token: Authorization: Bearer <token>' : 'wrong admin token' }, 401);
+    const refusal = adminRefusal(adminToken, { remoteAddress: remoteAddress(c), authorization: c.req.header('authorization') }, 'this admin route');
+    if (!refusal) return next();
+    if (refusal.askForToken) c.header('www-authenticate', ADMIN_TOKEN_CHALLENGE);
+    return c.json({ error: refusal.error }, refusal.status);
   };
 }

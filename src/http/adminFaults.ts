@@ -1,4 +1,4 @@
-/** Admin routes that inject faults or stage demos: links, clock, forced timestamps, the nats-server, one item's stored version. */
+/** Admin routes that inject faults or stage demos: links, clock, the nats-server, one item's stored version. */
 import type { Context, Hono } from 'hono';
 import { encodeItemKey } from '../core/keys.js';
 import type { Item } from '../core/types.js';
@@ -6,7 +6,7 @@ import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
 import { LinkSettingsError, type Link } from '../nats/link.js';
 import type { AdminDeps } from './admin.js';
 import { badRequest, linkView, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
-import { ClockUpdate, clockNext, ItemQuery, LinkUpdate, NatsKill } from './adminSchemas.js';
+import { ClockUpdate, ItemQuery, LinkUpdate, NatsKill } from './adminSchemas.js';
 import { clockView } from './metricsView.js';
 
 export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
@@ -18,13 +18,6 @@ export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
     if (body.skewMs !== undefined) ctx.clock.skewMs = body.skewMs;
     if (body.mode !== undefined) ctx.clockState.mode = body.mode;
     return c.json(clockView(ctx));
-  });
-
-  app.post('/admin/clock/next', async (c) => {
-    const body = await parseBody(c, clockNext(ctx.clock.trueNowMs()));
-    if (body instanceof Response) return body;
-    ctx.forcedNextTimestampMs = body.timestampMs;
-    return c.json({ nextTimestampMs: body.timestampMs });
   });
 
   app.get('/admin/item', (c) => {

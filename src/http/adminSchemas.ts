@@ -37,15 +37,6 @@ export const ClockUpdate = object({
   mode: z.enum(['hlc', 'wall'], { error: 'must be hlc or wall' }).optional(),
 });
 
-/**
- * A forced timestamp: from the epoch (an old one is harmless: an hlc clock never goes back, and under
- * wall clocks it stages a write that loses) to as far ahead as a clock within bounds can read
- * (true time + a day), so it stamps nothing a skewed clock could not have.
- */
-export const clockNext = (trueNowMs: number) => object({
-  timestampMs: bounded(0, trueNowMs + MAX_CLOCK_SKEW_MS, 'ms since the epoch, at most a day past true time'),
-});
-
 export const LinkUpdate = object({
   latencyMs: bounded(0, MAX_LINK_DELAY_MS, 'ms of one-way delay', false).optional(),
   jitterMs: bounded(0, MAX_LINK_DELAY_MS, 'ms of random extra delay', false).optional(),

@@ -4,7 +4,9 @@ import { crc32 } from 'node:zlib';
 import type { RegionContext } from '../dynamo/context.js';
 import { dispatch } from '../dynamo/dispatch.js';
 import { MissingAuthenticationTokenException, UnknownOperationException, type DynamoError } from '../dynamo/errors.js';
+import { FORCED_TIMESTAMP_HEADER, parseForcedTimestampHeader, type OperationOptions } from '../dynamo/forcedTimestamp.js';
 import type { Operation } from '../dynamo/ops/operation.js';
+import { ADMIN_TOKEN_CHALLENGE, adminRefusal, type AdminRefusal } from './adminAuth.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_PREFIX = Array.from(randomBytes(40), (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
@@ -22,10 +24,20 @@ export interface ApiService {
   operations: ReadonlyMap<string, Operation>;
 }
 
+/** What a port serves the API with: its services, and the admin token that admin-only headers need (see adminAuth.ts). */
+export interface ApiFrontDoor {
+  services: ApiService[];
+  adminToken?: string;
+}
+
 export interface ApiRequest {
   target: string;
   contentType: string | undefined;
   authorized: boolean;
+  /** FORCED_TIMESTAMP_HEADER as sent, if sent. */
+  forcedTimestamp?: string;
+  /** Who sent the request: what the admin check of a forced timestamp looks at. */
+  caller: { remoteAddress?: string; authorization?: string };
   /** The body as received: decoding it is part of the request's validation. */
   body: Uint8Array;
 }
@@ -61,12 +73,26 @@ export function errorResponse(error: DynamoError, requestedType: string | undefi
   return frame(error.statusCode, JSON.stringify(error.toBody()), responseType(requestedType));
 }
 
-export async function handleApiRequest(ctx: RegionContext, services: ApiService[], request: ApiRequest): Promise<ApiResponse> {
+/** The admin guard's answer, in its JSON shape (the caller is refused as an admin caller, not as a DynamoDB client). */
+function adminOnlyResponse(refusal: AdminRefusal): ApiResponse {
+  const response = frame(refusal.status, JSON.stringify({ error: refusal.error }), 'application/json');
+  if (refusal.askForToken) response.headers['WWW-Authenticate'] = ADMIN_TOKEN_CHALLENGE;
+  return response;
+}
+
+export async function handleApiRequest(ctx: RegionContext, api: ApiFrontDoor, request: ApiRequest): Promise<ApiResponse> {
   const dot = request.target.lastIndexOf('.');
-  const service = services.find((s) => s.targetPrefix === request.target.slice(0, dot));
+  const service = api.services.find((s) => s.targetPrefix === request.target.slice(0, dot));
   const contentType = responseType(request.contentType);
   if (!service) return errorResponse(new UnknownOperationException(), contentType);
   if (!request.authorized) return errorResponse(new MissingAuthenticationTokenException(), contentType);
-  const result = await dispatch(ctx, service.operations, request.target.slice(dot + 1), request.body);
+  const options: OperationOptions = {};
+  if (request.forcedTimestamp !== undefined) {
+    // Forcing a version's timestamp stages conflicts at will: only callers allowed admin changes may.
+    const refusal = adminRefusal(api.adminToken, request.caller, `the ${FORCED_TIMESTAMP_HEADER} header`);
+    if (refusal) return adminOnlyResponse(refusal);
+    options.timestampMs = parseForcedTimestampHeader(request.forcedTimestamp);
+  }
+  const result = await dispatch(ctx, service.operations, request.target.slice(dot + 1), request.body, options);
   return frame(result.status, JSON.stringify(result.body), contentType);
 }

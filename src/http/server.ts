@@ -9,9 +9,13 @@ import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
 import { InternalServerError } from '../dynamo/errors.js';
+import { FORCED_TIMESTAMP_HEADER } from '../dynamo/forcedTimestamp.js';
 import { BodyAborted, BodyTooLarge, readBody, refuseBody } from './body.js';
 import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from './limits.js';
-import { errorResponse, handleApiRequest, type ApiResponse, type ApiService } from './protocol.js';
+import { errorResponse, handleApiRequest, type ApiFrontDoor, type ApiResponse } from './protocol.js';
+
+/** Node's request headers are keyed in lower case. */
+const FORCED_TIMESTAMP_KEY = FORCED_TIMESTAMP_HEADER.toLowerCase();
 
 function isApiCall(req: IncomingMessage): boolean {
   return req.method === 'POST' && req.headers['x-amz-target'] !== undefined && (req.url === '/' || req.url?.startsWith('/?') === true);
@@ -22,11 +26,15 @@ function send(res: ServerResponse, response: ApiResponse): void {
   res.end(response.body);
 }
 
-async function serveApiCall(ctx: RegionContext, services: ApiService[], req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
-  send(res, await handleApiRequest(ctx, services, {
+async function serveApiCall(ctx: RegionContext, frontDoor: ApiFrontDoor, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const forcedTimestamp = req.headers[FORCED_TIMESTAMP_KEY];
+  send(res, await handleApiRequest(ctx, frontDoor, {
     target: String(req.headers['x-amz-target']),
     contentType: req.headers['content-type'],
     authorized: Boolean(req.headers.authorization) || (req.url ?? '').includes('X-Amz-Algorithm='),
+    // Sent twice, it is refused as malformed rather than one of the values picked.
+    ...(forcedTimestamp === undefined ? {} : { forcedTimestamp: Array.isArray(forcedTimestamp) ? forcedTimestamp.join(',') : forcedTimestamp }),
+    caller: { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization },
     body,
   }));
 }
@@ -37,7 +45,7 @@ async function serveApiCall(ctx: RegionContext, services: ApiService[], req: Inc
  * rejects they are dropped.
  */
 export function createRegionServer(
-  ctx: RegionContext, services: ApiService[], app: Hono, ready: Promise<void> = Promise.resolve(),
+  ctx: RegionContext, frontDoor: ApiFrontDoor, app: Hono, ready: Promise<void> = Promise.resolve(),
   limits: FrontDoorLimits = DEFAULT_FRONT_DOOR_LIMITS,
 ): Server {
   const fallback = getRequestListener(app.fetch);
@@ -54,7 +62,7 @@ export function createRegionServer(
       if (error instanceof BodyAborted) return void res.destroy();
       throw error;
     }
-    if (api) return serveApiCall(ctx, services, req, res, body);
+    if (api) return serveApiCall(ctx, frontDoor, req, res, body);
     // The hono adapter takes a body already read from `rawBody`.
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
     return fallback(req, res);

@@ -79,13 +79,16 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ...(wiring ? { replication: (ctx, conflicts) => new Replication(ctx, conflicts, wiring, log) } : {}),
   });
   const { ctx, conflicts, replication } = core;
-  const services = [
-    { targetPrefix: 'DynamoDB_20120810', operations },
-    { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
-  ];
+  const frontDoor = {
+    services: [
+      { targetPrefix: 'DynamoDB_20120810', operations },
+      { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
+    ],
+    adminToken: options.adminToken,
+  };
   const host = options.host ?? '127.0.0.1';
   const admin: AdminDeps = { ctx, conflicts, replication, adminToken: options.adminToken };
-  const app = createApp(ctx, services);
+  const app = createApp(ctx, frontDoor);
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
   // requests wait until then, so a client that sees the region answer can use everything it
@@ -93,7 +96,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   let setUp: () => void = () => {};
   let failed: (error: unknown) => void = () => {};
   const ready = new Promise<void>((resolve, reject) => { setUp = resolve; failed = reject; });
-  const server = await listen(createRegionServer(ctx, services, app, ready, { ...DEFAULT_FRONT_DOOR_LIMITS, ...options.http }), options.port, host).catch(async (error: unknown) => {
+  const server = await listen(createRegionServer(ctx, frontDoor, app, ready, { ...DEFAULT_FRONT_DOOR_LIMITS, ...options.http }), options.port, host).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

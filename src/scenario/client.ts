@@ -1,5 +1,7 @@
 /** A small DynamoDB JSON-protocol client for scenarios: plain values in and out, errors as classes. */
+import { adminHeaders } from '../config/adminToken.js';
 import type { AttributeValue, Item } from '../core/types.js';
+import { FORCED_TIMESTAMP_HEADER } from '../dynamo/forcedTimestamp.js';
 
 export class DynamoCallError extends Error {
   constructor(readonly type: string, message: string, readonly status: number) {
@@ -46,8 +48,20 @@ export function unmarshalItem(item: Item): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, unmarshal(v)]));
 }
 
+export interface CallOptions {
+  /** The write's version carries this timestamp (FORCED_TIMESTAMP_HEADER), not the region's clock's. */
+  timestampMs?: number;
+  /** The region's admin token, which a forced timestamp needs when the region has one. */
+  adminToken?: string;
+}
+
+/** The region checks that a request is signed, not the signature. */
+const UNCHECKED_SIGNATURE = 'AWS4-HMAC-SHA256 Credential=scenario/20240101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+
 /** One DynamoDB API call; resolves with the response body, throws DynamoCallError for an error response. */
-export async function callDynamo<T = Record<string, unknown>>(endpoint: string, operation: string, body: unknown, timeoutMs = 10_000): Promise<T> {
+export async function callDynamo<T = Record<string, unknown>>(
+  endpoint: string, operation: string, body: unknown, timeoutMs = 10_000, options: CallOptions = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(endpoint, {
@@ -55,8 +69,10 @@ export async function callDynamo<T = Record<string, unknown>>(endpoint: string, 
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${operation}`,
-        // The region checks that a request is signed, not the signature.
-        authorization: 'AWS4-HMAC-SHA256 Credential=scenario/20240101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+        // The admin token takes the signature's place: it travels in Authorization, as on admin calls.
+        authorization: UNCHECKED_SIGNATURE,
+        ...adminHeaders(options.adminToken),
+        ...(options.timestampMs === undefined ? {} : { [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) }),
       },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
@@ -67,7 +83,8 @@ export async function callDynamo<T = Record<string, unknown>>(endpoint: string, 
   const parsed = await response.json() as Record<string, unknown>;
   if (!response.ok) {
     const type = String(parsed.__type ?? 'UnknownError').split('#').pop()!;
-    throw new DynamoCallError(type, String(parsed.message ?? parsed.Message ?? ''), response.status);
+    // An admin refusal (of a forced timestamp) says why in `error`.
+    throw new DynamoCallError(type, String(parsed.message ?? parsed.Message ?? parsed.error ?? ''), response.status);
   }
   return parsed as T;
 }

@@ -26,7 +26,7 @@ export class ScenarioRegion {
   child: ChildProcess | undefined;
   private output = '';
 
-  constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[], private readonly adminToken: string) {}
+  constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[], readonly adminToken: string) {}
 
   get running(): boolean {
     return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);

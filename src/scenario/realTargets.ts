@@ -20,8 +20,10 @@ class RealRegionHandle implements ScenarioRegionHandle {
 
   async call<T = Record<string, unknown>>(operation: string, body: unknown, options: CallOptions = {}): Promise<T> {
     // The region stamps its next write with this timestamp: the scenario's way to stage a conflict.
-    if (options.timestampMs !== undefined) await this.region.admin('/admin/clock/next', 'POST', { timestampMs: options.timestampMs });
-    return callDynamo<T>(this.region.endpoint, operation, body, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+    return callDynamo<T>(this.region.endpoint, operation, body, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, {
+      ...(options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {}),
+      adminToken: this.region.adminToken,
+    });
   }
 
   admin<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<T> {
@@ -37,7 +39,7 @@ class RealRegionHandle implements ScenarioRegionHandle {
   }
 }
 
-class RealTargets implements ScenarioTargets {
+export class RealTargets implements ScenarioTargets {
   readonly mode = 'real' as const;
   readonly regions: RealRegionHandle[];
 

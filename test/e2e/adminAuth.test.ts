@@ -1,7 +1,9 @@
 /**
  * Who may call the admin routes that change something: without a token, loopback only (by the
  * socket's address, whatever headers say); with a token, whoever carries it, from any address.
- * Reads stay open. Requests from elsewhere than loopback are real: they come from a network
+ * Reads stay open. The header that forces a write's timestamp follows the same rule: an ordinary
+ * DynamoDB call from anywhere, but with that header only from where admin changes are allowed.
+ * Requests from elsewhere than loopback are real: they come from a network
  * namespace the test creates, over a veth pair on a private /30, so the region sees the
  * namespace's address as the caller's, and nothing is sent to this machine's own network.
  */
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mountAdmin } from '../../src/http/admin.js';
 import { isGuarded } from '../../src/http/adminAuth.js';
+import { FORCED_TIMESTAMP_HEADER } from '../../src/dynamo/forcedTimestamp.js';
 import { createNetns, netnsSupport, type Netns, type NetnsRequest, type NetnsResponse } from '../helpers/netns.js';
 import { startTestRegion, type TestRegion } from '../helpers/region.js';
 
@@ -31,7 +34,6 @@ afterAll(async () => { await outside?.remove(); });
 const VALID: Record<string, { path?: string; body?: unknown }> = {
   'POST /admin/metrics/reset': {},
   'PUT /admin/clock': { body: { skewMs: 5_000 } },
-  'POST /admin/clock/next': { body: { timestampMs: 1_000 } },
   'POST /admin/nats/kill': { body: { hold: true } },
   'POST /admin/nats/start': {},
   'POST /admin/links/heal': {},
@@ -104,6 +106,25 @@ async function call(from: From, r: TestRegion, method: string, path: string, bod
   return (await callAll(from, r, [{ method, path, body, headers }]))[0];
 }
 
+/** The region checks that an API call is signed, not the signature. */
+const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' };
+
+/** A DynamoDB API call (headers after the signature, so a bearer token can take its place). */
+function apiCall(operation: string, body: unknown, headers: Record<string, string> = {}): Call {
+  return { method: 'POST', path: '/', body, headers: { 'x-amz-target': `DynamoDB_20120810.${operation}`, ...SIGNED, ...headers } };
+}
+
+/** A PutItem of `pk` stamped `timestampMs` through the header. */
+const forcedPut = (pk: string, timestampMs: number, headers: Record<string, string> = {}): Call =>
+  apiCall('PutItem', { TableName: TABLE, Item: { pk: { S: pk } } }, { [FORCED_TIMESTAMP_HEADER]: String(timestampMs), ...headers });
+
+/** The version stored for a key, or null when there is none (read from loopback, which reads always may). */
+async function storedVersion(r: TestRegion, pk: string): Promise<{ ts: number } | null> {
+  const key = encodeURIComponent(JSON.stringify({ pk: { S: pk } }));
+  const { body } = await call('127.0.0.1', r, 'GET', `/admin/item?table=${TABLE}&key=${key}`);
+  return (body.record as { version: { ts: number } } | null)?.version ?? null;
+}
+
 async function startGuardedRegion(host: string, adminToken?: string): Promise<TestRegion> {
   const r = await startTestRegion({ host, adminToken, changeStream: {}, peers: [{ name: PEER, endpoint: 'http://127.0.0.1:9' }], log: () => undefined });
   await r.client.send(new CreateTableCommand({
@@ -114,6 +135,8 @@ async function startGuardedRegion(host: string, adminToken?: string): Promise<Te
   return r;
 }
 
+let checkSeq = 0;
+
 /** After refused calls, everything they would have changed is as it was. */
 async function expectUnchanged(r: TestRegion): Promise<void> {
   const clock = await call('127.0.0.1', r, 'GET', '/admin/clock');
@@ -122,9 +145,11 @@ async function expectUnchanged(r: TestRegion): Promise<void> {
   expect(r.region.changeStream?.nats?.running).toBe(true);
   expect((await r.client.send(new DescribeTableCommand({ TableName: TABLE }))).Table?.ItemCount).toBe(1);
   expect((await call('127.0.0.1', r, 'GET', '/admin/tables/new-replica')).status).toBe(404);
-  // Nothing forced the next timestamp: a write now is stamped by the clock.
+  expect(await storedVersion(r, 'forced')).toBeNull();
+  // Nothing forced a timestamp: a write now is stamped by the clock.
   const before = Date.now();
-  await r.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'kept' }, n: { N: '1' } } }));
+  // A value of its own each time, or a second check would change nothing and stamp nothing.
+  await r.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'kept' }, n: { N: String(checkSeq += 1) } } }));
   const key = encodeURIComponent(JSON.stringify({ pk: { S: 'kept' } }));
   const { body } = await call('127.0.0.1', r, 'GET', `/admin/item?table=${TABLE}&key=${key}`);
   expect((body.record as { version: { ts: number } }).version.ts).toBeGreaterThanOrEqual(before);
@@ -137,7 +162,7 @@ describe('without an admin token', () => {
 
   it.skipIf(noOutside)('refuses every guarded route from a non-loopback address with 403, whatever X-Forwarded-For says, and changes nothing', async () => {
     const routes = guardedRoutes();
-    expect(routes.length).toBeGreaterThanOrEqual(13);
+    expect(routes.length).toBeGreaterThanOrEqual(12);
     const calls = routes.flatMap((route) => ([{}, { 'x-forwarded-for': '127.0.0.1' }, { authorization: `Bearer ${TOKEN}` }] as Record<string, string>[])
       .map((headers) => ({ ...route, headers })));
     const answers = await callAll('outside', r, calls);
@@ -145,6 +170,24 @@ describe('without an admin token', () => {
       expect(answers[i].status, `${c.name} ${JSON.stringify(c.headers)}`).toBe(403);
       expect(answers[i].body.error).toMatch(/loopback.*--admin-token/);
     });
+    await expectUnchanged(r);
+  });
+
+  it.skipIf(noOutside)(`refuses ${FORCED_TIMESTAMP_HEADER} on an API call from a non-loopback address with 403, and writes nothing`, async () => {
+    const headerSets: Record<string, string>[] = [{}, { 'x-forwarded-for': '127.0.0.1' }, { authorization: `Bearer ${TOKEN}` }];
+    const answers = await callAll('outside', r, [
+      ...headerSets.map((headers) => forcedPut('forced', Date.now(), headers)),
+      apiCall('GetItem', { TableName: TABLE, Key: { pk: { S: 'kept' } } }, { [FORCED_TIMESTAMP_HEADER]: String(Date.now()) }),
+      // Without the header the same caller is an ordinary client.
+      apiCall('GetItem', { TableName: TABLE, Key: { pk: { S: 'kept' } } }),
+    ]);
+    const refusals = answers.slice(0, -1);
+    refusals.forEach((answer, i) => {
+      expect(answer.status, JSON.stringify(headerSets[i] ?? 'GetItem')).toBe(403);
+      expect(answer.body.error).toMatch(new RegExp(`^the ${FORCED_TIMESTAMP_HEADER} header .*loopback.*--admin-token`));
+    });
+    expect(answers.at(-1)!.status).toBe(200);
+    expect(JSON.parse(answers.at(-1)!.text)).toMatchObject({ Item: { pk: { S: 'kept' } } });
     await expectUnchanged(r);
   });
 
@@ -159,6 +202,13 @@ describe('without an admin token', () => {
     expect((await call('127.0.0.1', r, 'PUT', '/admin/clock', { skewMs: 0 })).status).toBe(200);
     expect((await call('127.0.0.1', r, 'POST', '/admin/links/heal')).status).toBe(200);
     expect((await call('127.0.0.1', r, 'GET', `/admin/snapshot?table=${TABLE}`)).status).toBe(200);
+  });
+
+  it(`honours ${FORCED_TIMESTAMP_HEADER} from loopback`, async () => {
+    const timestampMs = Date.now() + 5_000;
+    const [answer] = await callAll('127.0.0.1', r, [forcedPut('forced-loopback', timestampMs)]);
+    expect(answer.status, answer.text).toBe(200);
+    expect((await storedVersion(r, 'forced-loopback'))?.ts).toBe(timestampMs);
   });
 });
 
@@ -212,6 +262,23 @@ describe('with an admin token', () => {
       expect(set.body, from).toMatchObject({ skewMs: 1_000 });
       expect([reset.status, metricsReset.status, snapshot.status], from).toEqual([200, 200, 200]);
       expect(invalid.body, from).toMatchObject({ field: 'skewMs' });
+    }
+  });
+
+  it(`refuses ${FORCED_TIMESTAMP_HEADER} without the token or with a wrong one with 401, from loopback too, and honours it with the token`, async () => {
+    for (const from of everyCaller()) {
+      const headerSets: Record<string, string>[] = [{}, { authorization: `Bearer ${WRONG}` }, { authorization: TOKEN }, { 'x-globaltables-admin-token': TOKEN }];
+      const answers = await callAll(from, r, headerSets.map((headers) => forcedPut('forced', Date.now(), headers)));
+      answers.forEach((answer, i) => {
+        expect(answer.status, `from ${from} with ${JSON.stringify(headerSets[i])}`).toBe(401);
+        expect(answer.body.error).toMatch(/admin token/);
+        expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      });
+      expect(await storedVersion(r, 'forced')).toBeNull();
+      const timestampMs = Date.now() + 5_000;
+      const [allowed] = await callAll(from, r, [forcedPut(`forced-from-${from}`, timestampMs, { authorization: `Bearer ${TOKEN}` })]);
+      expect(allowed.status, allowed.text).toBe(200);
+      expect((await storedVersion(r, `forced-from-${from}`))?.ts).toBe(timestampMs);
     }
   });
 

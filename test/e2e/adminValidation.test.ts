@@ -1,11 +1,13 @@
 /**
  * The admin API checks what it is given: every body and query against its schema, numbers within
  * bounds, a refusal a 400 that names the field, and a refused call changes nothing — above all, no
- * clock value can poison the region's hybrid logical clock.
+ * clock value can poison the region's hybrid logical clock. So does the header that forces a
+ * write's timestamp, with DynamoDB's ValidationException.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { MAX_CLOCK_SKEW_MS } from '../../src/core/version.js';
+import { FORCED_TIMESTAMP_HEADER } from '../../src/dynamo/forcedTimestamp.js';
 import { startTestRegion, uniqueTableName, type TestRegion } from '../helpers/region.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -98,13 +100,41 @@ describe('PUT /admin/clock', () => {
   });
 });
 
-describe('POST /admin/clock/next', () => {
-  it('refuses a timestamp beyond a day past true time, negative, fractional or not a number, naming timestampMs', async () => {
+/** A PutItem of a fresh key with the forced-timestamp header, raw, so any value can be sent. */
+async function putWithTimestamp(value: string): Promise<{ status: number; body: Record<string, unknown>; pk: string }> {
+  const pk = `k-${keySeq += 1}`;
+  const response = await fetch(r.region.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'DynamoDB_20120810.PutItem',
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      [FORCED_TIMESTAMP_HEADER]: value,
+    },
+    body: JSON.stringify({ TableName: table, Item: { pk: { S: pk } } }),
+  });
+  return { status: response.status, body: await response.json() as Record<string, unknown>, pk };
+}
+
+async function storedVersion(pk: string): Promise<{ ts: number; counter: number } | null> {
+  const key = encodeURIComponent(JSON.stringify({ pk: { S: pk } }));
+  const { body } = await call('GET', `/admin/item?table=${table}&key=${key}`);
+  return (body.record as { version: { ts: number; counter: number } } | null)?.version ?? null;
+}
+
+describe(`the ${FORCED_TIMESTAMP_HEADER} header`, () => {
+  it('refuses a timestamp beyond a day past true time, negative, fractional or not a number with a ValidationException, and writes nothing', async () => {
     expect((await call('PUT', '/admin/clock', { mode: 'wall' })).status).toBe(200);
-    for (const timestampMs of [1e300, Date.now() + 2 * DAY_MS, Date.now() + MAX_CLOCK_SKEW_MS + 60_000, -1, 1.5, '1000', null]) {
-      expectRefused(await call('POST', '/admin/clock/next', { timestampMs }), 'timestampMs');
+    const lsnBefore = r.region.ctx.store.lastLsn();
+    const values = ['1e300', String(Date.now() + 2 * DAY_MS), String(Date.now() + MAX_CLOCK_SKEW_MS + 60_000), '-1', '1.5', 'abc', '', '0x10', '99999999999999999', '1000, 2000'];
+    for (const value of values) {
+      const answer = await putWithTimestamp(value);
+      expect(answer.status, value).toBe(400);
+      expect(answer.body.__type, value).toBe('com.amazon.coral.validate#ValidationException');
+      expect(answer.body.message, value).toMatch(new RegExp(`^The forced timestamp \\(${FORCED_TIMESTAMP_HEADER}\\) must be ms since the epoch, an integer from 0 to \\d+ \\(true time plus a day\\)$`));
+      expect(await storedVersion(answer.pk), value).toBeNull();
     }
-    expectRefused(await call('POST', '/admin/clock/next', {}), 'timestampMs');
+    expect(r.region.ctx.store.lastLsn()).toBe(lsnBefore);
     // Nothing was forced: the next write is stamped by the clock.
     const before = Date.now();
     const version = await writeAndReadVersion();
@@ -113,13 +143,17 @@ describe('POST /admin/clock/next', () => {
     expect((await call('PUT', '/admin/clock', { mode: 'hlc' })).status).toBe(200);
   });
 
-  it('stamps a timestamp from the epoch to a day ahead, once', async () => {
+  it('stamps a timestamp from the epoch to a day ahead on its own write only', async () => {
     expect((await call('PUT', '/admin/clock', { mode: 'wall' })).status).toBe(200);
-    expect((await call('POST', '/admin/clock/next', { timestampMs: 1000 })).body).toEqual({ nextTimestampMs: 1000 });
-    expect((await writeAndReadVersion()).ts).toBe(1000);
+    const epoch = await putWithTimestamp('0');
+    expect(epoch.status).toBe(200);
+    expect((await storedVersion(epoch.pk))?.ts).toBe(0);
+    const old = await putWithTimestamp('1000');
+    expect((await storedVersion(old.pk))?.ts).toBe(1000);
     const soon = Date.now() + MAX_CLOCK_SKEW_MS - 1000;
-    expect((await call('POST', '/admin/clock/next', { timestampMs: soon })).status).toBe(200);
-    expect((await writeAndReadVersion()).ts).toBe(soon);
+    const ahead = await putWithTimestamp(String(soon));
+    expect(ahead.status).toBe(200);
+    expect((await storedVersion(ahead.pk))?.ts).toBe(soon);
     expect((await writeAndReadVersion()).ts).toBeLessThanOrEqual(Date.now());
     expect((await call('PUT', '/admin/clock', { mode: 'hlc' })).status).toBe(200);
   });

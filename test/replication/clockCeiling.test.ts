@@ -1,15 +1,18 @@
 /**
  * Nothing a peer sends can poison a region's hybrid logical clock: a version stamped beyond what any
  * clock within bounds can read (here by a region whose own guard is bypassed, as a broken or older
- * peer would) still replicates and wins by last-writer-wins, but the receiving clock does not absorb
- * it, counts it, and keeps stamping true time. The same holds for a region restarted on a log that
- * holds such a version.
+ * peer would: PutItem runs with the forced timestamp directly, past dispatch's bounds) still
+ * replicates and wins by last-writer-wins, but the receiving clock does not absorb it, counts it,
+ * and keeps stamping true time. The same holds for a region restarted on a log that holds such a
+ * version.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { putItem } from '../../src/dynamo/ops/putItem.js';
+import type { RegionContext } from '../../src/dynamo/context.js';
 import { startRegion } from '../../src/region/region.js';
 import { createGlobalTable, eventually, startCluster, waitConverged, type TestCluster } from '../helpers/cluster.js';
 import { clientFor } from '../helpers/region.js';
@@ -18,6 +21,11 @@ const POISON_TS = 1e300;
 const NAMES = ['us-east-1', 'eu-west-1'];
 
 interface StoredVersion { ts: number; counter: number }
+
+/** A PutItem stamped POISON_TS: past dispatch, which would refuse it. */
+async function putPoisoned(ctx: RegionContext, table: string, item: Record<string, { S: string }>): Promise<void> {
+  await putItem.run(ctx, { TableName: table, Item: item }, { timestampMs: POISON_TS });
+}
 
 async function versionOf(admin: <T>(path: string) => Promise<T>, table: string, pk: string): Promise<StoredVersion> {
   const key = encodeURIComponent(JSON.stringify({ pk: { S: pk } }));
@@ -33,8 +41,7 @@ describe('a replicated version far ahead of true time', () => {
     const [east, west] = cluster.regions;
     const westAdmin = <T>(path: string) => cluster.admin<T>(west.name, path);
     await createGlobalTable(cluster, 'poisoned');
-    east.region.ctx.forcedNextTimestampMs = POISON_TS;
-    await east.client.send(new PutItemCommand({ TableName: 'poisoned', Item: { pk: { S: 'far' }, by: { S: 'east' } } }));
+    await putPoisoned(east.region.ctx, 'poisoned', { pk: { S: 'far' }, by: { S: 'east' } });
     await eventually(async () => (await west.client.send(new GetItemCommand({ TableName: 'poisoned', Key: { pk: { S: 'far' } } }))).Item?.by?.S === 'east');
     await waitConverged(cluster.regions.map((r) => ({ name: r.name, admin: <T>(path: string) => cluster.admin<T>(r.name, path) })), 'poisoned');
     expect((await versionOf(westAdmin, 'poisoned', 'far')).ts).toBe(POISON_TS);
@@ -59,8 +66,7 @@ describe('a region restarted on a log that holds such a version', () => {
         TableName: 'restarted', BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       }));
-      first.ctx.forcedNextTimestampMs = POISON_TS;
-      await client.send(new PutItemCommand({ TableName: 'restarted', Item: { pk: { S: 'far' } } }));
+      await putPoisoned(first.ctx, 'restarted', { pk: { S: 'far' } });
       client.destroy();
       await first.close();
 

@@ -24,13 +24,8 @@ export interface ItemChange {
   update?: boolean;
   /** A delete made by the service itself (TTL expiry). */
   service?: boolean;
-}
-
-/** A timestamp set for the next write only (demos that need an exact version), used once. */
-function takeForcedTimestamp(ctx: RegionContext): number | undefined {
-  const ts = ctx.forcedNextTimestampMs;
-  ctx.forcedNextTimestampMs = undefined;
-  return ts;
+  /** The timestamp the client's request forced (checked by dispatch) instead of the clock's. */
+  forcedTimestampMs?: number;
 }
 
 function sameItem(a: Item, b: Item): boolean {
@@ -48,7 +43,8 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
   const write: LocalWrite = {
     kind: change.next === null ? 'delete' : change.update ? 'update' : 'put',
     item: change.next,
-    version: nextVersion(ctx.clockState, takeForcedTimestamp(ctx) ?? ctx.clock.nowMs(), ctx.region),
+    // In hlc mode nextVersion still never goes back, whatever the forced timestamp.
+    version: nextVersion(ctx.clockState, change.forcedTimestampMs ?? ctx.clock.nowMs(), ctx.region),
     origin: ctx.region,
     writtenAtMs: nowMs,
     keyNames: shape.range ? [shape.hash.name, shape.range.name] : [shape.hash.name],

@@ -66,7 +66,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
     ReturnConsumedCapacity: returnConsumedCapacity(),
     ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
   },
-  async run(ctx, request) {
+  async run(ctx, request, options) {
     checkShape(request);
     const units = await ctx.store.write((txn) => {
       const planned: PlannedWrite[] = [];
@@ -91,7 +91,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
       const perTable = new Map<string, number>();
       for (const write of planned) {
         const existing = txn.getItem(write.table.id, write.key.encoded);
-        commitItemChange(ctx, txn, { table: write.table, key: write.key.encoded, keys: write.key.keys, existing, next: write.next });
+        commitItemChange(ctx, txn, { table: write.table, key: write.key.encoded, keys: write.key.keys, existing, next: write.next, forcedTimestampMs: options.timestampMs });
         const name = write.table.name;
         perTable.set(name, (perTable.get(name) ?? 0) + writeUnits(existing?.item ?? undefined, write.next ?? undefined));
       }

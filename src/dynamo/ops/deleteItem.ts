@@ -22,7 +22,7 @@ interface DeleteItemRequest extends ExpressionParams, LegacyCapableRequest {
 export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
   name: 'DeleteItem',
   shape: { ...conditionalWriteShape(), Key: itemMap({ notNull: true }) },
-  async run(ctx, request) {
+  async run(ctx, request, options) {
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ConditionExpression'], ['Expected']);
     const key = normalizeValues(request.Key);
     checkOldOnlyReturnValues(request.ReturnValues);
@@ -33,7 +33,7 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
       const existing = txn.getItem(table.id, encoded);
       const current = existing?.item ?? undefined;
       checkCondition(parsed.condition, current, request.ReturnValuesOnConditionCheckFailure);
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: null });
+      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: null, forcedTimestampMs: options.timestampMs });
       return current;
     });
     return {

@@ -22,7 +22,7 @@ interface PutItemRequest extends ExpressionParams, LegacyCapableRequest {
 export const putItem = defineOperation<PutItemRequest, unknown>({
   name: 'PutItem',
   shape: { ...conditionalWriteShape(), Item: itemMap({ notNull: true }) },
-  async run(ctx, request) {
+  async run(ctx, request, options) {
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ConditionExpression'], ['Expected']);
     const item = normalizeValues(request.Item);
     checkOldOnlyReturnValues(request.ReturnValues);
@@ -34,7 +34,7 @@ export const putItem = defineOperation<PutItemRequest, unknown>({
       const existing = txn.getItem(table.id, encoded);
       const current = existing?.item ?? undefined;
       checkCondition(parsed.condition, current, request.ReturnValuesOnConditionCheckFailure);
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: item });
+      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: item, forcedTimestampMs: options.timestampMs });
       return current;
     });
     return {

@@ -45,7 +45,7 @@ function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefine
 export const updateItem = defineOperation<UpdateItemRequest, unknown>({
   name: 'UpdateItem',
   shape: { ...conditionalWriteShape(), Key: itemMap({ notNull: true }), UpdateExpression: str(), AttributeUpdates: attributeUpdatesRule() },
-  async run(ctx, request) {
+  async run(ctx, request, options) {
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
     const key = normalizeValues(request.Key);
@@ -66,7 +66,7 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
         paths = applied.updatedPaths;
       }
       checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next, update: true });
+      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next, update: true, forcedTimestampMs: options.timestampMs });
       return { old, next, paths };
     });
     const attributes = returnedAttributes(request.ReturnValues, result.old, result.next, result.paths);

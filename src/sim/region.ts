@@ -1,0 +1,157 @@
+/**
+ * One simulated region: the production region core (operations through dispatch(), commit and
+ * change log, publisher, replicators, backfill, TTL sweep, retention, conflicts, metrics) on a
+ * virtual clock, a memory store and the simulated bus and network, without HTTP or a process.
+ * A crash kills its process (its timers never fire) and keeps only what the store committed.
+ */
+import { Hono } from 'hono';
+import { dispatch } from '../dynamo/dispatch.js';
+import { operations } from '../dynamo/ops/index.js';
+import { mountAdmin, type AdminDeps } from '../http/admin.js';
+import { createRegionCore, startRegionWork, type RegionCore, type RegionWork } from '../region/regionCore.js';
+import { Replication } from '../replication/replication.js';
+import { peerHandlers, type PeerHandlers } from '../replication/peerHandlers.js';
+import { createMemoryStore, memoryDataOf, type MemoryData } from '../storage/memory.js';
+import type { RegionSettings } from '../dynamo/context.js';
+import type { ClockMode } from '../core/version.js';
+import type { Granularity } from '../core/lww.js';
+import type { SimProcess, SimScheduler } from './scheduler.js';
+import type { SimRandom } from './random.js';
+import { VirtualClock } from './clock.js';
+import { SimBus } from './bus.js';
+import { SimWiring, type SimCluster } from './wiring.js';
+
+/** Every simulated region's admin token: the admin routes run guarded, as in a real cluster with one. */
+export const SIM_ADMIN_TOKEN = 'simulated-cluster';
+
+export class DynamoCallFailed extends Error {
+  constructor(readonly type: string, message: string, readonly status: number) {
+    super(`${type}: ${message}`);
+    this.name = 'DynamoCallFailed';
+  }
+}
+
+export class SimRegionDownError extends Error {
+  constructor(region: string) {
+    super(`region ${region} is down`);
+    this.name = 'SimRegionDownError';
+  }
+}
+
+export interface SimRegionConfig {
+  name: string;
+  clockMode: ClockMode;
+  skewMs: number;
+  granularity: Granularity;
+  settings?: Partial<RegionSettings>;
+}
+
+interface Incarnation {
+  process: SimProcess;
+  clock: VirtualClock;
+  core: RegionCore;
+  work?: RegionWork;
+  wiring: SimWiring;
+  app: Hono;
+  handlers: PeerHandlers;
+}
+
+export class SimRegion {
+  /** What the store committed: it outlives crashes, as LMDB's files do. */
+  private data: MemoryData | undefined;
+  readonly bus: SimBus;
+  private live: Incarnation | undefined;
+  private incarnations = 0;
+
+  constructor(readonly config: SimRegionConfig, private readonly cluster: SimCluster, private readonly scheduler: SimScheduler, private readonly random: SimRandom) {
+    this.bus = new SimBus(new VirtualClock(scheduler));
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get running(): boolean {
+    return this.live !== undefined;
+  }
+
+  /** The peer-facing handlers while the region is up (a crashed region answers nothing). */
+  handlers(): PeerHandlers | undefined {
+    return this.live?.handlers;
+  }
+
+  async start(): Promise<void> {
+    if (this.live) return;
+    this.incarnations += 1;
+    const process = this.scheduler.process(`${this.name}#${this.incarnations}`);
+    const clock = new VirtualClock(this.scheduler, { skewMs: this.config.skewMs, owner: process });
+    const store = createMemoryStore({ data: this.data, defer: (fn) => { clock.schedule(fn, 0); } });
+    this.data = memoryDataOf(store);
+    const wiring = new SimWiring(this.cluster, this.name, clock);
+    const log = (message: string): void => this.cluster.log(`[${this.name}] ${message}`);
+    const core = createRegionCore({
+      name: this.name,
+      store,
+      clock,
+      // A restarted region draws new ids, as a restarted process would.
+      ids: this.random.split(`ids#${this.incarnations}`),
+      clockMode: this.config.clockMode,
+      granularity: this.config.granularity,
+      settings: this.config.settings,
+      replication: (ctx, conflicts) => new Replication(ctx, conflicts, wiring, log, { onApplied: (source, tally) => this.cluster.applied(source, this.name, tally) }),
+    });
+    const deps: AdminDeps = { ctx: core.ctx, conflicts: core.conflicts, replication: core.replication, nats: this.bus, adminToken: SIM_ADMIN_TOKEN };
+    const app = new Hono();
+    mountAdmin(app, deps);
+    const handlers = peerHandlers(deps);
+    this.live = { process, clock, core, wiring, app, handlers };
+    const work = await startRegionWork(core, this.bus, log);
+    if (this.live?.process !== process) return;
+    this.live.work = work;
+    deps.publisher = work.publisher;
+  }
+
+  /** Kills the region: its timers never fire, deliveries to it are dropped, only committed data stays. */
+  crash(): void {
+    const live = this.live;
+    if (!live) return;
+    this.live = undefined;
+    live.process.kill();
+    live.wiring.kill();
+  }
+
+  private up(): Incarnation {
+    if (!this.live) throw new SimRegionDownError(this.name);
+    return this.live;
+  }
+
+  get clock(): VirtualClock {
+    return this.up().clock;
+  }
+
+  /** One DynamoDB API call, as the HTTP front door would make it. */
+  async call<T = Record<string, unknown>>(operation: string, body: unknown, options: { timestampMs?: number } = {}): Promise<T> {
+    const { core } = this.up();
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    const result = await dispatch(core.ctx, operations, operation, bytes, options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {});
+    this.cluster.trace('call', this.name, operation, result.status, JSON.stringify(result.body));
+    if (result.status !== 200) {
+      const type = String(result.body.__type ?? 'UnknownError').split('#').pop()!;
+      throw new DynamoCallFailed(type, String(result.body.message ?? result.body.Message ?? ''), result.status);
+    }
+    return result.body as T;
+  }
+
+  /** One admin API call, through the same routes a real region serves. */
+  async admin<T = unknown>(path: string, method = 'GET', body?: unknown): Promise<T> {
+    const { app } = this.up();
+    const response = await app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${SIM_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${this.name} ${method} ${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+}

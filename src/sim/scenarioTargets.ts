@@ -1,0 +1,65 @@
+/**
+ * Scenario targets on a simulated cluster: every step a real run takes, on virtual time. Calls go
+ * straight to dispatch() and the admin routes, faults to the simulated network, bus and clocks;
+ * `sleep` is virtual time, so a scenario plays in milliseconds and replays by seed.
+ */
+import { DynamoCallError } from '../scenario/client.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { CallOptions, ScenarioRegionHandle, ScenarioTargets } from '../scenario/targets.js';
+import { SimulatedCluster } from './cluster.js';
+import { DynamoCallFailed, type SimRegion } from './region.js';
+
+class SimRegionHandle implements ScenarioRegionHandle {
+  constructor(private readonly region: SimRegion) {}
+
+  get name(): string {
+    return this.region.name;
+  }
+
+  get running(): boolean {
+    return this.region.running;
+  }
+
+  async call<T = Record<string, unknown>>(operation: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    try {
+      return await this.region.call<T>(operation, body, options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {});
+    } catch (error) {
+      // The same error class a real run's HTTP client throws, so steps handle both alike.
+      if (error instanceof DynamoCallFailed) throw new DynamoCallError(error.type, error.message.slice(error.type.length + 2), error.status);
+      throw error;
+    }
+  }
+
+  admin<T = unknown>(path: string, method?: string, body?: unknown): Promise<T> {
+    return this.region.admin<T>(path, method, body);
+  }
+
+  async crash(): Promise<void> {
+    this.region.crash();
+  }
+
+  start(): Promise<void> {
+    return this.region.start();
+  }
+}
+
+export async function startSimTargets(scenario: Scenario, seed: number): Promise<ScenarioTargets> {
+  const cluster = await SimulatedCluster.start({
+    seed,
+    regions: scenario.regions.map((r) => ({ name: r.name, clockMode: r.clock.mode, skewMs: r.clock.skewMs, granularity: scenario.granularity })),
+  });
+  const regions = cluster.regions.map((r) => new SimRegionHandle(r));
+  return {
+    mode: 'sim',
+    regions,
+    region: (name) => regions.find((r) => r.name === name)!,
+    running: () => regions.filter((r) => r.running),
+    nowMs: () => cluster.nowMs,
+    sleep: (ms) => new Promise<void>((resolve) => { cluster.scheduler.schedule(ms, resolve); }),
+    drive: (work) => cluster.run(work()),
+    traceHash: () => cluster.traceHash(),
+    traceRead: (what) => cluster.trace('read', what),
+    stop: async () => cluster.stop(),
+    killNow: () => cluster.stop(),
+  };
+}
