@@ -73,6 +73,8 @@ export class SimScheduler {
   private promiseActivity = 0;
   /** Events run since this scheduler was made, over all runs. */
   eventsRun = 0;
+  /** setImmediate hops taken, over all runs: how often an event left async work to settle. */
+  macrotaskHops = 0;
 
   constructor(startMs: number) {
     this.timeMs = startMs;
@@ -149,11 +151,15 @@ export class SimScheduler {
       const probe = (): void => {
         eventsSinceHop += 1;
         if (this.promiseActivity === 0 && eventsSinceHop < MAX_EVENTS_PER_HOP) return step();
+        hop();
+      };
+      const hop = (): void => {
         eventsSinceHop = 0;
+        this.macrotaskHops += 1;
         setImmediate(step);
       };
       // The first hop lets the work's own start (its first microtasks) happen before any event.
-      setImmediate(step);
+      hop();
     });
   }
 
