@@ -2,11 +2,13 @@
 import { apiBenchmark } from './api.js';
 import { streamBenchmark } from './stream.js';
 import { replicationBenchmark } from './replication.js';
+import { simBenchmark } from './sim.js';
 
 const targets: Record<string, (argv: string[]) => Promise<void>> = {
   api: apiBenchmark,
   stream: streamBenchmark,
   replication: replicationBenchmark,
+  sim: simBenchmark,
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,67 +1,123 @@
 /**
- * The Link seam simulated: messages instead of bytes, time from a Clock (a ManualClock makes it
- * deterministic), jitter from a seeded random source. Same settings and guarantees as the TCP
- * proxy: order kept, latency one way, a stall holds everything, a reset drops what is in flight.
+ * One directed link of the simulated network, on virtual time. As the Link seam it behaves like
+ * the TCP proxy: latency one way, jitter that keeps order, a stall that holds everything in order
+ * until released, a reset that drops what is in flight. Beyond it, per message: loss, duplication
+ * and reordering, and a message whose sender or receiver went down (or restarted) is dropped.
+ *
+ * Each message is delivered by its own scheduler event, so the receiver's async work for one
+ * message settles before the next arrives, as with separate network reads.
  */
-import type { Clock } from '../clock/clock.js';
-import { HEALTHY, updatedSettings, type Link, type LinkSettings, type LinkStats } from '../nats/link.js';
+import { type Link, type LinkSettings, type LinkStats } from '../nats/link.js';
+import { HEALTHY_FAULTS, updatedFaults, type LinkFaults } from './linkFaults.js';
+import type { SimRandom } from './random.js';
+import type { SimScheduler } from './scheduler.js';
 
-interface InFlight {
-  message: Uint8Array;
-  deliverAtMs: number;
+/** What a link needs of its network: whether its ends are up, and whom to tell of a delivery. */
+export interface LinkEnds {
+  /** The node's current incarnation (it changes at each crash), or undefined while it is down. */
+  incarnation(node: string): number | undefined;
+  delivered(from: string, to: string, bytes: number): void;
 }
 
-export class SimulatedLink implements Link {
-  private current: LinkSettings = { ...HEALTHY };
-  private readonly queue: InFlight[] = [];
-  private lastDeliverAtMs = 0;
-  private cancelTimer: (() => void) | undefined;
+/** Message counts: every send is delivered, lost (random loss), dropped (an end down, a reset, a closed link), or still held. */
+export interface SimLinkCounts { sent: number; delivered: number; lost: number; duplicated: number; dropped: number }
+
+interface InFlight {
+  atMs: number;
+  seq: number;
+  bytes: number;
+  deliver: () => void;
+  fromIncarnation: number;
+  toIncarnation: number;
+}
+
+/** The copy of a duplicated message arrives at least this much after the original. */
+const DUPLICATE_GAP_MS = 1;
+/** An exponential jitter draw is capped at this many means: a long tail, never an endless wait. */
+const EXPONENTIAL_CAP_MEANS = 20;
+
+export class SimLink implements Link {
+  readonly name: string;
+  private current: LinkFaults = { ...HEALTHY_FAULTS };
+  /** Sorted by (atMs, seq): the order of delivery. */
+  private queue: InFlight[] = [];
+  private seq = 0;
+  /** The latest delivery time given to an in-order message: later ones never arrive before it. */
+  private fifoFloorMs = Number.NEGATIVE_INFINITY;
+  private armedAtMs: number | undefined;
+  private cancelArmed: (() => void) | undefined;
+  private closed = false;
   private readonly counters: LinkStats = { connections: 1, openConnections: 1, bytesUpstream: 0, bytesDownstream: 0, resets: 0, heldBytes: 0 };
+  private readonly messageCounts: SimLinkCounts = { sent: 0, delivered: 0, lost: 0, duplicated: 0, dropped: 0 };
 
   constructor(
-    readonly name: string,
-    private readonly clock: Clock,
-    private readonly deliver: (message: Uint8Array) => void,
-    private readonly random: () => number,
-  ) {}
+    readonly from: string,
+    readonly to: string,
+    private readonly scheduler: SimScheduler,
+    private readonly random: SimRandom,
+    private readonly ends: LinkEnds,
+  ) {
+    this.name = `${from}->${to}`;
+  }
 
   get settings(): LinkSettings {
+    const { latencyMs, jitterMs, stalled } = this.current;
+    return { latencyMs, jitterMs, stalled };
+  }
+
+  get faults(): LinkFaults {
     return { ...this.current };
   }
 
-  /** Sends a message from the source towards the replicator. */
-  send(message: Uint8Array): void {
-    const { latencyMs, jitterMs } = this.current;
-    const nowMs = this.clock.trueNowMs();
-    // Never before an earlier message: a link reorders nothing.
-    const deliverAtMs = Math.max(nowMs + latencyMs + (jitterMs ? this.random() * jitterMs : 0), this.lastDeliverAtMs);
-    this.lastDeliverAtMs = deliverAtMs;
-    this.queue.push({ message, deliverAtMs });
-    this.counters.heldBytes += message.length;
-    this.pump();
+  /** Carries one message of `bytes` bytes; deliver runs on arrival (never, or twice, as the faults say). */
+  send(bytes: number, deliver: () => void): void {
+    this.messageCounts.sent += 1;
+    const fromIncarnation = this.ends.incarnation(this.from);
+    const toIncarnation = this.ends.incarnation(this.to);
+    if (this.closed || fromIncarnation === undefined || toIncarnation === undefined) return void (this.messageCounts.dropped += 1);
+    const faults = this.current;
+    // Each draw happens only when its fault is on, so a healthy link consumes no randomness.
+    if (faults.lossRate > 0 && this.random.chance(faults.lossRate)) return void (this.messageCounts.lost += 1);
+    let atMs = this.scheduler.nowMs + faults.latencyMs + this.jitterMs();
+    if (!(faults.reorderRate > 0 && this.random.chance(faults.reorderRate))) {
+      atMs = Math.max(atMs, this.fifoFloorMs);
+      this.fifoFloorMs = atMs;
+    }
+    this.enqueue({ atMs, seq: this.seq++, bytes, deliver, fromIncarnation, toIncarnation });
+    if (faults.duplicateRate > 0 && this.random.chance(faults.duplicateRate)) {
+      this.messageCounts.duplicated += 1;
+      this.enqueue({ atMs: atMs + DUPLICATE_GAP_MS + this.jitterMs(), seq: this.seq++, bytes, deliver, fromIncarnation, toIncarnation });
+    }
   }
 
   update(settings: Partial<LinkSettings>): LinkSettings {
-    this.current = updatedSettings(this.name, this.current, settings);
-    this.pump();
+    this.setFaults(pickSettings(settings));
     return this.settings;
+  }
+
+  /** Changes some faults; throws LinkSettingsError (changing nothing) for an invalid value. */
+  setFaults(faults: Partial<LinkFaults>): LinkFaults {
+    this.current = updatedFaults(this.name, this.current, faults);
+    this.arm();
+    return this.faults;
   }
 
   reset(): void {
     this.counters.resets += 1;
-    this.queue.length = 0;
+    this.messageCounts.dropped += this.queue.length;
+    this.queue = [];
     this.counters.heldBytes = 0;
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.arm();
   }
 
+  /** Every fault cleared; what was held or delayed is due now, still in order. */
   heal(): LinkSettings {
-    this.current = { ...HEALTHY };
-    // What was held is due now (its latency no longer applies), still in order.
-    const nowMs = this.clock.trueNowMs();
-    for (const entry of this.queue) entry.deliverAtMs = Math.min(entry.deliverAtMs, nowMs);
-    this.lastDeliverAtMs = nowMs;
-    this.pump();
+    this.current = { ...HEALTHY_FAULTS };
+    const nowMs = this.scheduler.nowMs;
+    for (const entry of this.queue) entry.atMs = Math.min(entry.atMs, nowMs);
+    this.fifoFloorMs = Math.min(this.fifoFloorMs, nowMs);
+    this.armedAtMs = undefined;
+    this.arm();
     return this.settings;
   }
 
@@ -69,23 +125,73 @@ export class SimulatedLink implements Link {
     return { ...this.counters };
   }
 
+  counts(): SimLinkCounts {
+    return { ...this.messageCounts };
+  }
+
   async close(): Promise<void> {
     this.reset();
+    this.closed = true;
     this.counters.openConnections = 0;
   }
 
-  /** Delivers what is due, then waits for the next one; nothing moves while stalled. */
-  private pump(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    if (this.current.stalled) return;
-    const nowMs = this.clock.trueNowMs();
-    while (this.queue.length && this.queue[0].deliverAtMs <= nowMs) {
-      const { message } = this.queue.shift()!;
-      this.counters.heldBytes -= message.length;
-      this.counters.bytesDownstream += message.length;
-      this.deliver(message);
-    }
-    if (this.queue.length) this.cancelTimer = this.clock.schedule(() => this.pump(), this.queue[0].deliverAtMs - nowMs);
+  private jitterMs(): number {
+    const { jitterMs, jitter } = this.current;
+    if (jitterMs === 0) return 0;
+    if (jitter === 'uniform') return this.random.uniform(0, jitterMs);
+    return Math.min(this.random.exponential(jitterMs), jitterMs * EXPONENTIAL_CAP_MEANS);
   }
+
+  private enqueue(entry: InFlight): void {
+    const queue = this.queue;
+    let index = queue.length;
+    // In-order traffic appends; only a reordered message or a duplicate searches for its place.
+    if (index > 0 && queue[index - 1].atMs > entry.atMs) {
+      let low = 0;
+      while (low < index) {
+        const middle = (low + index) >> 1;
+        if (queue[middle].atMs <= entry.atMs) low = middle + 1;
+        else index = middle;
+      }
+    }
+    queue.splice(index, 0, entry);
+    this.counters.heldBytes += entry.bytes;
+    this.arm();
+  }
+
+  /** Keeps one timer, for the head of the queue; none while stalled or empty. */
+  private arm(): void {
+    const head = this.queue[0];
+    if (!head || this.current.stalled) {
+      this.cancelArmed?.();
+      this.cancelArmed = this.armedAtMs = undefined;
+      return;
+    }
+    if (this.armedAtMs !== undefined && this.armedAtMs <= head.atMs) return;
+    this.cancelArmed?.();
+    this.armedAtMs = head.atMs;
+    this.cancelArmed = this.scheduler.schedule(head.atMs - this.scheduler.nowMs, () => this.deliverHead());
+  }
+
+  /** One message per event; the next due one gets its own event. */
+  private deliverHead(): void {
+    this.cancelArmed = this.armedAtMs = undefined;
+    const head = this.queue[0];
+    if (!head || this.current.stalled) return;
+    if (head.atMs > this.scheduler.nowMs) return this.arm();
+    this.queue.shift();
+    this.counters.heldBytes -= head.bytes;
+    this.arm();
+    const endsSame = this.ends.incarnation(this.from) === head.fromIncarnation && this.ends.incarnation(this.to) === head.toIncarnation;
+    if (!endsSame) return void (this.messageCounts.dropped += 1);
+    this.messageCounts.delivered += 1;
+    this.counters.bytesDownstream += head.bytes;
+    this.ends.delivered(this.from, this.to, head.bytes);
+    head.deliver();
+  }
+}
+
+/** Only the Link seam's own settings: update() must not reach the simulator-only faults. */
+function pickSettings({ latencyMs, jitterMs, stalled }: Partial<LinkSettings>): Partial<LinkSettings> {
+  return { latencyMs, jitterMs, stalled };
 }

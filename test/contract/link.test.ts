@@ -1,7 +1,8 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { ManualClock } from '../../src/clock/clock.js';
 import { LinkProxy } from '../../src/nats/linkProxy.js';
-import { SimulatedLink } from '../../src/sim/link.js';
+import { SimNetwork } from '../../src/sim/network.js';
+import { SimRandom } from '../../src/sim/random.js';
+import { SimScheduler } from '../../src/sim/scheduler.js';
 import { runLinkContract, type LinkHarness } from './link.contract.js';
 
 /** The TCP proxy: a server behind it sends lines, a client in front of it reads them. */
@@ -43,18 +44,18 @@ async function proxyHarness(): Promise<LinkHarness> {
   };
 }
 
-/** The simulated link on virtual time: elapse() advances the clock, nothing waits for real. */
+/** The simulated network's link on virtual time: elapse() runs the scheduler, nothing waits for real. */
 async function simulatedHarness(): Promise<LinkHarness> {
-  const clock = new ManualClock();
+  const scheduler = new SimScheduler(1_700_000_000_000);
+  const network = new SimNetwork(scheduler, new SimRandom(1));
+  const link = network.link('source', 'region');
   const lines: string[] = [];
-  let seed = 1;
-  const random = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
-  const link = new SimulatedLink('contract', clock, (message) => lines.push(new TextDecoder().decode(message)), random);
   return {
     link,
-    async send(line) { link.send(new TextEncoder().encode(line)); },
+    async send(line) { network.send('source', 'region', line.length, () => lines.push(line)); },
     received: () => lines,
-    async elapse(ms) { clock.advance(ms); },
+    elapse: (ms) => scheduler.runFor(ms),
+    // A message network has no connection to open again.
     async reconnect() {},
     close: () => link.close(),
   };
