@@ -3,12 +3,14 @@ import { apiBenchmark } from './api.js';
 import { streamBenchmark } from './stream.js';
 import { replicationBenchmark } from './replication.js';
 import { simBenchmark } from './sim.js';
+import { simKernelBenchmark } from './simKernel.js';
 
 const targets: Record<string, (argv: string[]) => Promise<void>> = {
   api: apiBenchmark,
   stream: streamBenchmark,
   replication: replicationBenchmark,
   sim: simBenchmark,
+  'sim-kernel': simKernelBenchmark,
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,112 +1,80 @@
 /**
- * `npm run bench -- sim`: the simulation kernel's own speed, events per second of wall time, for
- * workloads that do almost nothing per event — what is measured is the scheduler (its heap, its
- * microtask probe, its macrotask hops) and the network's bookkeeping, not the simulated code.
+ * `npm run bench -- sim`: how fast the simulator plays a cluster. One workload file (3 regions,
+ * mixed writes, latency, a partition, convergence) is played in the simulator and, as the peer
+ * measured in the same run, on real regions (processes, nats-servers, HTTP, real time). The figure
+ * is simulated client operations plus replicated applies per second of wall time.
  */
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { SimNetwork } from '../src/sim/network.js';
-import { SimRandom } from '../src/sim/random.js';
-import { SimScheduler } from '../src/sim/scheduler.js';
-import { TraceHash } from '../src/sim/trace.js';
+import { fileURLToPath } from 'node:url';
+import { loadScenario } from '../src/scenario/load.js';
+import { runScenario } from '../src/scenario/runner.js';
+import type { ScenarioReport } from '../src/scenario/report.js';
+import { startSimTargets } from '../src/sim/scenarioTargets.js';
 import { machine, median, numberOption, round2 } from './stats.js';
 
-interface Workload {
-  name: string;
-  /** Schedules the workload's first events; it runs until about `events` have run. */
-  start(scheduler: SimScheduler, events: number): void;
+const WORKLOAD = fileURLToPath(new URL('./sim-workload.yaml', import.meta.url));
+
+interface Round {
+  mode: 'sim' | 'real';
+  wallMs: number;
+  clientOps: number;
+  applies: number;
+  opsPerSecond: number;
+  passed: boolean;
 }
 
-const workloads: Workload[] = [
-  {
-    name: 'one timer rescheduling itself',
-    start(scheduler, events) {
-      let left = events;
-      const tick = (): void => void (--left > 0 && scheduler.schedule(1, tick));
-      scheduler.schedule(1, tick);
-    },
-  },
-  {
-    name: '1000 periodic timers (heap of 1000)',
-    start(scheduler, events) {
-      let left = events;
-      for (let k = 0; k < 1000; k += 1) {
-        const tick = (): void => void (--left > 0 && scheduler.schedule(1 + (k % 7), tick));
-        scheduler.schedule(k % 13, tick);
-      }
-    },
-  },
-  {
-    name: 'network: 12 jittery links, one message per event',
-    start(scheduler, events) {
-      const nodes = ['a', 'b', 'c', 'd'];
-      const network = new SimNetwork(scheduler, new SimRandom(1));
-      const random = new SimRandom(2);
-      for (const from of nodes) for (const to of nodes) if (from !== to) network.link(from, to).setFaults({ latencyMs: 20, jitterMs: 10 });
-      let left = events / 2;
-      const send = (): void => {
-        if (--left <= 0) return;
-        const from = random.pick(nodes);
-        network.send(from, random.pick(nodes.filter((node) => node !== from)), 100, () => undefined);
-        scheduler.schedule(0.01, send);
-      };
-      scheduler.schedule(0, send);
-    },
-  },
-  {
-    name: 'async handlers (each awaits once: a macrotask hop per event)',
-    start(scheduler, events) {
-      let left = events;
-      const tick = async (): Promise<void> => {
-        await null;
-        if (--left > 0) scheduler.schedule(1, () => void tick());
-      };
-      scheduler.schedule(1, () => void tick());
-    },
-  },
-];
-
-async function measure(workload: Workload, events: number): Promise<number> {
-  const scheduler = new SimScheduler(0);
-  workload.start(scheduler, events);
-  const startedMs = performance.now();
-  await scheduler.runFor(Number.MAX_SAFE_INTEGER / 2);
-  return scheduler.eventsRun / ((performance.now() - startedMs) / 1000);
+/** Client operations the run made (writes and reads) plus changes applied by replicators. */
+function countOps(report: ScenarioReport): { clientOps: number; applies: number } {
+  const applies = report.replicationLatency.reduce((sum, p) => sum + p.applied, 0);
+  return { clientOps: report.acknowledgedWrites, applies };
 }
 
-function traceAddsPerSecond(count: number): number {
-  const trace = new TraceHash();
-  const startedMs = performance.now();
-  for (let i = 0; i < count; i += 1) trace.add('deliver', i, 'us-east-1', 'eu-west-1', 128);
-  return count / ((performance.now() - startedMs) / 1000);
+async function playOnce(mode: 'sim' | 'real', seed: number): Promise<Round> {
+  const scenario = loadScenario(WORKLOAD);
+  const startedAt = performance.now();
+  const report = await runScenario(scenario, { seed, log: () => {}, ...(mode === 'sim' ? { targets: startSimTargets } : {}) });
+  const wallMs = performance.now() - startedAt;
+  const { clientOps, applies } = countOps(report);
+  return { mode, wallMs: round2(wallMs), clientOps, applies, opsPerSecond: Math.round(((clientOps + applies) / wallMs) * 1000), passed: report.passed };
 }
 
 export async function simBenchmark(argv: string[]): Promise<void> {
-  const events = numberOption(argv, 'events', 2_000_000);
-  const rounds = numberOption(argv, 'rounds', 3);
-  console.log(`sim benchmark: ${rounds} rounds of about ${events} events per workload`);
-  // The kernel is single-threaded: other load on the machine shows directly in these numbers.
-  const loadAtStart = round2(loadavg()[0]);
-  const rows = [];
-  for (const workload of workloads) {
-    // The async workload is a hop per event, much slower: fewer events keep the run short.
-    const count = workload.name.startsWith('async') ? Math.ceil(events / 10) : events;
-    const perRound: number[] = [];
-    for (let round = 0; round < rounds; round += 1) perRound.push(await measure(workload, count));
-    rows.push({ workload: workload.name, eventsPerSecond: Math.round(median(perRound)), rounds: perRound.map(Math.round) });
-    console.log(`${workload.name}: ${Math.round(median(perRound))} events/s`);
-  }
-  const traceAdds = Math.round(median(Array.from({ length: rounds }, () => traceAddsPerSecond(events))));
-  const result = { date: new Date().toISOString().slice(0, 10), machine: machine(), loadAtStart, config: { events, rounds }, workloads: rows, traceHashAddsPerSecond: traceAdds, targets: { trivialEventsPerSecond: 1_000_000 } };
+  const simRounds = numberOption(argv, 'rounds', 20);
+  const realRounds = numberOption(argv, 'real-rounds', 3);
+  // The first simulated runs warm the JIT: measured, but not counted.
+  for (let i = 0; i < 3; i += 1) await playOnce('sim', 1000 + i);
+  const sim: Round[] = [];
+  for (let i = 0; i < simRounds; i += 1) sim.push(await playOnce('sim', i + 1));
+  const real: Round[] = [];
+  for (let i = 0; i < realRounds; i += 1) real.push(await playOnce('real', i + 1));
+  const summary = (rounds: Round[]) => ({
+    rounds: rounds.length,
+    passed: rounds.filter((r) => r.passed).length,
+    medianWallMs: round2(median(rounds.map((r) => r.wallMs))),
+    medianClientOps: median(rounds.map((r) => r.clientOps)),
+    medianApplies: median(rounds.map((r) => r.applies)),
+    medianOpsPerSecond: Math.round(median(rounds.map((r) => r.opsPerSecond))),
+  });
+  const result = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
+    workload: 'bench/sim-workload.yaml',
+    sim: summary(sim),
+    real: summary(real),
+    speedup: round2(median(sim.map((r) => r.opsPerSecond)) / median(real.map((r) => r.opsPerSecond))),
+  };
+  writeFileSync(new URL('./results/sim.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  const line = (name: string, s: ReturnType<typeof summary>): string =>
+    `| ${name} | ${s.medianWallMs} ms | ${s.medianClientOps} | ${s.medianApplies} | **${s.medianOpsPerSecond}** | ${s.passed}/${s.rounds} |`;
   const table = [
-    `Measured ${result.date} on ${result.machine.cores} cores (load average ${loadAtStart} at the start), Node ${result.machine.node}; medians of ${rounds} rounds.`,
+    `Measured ${result.date} on ${result.machine.cores} cores, Node ${result.machine.node}; medians.`,
     '',
-    '| workload | events/s |',
-    '|---|---:|',
-    ...rows.map((row) => `| ${row.workload} | ${(row.eventsPerSecond / 1e6).toFixed(2)} M |`),
-    `| TraceHash.add (5 parts) | ${round2(traceAdds / 1e6)} M/s |`,
+    '| mode | wall time per run | client writes | replicated applies | ops + applies per wall second | runs passed |',
+    '|---|---:|---:|---:|---:|---:|',
+    line('simulated (virtual time)', result.sim),
+    line('real regions (peer)', result.real),
+    `| ratio simulated / real | | | | ${result.speedup}× | |`,
   ].join('\n');
-  writeFileSync('bench/results/sim.json', `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync('bench/results/sim.md', `${table}\n`);
-  console.log(`\n${table}`);
+  writeFileSync(new URL('./results/sim.md', import.meta.url), `${table}\n`);
+  console.log(table);
 }
