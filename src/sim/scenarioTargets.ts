@@ -54,8 +54,9 @@ export async function startSimTargets(scenario: Scenario, seed: number): Promise
     regions,
     region: (name) => regions.find((r) => r.name === name)!,
     running: () => regions.filter((r) => r.running),
-    nowMs: () => cluster.nowMs,
-    sleep: (ms) => new Promise<void>((resolve) => { cluster.scheduler.schedule(ms, resolve); }),
+    // Whole virtual milliseconds, as a region's clock reads them (the network's jitter is finer).
+    nowMs: () => Math.floor(cluster.nowMs),
+    sleep: (ms) => new Promise<void>((resolve) => { cluster.scheduler.schedule(Math.ceil(ms), resolve); }),
     drive: (work) => cluster.run(work()),
     traceHash: () => cluster.traceHash(),
     traceRead: (what) => cluster.trace('read', what),
