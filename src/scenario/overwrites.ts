@@ -53,7 +53,17 @@ export async function classifyOverwrites(ctx: RunContext): Promise<OverwriteSumm
   const conflicts = await allConflicts(ctx);
   const summary: OverwriteSummary = { total: 0, superseded: 0, concurrent: 0, skewInverted: 0, tieBreak: 0, lost: [] };
   const byKey = new Map<string, AcknowledgedWrite[]>();
-  for (const write of ctx.recorder.writes) byKey.set(`${write.table}\n${write.key}`, [...(byKey.get(`${write.table}\n${write.key}`) ?? []), write]);
+  for (const write of ctx.recorder.writes) {
+    const id = `${write.table}\n${write.key}`;
+    const writes = byKey.get(id);
+    if (writes) writes.push(write);
+    else byKey.set(id, [write]);
+  }
+  const conflictsByKey = new Map<string, ConflictEntry[]>();
+  for (const c of conflicts) {
+    const id = `${c.table}\n${keyText(unmarshalItem(c.keys))}`;
+    conflictsByKey.set(id, [...(conflictsByKey.get(id) ?? []), c]);
+  }
   // Attribute-level merges keep parts of many writes, so only conflict losers count as overwritten there.
   const attributeLevel = ctx.scenario.granularity === 'attribute';
   for (const [id, writes] of byKey) {
@@ -62,8 +72,7 @@ export async function classifyOverwrites(ctx: RunContext): Promise<OverwriteSumm
     for (const write of writes) {
       const survived = final && final.origin === write.region && final.writtenAtMs !== undefined && within(final.writtenAtMs, write);
       if (survived) continue;
-      const conflict = conflicts.find((c) => c.table === write.table && keyText(unmarshalItem(c.keys)) === write.key
-        && c.loser.origin === write.region && within(c.loser.writtenAtMs, write));
+      const conflict = conflictsByKey.get(id)?.find((c) => c.loser.origin === write.region && within(c.loser.writtenAtMs, write));
       if (!conflict && attributeLevel) continue;
       const cls = overwriteClass(conflict);
       summary.total += 1;

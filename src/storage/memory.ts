@@ -6,7 +6,7 @@
  */
 import { deferToNextTurn } from '../clock/clock.js';
 import { GroupCommit } from './groupCommit.js';
-import { emptyMemoryData, fromKey, tablePrefix, toKey, type MemoryData } from './memoryData.js';
+import { cloneData, emptyMemoryData, fromKey, tablePrefix, toKey, type MemoryData } from './memoryData.js';
 import type { ChangeRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 export type { MemoryData } from './memoryData.js';
@@ -27,7 +27,7 @@ export class NotAMemoryStoreError extends Error {
   }
 }
 
-const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
+const copy = cloneData;
 
 /** Index of the first change with lsn > afterLsn (the log is in lsn order). */
 function firstAfter(changes: ChangeRecord[], afterLsn: number): number {

@@ -5,6 +5,27 @@
  */
 import type { ChangeRecord, ItemRecord } from './store.js';
 
+/**
+ * A deep copy of stored data, as LMDB's decode gives a reader its own objects: plain objects,
+ * arrays, byte arrays and primitives copied by hand (several times faster than structuredClone on
+ * the small records a store holds), anything else by structuredClone. Own `__proto__` keys stay
+ * ordinary keys, as structuredClone keeps them.
+ */
+export function cloneData<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copied = cloneData((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    else out[key] = copied;
+  }
+  return out as T;
+}
+
 /** latin1 strings compare exactly like the bytes they encode. */
 export function toKey(bytes: Uint8Array): string {
   let out = '';

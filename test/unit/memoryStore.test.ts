@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashMemoryStore, createMemoryStore, memoryDataOf, NotAMemoryStoreError } from '../../src/storage/memory.js';
 import type { NewChange, Store } from '../../src/storage/store.js';
+import { cloneData } from '../../src/storage/memoryData.js';
 
 const change = (n: number): NewChange => ({
   table: 't', eventName: 'INSERT', keys: { pk: { S: `k${n}` } }, newImage: { pk: { S: `k${n}` } },
@@ -66,5 +67,31 @@ describe('the in-memory store commits in groups', () => {
   it('refuses to give the data of a store that is not an in-memory one', () => {
     const notMemory = { ...createMemoryStore() } as Store;
     expect(() => memoryDataOf(notMemory)).toThrow(NotAMemoryStoreError);
+  });
+});
+
+describe('cloneData, the in-memory store\'s copy of what it stores', () => {
+  it('copies deeply, keeps bytes as bytes and an own __proto__ key as an ordinary key', () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const original: Record<string, unknown> = JSON.parse('{"__proto__":{"S":"x"},"list":[{"N":"1"}],"m":{"a":null,"b":true}}');
+    original.bin = bytes;
+    const copied = cloneData(original);
+    expect(copied).toEqual(original);
+    expect(Object.hasOwn(copied, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(copied)).toBe(Object.prototype);
+    expect(copied.bin).toBeInstanceOf(Uint8Array);
+    expect(copied.bin).not.toBe(bytes);
+    (copied.list as { N: string }[])[0].N = '2';
+    bytes[0] = 9;
+    expect((original.list as { N: string }[])[0].N).toBe('1');
+    expect([...(copied.bin as Uint8Array)]).toEqual([1, 2, 3]);
+  });
+
+  it('copies what is not plain data the way structuredClone does', () => {
+    const map = new Map([['k', { v: 1 }]]);
+    const copied = cloneData({ map });
+    expect(copied.map).toBeInstanceOf(Map);
+    expect(copied.map).not.toBe(map);
+    expect(copied.map.get('k')).toEqual({ v: 1 });
   });
 });
