@@ -14,6 +14,7 @@ import { IDLE_HEARTBEAT_MS } from '../../src/sim/streamServer.js';
 import { OTHER_ORIGIN, publish } from '../contract/changeSource.contract.js';
 import { settleOnClock, TestNet, type Fate, type SentMessage } from '../contract/simNet.js';
 import { propertySeed } from '../helpers/seed.js';
+import { SimRandom } from '../../src/sim/random.js';
 
 const SOURCE = 'src';
 const TARGET = 'dst';
@@ -169,22 +170,11 @@ describe('the simulated ChangeSource', () => {
   });
 });
 
-/** A small seeded generator (mulberry32): the test's only randomness. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Publishes 200 changes while a replicator-like loop follows them through a lossy network; what it saw, and when. */
 async function faultyRun(seed: number): Promise<{ applied: number[]; trace: string[] }> {
   const { clock, net, changeSource, settle, publishRange, bus } = simWorld(5, 2);
-  const random = seededRandom(seed);
+  const stream = new SimRandom(seed);
+  const random = (): number => stream.next();
   net.fate = (): Fate => {
     const roll = random();
     return roll < 0.05 ? 'drop' : roll < 0.1 ? 'duplicate' : 'deliver';
