@@ -7,7 +7,7 @@
 import { deferToNextTurn } from '../clock/clock.js';
 import { GroupCommit } from './groupCommit.js';
 import { cloneData, emptyMemoryData, fromKey, tablePrefix, toKey, type MemoryData } from './memoryData.js';
-import type { ChangeRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
+import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 export type { MemoryData } from './memoryData.js';
 export { StoreClosedError } from './groupCommit.js';
@@ -43,76 +43,106 @@ function firstAfter(changes: ChangeRecord[], afterLsn: number): number {
 
 /**
  * One transaction over committed data. Writes are buffered (point reads see them) and applied by
- * commit(), which group commit calls when the callback returned: a callback that throws changes nothing.
+ * commit(), which group commit calls when the callback returned: a callback that throws changes
+ * nothing. A class rather than closures: a store makes one per operation.
  */
-function transaction(data: MemoryData, writable: boolean): { txn: StoreTxn; commit: () => void } {
-  const writes: (() => void)[] = [];
-  const overlay = new Map<string, unknown>();
-  const write = (overlayKey: string, value: unknown, apply: () => void): void => {
-    if (!writable) throw new Error('write in a read transaction');
-    overlay.set(overlayKey, value);
-    writes.push(apply);
-  };
-  const read = <T>(overlayKey: string, fallback: () => T): T =>
-    (overlay.has(overlayKey) ? overlay.get(overlayKey) as T : fallback());
-  let pendingLsn = data.lastLsn;
-  const txn: StoreTxn = {
-    getTable: <T>(name: string) => copy(read(`t:${name}`, () => data.tables.get(name)) as T | undefined),
-    putTable: (name, meta) => { const value = copy(meta); write(`t:${name}`, value, () => data.tables.set(name, value)); },
-    removeTable: (name) => write(`t:${name}`, undefined, () => data.tables.delete(name)),
-    listTableNames: () => [...data.tables.keys()],
-    getItem: (tableId, key) => {
-      const full = tablePrefix(tableId) + toKey(key);
-      return copy(read(`i:${full}`, () => data.items.get(full)));
-    },
-    putItem: (tableId, key, record) => {
-      const full = tablePrefix(tableId) + toKey(key);
-      const value = copy(record);
-      write(`i:${full}`, value, () => { data.items.set(full, value); data.order.add(full); });
-    },
-    removeItem: (tableId, key) => {
-      const full = tablePrefix(tableId) + toKey(key);
-      write(`i:${full}`, undefined, () => { data.items.delete(full); data.order.remove(full); });
-    },
-    clearItems: (tableId) => {
-      const prefix = tablePrefix(tableId);
-      write(`clear:${tableId}`, true, () => {
-        for (const full of data.order.between(prefix, tablePrefix(tableId + 1))) {
-          data.items.delete(full);
-          data.order.remove(full);
-        }
-      });
-    },
-    *range(tableId: number, options: RangeOptions = {}): Iterable<KeyedRecord> {
-      const prefix = tablePrefix(tableId);
-      const start = prefix + (options.start ? toKey(options.start) : '');
-      const end = options.end ? prefix + toKey(options.end) : tablePrefix(tableId + 1);
-      const keys = data.order.between(start, end);
-      if (options.reverse) keys.reverse();
-      let count = 0;
-      for (const full of keys) {
-        if (options.limit !== undefined && count >= options.limit) return;
-        const record = data.items.get(full);
-        if (!record) continue;
-        count += 1;
-        yield { key: fromKey(full.slice(prefix.length)), record: copy(record) };
+class MemoryTxn implements StoreTxn {
+  private readonly writes: (() => void)[] = [];
+  private readonly overlay = new Map<string, unknown>();
+  private pendingLsn: number;
+
+  constructor(private readonly data: MemoryData, private readonly writable: boolean) {
+    this.pendingLsn = data.lastLsn;
+  }
+
+  commit(): void {
+    for (const apply of this.writes) apply();
+  }
+
+  private write(overlayKey: string, value: unknown, apply: () => void): void {
+    if (!this.writable) throw new Error('write in a read transaction');
+    this.overlay.set(overlayKey, value);
+    this.writes.push(apply);
+  }
+
+  private read(overlayKey: string, committed: unknown): unknown {
+    return this.overlay.has(overlayKey) ? this.overlay.get(overlayKey) : committed;
+  }
+
+  getTable<T>(name: string): T | undefined {
+    return copy(this.read(`t:${name}`, this.data.tables.get(name)) as T | undefined);
+  }
+
+  putTable(name: string, meta: unknown): void {
+    const value = copy(meta);
+    this.write(`t:${name}`, value, () => this.data.tables.set(name, value));
+  }
+
+  removeTable(name: string): void {
+    this.write(`t:${name}`, undefined, () => this.data.tables.delete(name));
+  }
+
+  listTableNames(): string[] {
+    return [...this.data.tables.keys()];
+  }
+
+  getItem(tableId: number, key: Uint8Array): ItemRecord | undefined {
+    const full = tablePrefix(tableId) + toKey(key);
+    return copy(this.read(`i:${full}`, this.data.items.get(full)) as ItemRecord | undefined);
+  }
+
+  putItem(tableId: number, key: Uint8Array, record: ItemRecord): void {
+    const full = tablePrefix(tableId) + toKey(key);
+    const value = copy(record);
+    this.write(`i:${full}`, value, () => { this.data.items.set(full, value); this.data.order.add(full); });
+  }
+
+  removeItem(tableId: number, key: Uint8Array): void {
+    const full = tablePrefix(tableId) + toKey(key);
+    this.write(`i:${full}`, undefined, () => { this.data.items.delete(full); this.data.order.remove(full); });
+  }
+
+  clearItems(tableId: number): void {
+    const prefix = tablePrefix(tableId);
+    this.write(`clear:${tableId}`, true, () => {
+      for (const full of this.data.order.between(prefix, tablePrefix(tableId + 1))) {
+        this.data.items.delete(full);
+        this.data.order.remove(full);
       }
-    },
-    appendChange: (change: NewChange) => {
-      pendingLsn += 1;
-      const record = { ...copy(change), lsn: pendingLsn };
-      write(`c:${pendingLsn}`, record, () => { data.changes.push(record); data.lastLsn = record.lsn; });
-      return pendingLsn;
-    },
-    getMeta: <T>(key: string) => copy(read(`m:${key}`, () => data.meta.get(key)) as T | undefined),
-    putMeta: (key, value) => { const stored = copy(value); write(`m:${key}`, stored, () => data.meta.set(key, stored)); },
-  };
-  return {
-    txn,
-    commit: () => {
-      for (const apply of writes) apply();
-    },
-  };
+    });
+  }
+
+  *range(tableId: number, options: RangeOptions = {}): Iterable<KeyedRecord> {
+    const prefix = tablePrefix(tableId);
+    const start = prefix + (options.start ? toKey(options.start) : '');
+    const end = options.end ? prefix + toKey(options.end) : tablePrefix(tableId + 1);
+    const keys = this.data.order.between(start, end);
+    if (options.reverse) keys.reverse();
+    let count = 0;
+    for (const full of keys) {
+      if (options.limit !== undefined && count >= options.limit) return;
+      const record = this.data.items.get(full);
+      if (!record) continue;
+      count += 1;
+      yield { key: fromKey(full.slice(prefix.length)), record: copy(record) };
+    }
+  }
+
+  appendChange(change: NewChange): number {
+    this.pendingLsn += 1;
+    const record: ChangeRecord = { ...copy(change), lsn: this.pendingLsn };
+    this.write(`c:${this.pendingLsn}`, record, () => { this.data.changes.push(record); this.data.lastLsn = record.lsn; });
+    return this.pendingLsn;
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    return copy(this.read(`m:${key}`, this.data.meta.get(key)) as T | undefined);
+  }
+
+  putMeta(key: string, value: unknown): void {
+    const stored = copy(value);
+    this.write(`m:${key}`, stored, () => this.data.meta.set(key, stored));
+  }
 }
 
 interface MemoryStoreHandle {
@@ -146,14 +176,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const store: Store = {
     write<T>(fn: (txn: StoreTxn) => T): Promise<T> {
       return inBatch(() => {
-        const { txn, commit } = transaction(data, true);
+        const txn = new MemoryTxn(data, true);
         const result = fn(txn);
-        commit();
+        txn.commit();
         return result;
       });
     },
     read<T>(fn: (txn: StoreTxn) => T): T {
-      return fn(transaction(data, false).txn);
+      return fn(new MemoryTxn(data, false));
     },
     changesAfter(afterLsn, limit) {
       const out: ChangeRecord[] = [];
