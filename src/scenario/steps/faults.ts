@@ -45,7 +45,7 @@ export async function heal(ctx: RunContext, args: StepArgs<'heal'>, step: number
 export async function crashRegion(ctx: RunContext, args: StepArgs<'crashRegion'>, step: number): Promise<string> {
   await regionOf(ctx, args.region).crash();
   ctx.recorder.fault('regionCrashes', step);
-  return `${args.region} killed (SIGKILL)`;
+  return `${args.region} killed (${ctx.targets.mode === 'sim' ? 'its simulated process: timers gone, only committed data kept' : 'SIGKILL'})`;
 }
 
 export async function restartRegion(ctx: RunContext, args: StepArgs<'restartRegion'>, step: number): Promise<string> {
@@ -61,14 +61,14 @@ export async function restartRegion(ctx: RunContext, args: StepArgs<'restartRegi
 export async function crashNats(ctx: RunContext, args: StepArgs<'crashNats'>, step: number): Promise<string> {
   await regionOf(ctx, args.region).admin('/admin/nats/kill', 'POST', { hold: true });
   ctx.recorder.fault('natsCrashes', step);
-  return `${args.region}'s nats-server killed (SIGKILL); it stays down until restartNats`;
+  return `${args.region}'s ${ctx.targets.mode === 'sim' ? 'simulated bus' : 'nats-server'} killed${ctx.targets.mode === 'sim' ? '' : ' (SIGKILL)'}; it stays down until restartNats`;
 }
 
 export async function restartNats(ctx: RunContext, args: StepArgs<'restartNats'>, step: number): Promise<string> {
   await regionOf(ctx, args.region).admin('/admin/nats/start', 'POST');
   ctx.recorder.fault('natsRestarts', step);
   ctx.recorder.lastHealAtMs = ctx.targets.nowMs();
-  return `${args.region}'s nats-server started again on its port and store`;
+  return `${args.region}'s ${ctx.targets.mode === 'sim' ? 'simulated bus' : 'nats-server'} started again on its ${ctx.targets.mode === 'sim' ? 'stream' : 'port and store'}`;
 }
 
 export async function clockSkew(ctx: RunContext, args: StepArgs<'clockSkew'>, step: number): Promise<string> {
