@@ -1,5 +1,6 @@
 /** The `globaltables` command line. */
-import { runRegionCommand, UsageError } from './region.js';
+import { PortInUseError, runRegionCommand, UsageError } from './region.js';
+import { PORT_IN_USE_EXIT_CODE } from './exitCodes.js';
 import { runSchemaCommand } from './schema.js';
 import { runScenarioCommand } from './run.js';
 import { runUpCommand } from './up.js';
@@ -29,6 +30,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await run(argv);
   } catch (error) {
+    if (error instanceof PortInUseError) {
+      process.stderr.write(`globaltables: ${error.message}\n`);
+      process.exitCode = PORT_IN_USE_EXIT_CODE;
+      return;
+    }
     // Unknown or malformed options are the user's to fix: say what is wrong, not where.
     if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
     process.stderr.write(`globaltables: ${(error as Error).message}\n`);

@@ -14,6 +14,13 @@ export class UsageError extends Error {
   }
 }
 
+export class PortInUseError extends Error {
+  constructor(host: string, port: number) {
+    super(`port ${port} on ${host} is in use by another program`);
+    this.name = 'PortInUseError';
+  }
+}
+
 const CHOICES = { 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'], granularity: ['item', 'attribute'] } as const;
 const NUMBERS = ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms'] as const;
 
@@ -120,7 +127,10 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     }).filter(([, v]) => v !== undefined)),
   }).catch((error: unknown) => {
     // The user's nats-server to reconfigure: said as it is, without a stack.
-    throw error instanceof NatsMaxPayloadTooSmallError ? new UsageError(error.message) : error;
+    if (error instanceof NatsMaxPayloadTooSmallError) throw new UsageError(error.message);
+    const { code, address, port } = error as { code?: string; address?: string; port?: number };
+    if (code === 'EADDRINUSE' && port !== undefined) throw new PortInUseError(address ?? 'localhost', port);
+    throw error;
   });
   region.ctx.clock.skewMs = numberOption(values['skew-ms']) ?? config.clock?.skewMs ?? 0;
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';

@@ -11,16 +11,21 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN_ENV, adminHeaders } from '../config/adminToken.js';
 import { freePort } from '../nats/launcher.js';
+import { PORT_IN_USE_EXIT_CODE } from '../cli/exitCodes.js';
 import type { ScenarioHeader } from './schema.js';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/globaltables.js');
 
 export class RegionStartError extends Error {
-  constructor(region: string, output: string) {
+  /** The region process's exit code, when it exited (null: it did not answer in time). */
+  constructor(region: string, output: string, readonly exitCode: number | null = null) {
     super(`region ${region} did not start:\n${output.split('\n').slice(-15).join('\n')}`);
     this.name = 'RegionStartError';
   }
 }
+
+/** Ports are picked free, then bound by the region process: another program can take one in between. */
+const START_ATTEMPTS = 3;
 
 export class ScenarioRegion {
   child: ChildProcess | undefined;
@@ -43,7 +48,7 @@ export class ScenarioRegion {
     child.stderr!.on('data', append);
     const deadline = Date.now() + timeoutMs;
     while (!this.output.slice(mark).includes('listening on')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new RegionStartError(this.name, this.output.slice(mark));
+      if (Date.now() > deadline || child.exitCode !== null) throw new RegionStartError(this.name, this.output.slice(mark), child.exitCode);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -94,7 +99,19 @@ export class ScenarioRegion {
 export class ScenarioCluster {
   private constructor(readonly regions: ScenarioRegion[], private readonly root: string) {}
 
+  /** Starts every region; when another program took one of the picked ports first, tries again on new ones. */
   static async start(header: Pick<ScenarioHeader, 'regions' | 'granularity'>): Promise<ScenarioCluster> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await ScenarioCluster.startOnce(header);
+      } catch (error) {
+        const portTaken = error instanceof RegionStartError && error.exitCode === PORT_IN_USE_EXIT_CODE;
+        if (!portTaken || attempt >= START_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(header: Pick<ScenarioHeader, 'regions' | 'granularity'>): Promise<ScenarioCluster> {
     const root = mkdtempSync(join(tmpdir(), 'globaltables-scenario-'));
     const ports = await Promise.all(header.regions.map(() => freePort()));
     const natsPorts = await Promise.all(header.regions.map(() => freePort()));

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { PORT_IN_USE_EXIT_CODE } from '../../src/cli/exitCodes.js';
 import { describe, expect, it } from 'vitest';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { clientFor } from '../helpers/region.js';
@@ -47,6 +49,24 @@ describe('globaltables region (process)', () => {
     expect(code).toBe(2);
     expect(errors).toMatch(/^globaltables: package\.json/);
     expect(errors).not.toContain('    at ');
+  });
+
+  it('exits with its own code when another program holds its port, so a launcher can retry elsewhere', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    const dataDir = await mkdtemp(join(tmpdir(), 'globaltables-proc-'));
+    try {
+      const child = spawn(process.execPath, ['bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dataDir, '--no-change-stream'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let errors = '';
+      child.stderr.on('data', (chunk) => { errors += chunk; });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(PORT_IN_USE_EXIT_CODE);
+      expect(errors).toBe(`globaltables: port ${port} on 127.0.0.1 is in use by another program\n`);
+    } finally {
+      holder.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('serves the API, closes cleanly on SIGTERM, and keeps its data across restarts', async () => {
