@@ -1,4 +1,4 @@
-/** A digest of a region's table state (items and tombstones with versions), equal on converged replicas. */
+/** A digest of a region's table state (items and tombstones with versions, attribute-level versions included), equal on converged replicas. */
 import { createHash } from 'node:crypto';
 import { setOwn } from '../core/plainData.js';
 import type { RegionContext } from '../dynamo/context.js';
@@ -31,7 +31,8 @@ export function tableDigest(ctx: RegionContext, meta: TableMeta): TableDigest {
       if (record.item) items += 1;
       else tombstones += 1;
       hash.update(key);
-      hash.update(canonicalJson({ item: record.item, version: record.version }));
+      // Attribute-level versions too: replicas that agree on the item but not on them would merge the next write differently.
+      hash.update(canonicalJson({ item: record.item, version: record.version, attributes: record.attributes }));
     }
   });
   return { digest: hash.digest('hex'), items, tombstones };
