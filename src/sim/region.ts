@@ -11,7 +11,7 @@ import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import { createRegionCore, startRegionWork, type RegionCore, type RegionWork } from '../region/regionCore.js';
 import { Replication } from '../replication/replication.js';
 import { peerHandlers, type PeerHandlers } from '../replication/peerHandlers.js';
-import { createMemoryStore, memoryDataOf, type MemoryData } from '../storage/memory.js';
+import { crashMemoryStore, createMemoryStore, memoryDataOf, type MemoryData } from '../storage/memory.js';
 import type { RegionSettings } from '../dynamo/context.js';
 import type { ClockMode } from '../core/version.js';
 import type { Granularity } from '../core/lww.js';
@@ -118,6 +118,8 @@ export class SimRegion {
     this.live = undefined;
     live.process.kill();
     live.wiring.kill();
+    // Whatever the dead region's code still asks of its store (a late answer from a peer resuming it) never commits.
+    this.data = crashMemoryStore(live.core.ctx.store);
   }
 
   private up(): Incarnation {
