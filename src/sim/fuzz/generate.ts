@@ -165,3 +165,8 @@ export function generateHistory(seed: number, options: GenerateOptions): History
   const steps = Array.from({ length: options.ops }, () => generator.step());
   return { seed, granularity: options.granularity, regions, steps };
 }
+
+/** The seed of run `index` of a fuzz session with `seed`: its own stream, whatever the other runs drew. */
+export function runSeed(seed: number, index: number): number {
+  return new SimRandom(seed).split(`run:${index}`).nextUint32();
+}
