@@ -3,14 +3,15 @@
  * generated history round-trips through YAML to a scenario the loader accepts, and shrinking keeps
  * only what a failure needs (tested with injected failures, not a real bug).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runFuzzCommand } from '../../src/cli/fuzz.js';
 import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/runner.js';
-import type { PlayScenario } from '../../src/sim/fuzz/execute.js';
+import { playHistory, type PlayScenario } from '../../src/sim/fuzz/execute.js';
+import { startSimTargets } from '../../src/sim/scenarioTargets.js';
 import { generateHistory } from '../../src/sim/fuzz/generate.js';
 import { argsOf, kindOf, type History } from '../../src/sim/fuzz/history.js';
 import { playModel } from '../../src/sim/fuzz/model.js';
@@ -93,6 +94,17 @@ describe('fuzz histories', () => {
       expect(scenario.steps.slice(1, 1 + history.steps.length).map((s) => s.kind)).toEqual(history.steps.map(kindOf));
       expect(scenario.steps.at(-1)!.kind).toBe('expect');
     }
+  });
+
+  it('replay from their file exactly as the fuzzer played them (one trace hash)', async () => {
+    const history = generateHistory(5, OPTIONS);
+    const file = join(outDir, 'replay.yaml');
+    writeFileSync(file, scenarioYaml(history));
+    const played = await playHistory(history, runScenario);
+    const replayed = await runScenario(loadScenario(file), { seed: history.seed, targets: startSimTargets, log: () => {} });
+    expect(played.passed, played.failures.join('\n')).toBe(true);
+    expect(replayed.passed).toBe(true);
+    expect(replayed.traceHash).toBe(played.traceHash);
   });
 
   it('are the same for one seed and playable as drawn', () => {
