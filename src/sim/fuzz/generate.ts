@@ -4,6 +4,7 @@
  * latency, region and bus crashes and restarts, clock skew and jumps). Each concern draws from its
  * own split of the seed, so changing how faults are drawn leaves the writes' values alone.
  */
+import { SIM_EPOCH_MS } from '../cluster.js';
 import { SimRandom } from '../random.js';
 import { FUZZ_TABLE, KEY_ATTRIBUTE, REGION_NAMES, type ClockModeChoice, type GranularityChoice, type History, type StepData } from './history.js';
 import { ClusterModel } from './model.js';
@@ -71,7 +72,7 @@ class HistoryGenerator {
     const r = this.writes;
     const base = { region: r.pick(this.model.upRegions()), table: FUZZ_TABLE };
     const key = { [KEY_ATTRIBUTE]: r.pick(this.keys) };
-    const condition = this.condition();
+    const condition = { ...this.condition(), ...this.forcedTimestamp() };
     const roll = r.next();
     if (roll < 0.35) {
       const item: Record<string, unknown> = { ...key };
@@ -100,6 +101,15 @@ class HistoryGenerator {
     const r = this.writes;
     if (!r.chance(0.15)) return {};
     return r.chance(0.7) ? { condition: ALWAYS_TRUE } : { condition: ALWAYS_FALSE, expectError: 'ConditionalCheckFailedException' };
+  }
+
+  /**
+   * Now and then a write stamped with one of a few fixed times near the start of virtual time:
+   * equal stamps from two regions are ties for the region tie-break, older ones arrive stale.
+   */
+  private forcedTimestamp(): Record<string, unknown> {
+    const r = this.writes;
+    return r.chance(0.1) ? { timestampMs: SIM_EPOCH_MS + 1_000 * r.int(4) } : {};
   }
 
   /** A fault that can be played now, or undefined when none can (one region, all others down). */
