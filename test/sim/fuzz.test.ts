@@ -15,7 +15,8 @@ import { startSimTargets } from '../../src/sim/scenarioTargets.js';
 import { generateHistory } from '../../src/sim/fuzz/generate.js';
 import { argsOf, kindOf, type History } from '../../src/sim/fuzz/history.js';
 import { playModel } from '../../src/sim/fuzz/model.js';
-import { scenarioYaml } from '../../src/sim/fuzz/scenario.js';
+import { historyScenario, scenarioYaml } from '../../src/sim/fuzz/scenario.js';
+import { checkedSimTargets } from '../../src/sim/fuzz/checkedTargets.js';
 import { shrinkHistory } from '../../src/sim/fuzz/shrink.js';
 import { unwrittenValues, writtenValues } from '../../src/sim/fuzz/values.js';
 
@@ -105,6 +106,16 @@ describe('fuzz histories', () => {
     expect(played.passed, played.failures.join('\n')).toBe(true);
     expect(replayed.passed).toBe(true);
     expect(replayed.traceHash).toBe(played.traceHash);
+  });
+
+  it('have their final items read in every region by the written-value check', async () => {
+    const history = generateHistory(5, OPTIONS);
+    const problems: string[] = [];
+    // Judged against a ledger of no writes at all, every item the regions hold is a problem.
+    await runScenario(historyScenario(history), { seed: history.seed, targets: checkedSimTargets({ ...history, steps: [] }, problems), log: () => {} });
+    const regionsWithItems = new Set(problems.map((p) => p.split(':')[0]));
+    expect(regionsWithItems).toEqual(new Set(history.regions.map((r) => r.name)));
+    expect(problems.every((p) => p.includes('but no put or update wrote that key'))).toBe(true);
   });
 
   it('are the same for one seed and playable as drawn', () => {
