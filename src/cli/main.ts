@@ -2,6 +2,7 @@
 import { PortInUseError, runRegionCommand, UsageError } from './region.js';
 import { PORT_IN_USE_EXIT_CODE } from './exitCodes.js';
 import { runSchemaCommand } from './schema.js';
+import { runFuzzCommand } from './fuzz.js';
 import { runScenarioCommand } from './run.js';
 import { runUpCommand } from './up.js';
 
@@ -23,6 +24,12 @@ commands:
          play a scenario: start its regions, run its steps, check its expectations, print the report;
          exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid;
          --sim plays it simulated in one process on virtual time, replayable exactly by its seed
+  fuzz [--seed N] [--runs R] [--regions K] [--ops M] [--granularity item|attribute] [--clock hlc|wall] [--out DIR]
+         play R random histories of writes and faults (partitions, latency, crashes, clock skew) on
+         the simulated cluster; each must converge after its final heal, with no value nobody wrote.
+         A failure is written (shrunk) as fuzz-failure-<seed>.yaml, replayable with run --sim; the last
+         line is seed=N runs=R failures=F hash=<hex>; exit 1 when a run failed (defaults: random
+         seed, 100 runs, 3 regions, 50 steps, item, hlc)
   schema print the JSON Schema of scenario files, for editors (scenarios/scenario.schema.json is a copy)
 `;
 
@@ -53,6 +60,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'run':
       await runScenarioCommand(rest);
+      return;
+    case 'fuzz':
+      process.exitCode = await runFuzzCommand(rest);
       return;
     case 'schema':
       runSchemaCommand(rest);
