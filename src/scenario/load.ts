@@ -176,7 +176,7 @@ function links(steps: Step[]): Found[] {
   return steps.flatMap((step): Found[] => {
     const base: Path = ['steps', step.index, step.kind];
     if (step.kind === 'partition' && 'groups' in step.args) return repeatedInGroups(step.args.groups, [...base, 'groups']);
-    if (step.kind !== 'latency' && step.kind !== 'partition' && step.kind !== 'heal') return [];
+    if (!['latency', 'networkFaults', 'partition', 'heal'].includes(step.kind)) return [];
     const { from, to } = step.args as { from?: string; to?: string };
     return from !== undefined && from === to ? [{ path: [...base, 'to'], message: `from and to are both "${from}"; expected two different regions` }] : [];
   });

@@ -45,7 +45,7 @@ export interface DivergenceWindow {
   ms: number;
 }
 
-export const FAULT_KINDS = ['partitions', 'heals', 'latencyChanges', 'regionCrashes', 'regionRestarts', 'natsCrashes', 'natsRestarts', 'clockChanges'] as const;
+export const FAULT_KINDS = ['partitions', 'heals', 'latencyChanges', 'networkFaults', 'regionCrashes', 'regionRestarts', 'natsCrashes', 'natsRestarts', 'clockChanges'] as const;
 export type FaultCounters = Record<(typeof FAULT_KINDS)[number], number>;
 
 export class Recorder {

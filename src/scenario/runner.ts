@@ -10,7 +10,7 @@ import { buildReport, type ScenarioReport } from './report.js';
 import type { Scenario, Step } from './schema.js';
 import type { ScenarioTargets, StartTargets } from './targets.js';
 import { addReplica, createTable, get, query, write } from './steps/data.js';
-import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, partition, pause, restartNats, restartRegion } from './steps/faults.js';
+import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, networkFaults, partition, pause, restartNats, restartRegion } from './steps/faults.js';
 import { expect, waitConverged } from './steps/checks.js';
 import { workload } from './steps/workload.js';
 
@@ -35,6 +35,7 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
     case 'query': return query(ctx, step.args, index, line);
     case 'workload': return workload(ctx, step.args, index);
     case 'latency': return latency(ctx, step.args, index);
+    case 'networkFaults': return networkFaults(ctx, step.args, index);
     case 'partition': return partition(ctx, step.args, index);
     case 'heal': return heal(ctx, step.args, index);
     case 'crashRegion': return crashRegion(ctx, step.args, index);

@@ -14,6 +14,8 @@ const positiveMs = z.number().int().min(0);
 /** As the region's admin API bounds them: a day either way for clocks, a minute for link delays. */
 const skewMs = z.number().int().min(-MAX_CLOCK_SKEW_MS).max(MAX_CLOCK_SKEW_MS);
 const linkDelayMs = positiveMs.max(MAX_LINK_DELAY_MS);
+/** Below 1: a link that loses every message is a partition (a stall), which `partition` says better. */
+const probability = z.number().min(0).lt(1);
 
 const writeOptions = {
   region: regionName,
@@ -88,6 +90,20 @@ export const stepSchemas = {
     to: regionName,
     ms: linkDelayMs,
     jitterMs: linkDelayMs.default(0),
+    /** Also the link from `to` to `from`. */
+    bothWays: z.boolean().default(false),
+  }).strict(),
+  /**
+   * Message-level faults on the link that carries `from`'s changes to `to`: each message lost,
+   * delivered twice, or delivered out of order with these probabilities. Simulator only (`run --sim`):
+   * a TCP connection cannot lose, duplicate or reorder what it carries. `heal` clears them.
+   */
+  networkFaults: z.object({
+    from: regionName,
+    to: regionName,
+    lossRate: probability.default(0),
+    duplicateRate: probability.default(0),
+    reorderRate: probability.default(0),
     /** Also the link from `to` to `from`. */
     bothWays: z.boolean().default(false),
   }).strict(),

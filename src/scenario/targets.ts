@@ -12,6 +12,13 @@ export interface CallOptions {
   timestampMs?: number;
 }
 
+/** Probabilities per message on one link. */
+export interface MessageFaults {
+  lossRate: number;
+  duplicateRate: number;
+  reorderRate: number;
+}
+
 export interface ScenarioRegionHandle {
   readonly name: string;
   readonly running: boolean;
@@ -37,6 +44,11 @@ export interface ScenarioTargets {
   drive<T>(work: () => Promise<T>): Promise<T>;
   /** Hash of everything delivered / applied / read (sim only). */
   traceHash?(): string;
+  /**
+   * Message-level faults on the link carrying `from`'s changes to `to` (sim only: absent in real
+   * mode, where a TCP link cannot lose, duplicate or reorder).
+   */
+  setLinkFaults?(from: string, to: string, faults: MessageFaults): void;
   /** Feeds a read into the trace (sim only); steps call it for every read they observe. */
   traceRead?(what: string): void;
   /** Stops every region and removes what they stored. Safe to call twice. */

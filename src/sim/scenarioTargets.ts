@@ -60,6 +60,7 @@ export async function startSimTargets(scenario: Scenario, seed: number): Promise
     drive: (work) => cluster.run(work()),
     traceHash: () => cluster.traceHash(),
     traceRead: (what) => cluster.trace('read', what),
+    setLinkFaults: (from, to, faults) => { cluster.net.link(from, to).setFaults(faults); },
     stop: async () => cluster.stop(),
     killNow: () => cluster.stop(),
   };

@@ -17,6 +17,25 @@ export async function latency(ctx: RunContext, args: StepArgs<'latency'>, step: 
   return `${args.from} ${args.bothWays ? '↔' : '→'} ${args.to}: ${args.ms} ms${args.jitterMs ? ` ± ${args.jitterMs} ms` : ''}`;
 }
 
+/** Thrown in real mode: only the simulated network can lose, duplicate or reorder messages. */
+export class SimulatorOnlyStepError extends ScenarioStepError {
+  constructor(step: string) {
+    super(`${step} needs the simulator (globaltables run --sim): a TCP link cannot lose, duplicate or reorder what it carries`);
+    this.name = 'SimulatorOnlyStepError';
+  }
+}
+
+export async function networkFaults(ctx: RunContext, args: StepArgs<'networkFaults'>, step: number): Promise<string> {
+  const { setLinkFaults } = ctx.targets;
+  if (!setLinkFaults) throw new SimulatorOnlyStepError('networkFaults');
+  const faults = { lossRate: args.lossRate, duplicateRate: args.duplicateRate, reorderRate: args.reorderRate };
+  setLinkFaults.call(ctx.targets, args.from, args.to, faults);
+  if (args.bothWays) setLinkFaults.call(ctx.targets, args.to, args.from, faults);
+  ctx.recorder.fault('networkFaults', step);
+  const percent = (rate: number): string => `${Math.round(rate * 1000) / 10} %`;
+  return `${args.from} ${args.bothWays ? '↔' : '→'} ${args.to}: loss ${percent(args.lossRate)}, duplicates ${percent(args.duplicateRate)}, reordered ${percent(args.reorderRate)}`;
+}
+
 export async function partition(ctx: RunContext, args: StepArgs<'partition'>, step: number): Promise<string> {
   ctx.recorder.fault('partitions', step);
   if ('from' in args) {

@@ -29,6 +29,8 @@ const MAX_SKEW_MS = 3_000;
 const MAX_JUMP_MS = 2_000;
 const MAX_LATENCY_MS = 400;
 const MAX_JITTER_MS = 100;
+/** Per-message probability of each message fault: high enough to hit, low enough that a burst gets through. */
+const MAX_MESSAGE_FAULT_RATE = 0.3;
 const MEAN_SLEEP_MS = 300;
 const MAX_SLEEP_MS = 3_000;
 
@@ -120,6 +122,7 @@ class HistoryGenerator {
       () => (this.regionNames.length > 1 ? this.partition() : undefined),
       () => this.heal(),
       () => (this.regionNames.length > 1 ? this.latency() : undefined),
+      () => (this.regionNames.length > 1 ? this.networkFaults() : undefined),
       // Keep one region up: writes need somewhere to go.
       () => (up.length > 1 ? { crashRegion: { region: f.pick(up) } } : undefined),
       () => (this.model.downRegions().length ? { restartRegion: { region: f.pick(this.model.downRegions()) } } : undefined),
@@ -156,6 +159,14 @@ class HistoryGenerator {
       if (pair) return { heal: { from: pair[0], to: pair[1] } };
     }
     return { heal: {} };
+  }
+
+  /** Loss, duplication and reordering: what only the simulated network can do, and what an ordered consumer must survive. */
+  private networkFaults(): StepData {
+    const f = this.faults;
+    const [from, to] = this.pair()!;
+    const rate = (): number => (f.chance(0.5) ? Math.round(f.uniform(0, MAX_MESSAGE_FAULT_RATE) * 100) / 100 : 0);
+    return { networkFaults: { from, to, lossRate: rate(), duplicateRate: rate(), reorderRate: rate(), bothWays: f.chance(0.5) } };
   }
 
   private latency(): StepData {

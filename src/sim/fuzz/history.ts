@@ -43,7 +43,7 @@ export function argsOf(step: StepData): Record<string, unknown> {
 }
 
 const WRITE_KINDS: readonly StepKind[] = ['put', 'update', 'delete'];
-const FAULT_KINDS: readonly StepKind[] = ['partition', 'heal', 'latency', 'crashRegion', 'restartRegion', 'crashNats', 'restartNats', 'clockSkew', 'clockJump'];
+const FAULT_KINDS: readonly StepKind[] = ['partition', 'heal', 'latency', 'networkFaults', 'crashRegion', 'restartRegion', 'crashNats', 'restartNats', 'clockSkew', 'clockJump'];
 
 export const isWrite = (step: StepData): boolean => WRITE_KINDS.includes(kindOf(step));
 export const isFault = (step: StepData): boolean => FAULT_KINDS.includes(kindOf(step));

@@ -10,8 +10,12 @@ import type { Scenario } from '../../scenario/schema.js';
 import { FUZZ_TABLE, KEY_ATTRIBUTE, type History, type StepData } from './history.js';
 import { playModel } from './model.js';
 
-/** How long, after the final heal, replicas have to agree (virtual ms). */
-export const CONVERGENCE_BOUND_MS = 60_000;
+/**
+ * How long, after the final heal, replicas have to agree (virtual ms). A lost message that was the
+ * last of a burst is noticed only by the ordered consumer's idle heartbeats (every 30 s, two missed),
+ * and the replicator then reconnects: up to about 90 s; the bound leaves room for a second round.
+ */
+export const CONVERGENCE_BOUND_MS = 180_000;
 
 /** A history whose steps cannot all be played (a write to a region it crashed earlier, …). */
 export class UnplayableHistoryError extends Error {
