@@ -1,0 +1,107 @@
+/**
+ * Write commands of the model-based test: put, update (SET, ADD, REMOVE) and delete in one region.
+ * Each write carries a fresh tag, so every item names the write that made it. After the ack the
+ * region's stored record and a consistent read are checked at once: it reads its own write, and
+ * its stored version of the key never went down.
+ */
+import type { AsyncCommand } from 'fast-check';
+import { expect } from 'vitest';
+import type { Item } from '../../src/core/types.js';
+import { compareVersions } from '../../src/core/version.js';
+import { DynamoCallFailed } from '../../src/sim/region.js';
+import { canonicalItem, numberOf, stringOf, type ModelState, type RealCluster, versionText } from './simModel.js';
+import { keyOf, storedRecord, TABLE, type RegionName, type SimRegion, type StoredRecord } from './simGlobalTable.js';
+
+export type UpdateVariant = 'set' | 'add' | 'remove';
+
+export type WriteSpec =
+  | { kind: 'put'; a: string }
+  | { kind: 'update'; variant: UpdateVariant; a: string; addN: number }
+  | { kind: 'delete' };
+
+function request(spec: WriteSpec, pk: string, tag: string): { operation: string; body: Record<string, unknown> } {
+  if (spec.kind === 'put') return { operation: 'PutItem', body: { TableName: TABLE, Item: { ...keyOf(pk), tag: { S: tag }, a: { S: spec.a } } } };
+  if (spec.kind === 'delete') return { operation: 'DeleteItem', body: { TableName: TABLE, Key: keyOf(pk) } };
+  const values: Record<string, unknown> = { ':t': { S: tag } };
+  let expression = 'SET tag = :t';
+  if (spec.variant === 'set') { expression += ', a = :a'; values[':a'] = { S: spec.a }; }
+  if (spec.variant === 'add') { expression += ' ADD n :n'; values[':n'] = { N: String(spec.addN) }; }
+  if (spec.variant === 'remove') expression += ' REMOVE a';
+  return { operation: 'UpdateItem', body: { TableName: TABLE, Key: keyOf(pk), UpdateExpression: expression, ExpressionAttributeValues: values } };
+}
+
+/** Whether the item a write left is what the write says (an update's other attributes come from before it). */
+function showsWrite(spec: WriteSpec, pk: string, tag: string, item: Item | null): boolean {
+  if (spec.kind === 'delete') return item === null;
+  if (!item || stringOf(item.pk) !== pk || stringOf(item.tag) !== tag) return false;
+  if (spec.kind === 'put') return canonicalItem(item) === canonicalItem({ ...keyOf(pk), tag: { S: tag }, a: { S: spec.a } });
+  if (spec.variant === 'set') return stringOf(item.a) === spec.a;
+  if (spec.variant === 'remove') return item.a === undefined;
+  return numberOf(item.n) !== undefined;
+}
+
+/** Records the version the region stores for pk and checks it never went down (invariant 5). */
+function noteVersion(model: ModelState, region: RegionName, pk: string, record: StoredRecord | null, when: string): void {
+  const slot = `${region}|${pk}`;
+  const previous = model.highestSeen.get(slot);
+  if (!record) {
+    expect(previous, `stored version never decreases: ${region} held ${pk} at ${versionText(previous)}, then nothing (${when})`).toBeUndefined();
+    return;
+  }
+  if (previous) {
+    expect(compareVersions(record.version, previous), `stored version never decreases: ${region} ${pk} went from ${versionText(previous)} to ${versionText(record.version)} (${when})`).toBeGreaterThanOrEqual(0);
+  }
+  model.highestSeen.set(slot, record.version);
+}
+
+async function writeInRegion(model: ModelState, region: SimRegion, name: RegionName, pk: string, spec: WriteSpec): Promise<void> {
+  const tag = `t${model.nextTag++}`;
+  model.issuedTags.add(tag);
+  const before = await storedRecord(region, pk);
+  noteVersion(model, name, pk, before, `before ${spec.kind} ${tag}`);
+  const { operation, body } = request(spec, pk, tag);
+  try {
+    await region.call(operation, body);
+  } catch (error) {
+    if (!(error instanceof DynamoCallFailed)) throw error;
+    model.uncertainKeys.add(pk);
+    return;
+  }
+  const after = await storedRecord(region, pk);
+  noteVersion(model, name, pk, after, `after ${spec.kind} ${tag}`);
+  const read = await region.call<{ Item?: Item }>('GetItem', { TableName: TABLE, Key: keyOf(pk), ConsistentRead: true });
+  if (after === null) {
+    // A delete of a key the region never held leaves nothing to store or replicate.
+    expect(spec.kind, `read own write: ${name} stores nothing for ${pk} after ${spec.kind} ${tag}`).toBe('delete');
+    expect(read.Item, `read own write: ${name} reads ${pk} absent right after deleting it`).toBeUndefined();
+    return;
+  }
+  const tookEffect = after.version.region === name && (before === null || compareVersions(after.version, before.version) > 0);
+  if (!tookEffect) {
+    // Only a wall clock stamps a write below what its region holds; such a write loses at once, as it would everywhere.
+    expect(region.config.clockMode, `read own write: ${spec.kind} ${tag} in ${name} did not take effect (stored ${versionText(after.version)})`).toBe('wall');
+    model.lostAtOnce += 1;
+    expect(canonicalItem(read.Item), `read own write: ${name} reads what it stores after a write that lost at once`).toBe(canonicalItem(after.item));
+    return;
+  }
+  expect(showsWrite(spec, pk, tag, read.Item ?? null), `read own write: ${name} read ${canonicalItem(read.Item)} right after acknowledging ${spec.kind} ${tag} of ${pk}`).toBe(true);
+  expect(canonicalItem(read.Item), `read own write: ${name}'s consistent read matches its stored record`).toBe(canonicalItem(after.item));
+  model.writes.push({ region: name, pk, tag, version: after.version, item: after.item });
+}
+
+export class WriteCommand implements AsyncCommand<ModelState, RealCluster> {
+  constructor(readonly region: RegionName, readonly pk: string, readonly spec: WriteSpec) {}
+
+  check(model: Readonly<ModelState>): boolean {
+    return !model.down.has(this.region);
+  }
+
+  async run(model: ModelState, real: RealCluster): Promise<void> {
+    await real.cluster.run(writeInRegion(model, real.cluster.region(this.region), this.region, this.pk, this.spec));
+  }
+
+  toString(): string {
+    const detail = this.spec.kind === 'put' ? ` a=${this.spec.a}` : this.spec.kind === 'update' ? ` ${this.spec.variant}` : '';
+    return `${this.spec.kind}(${this.region}, ${this.pk}${detail})`;
+  }
+}
