@@ -23,6 +23,7 @@ export interface HistoryOutcome {
   busKills: number;
   resyncs: number;
   lostAtOnce: number;
+  overtaken: number;
   uncertainKeys: number;
 }
 
@@ -102,6 +103,6 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   }
   return {
     traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
-    crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, uncertainKeys: model.uncertainKeys.size,
+    crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainKeys: model.uncertainKeys.size,
   };
 }

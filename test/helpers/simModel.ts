@@ -27,6 +27,8 @@ export interface ModelState {
   highestSeen: Map<string, Version>;
   /** Acknowledged writes a wall-clock region stamped below what it held: they lost at once. */
   lostAtOnce: number;
+  /** Acknowledged writes a concurrent, newer write from elsewhere overtook while they committed. */
+  overtaken: number;
   crashes: number;
   busKills: number;
   nextTag: number;
@@ -37,7 +39,7 @@ export interface RealCluster { cluster: SimulatedCluster }
 export function emptyModel(): ModelState {
   return {
     down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainKeys: new Set(),
-    highestSeen: new Map(), lostAtOnce: 0, crashes: 0, busKills: 0, nextTag: 0,
+    highestSeen: new Map(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
   };
 }
 
