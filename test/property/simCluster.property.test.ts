@@ -18,6 +18,8 @@ import { WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
 
 const RUNS = Number(process.env.SIM_MODEL_RUNS ?? 60);
 const MAX_COMMANDS = 36;
+/** A history takes tens of milliseconds; the budget scales with the runs a fuzzing session asks for. */
+const PROPERTY_TIMEOUT_MS = Math.max(30_000, RUNS * 250);
 
 const region = fc.constantFrom<RegionName>(...REGIONS);
 const directedLink = fc.tuple(region, region).filter(([from, to]) => from !== to);
@@ -74,7 +76,7 @@ describe('a simulated 3-region global table under random writes and faults', () 
     }), { seed, numRuns: RUNS });
     console.log(`[simCluster] ${histories} histories of ${(commandsRun / Math.max(histories, 1)).toFixed(1)} commands on average: ${Object.entries(totals).map(([name, n]) => `${name} ${n}`).join(', ')}`);
     for (const counter of REQUIRED) expect(totals[counter], `coverage: no history produced any ${counter} (seed ${seed})`).toBeGreaterThan(0);
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('replays one generated history exactly: same seed, same trace hash and data', async () => {
     const seed = propertySeed('simCluster replay');
