@@ -13,6 +13,9 @@ export const KEYS = ['k0', 'k1', 'k2'] as const;
 /** A write that took effect in its region: the item it left there (null: deleted) and its version. */
 export interface AckedWrite { region: RegionName; pk: string; tag: string; version: Version; item: Item | null }
 
+/** A write whose outcome is unknown: its tag names the item it would have left; a delete leaves none. */
+export interface UncertainWrite { pk: string; tag: string; deletes: boolean }
+
 export interface ModelState {
   down: Set<RegionName>;
   busDown: Set<RegionName>;
@@ -21,8 +24,8 @@ export interface ModelState {
   writes: AckedWrite[];
   /** Every tag a write carried, whatever became of the write. */
   issuedTags: Set<string>;
-  /** Keys with a write whose outcome is unknown (the call failed): the oracle says nothing about them. */
-  uncertainKeys: Set<string>;
+  /** Writes never acknowledged (the call failed, or the region crashed first): each may or may not have happened. */
+  uncertainWrites: UncertainWrite[];
   /** Highest version each region was seen storing for each key ("region|pk"). */
   highestSeen: Map<string, Version>;
   /** Acknowledged writes a wall-clock region stamped below what it held: they lost at once. */
@@ -38,7 +41,7 @@ export interface RealCluster { cluster: SimulatedCluster }
 
 export function emptyModel(): ModelState {
   return {
-    down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainKeys: new Set(),
+    down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
     highestSeen: new Map(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
   };
 }

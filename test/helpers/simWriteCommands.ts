@@ -10,7 +10,7 @@ import type { Item } from '../../src/core/types.js';
 import { compareVersions } from '../../src/core/version.js';
 import { DynamoCallFailed } from '../../src/sim/region.js';
 import { canonicalItem, numberOf, stringOf, type ModelState, type RealCluster, versionText } from './simModel.js';
-import { keyOf, storedRecord, TABLE, type RegionName, type SimRegion, type StoredRecord } from './simGlobalTable.js';
+import { keyOf, sleep, storedRecord, TABLE, type RegionName, type SimRegion, type StoredRecord } from './simGlobalTable.js';
 
 export type UpdateVariant = 'set' | 'add' | 'remove';
 
@@ -82,7 +82,7 @@ async function writeInRegion(model: ModelState, region: SimRegion, name: RegionN
     await region.call(operation, body);
   } catch (error) {
     if (!(error instanceof DynamoCallFailed)) throw error;
-    model.uncertainKeys.add(pk);
+    model.uncertainWrites.push({ pk, tag, deletes: spec.kind === 'delete' });
     return;
   }
   const after = await storedRecord(region, pk);
@@ -113,5 +113,39 @@ export class WriteCommand implements AsyncCommand<ModelState, RealCluster> {
   toString(): string {
     const detail = this.spec.kind === 'put' ? ` a=${this.spec.a}` : this.spec.kind === 'update' ? ` ${this.spec.variant}` : '';
     return `${this.spec.kind}(${this.region}, ${this.pk}${detail})`;
+  }
+}
+
+/**
+ * A write whose region crashes before it can answer: synchronously after the call began, or a
+ * millisecond or two of virtual time later (around its group commit). Never acknowledged, its
+ * outcome is unknown, so the oracle says nothing about its key in this history.
+ */
+export class CrashDuringWriteCommand implements AsyncCommand<ModelState, RealCluster> {
+  constructor(readonly region: RegionName, readonly pk: string, readonly spec: WriteSpec, readonly crashAfterMs: number | undefined) {}
+
+  check(model: Readonly<ModelState>): boolean {
+    return !model.down.has(this.region);
+  }
+
+  async run(model: ModelState, { cluster }: RealCluster): Promise<void> {
+    const region = cluster.region(this.region);
+    const tag = `t${model.nextTag++}`;
+    model.issuedTags.add(tag);
+    model.uncertainWrites.push({ pk: this.pk, tag, deletes: this.spec.kind === 'delete' });
+    const { operation, body } = request(this.spec, this.pk, tag);
+    await cluster.run((async () => {
+      // Whatever the call answers (if it ever does) is not an acknowledgement the test saw.
+      region.call(operation, body).catch(() => {});
+      if (this.crashAfterMs === undefined) region.crash();
+      else cluster.scheduler.schedule(this.crashAfterMs, () => region.crash());
+      await sleep(cluster, (this.crashAfterMs ?? 0) + 1);
+    })());
+    model.down.add(this.region);
+    model.crashes += 1;
+  }
+
+  toString(): string {
+    return `crashDuring(${this.spec.kind}, ${this.region}, ${this.pk}, ${this.crashAfterMs === undefined ? 'at once' : `after ${this.crashAfterMs} ms`})`;
   }
 }

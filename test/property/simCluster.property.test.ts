@@ -14,7 +14,7 @@ import {
 import { REGIONS, type RegionName } from '../helpers/simGlobalTable.js';
 import { runHistory, type HistoryOutcome } from '../helpers/simHistory.js';
 import { KEYS } from '../helpers/simModel.js';
-import { WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
+import { CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
 
 const RUNS = Number(process.env.SIM_MODEL_RUNS ?? 60);
 const MAX_COMMANDS = 36;
@@ -48,6 +48,7 @@ const commands = fc.commands([
   directedLink.map(([from, to]) => new HealLinkCommand(from, to)),
   fc.tuple(directedLink, dataFaults).map(([[from, to], faults]) => new LinkFaultsCommand(from, to, faults)),
   region.map((r) => new CrashRegionCommand(r)),
+  fc.tuple(region, pk, writeSpec, fc.constantFrom(undefined, 0, 1, 2)).map(([r, key, spec, afterMs]) => new CrashDuringWriteCommand(r, key, spec, afterMs)),
   region.map((r) => new RestartRegionCommand(r)),
   fc.tuple(region, fc.boolean()).map(([r, hold]) => new KillBusCommand(r, hold)),
   region.map((r) => new StartBusCommand(r)),
@@ -60,12 +61,12 @@ const history = fc.tuple(fc.integer({ min: 0, max: 2 ** 31 - 1 }), commands);
 
 type Counter = Exclude<keyof HistoryOutcome, 'traceHash' | 'digest'>;
 /** Counters the commands must drive above zero over a run (resyncs need a trimmed stream, which no command does). */
-const REQUIRED: Counter[] = ['conflicts', 'lost', 'duplicated', 'crashes', 'busKills', 'lostAtOnce'];
+const REQUIRED: Counter[] = ['conflicts', 'lost', 'duplicated', 'crashes', 'busKills', 'lostAtOnce', 'uncertainWrites'];
 
 describe('a simulated 3-region global table under random writes and faults', () => {
   it('converges to the last acknowledged writer of each key, reading its own writes, with versions that never go back', async () => {
     const seed = propertySeed('simCluster');
-    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainKeys: 0 };
+    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0 };
     let histories = 0;
     let commandsRun = 0;
     await fc.assert(fc.asyncProperty(history, async ([clusterSeed, cmds]) => {
