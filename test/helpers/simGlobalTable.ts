@@ -1,0 +1,133 @@
+/**
+ * A simulated 3-region cluster holding one global table, and what a model-based test reads of it:
+ * stored records with their versions, digests, and a drain that waits (virtual time) until every
+ * replication pair has applied everything its source logged.
+ */
+import type { Item, Version } from '../../src/core/types.js';
+import { SimulatedCluster } from '../../src/sim/cluster.js';
+import type { SimRegionConfig, SimRegion } from '../../src/sim/region.js';
+
+export const TABLE = 'model';
+export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
+export type RegionName = (typeof REGIONS)[number];
+
+/** Two hybrid logical clocks and one wall clock (DynamoDB's own rule: a skewed wall clock can lose). */
+const REGION_CONFIGS: SimRegionConfig[] = [
+  { name: 'us-east-1', clockMode: 'hlc', skewMs: 0, granularity: 'item' },
+  { name: 'eu-west-1', clockMode: 'wall', skewMs: 0, granularity: 'item' },
+  { name: 'ap-southeast-2', clockMode: 'hlc', skewMs: 0, granularity: 'item' },
+];
+
+/** What /admin/item returns for a key: the stored record (null when nothing is stored). */
+export interface StoredRecord { item: Item | null; version: Version }
+
+export class ReplicaNotActiveError extends Error {
+  constructor(readonly region: string, readonly waitedMs: number) {
+    super(`replica of ${TABLE} in ${region} not ACTIVE after ${waitedMs} ms of virtual time`);
+    this.name = 'ReplicaNotActiveError';
+  }
+}
+
+export function sleep(cluster: SimulatedCluster, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => { cluster.scheduler.schedule(ms, resolve); });
+}
+
+/** Starts the cluster and makes TABLE global across all regions (call outside any cluster.run). */
+export async function startGlobalTable(seed: number): Promise<SimulatedCluster> {
+  const cluster = await SimulatedCluster.start({ seed, regions: REGION_CONFIGS });
+  await cluster.run(createGlobalTable(cluster));
+  return cluster;
+}
+
+async function createGlobalTable(cluster: SimulatedCluster): Promise<void> {
+  const [creator, ...others] = cluster.regions;
+  await creator.call('CreateTable', {
+    TableName: TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+  });
+  for (const region of others) {
+    await creator.call('UpdateTable', { TableName: TABLE, ReplicaUpdates: [{ Create: { RegionName: region.name } }] });
+    const waitLimitMs = 120_000;
+    const startedMs = cluster.nowMs;
+    while (!(await replicaActive(creator, region.name))) {
+      if (cluster.nowMs - startedMs > waitLimitMs) throw new ReplicaNotActiveError(region.name, waitLimitMs);
+      await sleep(cluster, 50);
+    }
+  }
+}
+
+async function replicaActive(coordinator: SimRegion, region: string): Promise<boolean> {
+  const { Table } = await coordinator.call<{ Table: { Replicas?: { RegionName: string; ReplicaStatus: string }[] } }>('DescribeTable', { TableName: TABLE });
+  return Table.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE';
+}
+
+export function keyOf(pk: string): Item {
+  return { pk: { S: pk } };
+}
+
+export async function storedRecord(region: SimRegion, pk: string): Promise<StoredRecord | null> {
+  const key = encodeURIComponent(JSON.stringify(keyOf(pk)));
+  return (await region.admin<{ record: StoredRecord | null }>(`/admin/item?table=${TABLE}&key=${key}`)).record;
+}
+
+export async function digestOf(region: SimRegion): Promise<string> {
+  return (await region.admin<{ digest: string }>(`/admin/digest?table=${TABLE}`)).digest;
+}
+
+interface PairView { source: string; checkpoint: number; pending: number; connected: boolean; resyncs: number }
+
+export async function replicationPairs(region: SimRegion): Promise<PairView[]> {
+  return (await region.admin<{ replication: PairView[] }>('/admin/status')).replication;
+}
+
+/**
+ * The last stream sequence of a change the region made itself: what a replicator of it must reach.
+ * Its stream also carries the changes it relays (stream sequence = lsn for all), which replicators
+ * filter out by subject, so their checkpoints stop at the source's own last change.
+ */
+function lastOwnChangeSeq(cluster: SimulatedCluster, source: string): number {
+  const own = `chg.${source}.${source}.`;
+  const messages = cluster.busOf(source).messages();
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    if (messages[index].subject.startsWith(own)) return messages[index].seq;
+  }
+  return 0;
+}
+
+/** Pairs that have not yet applied all their source logged, and sources not fully published: empty once drained. */
+async function undrainedPairs(cluster: SimulatedCluster): Promise<string[]> {
+  const behind: string[] = [];
+  const targetSeq = new Map<string, number>();
+  for (const source of cluster.regions) {
+    const { lastLsn } = await source.admin<{ lastLsn: number }>('/admin/info');
+    const publishedSeq = await cluster.busOf(source.name).lastSequence();
+    if (publishedSeq < lastLsn) behind.push(`${source.name} published ${publishedSeq}/${lastLsn}`);
+    targetSeq.set(source.name, lastOwnChangeSeq(cluster, source.name));
+  }
+  for (const region of cluster.regions) {
+    const pairs = await replicationPairs(region);
+    for (const peer of cluster.regions) {
+      if (peer === region) continue;
+      const pair = pairs.find((p) => p.source === peer.name);
+      const wantedSeq = targetSeq.get(peer.name)!;
+      if (!pair || pair.pending !== 0 || pair.checkpoint < wantedSeq) {
+        behind.push(`${peer.name}->${region.name} checkpoint ${pair?.checkpoint ?? 'none'}/${wantedSeq} pending ${pair?.pending ?? 'none'}`);
+      }
+    }
+  }
+  return behind;
+}
+
+/** Waits until drained; returns the pairs still behind when `limitMs` of virtual time ran out (empty: drained). */
+export async function drain(cluster: SimulatedCluster, limitMs: number, pollMs = 100): Promise<string[]> {
+  const startedMs = cluster.nowMs;
+  for (;;) {
+    const behind = await undrainedPairs(cluster);
+    if (behind.length === 0 || cluster.nowMs - startedMs >= limitMs) return behind;
+    await sleep(cluster, pollMs);
+  }
+}
+
+export type { SimRegion };

@@ -1,0 +1,115 @@
+/**
+ * One history of the model-based test: a fresh simulated cluster, the commands, then heal
+ * everything, drain, and check convergence and the last-writer-wins oracle. Returns what the
+ * coverage counters and the replay check need.
+ */
+import fc, { type AsyncCommand } from 'fast-check';
+import { expect } from 'vitest';
+import type { Item } from '../../src/core/types.js';
+import type { SimulatedCluster } from '../../src/sim/cluster.js';
+import { canonicalItem, emptyModel, KEYS, lastWriterOf, type ModelState, stringOf, type RealCluster, versionText } from './simModel.js';
+import { digestOf, drain, keyOf, REGIONS, replicationPairs, startGlobalTable, TABLE } from './simGlobalTable.js';
+
+/** How long a healed cluster may take to apply everything (virtual time): generous, far below a day's retention. */
+export const DRAIN_LIMIT_MS = 5 * 60_000;
+
+export interface HistoryOutcome {
+  traceHash: string;
+  digest: string;
+  conflicts: number;
+  lost: number;
+  duplicated: number;
+  crashes: number;
+  busKills: number;
+  resyncs: number;
+  lostAtOnce: number;
+  overtaken: number;
+  uncertainWrites: number;
+}
+
+export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>): Promise<HistoryOutcome> {
+  const cluster = await startGlobalTable(clusterSeed);
+  try {
+    const model = emptyModel();
+    await fc.asyncModelRun(() => ({ model, real: { cluster } }), commands);
+    return await cluster.run(settleAndCheck(cluster, model));
+  } finally {
+    cluster.stop();
+  }
+}
+
+/** Everything back to healthy: links healed, buses and regions started. */
+async function healEverything(cluster: SimulatedCluster, model: ModelState): Promise<void> {
+  for (const from of REGIONS) for (const to of REGIONS) if (from !== to) cluster.net.link(from, to).heal();
+  for (const region of REGIONS) await cluster.busOf(region).start();
+  for (const region of model.down) await cluster.region(region).start();
+  model.down.clear();
+  model.busDown.clear();
+  model.faultyLinks.clear();
+}
+
+async function finalItems(cluster: SimulatedCluster): Promise<Map<string, Item | null>> {
+  const items = new Map<string, Item | null>();
+  for (const region of cluster.regions) {
+    for (const pk of KEYS) {
+      const read = await region.call<{ Item?: Item }>('GetItem', { TableName: TABLE, Key: keyOf(pk), ConsistentRead: true });
+      items.set(`${region.name}|${pk}`, read.Item ?? null);
+    }
+  }
+  return items;
+}
+
+/** Whether the item can be what a write of unknown outcome to pk left. */
+function uncertainOutcome(model: ModelState, pk: string, item: Item | null): boolean {
+  const tag = item === null ? undefined : stringOf(item.tag);
+  return model.uncertainWrites.some((w) => w.pk === pk && (item === null ? w.deletes : !w.deletes && w.tag === tag));
+}
+
+function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
+  const written = new Map(model.writes.map((w) => [w.tag, w.item]));
+  for (const [slot, item] of items) {
+    const [region, pk] = slot.split('|');
+    // Invariant 3: every item is one a write left (its tag names the write).
+    if (item !== null) {
+      const tag = stringOf(item.tag) ?? '(no tag)';
+      expect(model.issuedTags.has(tag), `no value nobody wrote: ${region} holds ${pk} = ${canonicalItem(item)}, tag ${tag} was never written`).toBe(true);
+      if (written.has(tag)) expect(canonicalItem(item), `no value nobody wrote: ${region} holds ${pk} as write ${tag} never left it`).toBe(canonicalItem(written.get(tag)));
+    }
+    // Invariant 2: the acknowledged write with the largest stored version wins, at item granularity
+    // (or, newer still, a write whose outcome is unknown: then the item is what that write left).
+    const winner = lastWriterOf(model, pk);
+    if (canonicalItem(item) !== canonicalItem(winner?.item ?? null) && uncertainOutcome(model, pk, item)) continue;
+    expect(canonicalItem(item), `last writer wins: ${region} ${pk} should be write ${winner?.tag ?? 'none'} from ${winner?.region ?? '-'} at ${versionText(winner?.version)}`)
+      .toBe(canonicalItem(winner?.item ?? null));
+  }
+}
+
+async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Promise<HistoryOutcome> {
+  await healEverything(cluster, model);
+  const behind = await drain(cluster, DRAIN_LIMIT_MS);
+  // Invariant 1: healed and drained within the bound, every region holds the same data.
+  expect(behind, `converged: replication drained within ${DRAIN_LIMIT_MS} ms of virtual time after healing`).toEqual([]);
+  const digests = await Promise.all(cluster.regions.map(digestOf));
+  expect(new Set(digests).size, `converged: digests equal in all regions after draining (${digests.join(', ')})`).toBe(1);
+  checkOracle(model, await finalItems(cluster));
+  let conflicts = 0;
+  let resyncs = 0;
+  for (const region of cluster.regions) {
+    conflicts += (await region.admin<{ total: number }>(`/admin/conflicts?table=${TABLE}`)).total;
+    for (const pair of await replicationPairs(region)) resyncs += pair.resyncs;
+  }
+  let lost = 0;
+  let duplicated = 0;
+  for (const from of REGIONS) {
+    for (const to of REGIONS) {
+      if (from === to) continue;
+      const counts = cluster.net.link(from, to).counts();
+      lost += counts.lost;
+      duplicated += counts.duplicated;
+    }
+  }
+  return {
+    traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
+    crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
+  };
+}

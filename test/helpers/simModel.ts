@@ -1,0 +1,80 @@
+/**
+ * The model side of the simulated cluster's model-based test: what is down, and every write each
+ * region acknowledged with the version it stored. The oracle (last writer wins at item
+ * granularity) and the checks after a history are computed from it.
+ */
+import type { AttributeValue, Item, Version } from '../../src/core/types.js';
+import { compareVersions } from '../../src/core/version.js';
+import type { SimulatedCluster } from '../../src/sim/cluster.js';
+import { REGIONS, type RegionName } from './simGlobalTable.js';
+
+export const KEYS = ['k0', 'k1', 'k2'] as const;
+
+/** A write that took effect in its region: the item it left there (null: deleted) and its version. */
+export interface AckedWrite { region: RegionName; pk: string; tag: string; version: Version; item: Item | null }
+
+/** A write whose outcome is unknown: its tag names the item it would have left; a delete leaves none. */
+export interface UncertainWrite { pk: string; tag: string; deletes: boolean }
+
+export interface ModelState {
+  down: Set<RegionName>;
+  busDown: Set<RegionName>;
+  /** Directed links "from->to" with faults on (a stall or data faults). */
+  faultyLinks: Set<string>;
+  writes: AckedWrite[];
+  /** Every tag a write carried, whatever became of the write. */
+  issuedTags: Set<string>;
+  /** Writes never acknowledged (the call failed, or the region crashed first): each may or may not have happened. */
+  uncertainWrites: UncertainWrite[];
+  /** Highest version each region was seen storing for each key ("region|pk"). */
+  highestSeen: Map<string, Version>;
+  /** Acknowledged writes a wall-clock region stamped below what it held: they lost at once. */
+  lostAtOnce: number;
+  /** Acknowledged writes a concurrent, newer write from elsewhere overtook while they committed. */
+  overtaken: number;
+  crashes: number;
+  busKills: number;
+  nextTag: number;
+}
+
+export interface RealCluster { cluster: SimulatedCluster }
+
+export function emptyModel(): ModelState {
+  return {
+    down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
+    highestSeen: new Map(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
+  };
+}
+
+export function upRegions(model: ModelState): RegionName[] {
+  return REGIONS.filter((r) => !model.down.has(r));
+}
+
+/** The acknowledged write with the largest stored version for a key (undefined: never written). */
+export function lastWriterOf(model: ModelState, pk: string): AckedWrite | undefined {
+  let winner: AckedWrite | undefined;
+  for (const write of model.writes) {
+    if (write.pk === pk && (!winner || compareVersions(write.version, winner.version) > 0)) winner = write;
+  }
+  return winner;
+}
+
+/** An item as one comparable string: its attributes in name order. */
+export function canonicalItem(item: Item | null | undefined): string {
+  if (!item) return 'absent';
+  return JSON.stringify(Object.keys(item).sort().map((name) => [name, item[name]]));
+}
+
+export function versionText(version: Version | undefined): string {
+  return version ? `${version.ts}.${version.counter}@${version.region}` : 'none';
+}
+
+/** The string of an S value (undefined for any other type or none). */
+export function stringOf(value: AttributeValue | undefined): string | undefined {
+  return value && 'S' in value ? value.S : undefined;
+}
+
+/** The digits of an N value (undefined for any other type or none). */
+export function numberOf(value: AttributeValue | undefined): string | undefined {
+  return value && 'N' in value ? value.N : undefined;
+}
