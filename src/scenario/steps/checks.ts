@@ -1,9 +1,10 @@
-/** Check steps: waitConverged (digests equal in every replica) and expect (items, convergence, conflicts, overwrites, lag). */
+/** Check steps: waitConverged (drained, then digests equal in every replica) and expect (items, convergence, conflicts, overwrites, lag). */
 import type { PairStatus } from '../../replication/metrics.js';
 import { canonical, observe, type RunContext } from '../context.js';
 import { allConflicts, classifyOverwrites } from '../overwrites.js';
 import type { StepArgs } from '../schema.js';
 import { checkItem, readItem } from './data.js';
+import { undrained } from './drain.js';
 
 /** Each table's digest in each running region that holds it; equal everywhere means converged. */
 async function digests(ctx: RunContext, tables: string[]): Promise<Map<string, Map<string, string>>> {
@@ -28,18 +29,22 @@ const agree = (all: Map<string, Map<string, string>>): boolean => [...all.values
 export async function waitConverged(ctx: RunContext, args: StepArgs<'waitConverged'>, step: number): Promise<string> {
   const tables = args.tables ?? [...ctx.recorder.tables];
   const startedAt = ctx.targets.nowMs();
-  let last = await digests(ctx, tables);
-  while (!agree(last) && ctx.targets.nowMs() - startedAt < args.timeoutMs) {
+  // Drained first, then compared: equal digests while changes are still on their way prove nothing.
+  let behind = await undrained(ctx);
+  let last = behind.length ? undefined : await digests(ctx, tables);
+  while (!(last && agree(last)) && ctx.targets.nowMs() - startedAt < args.timeoutMs) {
     await ctx.targets.sleep(100);
-    last = await digests(ctx, tables);
+    behind = await undrained(ctx);
+    last = behind.length ? undefined : await digests(ctx, tables);
   }
-  const converged = agree(last);
+  const converged = Boolean(last && agree(last));
   const nowMs = ctx.targets.nowMs();
   const waitedMs = nowMs - startedAt;
   const afterHealMs = ctx.recorder.lastHealAtMs !== undefined ? nowMs - ctx.recorder.lastHealAtMs : undefined;
   ctx.recorder.convergence.push({ step, waitedMs, converged, ...(afterHealMs !== undefined ? { afterHealMs } : {}) });
   ctx.recorder.lastHealAtMs = undefined;
-  ctx.recorder.expectation({ step, what: `converged within ${args.timeoutMs} ms`, ok: converged, detail: converged ? `in ${waitedMs} ms` : describeDivergence(last) });
+  const detail = converged ? `in ${waitedMs} ms` : last ? describeDivergence(last) : `not drained: ${behind.join('; ')}`;
+  ctx.recorder.expectation({ step, what: `converged within ${args.timeoutMs} ms`, ok: converged, detail });
   if (converged) ctx.recorder.converged(step);
   return converged ? `converged in ${waitedMs} ms${afterHealMs !== undefined ? ` (${afterHealMs} ms after the last heal)` : ''}` : `NOT converged after ${waitedMs} ms`;
 }

@@ -1,0 +1,36 @@
+/**
+ * Drained: nothing of any running region is still on its way to another. Every change a region's
+ * own clients made is published, and every running peer's replicator has applied it (checkpoint at
+ * the source's last own change, nothing pending). Only then does comparing digests say the replicas
+ * converged, rather than that they happen to agree while changes are still in flight.
+ */
+import type { PairStatus } from '../../replication/metrics.js';
+import { observe, type RunContext } from '../context.js';
+
+interface RegionProgress {
+  changeLog: { publishedLsn: number | null; lastOwnLsn: number };
+  replication: PairStatus[];
+}
+
+/** What still keeps the running regions from being drained, one phrase each; empty when drained. */
+export async function undrained(ctx: RunContext): Promise<string[]> {
+  const progress = new Map<string, RegionProgress>();
+  for (const region of ctx.targets.running()) progress.set(region.name, await region.admin<RegionProgress>('/admin/metrics'));
+  const behind: string[] = [];
+  for (const [source, { changeLog }] of progress) {
+    if (changeLog.publishedLsn !== null && changeLog.publishedLsn < changeLog.lastOwnLsn) {
+      behind.push(`${source} has published up to lsn ${changeLog.publishedLsn} of ${changeLog.lastOwnLsn}`);
+    }
+  }
+  for (const [target, { replication }] of progress) {
+    for (const pair of replication) {
+      // A source that is down says nothing of how far it got: its changes are compared once it is back.
+      const source = progress.get(pair.source);
+      if (!source) continue;
+      const lastOwn = source.changeLog.lastOwnLsn;
+      if (pair.checkpoint < lastOwn || pair.pending > 0) behind.push(`${pair.source} → ${target} at ${pair.checkpoint} of ${lastOwn}${pair.pending ? `, ${pair.pending} pending` : ''}`);
+    }
+  }
+  observe(ctx, `undrained: ${behind.join('; ') || 'none'}`);
+  return behind;
+}
