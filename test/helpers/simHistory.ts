@@ -1,12 +1,15 @@
 /**
- * One history of the model-based test: a fresh simulated cluster, the commands, then heal
- * everything, drain, and check convergence and the last-writer-wins oracle. Returns what the
- * coverage counters and the replay check need.
+ * One history of the model-based test: a fresh simulated cluster at item or attribute
+ * granularity, the commands, then heal everything, drain, and check convergence and the
+ * last-writer-wins oracle of that granularity. Returns what the coverage counters and the replay
+ * check need.
  */
 import fc, { type AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
+import type { Granularity } from '../../src/core/lww.js';
 import type { Item } from '../../src/core/types.js';
 import type { SimulatedCluster } from '../../src/sim/cluster.js';
+import { checkAttributeOracle, checkAttributesWritten } from './simAttributeOracle.js';
 import { canonicalItem, emptyModel, KEYS, lastWriterOf, type ModelState, stringOf, type RealCluster, versionText } from './simModel.js';
 import { digestOf, drain, keyOf, REGIONS, replicationPairs, startGlobalTable, TABLE } from './simGlobalTable.js';
 
@@ -27,10 +30,10 @@ export interface HistoryOutcome {
   uncertainWrites: number;
 }
 
-export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>): Promise<HistoryOutcome> {
-  const cluster = await startGlobalTable(clusterSeed);
+export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
+  const cluster = await startGlobalTable(clusterSeed, granularity);
   try {
-    const model = emptyModel();
+    const model = emptyModel(granularity);
     await fc.asyncModelRun(() => ({ model, real: { cluster } }), commands);
     return await cluster.run(settleAndCheck(cluster, model));
   } finally {
@@ -62,18 +65,24 @@ async function finalItems(cluster: SimulatedCluster): Promise<Map<string, Item |
 /** Whether the item can be what a write of unknown outcome to pk left. */
 function uncertainOutcome(model: ModelState, pk: string, item: Item | null): boolean {
   const tag = item === null ? undefined : stringOf(item.tag);
-  return model.uncertainWrites.some((w) => w.pk === pk && (item === null ? w.deletes : !w.deletes && w.tag === tag));
+  return model.uncertainWrites.some((w) => w.pk === pk && (item === null ? w.spec.kind === 'delete' : w.spec.kind !== 'delete' && w.tag === tag));
 }
 
 function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
   const written = new Map(model.writes.map((w) => [w.tag, w.item]));
   for (const [slot, item] of items) {
     const [region, pk] = slot.split('|');
-    // Invariant 3: every item is one a write left (its tag names the write).
+    // Invariant 3: every item is one a write left (its tag names the write); at attribute
+    // granularity each attribute is one a write set (the item mixes writes).
     if (item !== null) {
       const tag = stringOf(item.tag) ?? '(no tag)';
       expect(model.issuedTags.has(tag), `no value nobody wrote: ${region} holds ${pk} = ${canonicalItem(item)}, tag ${tag} was never written`).toBe(true);
-      if (written.has(tag)) expect(canonicalItem(item), `no value nobody wrote: ${region} holds ${pk} as write ${tag} never left it`).toBe(canonicalItem(written.get(tag)));
+      if (model.granularity === 'attribute') checkAttributesWritten(model, region, pk, item);
+      else if (written.has(tag)) expect(canonicalItem(item), `no value nobody wrote: ${region} holds ${pk} as write ${tag} never left it`).toBe(canonicalItem(written.get(tag)));
+    }
+    if (model.granularity === 'attribute') {
+      checkAttributeOracle(model, region, pk, item);
+      continue;
     }
     // Invariant 2: the acknowledged write with the largest stored version wins, at item granularity
     // (or, newer still, a write whose outcome is unknown: then the item is what that write left).
