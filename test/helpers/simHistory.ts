@@ -28,6 +28,8 @@ export interface HistoryOutcome {
   lostAtOnce: number;
   overtaken: number;
   uncertainWrites: number;
+  /** Final items that mix the attributes of several acknowledged writes (attribute granularity only). */
+  mixedItems: number;
 }
 
 export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
@@ -93,6 +95,19 @@ function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
   }
 }
 
+/**
+ * How many keys end as an item no single acknowledged write left, though one of them tagged it:
+ * attributes of concurrent writes that both survived, what only attribute granularity does.
+ */
+function mixedItems(model: ModelState, items: Map<string, Item | null>): number {
+  const tags = new Set(model.writes.map((w) => w.tag));
+  const whole = new Set(model.writes.map((w) => canonicalItem(w.item)));
+  return KEYS.filter((pk) => {
+    const item = items.get(`${REGIONS[0]}|${pk}`) ?? null;
+    return item !== null && tags.has(stringOf(item.tag) ?? '') && !whole.has(canonicalItem(item));
+  }).length;
+}
+
 async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Promise<HistoryOutcome> {
   await healEverything(cluster, model);
   const behind = await drain(cluster, DRAIN_LIMIT_MS);
@@ -100,7 +115,8 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   expect(behind, `converged: replication drained within ${DRAIN_LIMIT_MS} ms of virtual time after healing`).toEqual([]);
   const digests = await Promise.all(cluster.regions.map(digestOf));
   expect(new Set(digests).size, `converged: digests equal in all regions after draining (${digests.join(', ')})`).toBe(1);
-  checkOracle(model, await finalItems(cluster));
+  const items = await finalItems(cluster);
+  checkOracle(model, items);
   let conflicts = 0;
   let resyncs = 0;
   for (const region of cluster.regions) {
@@ -120,5 +136,6 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   return {
     traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
     crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
+    mixedItems: mixedItems(model, items),
   };
 }
