@@ -96,16 +96,14 @@ function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
 }
 
 /**
- * How many keys end as an item no single acknowledged write left, though one of them tagged it:
+ * How many keys end otherwise than item granularity would leave them (the whole item of the
+ * acknowledged write with the largest version), with no write of unknown outcome to explain it:
  * attributes of concurrent writes that both survived, what only attribute granularity does.
  */
 function mixedItems(model: ModelState, items: Map<string, Item | null>): number {
-  const tags = new Set(model.writes.map((w) => w.tag));
-  const whole = new Set(model.writes.map((w) => canonicalItem(w.item)));
-  return KEYS.filter((pk) => {
-    const item = items.get(`${REGIONS[0]}|${pk}`) ?? null;
-    return item !== null && tags.has(stringOf(item.tag) ?? '') && !whole.has(canonicalItem(item));
-  }).length;
+  if (model.granularity !== 'attribute') return 0;
+  return KEYS.filter((pk) => !model.uncertainWrites.some((w) => w.pk === pk)
+    && canonicalItem(items.get(`${REGIONS[0]}|${pk}`)) !== canonicalItem(lastWriterOf(model, pk)?.item ?? null)).length;
 }
 
 async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Promise<HistoryOutcome> {

@@ -15,7 +15,7 @@ import {
 import { REGIONS, type RegionName } from '../helpers/simGlobalTable.js';
 import { runHistory, type HistoryOutcome } from '../helpers/simHistory.js';
 import { KEYS } from '../helpers/simModel.js';
-import { CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
+import { ConcurrentWritesCommand, CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
 
 const RUNS = Number(process.env.SIM_MODEL_RUNS ?? 60);
 const MAX_COMMANDS = 36;
@@ -43,6 +43,7 @@ const commands = fc.commands([
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
+  fc.tuple(directedLink, pk, writeSpec, writeSpec).map(([regions, key, first, second]) => new ConcurrentWritesCommand(regions, key, [first, second])),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   directedLink.map(([from, to]) => new PartitionCommand(from, to)),
