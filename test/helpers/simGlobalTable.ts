@@ -3,6 +3,7 @@
  * stored records with their versions, digests, and a drain that waits (virtual time) until every
  * replication pair has applied everything its source logged.
  */
+import type { Granularity, VersionedState } from '../../src/core/lww.js';
 import type { Item, Version } from '../../src/core/types.js';
 import { SimulatedCluster } from '../../src/sim/cluster.js';
 import type { SimRegionConfig, SimRegion } from '../../src/sim/region.js';
@@ -12,14 +13,16 @@ export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 export type RegionName = (typeof REGIONS)[number];
 
 /** Two hybrid logical clocks and one wall clock (DynamoDB's own rule: a skewed wall clock can lose). */
-const REGION_CONFIGS: SimRegionConfig[] = [
-  { name: 'us-east-1', clockMode: 'hlc', skewMs: 0, granularity: 'item' },
-  { name: 'eu-west-1', clockMode: 'wall', skewMs: 0, granularity: 'item' },
-  { name: 'ap-southeast-2', clockMode: 'hlc', skewMs: 0, granularity: 'item' },
-];
+function regionConfigs(granularity: Granularity): SimRegionConfig[] {
+  return [
+    { name: 'us-east-1', clockMode: 'hlc', skewMs: 0, granularity },
+    { name: 'eu-west-1', clockMode: 'wall', skewMs: 0, granularity },
+    { name: 'ap-southeast-2', clockMode: 'hlc', skewMs: 0, granularity },
+  ];
+}
 
-/** What /admin/item returns for a key: the stored record (null when nothing is stored). */
-export interface StoredRecord { item: Item | null; version: Version }
+/** What /admin/item returns for a key: the stored record (null when nothing is stored); attributes at attribute granularity. */
+export interface StoredRecord { item: Item | null; version: Version; attributes?: VersionedState['attributes'] }
 
 export class ReplicaNotActiveError extends Error {
   constructor(readonly region: string, readonly waitedMs: number) {
@@ -33,8 +36,8 @@ export function sleep(cluster: SimulatedCluster, ms: number): Promise<void> {
 }
 
 /** Starts the cluster and makes TABLE global across all regions (call outside any cluster.run). */
-export async function startGlobalTable(seed: number): Promise<SimulatedCluster> {
-  const cluster = await SimulatedCluster.start({ seed, regions: REGION_CONFIGS });
+export async function startGlobalTable(seed: number, granularity: Granularity = 'item'): Promise<SimulatedCluster> {
+  const cluster = await SimulatedCluster.start({ seed, regions: regionConfigs(granularity) });
   await cluster.run(createGlobalTable(cluster));
   return cluster;
 }

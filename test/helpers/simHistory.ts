@@ -1,12 +1,15 @@
 /**
- * One history of the model-based test: a fresh simulated cluster, the commands, then heal
- * everything, drain, and check convergence and the last-writer-wins oracle. Returns what the
- * coverage counters and the replay check need.
+ * One history of the model-based test: a fresh simulated cluster at item or attribute
+ * granularity, the commands, then heal everything, drain, and check convergence and the
+ * last-writer-wins oracle of that granularity. Returns what the coverage counters and the replay
+ * check need.
  */
 import fc, { type AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
+import type { Granularity } from '../../src/core/lww.js';
 import type { Item } from '../../src/core/types.js';
 import type { SimulatedCluster } from '../../src/sim/cluster.js';
+import { checkAttributeOracle, checkAttributesWritten } from './simAttributeOracle.js';
 import { canonicalItem, emptyModel, KEYS, lastWriterOf, type ModelState, stringOf, type RealCluster, versionText } from './simModel.js';
 import { digestOf, drain, keyOf, REGIONS, replicationPairs, startGlobalTable, TABLE } from './simGlobalTable.js';
 
@@ -25,12 +28,14 @@ export interface HistoryOutcome {
   lostAtOnce: number;
   overtaken: number;
   uncertainWrites: number;
+  /** Final items that mix the attributes of several acknowledged writes (attribute granularity only). */
+  mixedItems: number;
 }
 
-export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>): Promise<HistoryOutcome> {
-  const cluster = await startGlobalTable(clusterSeed);
+export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
+  const cluster = await startGlobalTable(clusterSeed, granularity);
   try {
-    const model = emptyModel();
+    const model = emptyModel(granularity);
     await fc.asyncModelRun(() => ({ model, real: { cluster } }), commands);
     return await cluster.run(settleAndCheck(cluster, model));
   } finally {
@@ -62,18 +67,24 @@ async function finalItems(cluster: SimulatedCluster): Promise<Map<string, Item |
 /** Whether the item can be what a write of unknown outcome to pk left. */
 function uncertainOutcome(model: ModelState, pk: string, item: Item | null): boolean {
   const tag = item === null ? undefined : stringOf(item.tag);
-  return model.uncertainWrites.some((w) => w.pk === pk && (item === null ? w.deletes : !w.deletes && w.tag === tag));
+  return model.uncertainWrites.some((w) => w.pk === pk && (item === null ? w.spec.kind === 'delete' : w.spec.kind !== 'delete' && w.tag === tag));
 }
 
 function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
   const written = new Map(model.writes.map((w) => [w.tag, w.item]));
   for (const [slot, item] of items) {
     const [region, pk] = slot.split('|');
-    // Invariant 3: every item is one a write left (its tag names the write).
+    // Invariant 3: every item is one a write left (its tag names the write); at attribute
+    // granularity each attribute is one a write set (the item mixes writes).
     if (item !== null) {
       const tag = stringOf(item.tag) ?? '(no tag)';
       expect(model.issuedTags.has(tag), `no value nobody wrote: ${region} holds ${pk} = ${canonicalItem(item)}, tag ${tag} was never written`).toBe(true);
-      if (written.has(tag)) expect(canonicalItem(item), `no value nobody wrote: ${region} holds ${pk} as write ${tag} never left it`).toBe(canonicalItem(written.get(tag)));
+      if (model.granularity === 'attribute') checkAttributesWritten(model, region, pk, item);
+      else if (written.has(tag)) expect(canonicalItem(item), `no value nobody wrote: ${region} holds ${pk} as write ${tag} never left it`).toBe(canonicalItem(written.get(tag)));
+    }
+    if (model.granularity === 'attribute') {
+      checkAttributeOracle(model, region, pk, item);
+      continue;
     }
     // Invariant 2: the acknowledged write with the largest stored version wins, at item granularity
     // (or, newer still, a write whose outcome is unknown: then the item is what that write left).
@@ -84,6 +95,17 @@ function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
   }
 }
 
+/**
+ * How many keys end otherwise than item granularity would leave them (the whole item of the
+ * acknowledged write with the largest version), with no write of unknown outcome to explain it:
+ * attributes of concurrent writes that both survived, what only attribute granularity does.
+ */
+function mixedItems(model: ModelState, items: Map<string, Item | null>): number {
+  if (model.granularity !== 'attribute') return 0;
+  return KEYS.filter((pk) => !model.uncertainWrites.some((w) => w.pk === pk)
+    && canonicalItem(items.get(`${REGIONS[0]}|${pk}`)) !== canonicalItem(lastWriterOf(model, pk)?.item ?? null)).length;
+}
+
 async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Promise<HistoryOutcome> {
   await healEverything(cluster, model);
   const behind = await drain(cluster, DRAIN_LIMIT_MS);
@@ -91,7 +113,8 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   expect(behind, `converged: replication drained within ${DRAIN_LIMIT_MS} ms of virtual time after healing`).toEqual([]);
   const digests = await Promise.all(cluster.regions.map(digestOf));
   expect(new Set(digests).size, `converged: digests equal in all regions after draining (${digests.join(', ')})`).toBe(1);
-  checkOracle(model, await finalItems(cluster));
+  const items = await finalItems(cluster);
+  checkOracle(model, items);
   let conflicts = 0;
   let resyncs = 0;
   for (const region of cluster.regions) {
@@ -111,5 +134,6 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   return {
     traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
     crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
+    mixedItems: mixedItems(model, items),
   };
 }

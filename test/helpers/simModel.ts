@@ -1,8 +1,9 @@
 /**
  * The model side of the simulated cluster's model-based test: what is down, and every write each
- * region acknowledged with the version it stored. The oracle (last writer wins at item
- * granularity) and the checks after a history are computed from it.
+ * region acknowledged with the version it stored. The oracles (last writer wins at item or at
+ * attribute granularity) and the checks after a history are computed from it.
  */
+import type { Granularity, WriteKind } from '../../src/core/lww.js';
 import type { AttributeValue, Item, Version } from '../../src/core/types.js';
 import { compareVersions } from '../../src/core/version.js';
 import type { SimulatedCluster } from '../../src/sim/cluster.js';
@@ -10,13 +11,26 @@ import { REGIONS, type RegionName } from './simGlobalTable.js';
 
 export const KEYS = ['k0', 'k1', 'k2'] as const;
 
-/** A write that took effect in its region: the item it left there (null: deleted) and its version. */
-export interface AckedWrite { region: RegionName; pk: string; tag: string; version: Version; item: Item | null }
+export type UpdateVariant = 'set' | 'add' | 'remove';
 
-/** A write whose outcome is unknown: its tag names the item it would have left; a delete leaves none. */
-export interface UncertainWrite { pk: string; tag: string; deletes: boolean }
+export type WriteSpec =
+  | { kind: 'put'; a: string }
+  | { kind: 'update'; variant: UpdateVariant; a: string; addN: number }
+  | { kind: 'delete' };
+
+/**
+ * A write that took effect in its region: the item it left there (null: deleted) and its version.
+ * At attribute granularity also what it touched: each non-key attribute that got its version, with
+ * the value it set (null: removed). An update touches only what it changed; a put touches what it
+ * holds and hides the rest behind its floor; a delete touches nothing and hides everything.
+ */
+export interface AckedWrite { region: RegionName; pk: string; tag: string; kind: WriteKind; version: Version; item: Item | null; touched?: Record<string, AttributeValue | null> }
+
+/** A write whose outcome is unknown (or, at attribute granularity, only partly known): it may have left what its spec says, or nothing. */
+export interface UncertainWrite { pk: string; tag: string; spec: WriteSpec }
 
 export interface ModelState {
+  granularity: Granularity;
   down: Set<RegionName>;
   busDown: Set<RegionName>;
   /** Directed links "from->to" with faults on (a stall or data faults). */
@@ -39,9 +53,9 @@ export interface ModelState {
 
 export interface RealCluster { cluster: SimulatedCluster }
 
-export function emptyModel(): ModelState {
+export function emptyModel(granularity: Granularity): ModelState {
   return {
-    down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
+    granularity, down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
     highestSeen: new Map(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
   };
 }

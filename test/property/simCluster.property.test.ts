@@ -1,12 +1,13 @@
 /**
- * Model-based test of a simulated 3-region cluster with one global table: random histories of
- * writes, virtual sleeps and faults (partitions, lossy/duplicating/reordering links, region and
- * bus crashes, clock skew), then heal, drain and check convergence and last-writer-wins against
- * every acknowledged write. Coverage counters over the whole run make sure the faults really
+ * Model-based test of a simulated 3-region cluster with one global table, at item and at
+ * attribute granularity: random histories of writes, virtual sleeps and faults (partitions,
+ * lossy/duplicating/reordering links, region and bus crashes, clock skew), then heal, drain and
+ * check convergence and last-writer-wins (per item, or per attribute) against every acknowledged write. Coverage counters over the whole run make sure the faults really
  * happen. SIM_MODEL_RUNS sets the number of histories (`npm run test:fuzz` runs many).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Granularity } from '../../src/core/lww.js';
 import { propertySeed } from '../helpers/seed.js';
 import {
   CrashRegionCommand, HealLinkCommand, KillBusCommand, LinkFaultsCommand, PartitionCommand, RestartRegionCommand, SkewCommand, SleepCommand, StartBusCommand,
@@ -14,7 +15,7 @@ import {
 import { REGIONS, type RegionName } from '../helpers/simGlobalTable.js';
 import { runHistory, type HistoryOutcome } from '../helpers/simHistory.js';
 import { KEYS } from '../helpers/simModel.js';
-import { CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
+import { ConcurrentWritesCommand, CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
 
 const RUNS = Number(process.env.SIM_MODEL_RUNS ?? 60);
 const MAX_COMMANDS = 36;
@@ -42,6 +43,7 @@ const commands = fc.commands([
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
+  fc.tuple(directedLink, pk, writeSpec, writeSpec).map(([regions, key, first, second]) => new ConcurrentWritesCommand(regions, key, [first, second])),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   directedLink.map(([from, to]) => new PartitionCommand(from, to)),
@@ -62,33 +64,39 @@ const history = fc.tuple(fc.integer({ min: 0, max: 2 ** 31 - 1 }), commands);
 type Counter = Exclude<keyof HistoryOutcome, 'traceHash' | 'digest'>;
 /** Counters the commands must drive above zero over a run (resyncs need a trimmed stream, which no command does). */
 const REQUIRED: Counter[] = ['conflicts', 'lost', 'duplicated', 'crashes', 'busKills', 'lostAtOnce', 'uncertainWrites'];
+/** At attribute granularity some items must also end mixing concurrent writes, or the per-attribute rule went untested. */
+const REQUIRED_BY_GRANULARITY: Record<Granularity, Counter[]> = { item: REQUIRED, attribute: [...REQUIRED, 'mixedItems'] };
 
-describe('a simulated 3-region global table under random writes and faults', () => {
-  it('converges to the last acknowledged writer of each key, reading its own writes, with versions that never go back', async () => {
-    const seed = propertySeed('simCluster');
-    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0 };
+const GRANULARITIES: Granularity[] = ['item', 'attribute'];
+
+describe.each(GRANULARITIES)('a simulated 3-region global table under random writes and faults, last writer wins per %s', (granularity) => {
+  const seedName = granularity === 'item' ? 'simCluster' : `simCluster ${granularity}`;
+
+  it('converges to the last acknowledged writer of each key (or attribute), reading its own writes, with versions that never go back', async () => {
+    const seed = propertySeed(seedName);
+    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0 };
     let histories = 0;
     let commandsRun = 0;
     await fc.assert(fc.asyncProperty(history, async ([clusterSeed, cmds]) => {
-      const outcome = await runHistory(clusterSeed, cmds);
+      const outcome = await runHistory(clusterSeed, cmds, granularity);
       histories += 1;
       commandsRun += [...cmds].length;
       for (const counter of Object.keys(totals) as Counter[]) totals[counter] += outcome[counter];
     }), { seed, numRuns: RUNS });
-    console.log(`[simCluster] ${histories} histories of ${(commandsRun / Math.max(histories, 1)).toFixed(1)} commands on average: ${Object.entries(totals).map(([name, n]) => `${name} ${n}`).join(', ')}`);
-    for (const counter of REQUIRED) expect(totals[counter], `coverage: no history produced any ${counter} (seed ${seed})`).toBeGreaterThan(0);
+    console.log(`[${seedName}] ${histories} histories of ${(commandsRun / Math.max(histories, 1)).toFixed(1)} commands on average: ${Object.entries(totals).map(([name, n]) => `${name} ${n}`).join(', ')}`);
+    for (const counter of REQUIRED_BY_GRANULARITY[granularity]) expect(totals[counter], `coverage: no history produced any ${counter} at ${granularity} granularity (seed ${seed})`).toBeGreaterThan(0);
   }, PROPERTY_TIMEOUT_MS);
 
   it('replays one generated history exactly: same seed, same trace hash and data', async () => {
-    const seed = propertySeed('simCluster replay');
+    const seed = propertySeed(`${seedName} replay`);
     // The longest of a few samples, so the replay covers many commands.
     const [clusterSeed, cmds] = fc.sample(history, { seed, numRuns: 10 }).reduce((longest, next) => ([...next[1]].length > [...longest[1]].length ? next : longest));
     expect([...cmds].length, 'the replayed history has commands').toBeGreaterThan(5);
-    const first = await runHistory(clusterSeed, cmds);
-    const second = await runHistory(clusterSeed, cmds);
+    const first = await runHistory(clusterSeed, cmds, granularity);
+    const second = await runHistory(clusterSeed, cmds, granularity);
     expect(second.traceHash, `same seed, same trace hash (cluster seed ${clusterSeed}, ${String(cmds)})`).toBe(first.traceHash);
     expect(second.digest, 'same seed, same data').toBe(first.digest);
-    const withoutCommands = await runHistory(clusterSeed, []);
+    const withoutCommands = await runHistory(clusterSeed, [], granularity);
     expect(withoutCommands.traceHash, 'the commands ran (their trace differs from an idle cluster\'s)').not.toBe(first.traceHash);
   });
 });
