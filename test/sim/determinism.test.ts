@@ -1,7 +1,7 @@
 /**
  * A randomized workload over the whole kernel — processes with clocks, a faulty network, crashes,
  * async receivers — fingerprinted by a TraceHash: one seed must give one hash, run after run.
- * The seed is random unless SIM_SEED is set; it is printed so a failure can be replayed.
+ * The seed is random unless SIM_SEED is set (pinned under CI); it is printed so a failure can be replayed.
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/sim/clock.js';
@@ -98,7 +98,8 @@ async function randomizedRun(seed: number): Promise<Outcome> {
 }
 
 describe('a randomized simulation replays by seed', () => {
-  const seed = Number(process.env.SIM_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  // Pinned under CI, as every randomized test's seed is.
+  const seed = Number(process.env.SIM_SEED ?? (process.env.CI ? 20261207 : Math.floor(Math.random() * 2 ** 31)));
 
   it(`gives one trace hash for one seed and another for another seed (seed ${seed})`, async () => {
     console.log(`determinism test seed: ${seed} (replay with SIM_SEED=${seed})`);
