@@ -24,9 +24,10 @@ import { SimWiring, type SimCluster } from './wiring.js';
 /** Every simulated region's admin token: the admin routes run guarded, as in a real cluster with one. */
 export const SIM_ADMIN_TOKEN = 'simulated-cluster';
 
+/** A DynamoDB error answer: its type (ValidationException, …), its message as DynamoDB words it, and its HTTP status. */
 export class DynamoCallFailed extends Error {
-  constructor(readonly type: string, message: string, readonly status: number) {
-    super(`${type}: ${message}`);
+  constructor(readonly type: string, readonly detail: string, readonly status: number) {
+    super(`${type}: ${detail}`);
     this.name = 'DynamoCallFailed';
   }
 }

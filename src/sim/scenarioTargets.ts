@@ -25,7 +25,7 @@ class SimRegionHandle implements ScenarioRegionHandle {
       return await this.region.call<T>(operation, body, options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {});
     } catch (error) {
       // The same error class a real run's HTTP client throws, so steps handle both alike.
-      if (error instanceof DynamoCallFailed) throw new DynamoCallError(error.type, error.message.slice(error.type.length + 2), error.status);
+      if (error instanceof DynamoCallFailed) throw new DynamoCallError(error.type, error.detail, error.status);
       throw error;
     }
   }
