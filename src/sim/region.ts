@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { dispatch } from '../dynamo/dispatch.js';
 import { operations } from '../dynamo/ops/index.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
-import { createRegionCore, startRegionWork, type RegionCore, type RegionWork } from '../region/regionCore.js';
+import { createRegionCore, startRegionWork, type RegionCore } from '../region/regionCore.js';
 import { Replication } from '../replication/replication.js';
 import { peerHandlers, type PeerHandlers } from '../replication/peerHandlers.js';
 import { crashMemoryStore, createMemoryStore, memoryDataOf, type MemoryData } from '../storage/memory.js';
@@ -51,7 +51,6 @@ interface Incarnation {
   process: SimProcess;
   clock: VirtualClock;
   core: RegionCore;
-  work?: RegionWork;
   wiring: SimWiring;
   app: Hono;
   handlers: PeerHandlers;
@@ -106,9 +105,8 @@ export class SimRegion {
     mountAdmin(app, deps);
     const handlers = peerHandlers(deps);
     this.live = { process, clock, core, wiring, app, handlers };
+    // A crash never stops the work cleanly: killing the process is what ends it.
     const work = await startRegionWork(core, this.bus, log);
-    if (this.live?.process !== process) return;
-    this.live.work = work;
     deps.publisher = work.publisher;
   }
 
