@@ -27,6 +27,13 @@ export class SystemClock implements Clock {
   }
 
   schedule(fn: () => void, delayMs: number): () => void {
+    // No delay means the next turn, not node's setTimeout(0), which waits at least a millisecond:
+    // a chunked scan yields this way between chunks.
+    if (delayMs <= 0) {
+      const immediate = setImmediate(fn);
+      immediate.unref();
+      return () => clearImmediate(immediate);
+    }
     const timer = setTimeout(fn, delayMs);
     timer.unref?.();
     return () => clearTimeout(timer);
