@@ -81,10 +81,13 @@ export async function callDynamo<T = Record<string, unknown>>(
     throw new RegionUnreachableError(endpoint, { cause: error });
   }
   const parsed = await response.json() as Record<string, unknown>;
-  if (!response.ok) {
-    const type = String(parsed.__type ?? 'UnknownError').split('#').pop()!;
-    // An admin refusal (of a forced timestamp) says why in `error`.
-    throw new DynamoCallError(type, String(parsed.message ?? parsed.Message ?? parsed.error ?? ''), response.status);
-  }
+  if (!response.ok) throw dynamoCallErrorOf(parsed, response.status);
   return parsed as T;
+}
+
+/** The error a DynamoDB error answer stands for (`__type` is `<namespace>#<type>`). */
+export function dynamoCallErrorOf(body: Record<string, unknown>, status: number): DynamoCallError {
+  const type = String(body.__type ?? 'UnknownError').split('#').pop()!;
+  // An admin refusal (of a forced timestamp) says why in `error`.
+  return new DynamoCallError(type, String(body.message ?? body.Message ?? body.error ?? ''), status);
 }

@@ -20,17 +20,10 @@ import type { SimRandom } from './random.js';
 import { VirtualClock } from './clock.js';
 import { SimBus } from './bus.js';
 import { SimWiring, type SimCluster } from './wiring.js';
+import { dynamoCallErrorOf } from '../scenario/client.js';
 
 /** Every simulated region's admin token: the admin routes run guarded, as in a real cluster with one. */
 export const SIM_ADMIN_TOKEN = 'simulated-cluster';
-
-/** A DynamoDB error answer: its type (ValidationException, …), its message as DynamoDB words it, and its HTTP status. */
-export class DynamoCallFailed extends Error {
-  constructor(readonly type: string, readonly detail: string, readonly status: number) {
-    super(`${type}: ${detail}`);
-    this.name = 'DynamoCallFailed';
-  }
-}
 
 export class SimRegionDownError extends Error {
   constructor(region: string) {
@@ -130,16 +123,14 @@ export class SimRegion {
     return this.up().clock;
   }
 
-  /** One DynamoDB API call, as the HTTP front door would make it. */
+  /** One DynamoDB API call, as the HTTP front door would make it; a DynamoDB error answer throws DynamoCallError. */
   async call<T = Record<string, unknown>>(operation: string, body: unknown, options: { timestampMs?: number } = {}): Promise<T> {
     const { core } = this.up();
     const bytes = new TextEncoder().encode(JSON.stringify(body));
     const result = await dispatch(core.ctx, operations, operation, bytes, options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {});
     this.cluster.trace('call', this.name, operation, result.status, JSON.stringify(result.body));
-    if (result.status !== 200) {
-      const type = String(result.body.__type ?? 'UnknownError').split('#').pop()!;
-      throw new DynamoCallFailed(type, String(result.body.message ?? result.body.Message ?? ''), result.status);
-    }
+    // The error class a client over HTTP gets, so scenarios and tests handle both modes alike.
+    if (result.status !== 200) throw dynamoCallErrorOf(result.body, result.status);
     return result.body as T;
   }
 

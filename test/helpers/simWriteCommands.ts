@@ -8,7 +8,7 @@ import type { AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
 import type { AttributeValue, Item } from '../../src/core/types.js';
 import { compareVersions } from '../../src/core/version.js';
-import { DynamoCallFailed } from '../../src/sim/region.js';
+import { DynamoCallError } from '../../src/scenario/client.js';
 import { canonicalItem, numberOf, stringOf, type ModelState, type RealCluster, versionText, type WriteSpec } from './simModel.js';
 import { keyOf, sleep, storedRecord, TABLE, type RegionName, type SimRegion, type StoredRecord } from './simGlobalTable.js';
 
@@ -88,7 +88,7 @@ async function writeInRegion(model: ModelState, region: SimRegion, name: RegionN
   try {
     await region.call(operation, body);
   } catch (error) {
-    if (!(error instanceof DynamoCallFailed)) throw error;
+    if (!(error instanceof DynamoCallError)) throw error;
     model.uncertainWrites.push({ pk, tag, spec });
     return;
   }
