@@ -7,6 +7,7 @@ import type { Granularity, VersionedState } from '../../src/core/lww.js';
 import type { Item, Version } from '../../src/core/types.js';
 import { SimulatedCluster } from '../../src/sim/cluster.js';
 import type { SimRegionConfig, SimRegion } from '../../src/sim/region.js';
+import { behindOf } from '../../src/scenario/steps/drain.js';
 
 export const TABLE = 'model';
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
@@ -85,49 +86,12 @@ export async function replicationPairs(region: SimRegion): Promise<PairView[]> {
   return (await region.admin<{ replication: PairView[] }>('/admin/status')).replication;
 }
 
-/**
- * The last stream sequence of a change the region made itself: what a replicator of it must reach.
- * Its stream also carries the changes it relays (stream sequence = lsn for all), which replicators
- * filter out by subject, so their checkpoints stop at the source's own last change.
- */
-function lastOwnChangeSeq(cluster: SimulatedCluster, source: string): number {
-  const own = `chg.${source}.${source}.`;
-  const messages = cluster.busOf(source).messages();
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    if (messages[index].subject.startsWith(own)) return messages[index].seq;
-  }
-  return 0;
-}
-
-/** Pairs that have not yet applied all their source logged, and sources not fully published: empty once drained. */
-async function undrainedPairs(cluster: SimulatedCluster): Promise<string[]> {
-  const behind: string[] = [];
-  const targetSeq = new Map<string, number>();
-  for (const source of cluster.regions) {
-    const { lastLsn } = await source.admin<{ lastLsn: number }>('/admin/info');
-    const publishedSeq = await cluster.busOf(source.name).lastSequence();
-    if (publishedSeq < lastLsn) behind.push(`${source.name} published ${publishedSeq}/${lastLsn}`);
-    targetSeq.set(source.name, lastOwnChangeSeq(cluster, source.name));
-  }
-  for (const region of cluster.regions) {
-    const pairs = await replicationPairs(region);
-    for (const peer of cluster.regions) {
-      if (peer === region) continue;
-      const pair = pairs.find((p) => p.source === peer.name);
-      const wantedSeq = targetSeq.get(peer.name)!;
-      if (!pair || pair.pending !== 0 || pair.checkpoint < wantedSeq) {
-        behind.push(`${peer.name}->${region.name} checkpoint ${pair?.checkpoint ?? 'none'}/${wantedSeq} pending ${pair?.pending ?? 'none'}`);
-      }
-    }
-  }
-  return behind;
-}
-
 /** Waits until drained; returns the pairs still behind when `limitMs` of virtual time ran out (empty: drained). */
 export async function drain(cluster: SimulatedCluster, limitMs: number, pollMs = 100): Promise<string[]> {
   const startedMs = cluster.nowMs;
   for (;;) {
-    const behind = await undrainedPairs(cluster);
+    // The scenario step's own drain: every region's own changes published and applied by every peer.
+    const behind = await behindOf(cluster.regions.filter((r) => r.running));
     if (behind.length === 0 || cluster.nowMs - startedMs >= limitMs) return behind;
     await sleep(cluster, pollMs);
   }

@@ -6,6 +6,7 @@
  */
 import type { PairStatus } from '../../replication/metrics.js';
 import { observe, type RunContext } from '../context.js';
+import type { ScenarioRegionHandle } from '../targets.js';
 
 interface RegionProgress {
   changeLog: { publishedLsn: number | null; lastOwnLsn: number };
@@ -14,8 +15,15 @@ interface RegionProgress {
 
 /** What still keeps the running regions from being drained, one phrase each; empty when drained. */
 export async function undrained(ctx: RunContext): Promise<string[]> {
+  const behind = await behindOf(ctx.targets.running());
+  observe(ctx, `undrained: ${behind.join('; ') || 'none'}`);
+  return behind;
+}
+
+/** The same for any regions reached through their admin API (the running ones: a region that is down says nothing). */
+export async function behindOf(regions: readonly Pick<ScenarioRegionHandle, 'name' | 'admin'>[]): Promise<string[]> {
   const progress = new Map<string, RegionProgress>();
-  for (const region of ctx.targets.running()) progress.set(region.name, await region.admin<RegionProgress>('/admin/metrics'));
+  for (const region of regions) progress.set(region.name, await region.admin<RegionProgress>('/admin/metrics'));
   const behind: string[] = [];
   for (const [source, { changeLog }] of progress) {
     if (changeLog.publishedLsn !== null && changeLog.publishedLsn < changeLog.lastOwnLsn) {
@@ -31,6 +39,5 @@ export async function undrained(ctx: RunContext): Promise<string[]> {
       if (pair.checkpoint < lastOwn || pair.pending > 0) behind.push(`${pair.source} → ${target} at ${pair.checkpoint} of ${lastOwn}${pair.pending ? `, ${pair.pending} pending` : ''}`);
     }
   }
-  observe(ctx, `undrained: ${behind.join('; ') || 'none'}`);
   return behind;
 }
