@@ -18,6 +18,7 @@ import { badRequest, parseBody, parseQuery, withoutInput } from './adminHelpers.
 import { mountFaultRoutes } from './adminFaults.js';
 import { adminGuard } from './adminAuth.js';
 import { ConflictsQuery, DigestQuery, ReplicaCreate, ReplicaDelete, ReplicaMembership, TableParam, TableQuery } from './adminSchemas.js';
+import { lastOwnLsn } from '../replication/ownChanges.js';
 
 export interface AdminDeps {
   ctx: RegionContext;
@@ -44,7 +45,11 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
     return c.json({ region: ctx.region, tables: tables.length, items: tables.reduce((sum, t) => sum + t.items, 0), publisher, replication });
   }));
 
-  app.get('/admin/metrics', withoutInput((c) => c.json(regionMetrics(deps))));
+  app.get('/admin/metrics', withoutInput((c) => {
+    const metrics = regionMetrics(deps);
+    // Only here, not in /admin/status or /metrics, which are polled: it reads the change log since the last call.
+    return c.json({ ...metrics, changeLog: { ...metrics.changeLog, lastOwnLsn: lastOwnLsn(ctx) } });
+  }));
   // Starts a fresh latency window (benchmarks and scenarios measure one phase at a time).
   app.post('/admin/metrics/reset', withoutInput((c) => {
     for (const pair of deps.replication?.pairMetrics() ?? []) pair.lag.reset();

@@ -5,13 +5,11 @@ import { readStats } from '../dynamo/tables.js';
 import type { PublisherStatus } from '../bus/publisher.js';
 import type { PairStatus } from '../replication/metrics.js';
 import type { AdminDeps } from './admin.js';
-import { lastOwnLsn } from '../replication/ownChanges.js';
 
 export interface RegionMetrics {
   region: string;
   tables: { name: string; items: number; sizeBytes: number }[];
-  /** lastOwnLsn: the last change this region's own clients made, where its peers' replicators catch up with it. */
-  changeLog: { lastLsn: number; publishedLsn: number | null; lastOwnLsn: number };
+  changeLog: { lastLsn: number; publishedLsn: number | null };
   /** Null when the region has no change stream. */
   publisher: PublisherStatus | null;
   conflicts: number;
@@ -34,7 +32,7 @@ export function regionMetrics(deps: AdminDeps): RegionMetrics {
   return {
     region: ctx.region,
     tables,
-    changeLog: { lastLsn: ctx.store.lastLsn(), publishedLsn: publisher?.publishedLsn ?? null, lastOwnLsn: lastOwnLsn(ctx) },
+    changeLog: { lastLsn: ctx.store.lastLsn(), publishedLsn: publisher?.publishedLsn ?? null },
     publisher: publisher?.status() ?? null,
     conflicts: replication?.conflicts.total ?? 0,
     replication: (replication?.status() ?? []).map((s) => ({ ...s, target: ctx.region })),
