@@ -42,7 +42,7 @@ export interface RegionCore {
 export function createRegionCore(options: RegionCoreOptions): RegionCore {
   const { store } = options;
   const conflicts = new ConflictLog((fn) => store.read(fn));
-  const base = {
+  const ctx: RegionContext = {
     region: options.name,
     accountId: options.accountId ?? '000000000000',
     store,
@@ -53,8 +53,7 @@ export function createRegionCore(options: RegionCoreOptions): RegionCore {
     granularity: options.granularity ?? 'item',
     conflicts,
   };
-  // Replication keeps a reference to the context it serves, which in turn names it: built in one step.
-  const ctx: RegionContext = base;
+  // Replication keeps the context it serves, which in turn names it: set before anything runs.
   const replication = options.replication?.(ctx, conflicts);
   if (replication) ctx.replication = replication;
   restoreClock(ctx);
