@@ -24,9 +24,6 @@ export interface SimCluster {
   log(line: string): void;
 }
 
-/** How long a peer call waits for its answer before the peer counts as unreachable (ms of virtual time). */
-const PEER_TIMEOUT_MS = 10_000;
-
 export class SimWiring implements PeerWiring {
   private readonly sources: ChangeSource[] = [];
 
@@ -43,7 +40,7 @@ export class SimWiring implements PeerWiring {
     });
     this.sources.push(changeSource);
     const transport = new SimPeerTransport({
-      from: this.region, to: peer, net, clock: this.clock, handlers: () => this.cluster.handlersOf(peer), timeoutMs: PEER_TIMEOUT_MS,
+      from: this.region, to: peer, net, clock: this.clock, handlers: () => this.cluster.handlersOf(peer),
     });
     return { link: net.link(peer, this.region), changeSource, transport, close: async () => {} };
   }
