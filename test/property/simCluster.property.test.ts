@@ -44,6 +44,9 @@ const commands = fc.commands([
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
   fc.tuple(region, pk, writeSpec).map(([r, key, spec]) => new WriteCommand(r, key, spec)),
   fc.tuple(directedLink, pk, writeSpec, writeSpec).map(([regions, key, first, second]) => new ConcurrentWritesCommand(regions, key, [first, second])),
+  // Two regions updating different attributes of one item at once: what attribute granularity keeps both of.
+  fc.tuple(directedLink, pk, valueA, fc.integer({ min: 1, max: 5 })).map(([regions, key, a, addN]) => new ConcurrentWritesCommand(regions, key, [
+    { kind: 'update', variant: 'set', a, addN }, { kind: 'update', variant: 'add', a, addN }])),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   directedLink.map(([from, to]) => new PartitionCommand(from, to)),
@@ -57,6 +60,8 @@ const commands = fc.commands([
   fc.tuple(region, fc.integer({ min: -5000, max: 2000 })).map(([r, skewMs]) => new SkewCommand(r, skewMs)),
   // The wall-clock region running behind is what makes a write lose at once.
   fc.integer({ min: -5000, max: 0 }).map((skewMs) => new SkewCommand('eu-west-1', skewMs)),
+  // …and a write there, to a key the others write too.
+  fc.tuple(pk, writeSpec).map(([key, spec]) => new WriteCommand('eu-west-1', key, spec)),
 ], { maxCommands: MAX_COMMANDS, size: 'max' });
 
 const history = fc.tuple(fc.integer({ min: 0, max: 2 ** 31 - 1 }), commands);
