@@ -5,6 +5,7 @@ import { ConfigError, loadRegionConfig, type PeerConfig, type RegionConfig } fro
 import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
 import { NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
+import { NatsServerStartError } from '../nats/launcher.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
 export class UsageError extends Error {
@@ -128,6 +129,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   }).catch((error: unknown) => {
     // The user's nats-server to reconfigure: said as it is, without a stack.
     if (error instanceof NatsMaxPayloadTooSmallError) throw new UsageError(error.message);
+    const natsPort = numberOption(values['nats-port']);
+    if (error instanceof NatsServerStartError && error.portInUse && natsPort !== undefined) throw new PortInUseError('127.0.0.1', natsPort);
     const { code, address, port } = error as { code?: string; address?: string; port?: number };
     if (code === 'EADDRINUSE' && port !== undefined) throw new PortInUseError(address ?? 'localhost', port);
     throw error;

@@ -13,9 +13,13 @@ export class NatsServerNotFoundError extends Error {
 }
 
 export class NatsServerStartError extends Error {
+  /** nats-server's own log is the only place that says a port was taken. */
+  readonly portInUse: boolean;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'NatsServerStartError';
+    this.portInUse = message.includes('address already in use');
   }
 }
 
@@ -77,6 +81,13 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** `count` free ports, all different: each is closed before the next is picked, so the kernel may hand one out twice. */
+export async function distinctFreePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort(host));
+  return [...ports];
 }
 
 async function waitHealthy(monitorUrl: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {

@@ -11,10 +11,17 @@ export class DynamoCallError extends Error {
 }
 
 export class RegionUnreachableError extends Error {
-  constructor(endpoint: string, options?: { cause?: unknown }) {
-    super(`${endpoint} is unreachable`, options);
+  constructor(endpoint: string, options?: { cause?: unknown; detail?: string }) {
+    super(`${endpoint} is unreachable${options?.detail ? ` (${options.detail})` : ''}`, options);
     this.name = 'RegionUnreachableError';
   }
+}
+
+/** What the socket said: a refused connection, a reset, a time-out; fetch hides it one `cause` deep. */
+function failureOf(error: unknown): string {
+  const inner = (error as { cause?: unknown }).cause ?? error;
+  const { code, name, message } = inner as { code?: string; name?: string; message?: string };
+  return code ?? (name === 'TimeoutError' ? 'no answer in time' : message ?? String(inner));
 }
 
 export function marshal(value: unknown): AttributeValue {
@@ -78,7 +85,7 @@ export async function callDynamo<T = Record<string, unknown>>(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    throw new RegionUnreachableError(endpoint, { cause: error });
+    throw new RegionUnreachableError(endpoint, { cause: error, detail: failureOf(error) });
   }
   const parsed = await response.json() as Record<string, unknown>;
   if (!response.ok) throw dynamoCallErrorOf(parsed, response.status);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN_ENV, adminHeaders } from '../config/adminToken.js';
-import { freePort } from '../nats/launcher.js';
+import { distinctFreePorts } from '../nats/launcher.js';
 import { PORT_IN_USE_EXIT_CODE } from '../cli/exitCodes.js';
 import type { ScenarioHeader } from './schema.js';
 
@@ -30,6 +30,9 @@ const START_ATTEMPTS = 3;
 export class ScenarioRegion {
   child: ChildProcess | undefined;
   private output = '';
+  /** Set when the process ended without the scenario stopping or crashing it: its exit and last lines. */
+  unexpectedExit: string | undefined;
+  private ending = false;
 
   constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[], readonly adminToken: string) {}
 
@@ -43,6 +46,13 @@ export class ScenarioRegion {
     const env = { ...process.env, [ADMIN_TOKEN_ENV]: this.adminToken };
     const child = spawn(process.execPath, [BIN, 'region', ...this.args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     this.child = child;
+    this.ending = false;
+    this.unexpectedExit = undefined;
+    child.once('exit', (code, signal) => {
+      if (this.ending) return;
+      const lastLines = this.output.trimEnd().split('\n').slice(-5).join(' | ');
+      this.unexpectedExit = `its process exited unasked (${signal ?? `code ${code}`}); last output: ${lastLines}`;
+    });
     const append = (chunk: Buffer): void => { this.output = (this.output + chunk.toString()).slice(-50_000); };
     child.stdout!.on('data', append);
     child.stderr!.on('data', append);
@@ -57,6 +67,7 @@ export class ScenarioRegion {
   async crash(): Promise<void> {
     if (!this.running) return;
     const child = this.child!;
+    this.ending = true;
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
   }
@@ -64,6 +75,7 @@ export class ScenarioRegion {
   async stop(): Promise<void> {
     if (this.running) {
       const child = this.child!;
+      this.ending = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await new Promise((r) => child.once('exit', r));
@@ -113,8 +125,9 @@ export class ScenarioCluster {
 
   private static async startOnce(header: Pick<ScenarioHeader, 'regions' | 'granularity'>): Promise<ScenarioCluster> {
     const root = mkdtempSync(join(tmpdir(), 'globaltables-scenario-'));
-    const ports = await Promise.all(header.regions.map(() => freePort()));
-    const natsPorts = await Promise.all(header.regions.map(() => freePort()));
+    const picked = await distinctFreePorts(header.regions.length * 2);
+    const ports = picked.slice(0, header.regions.length);
+    const natsPorts = picked.slice(header.regions.length);
     const adminToken = randomBytes(24).toString('base64url');
     const regions = header.regions.map((r, i) => new ScenarioRegion(r.name, `http://127.0.0.1:${ports[i]}`, join(root, r.name), [
       '--name', r.name, '--port', String(ports[i]), '--nats-port', String(natsPorts[i]), '--data', join(root, r.name),

@@ -1,5 +1,5 @@
 /** Real targets: the scenario's regions as processes (ScenarioCluster), reached over HTTP, on the wall clock. */
-import { callDynamo } from './client.js';
+import { callDynamo, RegionUnreachableError } from './client.js';
 import { ScenarioCluster, type ScenarioRegion } from './cluster.js';
 import type { Scenario } from './schema.js';
 import { UnknownRegionError, type CallOptions, type ScenarioRegionHandle, type ScenarioTargets } from './targets.js';
@@ -23,6 +23,11 @@ class RealRegionHandle implements ScenarioRegionHandle {
     return callDynamo<T>(this.region.endpoint, operation, body, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, {
       ...(options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {}),
       adminToken: this.region.adminToken,
+    }).catch((error: unknown) => {
+      // A region that died by itself is a finding: the report says how it ended, not only that it is gone.
+      const exit = this.region.unexpectedExit;
+      if (error instanceof RegionUnreachableError && exit) throw new RegionUnreachableError(this.region.endpoint, { cause: error, detail: exit });
+      throw error;
     });
   }
 

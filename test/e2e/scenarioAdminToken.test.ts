@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { ScenarioCluster } from '../../src/scenario/cluster.js';
+import { RealTargets } from '../../src/scenario/realTargets.js';
 
 describe('a scenario cluster', () => {
   let cluster: ScenarioCluster;
@@ -27,4 +28,19 @@ describe('a scenario cluster', () => {
     expect(token).toMatch(/^[\w-]{32}$/);
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(token);
   });
+
+  // Last: it leaves the region dead.
+  it('says why a region is unreachable: how its process ended when nobody stopped it', async () => {
+    const targets = new RealTargets(cluster);
+    const region = cluster.region('us-east-1');
+    const exited = new Promise((resolve) => region.child!.once('exit', resolve));
+    region.child!.kill('SIGKILL'); // not through crash(): as if the region died by itself
+    await exited;
+    const call = targets.region('us-east-1').call('ListTables', {});
+    await expect(call).rejects.toThrow(/is unreachable \(its process exited unasked \(SIGKILL\); last output: .*listening on/);
+    await cluster.region('us-east-1').start();
+    await cluster.region('us-east-1').crash();
+    expect(cluster.region('us-east-1').unexpectedExit).toBeUndefined();
+    await expect(targets.region('us-east-1').call('ListTables', {})).rejects.toThrow(/is unreachable \(ECONNREFUSED\)$/);
+  }, 40_000);
 });
