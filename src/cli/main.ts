@@ -17,6 +17,7 @@ commands:
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
          [--nats-url nats://…] [--nats-port N] [--no-change-stream]
          [--create-table-ms N] [--delete-table-ms N] [--ttl-sweep-interval-ms N]
+         [--tombstone-retention-ms N]
          [--peer <region>=http://host:port …] [--granularity item|attribute]
          [--admin-token <token>]  (or GLOBALTABLES_ADMIN_TOKEN): admin routes that change something
          then need "Authorization: Bearer <token>"; without one they answer on loopback only

@@ -1,7 +1,7 @@
 /** `globaltables region`: one region in the foreground until SIGTERM or SIGINT. */
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_ENV, AdminTokenSchema } from '../config/adminToken.js';
-import { ConfigError, loadRegionConfig, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
+import { ConfigError, loadRegionConfig, TombstoneRetentionSchema, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
 import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
 import { NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
@@ -23,7 +23,7 @@ export class PortInUseError extends Error {
 }
 
 const CHOICES = { 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'], granularity: ['item', 'attribute'] } as const;
-const NUMBERS = ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms'] as const;
+const NUMBERS = ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms', 'tombstone-retention-ms'] as const;
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -39,6 +39,7 @@ function parse(argv: string[]) {
       'create-table-ms': { type: 'string' },
       'delete-table-ms': { type: 'string' },
       'ttl-sweep-interval-ms': { type: 'string' },
+      'tombstone-retention-ms': { type: 'string' },
       durability: { type: 'string' },
       'nats-url': { type: 'string' },
       'nats-port': { type: 'string' },
@@ -62,6 +63,10 @@ function parse(argv: string[]) {
   const skewMs = values['skew-ms'];
   if (skewMs !== undefined && !(Number.isInteger(Number(skewMs)) && Math.abs(Number(skewMs)) <= MAX_CLOCK_SKEW_MS)) {
     throw new UsageError(`--skew-ms must be an integer from ${-MAX_CLOCK_SKEW_MS} to ${MAX_CLOCK_SKEW_MS} (a day either way; got ${skewMs})`);
+  }
+  const retention = values['tombstone-retention-ms'];
+  if (retention !== undefined && !TombstoneRetentionSchema.safeParse(Number(retention)).success) {
+    throw new UsageError(`--tombstone-retention-ms must be a whole number of ms from 0 to 604800000 (a week; got ${retention})`);
   }
   return values;
 }
@@ -125,6 +130,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
       createTableMs: numberOption(values['create-table-ms']),
       deleteTableMs: numberOption(values['delete-table-ms']),
       ttlSweepIntervalMs: numberOption(values['ttl-sweep-interval-ms']),
+      tombstoneRetentionMs: numberOption(values['tombstone-retention-ms']) ?? config.replication?.tombstoneRetentionMs,
     }).filter(([, v]) => v !== undefined)),
   }).catch((error: unknown) => {
     // The user's nats-server to reconfigure: said as it is, without a stack.

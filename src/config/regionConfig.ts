@@ -14,6 +14,9 @@ export const PeerSchema = z.object({
 
 export type PeerConfig = z.infer<typeof PeerSchema>;
 
+/** A tombstone's least age before a purge (ms): any whole number, a week at most; 24 h by default. */
+export const TombstoneRetentionSchema = z.number().int().min(0).max(7 * 24 * 60 * 60 * 1000);
+
 export const RegionConfigSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as us-east-1'),
   port: z.number().int().min(0).max(65535),
@@ -31,6 +34,8 @@ export const RegionConfigSchema = z.object({
   peers: z.array(PeerSchema).default([]),
   replication: z.object({
     granularity: z.enum(['item', 'attribute']).default('item'),
+    /** The least age of a purged tombstone; it also waits until every replica holds its delete. */
+    tombstoneRetentionMs: TombstoneRetentionSchema.optional(),
   }).strict().default({ granularity: 'item' }),
   /** Guarded admin routes then require it (see adminToken.ts); the flag and GLOBALTABLES_ADMIN_TOKEN override it. */
   adminToken: AdminTokenSchema.optional(),

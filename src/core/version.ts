@@ -76,6 +76,16 @@ export function nextVersion(state: ClockState, nowMs: number, region: string): V
 }
 
 /**
+ * The timestamp for a write to a key the region holds no record of: above `floor`, the newest
+ * tombstone purged from its table, which that key may have had. A clock behind it (wall mode, a
+ * forced timestamp) would otherwise stamp a write that a replica still holding the tombstone drops
+ * and one that purged it keeps: the replicas would never agree.
+ */
+export function aboveFloor(nowMs: number, floor: Version | undefined): number {
+  return floor && nowMs <= floor.ts ? floor.ts + 1 : nowMs;
+}
+
+/**
  * Absorbs a version seen from elsewhere so later local writes order after it (hlc only). A version
  * beyond `ceilingMs` (see versionCeilingMs) or malformed is not absorbed, whatever the mode, and
  * counted: absorbing a timestamp of 1e300 would stamp every later write of this region 1e300, for

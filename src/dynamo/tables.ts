@@ -1,5 +1,5 @@
 /** Table metadata as stored, its lifecycle (CREATING → ACTIVE → DELETING) and its wire description. */
-import type { AttributeDefinition, KeySchemaElement, KeyShape, KeyType } from '../core/types.js';
+import type { AttributeDefinition, KeySchemaElement, KeyShape, KeyType, Version } from '../core/types.js';
 import { ResourceInUseException, ResourceNotFoundException } from './errors.js';
 import type { RegionContext } from './context.js';
 import type { StoreTxn } from '../storage/store.js';
@@ -39,6 +39,8 @@ export interface TableMeta {
   replicas?: Record<string, ReplicaStatus>;
   /** Set on tables joined with CreateGlobalTable (2017.11.29); absent for 2019.11.21 global tables and regional tables. */
   globalTableVersion?: '2017.11.29';
+  /** The newest version of any tombstone purged from the table: no write to a forgotten key is stamped below it. */
+  purgedVersion?: Version;
 }
 
 export type ReplicaStatus = 'CREATING' | 'ACTIVE' | 'DELETING';

@@ -41,8 +41,8 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   app.get(PEER_PATHS.info, withoutInput(async (c) => c.json(await peer.info())));
 
   app.get('/admin/status', withoutInput((c) => {
-    const { tables, replication, publisher } = regionMetrics(deps);
-    return c.json({ region: ctx.region, tables: tables.length, items: tables.reduce((sum, t) => sum + t.items, 0), publisher, replication });
+    const { tables, replication, publisher, tombstones } = regionMetrics(deps);
+    return c.json({ region: ctx.region, tables: tables.length, items: tables.reduce((sum, t) => sum + t.items, 0), publisher, replication, tombstones });
   }));
 
   app.get('/admin/metrics', withoutInput((c) => {

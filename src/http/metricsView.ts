@@ -4,6 +4,7 @@ import type { TableMeta } from '../dynamo/tables.js';
 import { readStats } from '../dynamo/tables.js';
 import type { PublisherStatus } from '../bus/publisher.js';
 import type { PairStatus } from '../replication/metrics.js';
+import { tombstoneCounts } from '../replication/tombstoneCounts.js';
 import type { AdminDeps } from './admin.js';
 
 export interface RegionMetrics {
@@ -15,7 +16,24 @@ export interface RegionMetrics {
   conflicts: number;
   replication: (PairStatus & { target: string })[];
   clock: ReturnType<typeof clockView>;
+  tombstones: TombstonesView;
 }
+
+export type TombstonesView = ReturnType<typeof tombstonesView>;
+
+/**
+ * Tombstone retention: the least age of a purge, up to when every replica is known to hold the
+ * deletes (null: no global table has waited on it yet) and whom the open check waits for.
+ */
+export const tombstonesView = (deps: AdminDeps) => {
+  const stability = deps.replication?.tombstones.status();
+  return {
+    retentionMs: deps.ctx.settings.tombstoneRetentionMs,
+    stableBeforeMs: stability ? stability.stableBeforeMs || null : null,
+    waitingOn: stability?.waitingOn ?? [],
+    ...tombstoneCounts(deps.ctx),
+  };
+};
 
 /** The region's clock: `ignoredVersionCount` counts versions from elsewhere too far ahead (or malformed) for it to absorb. */
 export const clockView = (ctx: RegionContext) => ({ mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs, ignoredVersionCount: ctx.clockState.ignoredVersionCount });
@@ -37,6 +55,7 @@ export function regionMetrics(deps: AdminDeps): RegionMetrics {
     conflicts: replication?.conflicts.total ?? 0,
     replication: (replication?.status() ?? []).map((s) => ({ ...s, target: ctx.region })),
     clock: clockView(ctx),
+    tombstones: tombstonesView(deps),
   };
 }
 
@@ -66,6 +85,8 @@ export function prometheusText(metrics: RegionMetrics): string {
   family('globaltables_table_items', 'gauge', 'Items in a table.', metrics.tables.map((t) => [{ region: metrics.region, table: t.name }, t.items]));
   family('globaltables_change_log_lsn', 'gauge', 'Last change committed in this region.', [[{ region: metrics.region }, metrics.changeLog.lastLsn]]);
   family('globaltables_clock_ignored_versions_total', 'counter', 'Versions from elsewhere too far ahead of true time (or malformed) for this region\'s clock to absorb.', [[{ region: metrics.region }, metrics.clock.ignoredVersionCount]]);
+  family('globaltables_tombstones_purged_total', 'counter', 'Tombstones purged (older than the retention and held by every replica).', [[{ region: metrics.region }, metrics.tombstones.purged]]);
+  family('globaltables_possible_resurrections_total', 'counter', 'Replicated writes older than a purged tombstone, to a key this region no longer holds: each may have undone a delete.', [[{ region: metrics.region }, metrics.tombstones.possibleResurrections]]);
   family('globaltables_change_log_published_lsn', 'gauge', 'Last change acknowledged by this region\'s JetStream stream.', [[{ region: metrics.region }, metrics.changeLog.publishedLsn]]);
   publisherFamilies(metrics, family);
   sourceFamilies(metrics, family);

@@ -81,7 +81,7 @@ export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefin
       await replication.start();
     }
     const published = publishing?.publisher;
-    stops.push(startChangeLogRetention(ctx, () => published?.publishedLsn ?? ctx.store.lastLsn()), startTombstoneRetention(ctx));
+    stops.push(startChangeLogRetention(ctx, () => published?.publishedLsn ?? ctx.store.lastLsn()), startTombstoneRetention(ctx, replication?.tombstones));
   } catch (error) {
     await stopAll(stops);
     throw error;

@@ -13,6 +13,7 @@ import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
 import type { StoreTxn } from '../storage/store.js';
 import type { EncodedIncoming, IncomingChange } from './incoming.js';
 import type { ConflictEntry, ConflictLog } from './conflicts.js';
+import { noteIfResurrection } from './tombstoneCounts.js';
 
 export interface ApplyTally {
   /** Changes that altered this region's copy. */
@@ -56,6 +57,7 @@ export function mergeIncoming(
     return result.outcome;
   }
   tally.applied += 1;
+  noteIfResurrection(txn, table, existing, incoming.version);
   // The incoming state stored as it is: its records were encoded on arrival.
   const asReceived = result.state === incoming ? encoded : undefined;
   storeState(txn, table, key, keys, existing, result.state, nowMs, asReceived?.state);

@@ -8,7 +8,9 @@ import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { readStats, type TableMeta } from '../dynamo/tables.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
+import { lastOwnLsn } from './ownChanges.js';
 import { PeerRequestError } from './peerTransport.js';
+import { readCheckpoints } from './replicator.js';
 import type { CreateReplicaRequest, DeleteReplicaRequest, InfoResponse, MembershipRequest } from './peerWire.js';
 import { peerTableOf, ReplicaConflictError, type Membership, type ReplicaSchema } from './replicas.js';
 import type { TableSnapshot } from './snapshot.js';
@@ -74,6 +76,8 @@ export function peerHandlers(host: PeerHost): PeerHandlers {
         natsUrl: host.natsUrl ?? null,
         natsPid: host.nats?.pid ?? null,
         lastLsn: ctx.store.lastLsn(),
+        ownLsn: lastOwnLsn(ctx),
+        checkpoints: readCheckpoints(ctx, host.replication?.peerNames() ?? []),
         clock: { mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs },
         granularity: ctx.granularity,
         peers: host.replication?.peerNames() ?? [],

@@ -12,6 +12,10 @@ export interface PeerInfo {
   region: string;
   natsUrl?: string | null;
   lastLsn: number;
+  /** The lsn of the last change the region's own clients made: the head of what its peers follow. */
+  ownLsn: number;
+  /** How far its replicator from each peer has applied that peer's changes (lsns of the peer's log). */
+  checkpoints: Record<string, number>;
 }
 
 /** The peer could not be reached or failed the request; status as HTTP would say it, when it answered. */

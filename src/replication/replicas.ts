@@ -15,7 +15,7 @@ import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import { mergeSnapshot } from './snapshot.js';
 import { applyChanges } from './apply.js';
 import { incomingOf } from './incoming.js';
-import { checkpointKey } from './replicator.js';
+import { readCheckpoint } from './replicator.js';
 import type { ChangeSource } from './changeSource.js';
 
 export type Membership = Record<string, ReplicaStatus>;
@@ -138,7 +138,7 @@ export async function acceptReplica(deps: MembershipDeps, schema: ReplicaSchema,
   await mergeSnapshot(ctx, deps.conflicts, snapshot);
   // Changes this region's replicators passed over before the table existed, that the snapshot may lack.
   for (const source of Object.keys(members).filter((r) => r !== ctx.region)) {
-    const applied = ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(source))) ?? 0;
+    const applied = readCheckpoint(ctx, source);
     const covered = snapshot.positions[source] ?? 0;
     const changeSource = deps.changeSource(source);
     if (applied <= covered || !changeSource) continue;

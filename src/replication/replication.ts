@@ -17,6 +17,7 @@ import type { PeerConnection, PeerWiring } from './peerWiring.js';
 import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
 import { checkpointKey, RECEIVE_LIMITS, Replicator } from './replicator.js';
 import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
+import { TombstoneStability } from './tombstoneStability.js';
 
 /** Changes waiting to be applied from one source above which the region counts as catching up. */
 const CATCH_UP_PENDING = 2000;
@@ -35,6 +36,8 @@ export interface ReplicationOptions {
 export class Replication implements ReplicationControl {
   private readonly pairs = new Map<string, Pair>();
   private readonly tasks = new Set<Promise<unknown>>();
+  /** Which tombstones every replica holds (tombstone retention purges only those). */
+  readonly tombstones: TombstoneStability;
 
   /** `conflicts` is the region's own log, which local writes record into too. Nothing runs until start(). */
   constructor(
@@ -43,7 +46,9 @@ export class Replication implements ReplicationControl {
     private readonly wiring: PeerWiring,
     private readonly log: (message: string) => void = console.error,
     private readonly options: ReplicationOptions = {},
-  ) {}
+  ) {
+    this.tombstones = new TombstoneStability(ctx, () => [...this.pairs.values()].map((p) => p.connection.transport));
+  }
 
   /** Connects to every peer and starts its replicator. */
   async start(): Promise<void> {

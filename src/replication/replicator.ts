@@ -33,6 +33,15 @@ export class CheckpointGapError extends Error {
 
 export const checkpointKey = (source: string): string => `replicator.checkpoint.${source}`;
 
+/** How far this region has applied the source's changes (an lsn of the source's log; 0: nothing yet). */
+export function readCheckpoint(ctx: RegionContext, source: string): number {
+  return ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(source))) ?? 0;
+}
+
+export function readCheckpoints(ctx: RegionContext, sources: string[]): Record<string, number> {
+  return Object.fromEntries(sources.map((source) => [source, readCheckpoint(ctx, source)]));
+}
+
 export interface ReplicatorOptions {
   ctx: RegionContext;
   source: string;
@@ -57,7 +66,7 @@ export class Replicator {
   constructor(private readonly options: ReplicatorOptions) {}
 
   get checkpoint(): number {
-    return this.options.ctx.store.read((txn) => txn.getMeta<number>(checkpointKey(this.options.source))) ?? 0;
+    return readCheckpoint(this.options.ctx, this.options.source);
   }
 
   start(): void {

@@ -112,7 +112,7 @@ export class ScenarioCluster {
   private constructor(readonly regions: ScenarioRegion[], private readonly root: string) {}
 
   /** Starts every region; when another program took one of the picked ports first, tries again on new ones. */
-  static async start(header: Pick<ScenarioHeader, 'regions' | 'granularity'>): Promise<ScenarioCluster> {
+  static async start(header: Pick<ScenarioHeader, 'regions' | 'granularity' | 'tombstoneRetentionMs'>): Promise<ScenarioCluster> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await ScenarioCluster.startOnce(header);
@@ -123,7 +123,7 @@ export class ScenarioCluster {
     }
   }
 
-  private static async startOnce(header: Pick<ScenarioHeader, 'regions' | 'granularity'>): Promise<ScenarioCluster> {
+  private static async startOnce(header: Pick<ScenarioHeader, 'regions' | 'granularity' | 'tombstoneRetentionMs'>): Promise<ScenarioCluster> {
     const root = mkdtempSync(join(tmpdir(), 'globaltables-scenario-'));
     const picked = await distinctFreePorts(header.regions.length * 2);
     const ports = picked.slice(0, header.regions.length);
@@ -132,6 +132,7 @@ export class ScenarioCluster {
     const regions = header.regions.map((r, i) => new ScenarioRegion(r.name, `http://127.0.0.1:${ports[i]}`, join(root, r.name), [
       '--name', r.name, '--port', String(ports[i]), '--nats-port', String(natsPorts[i]), '--data', join(root, r.name),
       '--clock-mode', r.clock.mode, `--skew-ms=${r.clock.skewMs}`, '--granularity', header.granularity,
+      ...(header.tombstoneRetentionMs === undefined ? [] : ['--tombstone-retention-ms', String(header.tombstoneRetentionMs)]),
       ...header.regions.flatMap((peer, j) => (j === i ? [] : ['--peer', `${peer.name}=http://127.0.0.1:${ports[j]}`])),
     ], adminToken));
     const cluster = new ScenarioCluster(regions, root);

@@ -1,5 +1,5 @@
 /** The scenario report: built from what the run recorded and what the regions say, as JSON and as text for people. */
-import type { PairStatus } from '../replication/metrics.js';
+import type { RegionMetrics, TombstonesView } from '../http/metricsView.js';
 import { unmarshalItem } from './client.js';
 import type { RunContext } from './context.js';
 import { allConflicts, classifyOverwrites, type OverwriteSummary } from './overwrites.js';
@@ -24,16 +24,25 @@ export interface ScenarioReport {
   divergenceWindows: DivergenceWindow[];
   faults: FaultCounters;
   acknowledgedWrites: number;
+  /** Per region: tombstones purged, possible resurrections (writes a purged delete may have let through), peers purges wait for. */
+  tombstones: RegionTombstones[];
   /** Simulated runs: the hash of everything delivered, applied and read; equal hashes, equal runs. */
   traceHash?: string;
 }
 
+type RegionTombstones = { region: string } & Pick<TombstonesView, 'purged' | 'possibleResurrections' | 'waitingOn'>;
+
 export async function buildReport(ctx: RunContext, seed: number, durationMs: number): Promise<ScenarioReport> {
   const { scenario, recorder } = ctx;
   const latency: ScenarioReport['replicationLatency'] = [];
+  const tombstones: RegionTombstones[] = [];
   for (const region of ctx.targets.running()) {
-    const { replication } = await region.admin<{ replication: PairStatus[] }>('/admin/metrics').catch(() => ({ replication: [] as PairStatus[] }));
-    for (const p of replication) latency.push({ source: p.source, target: region.name, p50Ms: p.lagMs.p50, p99Ms: p.lagMs.p99, maxMs: p.lagMs.max, applied: p.applied });
+    const metrics = await region.admin<Pick<RegionMetrics, 'replication' | 'tombstones'>>('/admin/metrics').catch(() => undefined);
+    for (const p of metrics?.replication ?? []) latency.push({ source: p.source, target: region.name, p50Ms: p.lagMs.p50, p99Ms: p.lagMs.p99, maxMs: p.lagMs.max, applied: p.applied });
+    if (metrics) {
+      const { purged, possibleResurrections, waitingOn } = metrics.tombstones;
+      tombstones.push({ region: region.name, purged, possibleResurrections, waitingOn });
+    }
   }
   const conflicts = (await allConflicts(ctx).catch(() => [])).map((c) => ({
     table: c.table, key: unmarshalItem(c.keys), reason: c.reason, detectedIn: c.detectedIn,
@@ -64,6 +73,7 @@ export async function buildReport(ctx: RunContext, seed: number, durationMs: num
     divergenceWindows: recorder.divergence,
     faults: recorder.faults,
     acknowledgedWrites: recorder.writes.length,
+    tombstones,
     ...(traceHash !== undefined ? { traceHash } : {}),
   };
 }
@@ -75,6 +85,15 @@ function replayHint(report: ScenarioReport): string {
   return report.mode === 'sim'
     ? `replay: globaltables run ${report.file} --sim --seed ${report.seed}`
     : `rerun: globaltables run ${report.file} --seed ${report.seed} (same operations; timing differs — replay exactly with --sim)`;
+}
+
+/** Resurrections first: one is a delete undone, which must never pass unnoticed. */
+function tombstonesLine(regions: RegionTombstones[]): string {
+  const sum = (pick: (r: RegionTombstones) => number): number => regions.reduce((n, r) => n + pick(r), 0);
+  const resurrections = sum((r) => r.possibleResurrections);
+  const where = regions.filter((r) => r.possibleResurrections).map((r) => `${r.region} ${r.possibleResurrections}`).join(', ');
+  const waiting = regions.filter((r) => r.waitingOn.length).map((r) => `${r.region} waits for ${r.waitingOn.join(', ')}`).join('; ');
+  return `  ${resurrections ? `⚠ possible resurrections: ${resurrections} (${where}) — a delete may have been undone` : 'resurrections: 0'}; purged ${sum((r) => r.purged)}${waiting ? `; held back: ${waiting}` : ''}`;
 }
 
 export function renderReport(report: ScenarioReport): string {
@@ -100,6 +119,8 @@ export function renderReport(report: ScenarioReport): string {
   const o = report.overwritten;
   section('Acknowledged writes overwritten');
   lines.push(`  ${o.total} of ${report.acknowledgedWrites}: superseded ${o.superseded}, concurrent ${o.concurrent}, skew-inverted ${o.skewInverted}, tie-break ${o.tieBreak}`);
+  section('Tombstones');
+  lines.push(tombstonesLine(report.tombstones));
   section('Faults');
   lines.push(`  ${Object.entries(report.faults).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
   if (report.traceHash !== undefined) lines.push('', `trace hash: ${report.traceHash}`);

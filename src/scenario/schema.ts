@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { MAX_LINK_DELAY_MS } from '../nats/link.js';
+import { TombstoneRetentionSchema } from '../config/regionConfig.js';
 
 const regionName = z.string().regex(/^[a-z0-9-]+$/, 'a region name such as us-east-1');
 const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'a table name of 3–255 characters [a-zA-Z0-9_.-]');
@@ -131,6 +132,16 @@ export const stepSchemas = {
       min: z.number().int().min(0).optional(),
       max: z.number().int().min(0).optional(),
     }).strict().optional(),
+    /**
+     * Tombstone retention across the running regions: how many were purged, how many replicated
+     * writes may have undone a purged delete (possible resurrections), and a region every other
+     * running region holds its tombstones back for.
+     */
+    tombstones: z.object({
+      purged: z.object({ count: z.number().int().min(0).optional(), min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict().optional(),
+      resurrections: z.number().int().min(0).optional(),
+      heldFor: regionName.optional(),
+    }).strict().optional(),
     /** Acknowledged writes overwritten so far, by class (exact counts; omitted classes are not checked). */
     overwritten: z.object({
       superseded: z.number().int().min(0).optional(),
@@ -159,6 +170,8 @@ export const ScenarioHeaderSchema = z.object({
   description: z.string().optional(),
   seed: z.number().int().min(0).default(1),
   granularity: z.enum(['item', 'attribute']).default('item'),
+  /** Every region's least tombstone age before a purge (ms); the regions' default (24 h) when absent. */
+  tombstoneRetentionMs: TombstoneRetentionSchema.optional(),
   regions: z.array(RegionSchema).min(1).max(6),
   steps: z.array(z.unknown()).min(1),
 }).strict();

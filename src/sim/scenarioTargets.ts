@@ -40,7 +40,10 @@ class SimRegionHandle implements ScenarioRegionHandle {
 export async function startSimTargets(scenario: Scenario, seed: number): Promise<ScenarioTargets> {
   const cluster = await SimulatedCluster.start({
     seed,
-    regions: scenario.regions.map((r) => ({ name: r.name, clockMode: r.clock.mode, skewMs: r.clock.skewMs, granularity: scenario.granularity })),
+    regions: scenario.regions.map((r) => ({
+      name: r.name, clockMode: r.clock.mode, skewMs: r.clock.skewMs, granularity: scenario.granularity,
+      ...(scenario.tombstoneRetentionMs === undefined ? {} : { settings: { tombstoneRetentionMs: scenario.tombstoneRetentionMs } }),
+    })),
   });
   const regions = cluster.regions.map((r) => new SimRegionHandle(r));
   return {

@@ -4,7 +4,7 @@ import type { VersionedState } from '../core/lww.js';
 
 /** One stored item, or a tombstone (item === null) that remembers the version of its delete. */
 export type ItemRecord = VersionedState & {
-  /** When the item became a tombstone (true time, ms), so retention can purge it. */
+  /** When this tombstone (this delete's version) was stored here (true time, ms), so retention can purge it. */
   deletedAtMs?: number;
   /** A tombstone's key attributes (a live item carries them in `item`). */
   keys?: Item;

@@ -97,7 +97,7 @@ describe('tombstone retention', () => {
     const ctx = { store, clock: clockAt(nowMs), settings: { tombstoneRetentionMs: 10 } } as unknown as RegionContext;
     const cursors = new SweepCursors(ctx.clock);
     const runs = [];
-    for (let run = 0; run < 4; run += 1) runs.push(await purgeTombstones(ctx, cursors, 1200));
+    for (let run = 0; run < 4; run += 1) runs.push(await purgeTombstones(ctx, undefined, cursors, 1200));
     // 1200 records, 1200 more, the last 600 (the end), then from the start again: nothing left.
     expect(runs).toEqual([600, 600, 300, 0]);
     expect(store.read((txn) => [...txn.range(1)].every(({ record }) => record.item !== null))).toBe(true);

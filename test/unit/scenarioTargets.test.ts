@@ -134,7 +134,7 @@ class FakeRegion implements ScenarioRegionHandle {
       const name = new URLSearchParams(query).get('table')!;
       return { tables: { [name]: { digest: canonical([...this.targets.tables.get(name)!.items.entries()].sort()) } } } as T;
     }
-    if (route === '/admin/metrics') return { replication: [], changeLog: { lastLsn: 0, publishedLsn: 0, lastOwnLsn: 0 } } as T;
+    if (route === '/admin/metrics') return { replication: [], changeLog: { lastLsn: 0, publishedLsn: 0, lastOwnLsn: 0 }, tombstones: { retentionMs: 1000, stableBeforeMs: null, waitingOn: [], purged: 0, possibleResurrections: 0 } } as T;
     if (route === '/admin/conflicts') return { conflicts: [] } as T;
     if (route === '/admin/item') return { record: null } as T;
     throw new Error(`the fake has no admin route ${path}`);

@@ -4,7 +4,7 @@
  */
 import type { Item } from '../../core/types.js';
 import { valuesEqual, itemSize } from '../../core/values.js';
-import { nextVersion } from '../../core/version.js';
+import { aboveFloor, nextVersion } from '../../core/version.js';
 import { applyLocalWrite, type LocalWrite, type VersionedState } from '../../core/lww.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
@@ -32,6 +32,12 @@ function sameItem(a: Item, b: Item): boolean {
   return valuesEqual({ M: a }, { M: b });
 }
 
+/** The clock's (or the forced) timestamp; above the table's purge floor for a key with no record. */
+function timestampFor(ctx: RegionContext, change: ItemChange): number {
+  const ts = change.forcedTimestampMs ?? ctx.clock.nowMs();
+  return change.existing ? ts : aboveFloor(ts, change.table.purgedVersion);
+}
+
 /** Applies the change; returns false when it changes nothing (then nothing is written or logged). */
 export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: ItemChange): boolean {
   const old = change.existing?.item ?? undefined;
@@ -44,7 +50,7 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
     kind: change.next === null ? 'delete' : change.update ? 'update' : 'put',
     item: change.next,
     // In hlc mode nextVersion still never goes back, whatever the forced timestamp.
-    version: nextVersion(ctx.clockState, change.forcedTimestampMs ?? ctx.clock.nowMs(), ctx.region),
+    version: nextVersion(ctx.clockState, timestampFor(ctx, change), ctx.region),
     origin: ctx.region,
     writtenAtMs: nowMs,
     keyNames: shape.range ? [shape.hash.name, shape.range.name] : [shape.hash.name],
@@ -86,9 +92,8 @@ export function storeState(
   txn: StoreTxn, table: TableMeta, key: Uint8Array, keys: Item, existing: ItemRecord | undefined, state: VersionedState, nowMs: number, encodedState?: Uint8Array,
 ): void {
   const old = existing?.item ?? undefined;
-  const record: ItemRecord = state.item === null
-    ? { ...state, keys, deletedAtMs: old || existing?.deletedAtMs === undefined ? nowMs : existing.deletedAtMs }
-    : state;
+  // A newer delete over a tombstone restarts its age: retention and stability are about this version.
+  const record: ItemRecord = state.item === null ? { ...state, keys, deletedAtMs: nowMs } : state;
   txn.putItem(table.id, key, record, record === state ? encodedState : undefined);
   const oldSize = old ? itemSize(old) : 0;
   const newSize = state.item ? itemSize(state.item) : 0;

@@ -1,4 +1,5 @@
 /** Check steps: waitConverged (drained, then digests equal in every replica) and expect (items, convergence, conflicts, overwrites, lag). */
+import type { TombstonesView } from '../../http/metricsView.js';
 import type { PairStatus } from '../../replication/metrics.js';
 import { canonical, observe, type RunContext } from '../context.js';
 import { allConflicts, classifyOverwrites } from '../overwrites.js';
@@ -92,6 +93,7 @@ export async function expect(ctx: RunContext, args: StepArgs<'expect'>, step: nu
       record(`overwritten ${cls} = ${expected}`, actual === expected, `${actual}`);
     }
   }
+  if (args.tombstones) await expectTombstones(ctx, args.tombstones, record);
   if (args.lagMsP99Below !== undefined) {
     const pairs: PairStatus[] = [];
     for (const region of ctx.targets.running()) pairs.push(...(await region.admin<{ replication: PairStatus[] }>('/admin/metrics')).replication);
@@ -100,4 +102,21 @@ export async function expect(ctx: RunContext, args: StepArgs<'expect'>, step: nu
     record(`replication lag p99 below ${args.lagMsP99Below} ms`, worst < args.lagMsP99Below, `worst pair ${worst} ms`);
   }
   return results.join('; ');
+}
+
+type RecordResult = (what: string, ok: boolean, detail: string) => void;
+
+async function expectTombstones(ctx: RunContext, expected: NonNullable<StepArgs<'expect'>['tombstones']>, record: RecordResult): Promise<void> {
+  const views: { region: string; tombstones: TombstonesView }[] = [];
+  for (const region of ctx.targets.running()) views.push({ region: region.name, tombstones: (await region.admin<{ tombstones: TombstonesView }>('/admin/metrics')).tombstones });
+  const purged = views.reduce((n, v) => n + v.tombstones.purged, 0);
+  const resurrections = views.reduce((n, v) => n + v.tombstones.possibleResurrections, 0);
+  observe(ctx, `tombstones: purged ${purged}, possible resurrections ${resurrections}`);
+  if (expected.purged) record(`tombstones purged: ${JSON.stringify(expected.purged)}`, countCheck(purged, expected.purged), `${purged} purged`);
+  if (expected.resurrections !== undefined) record(`possible resurrections = ${expected.resurrections}`, resurrections === expected.resurrections, `${resurrections}`);
+  if (expected.heldFor) {
+    const others = views.filter((v) => v.region !== expected.heldFor);
+    const notHolding = others.filter((v) => !v.tombstones.waitingOn.includes(expected.heldFor!)).map((v) => v.region);
+    record(`tombstones held back for ${expected.heldFor}`, notHolding.length === 0, notHolding.length ? `not waiting for it: ${notHolding.join(', ')}` : `by ${others.map((v) => v.region).join(', ')}`);
+  }
 }
