@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -37,6 +37,37 @@ describe('globaltables region (process)', () => {
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the tombstone retention from its file, a flag overriding it, and shows it in /admin/status', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'globaltables-proc-'));
+    const file = join(dataDir, 'region.yaml');
+    await writeFile(file, `name: eu-west-1\nport: 1\ndataDir: ${dataDir}\nreplication: { tombstoneRetentionMs: 5000 }\n`);
+    const status = async (flags: string[]): Promise<{ tombstones: { retentionMs: number; purged: number; possibleResurrections: number } }> => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['bin/globaltables.js', 'region', '--config', file, '--port', String(port), '--no-change-stream', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        let output = '';
+        child.stdout.on('data', (chunk) => { output += chunk; });
+        for (let i = 0; i < 400 && !output.includes('listening on'); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+        return await (await fetch(`http://127.0.0.1:${port}/admin/status`)).json();
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    };
+    try {
+      expect((await status([])).tombstones).toMatchObject({ retentionMs: 5000, purged: 0, possibleResurrections: 0 });
+      expect((await status(['--tombstone-retention-ms', '7000'])).tombstones.retentionMs).toBe(7000);
+      const refused = spawn(process.execPath, ['bin/globaltables.js', 'region', '--tombstone-retention-ms', '1.5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let errors = '';
+      refused.stderr.on('data', (chunk) => { errors += chunk; });
+      const [code] = await once(refused, 'exit');
+      expect(code).toBe(2);
+      expect(errors).toContain('--tombstone-retention-ms must be a whole number of ms from 0 to 604800000');
+    } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
   });

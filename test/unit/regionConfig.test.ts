@@ -27,6 +27,12 @@ describe('region configuration files', () => {
     expect(parseRegionConfig('name: a\nport: 1\ndataDir: d\nnats: { port: 4300 }\n', 'f').nats).toEqual({ port: 4300 });
   });
 
+  it('takes a tombstone retention, a whole number of ms up to a week', () => {
+    expect(parseRegionConfig('name: a\nport: 1\ndataDir: d\nreplication: { tombstoneRetentionMs: 5000 }\n', 'f').replication).toEqual({ granularity: 'item', tombstoneRetentionMs: 5000 });
+    expect(error('name: a\nport: 1\ndataDir: d\nreplication:\n  tombstoneRetentionMs: -1\n')).toContain('regions/bad.yaml:5: replication.tombstoneRetentionMs:');
+    expect(error('name: a\nport: 1\ndataDir: d\nreplication: { tombstoneRetentionMs: 604800001 }\n')).toContain('replication.tombstoneRetentionMs:');
+  });
+
   it('names the file, the line and the field of each problem', () => {
     const message = error('name: us-east-1\nport: eighty\ndataDir: .data/x\nclock:\n  mode: sundial\n');
     expect(message).toContain('regions/bad.yaml:2: port:');
