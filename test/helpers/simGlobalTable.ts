@@ -13,12 +13,16 @@ export const TABLE = 'model';
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 export type RegionName = (typeof REGIONS)[number];
 
+/** Short enough that tombstones are purged within a history, which then checks no delete came undone. */
+export const TOMBSTONE_RETENTION_MS = 2000;
+
 /** Two hybrid logical clocks and one wall clock (DynamoDB's own rule: a skewed wall clock can lose). */
 function regionConfigs(granularity: Granularity): SimRegionConfig[] {
+  const settings = { tombstoneRetentionMs: TOMBSTONE_RETENTION_MS };
   return [
-    { name: 'us-east-1', clockMode: 'hlc', skewMs: 0, granularity },
-    { name: 'eu-west-1', clockMode: 'wall', skewMs: 0, granularity },
-    { name: 'ap-southeast-2', clockMode: 'hlc', skewMs: 0, granularity },
+    { name: 'us-east-1', clockMode: 'hlc', skewMs: 0, granularity, settings },
+    { name: 'eu-west-1', clockMode: 'wall', skewMs: 0, granularity, settings },
+    { name: 'ap-southeast-2', clockMode: 'hlc', skewMs: 0, granularity, settings },
   ];
 }
 
@@ -84,6 +88,24 @@ interface PairView { source: string; checkpoint: number; pending: number; connec
 
 export async function replicationPairs(region: SimRegion): Promise<PairView[]> {
   return (await region.admin<{ replication: PairView[] }>('/admin/status')).replication;
+}
+
+/** Each region's tombstone counters (/admin/metrics). */
+export async function tombstoneCountsOf(region: SimRegion): Promise<{ purged: number; possibleResurrections: number }> {
+  return (await region.admin<{ tombstones: { purged: number; possibleResurrections: number } }>('/admin/metrics')).tombstones;
+}
+
+/**
+ * Waits until every region's digest is the same; returns them as last read. Drained replicas can
+ * still differ for a while: each purges a tombstone every replica holds at its own moment.
+ */
+export async function settledDigests(cluster: SimulatedCluster, limitMs: number, pollMs = 100): Promise<string[]> {
+  const startedMs = cluster.nowMs;
+  for (;;) {
+    const digests = await Promise.all(cluster.regions.map(digestOf));
+    if (new Set(digests).size === 1 || cluster.nowMs - startedMs >= limitMs) return digests;
+    await sleep(cluster, pollMs);
+  }
 }
 
 /** Waits until drained; returns the pairs still behind when `limitMs` of virtual time ran out (empty: drained). */

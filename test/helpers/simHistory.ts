@@ -11,7 +11,7 @@ import type { Item } from '../../src/core/types.js';
 import type { SimulatedCluster } from '../../src/sim/cluster.js';
 import { checkAttributeOracle, checkAttributesWritten } from './simAttributeOracle.js';
 import { canonicalItem, emptyModel, KEYS, lastWriterOf, type ModelState, stringOf, type RealCluster, versionText } from './simModel.js';
-import { digestOf, drain, keyOf, REGIONS, replicationPairs, startGlobalTable, TABLE } from './simGlobalTable.js';
+import { drain, keyOf, REGIONS, replicationPairs, settledDigests, sleep, startGlobalTable, TABLE, TOMBSTONE_RETENTION_MS, tombstoneCountsOf } from './simGlobalTable.js';
 
 /** How long a healed cluster may take to apply everything (virtual time): generous, far below a day's retention. */
 export const DRAIN_LIMIT_MS = 5 * 60_000;
@@ -30,6 +30,8 @@ export interface HistoryOutcome {
   uncertainWrites: number;
   /** Final items that mix the attributes of several acknowledged writes (attribute granularity only). */
   mixedItems: number;
+  /** Tombstones purged in all regions (each region counts its own). */
+  purges: number;
 }
 
 export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
@@ -111,15 +113,32 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   const behind = await drain(cluster, DRAIN_LIMIT_MS);
   // Invariant 1: healed and drained within the bound, every region holds the same data.
   expect(behind, `converged: replication drained within ${DRAIN_LIMIT_MS} ms of virtual time after healing`).toEqual([]);
-  const digests = await Promise.all(cluster.regions.map(digestOf));
+  const digests = await settledDigests(cluster, TOMBSTONE_RETENTION_MS * 4);
   expect(new Set(digests).size, `converged: digests equal in all regions after draining (${digests.join(', ')})`).toBe(1);
   const items = await finalItems(cluster);
   checkOracle(model, items);
+  // Past the retention, every replica holding every delete, the tombstones go: nothing may change.
+  await sleep(cluster, TOMBSTONE_RETENTION_MS * 3);
+  const purgedDigests = await settledDigests(cluster, TOMBSTONE_RETENTION_MS * 4);
+  expect(new Set(purgedDigests).size, `converged after the tombstones' retention (${purgedDigests.join(', ')})`).toBe(1);
+  for (const region of cluster.regions) {
+    const held = (await region.admin<{ tables: Record<string, { tombstones: number }> }>(`/admin/digest?table=${TABLE}`)).tables[TABLE].tombstones;
+    expect(held, `every tombstone purged once every replica holds it and the retention passed: ${region.name} holds ${held}`).toBe(0);
+  }
+  const afterPurge = await finalItems(cluster);
+  for (const [slot, item] of afterPurge) {
+    expect(canonicalItem(item), `no resurrection: ${slot} after tombstone retention`).toBe(canonicalItem(items.get(slot) ?? null));
+  }
   let conflicts = 0;
   let resyncs = 0;
+  let purges = 0;
   for (const region of cluster.regions) {
     conflicts += (await region.admin<{ total: number }>(`/admin/conflicts?table=${TABLE}`)).total;
     for (const pair of await replicationPairs(region)) resyncs += pair.resyncs;
+    const tombstones = await tombstoneCountsOf(region);
+    // No resurrection: the oracle above saw no delete undone, and no region suspects one either.
+    expect(tombstones.possibleResurrections, `no possible resurrection in ${region.name}`).toBe(0);
+    purges += tombstones.purged;
   }
   let lost = 0;
   let duplicated = 0;
@@ -134,6 +153,6 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   return {
     traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
     crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
-    mixedItems: mixedItems(model, items),
+    mixedItems: mixedItems(model, items), purges,
   };
 }

@@ -42,6 +42,8 @@ export interface ModelState {
   uncertainWrites: UncertainWrite[];
   /** Highest version each region was seen storing for each key ("region|pk"). */
   highestSeen: Map<string, Version>;
+  /** Slots whose last record seen was a tombstone: only such a record may be purged. */
+  tombstoneSeen: Set<string>;
   /** Acknowledged writes a wall-clock region stamped below what it held: they lost at once. */
   lostAtOnce: number;
   /** Acknowledged writes a concurrent, newer write from elsewhere overtook while they committed. */
@@ -56,7 +58,7 @@ export interface RealCluster { cluster: SimulatedCluster }
 export function emptyModel(granularity: Granularity): ModelState {
   return {
     granularity, down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
-    highestSeen: new Map(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
+    highestSeen: new Map(), tombstoneSeen: new Set(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
   };
 }
 

@@ -47,18 +47,23 @@ function leftAUntouched(spec: WriteSpec, before: StoredRecord | null, touched: R
   return spec.variant === 'set' ? stringOf(held) === spec.a : spec.variant === 'remove' && held === undefined;
 }
 
-/** Records the version the region stores for pk and checks it never went down (invariant 5). */
+/**
+ * Records the version the region stores for pk and checks it never went down (invariant 5): a record
+ * disappears only as a purged tombstone, and whatever is stored after it is newer than the delete.
+ */
 function noteVersion(model: ModelState, region: RegionName, pk: string, record: StoredRecord | null, when: string): void {
   const slot = `${region}|${pk}`;
   const previous = model.highestSeen.get(slot);
   if (!record) {
-    expect(previous, `stored version never decreases: ${region} held ${pk} at ${versionText(previous)}, then nothing (${when})`).toBeUndefined();
+    if (previous) expect(model.tombstoneSeen.has(slot), `stored version never decreases: ${region} held ${pk} at ${versionText(previous)}, not a tombstone, then nothing (${when})`).toBe(true);
     return;
   }
   if (previous) {
     expect(compareVersions(record.version, previous), `stored version never decreases: ${region} ${pk} went from ${versionText(previous)} to ${versionText(record.version)} (${when})`).toBeGreaterThanOrEqual(0);
   }
   model.highestSeen.set(slot, record.version);
+  if (record.item === null) model.tombstoneSeen.add(slot);
+  else model.tombstoneSeen.delete(slot);
 }
 
 /**

@@ -12,7 +12,7 @@ import { propertySeed } from '../helpers/seed.js';
 import {
   CrashRegionCommand, HealLinkCommand, KillBusCommand, LinkFaultsCommand, PartitionCommand, RestartRegionCommand, SkewCommand, SleepCommand, StartBusCommand,
 } from '../helpers/simFaultCommands.js';
-import { REGIONS, type RegionName } from '../helpers/simGlobalTable.js';
+import { REGIONS, TOMBSTONE_RETENTION_MS, type RegionName } from '../helpers/simGlobalTable.js';
 import { runHistory, type HistoryOutcome } from '../helpers/simHistory.js';
 import { KEYS } from '../helpers/simModel.js';
 import { ConcurrentWritesCommand, CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
@@ -49,6 +49,8 @@ const commands = fc.commands([
     { kind: 'update', variant: 'set', a, addN }, { kind: 'update', variant: 'add', a, addN }])),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
   fc.integer({ min: 1, max: 3000 }).map((ms) => new SleepCommand(ms)),
+  // Past the tombstone retention: a purge happens mid-history, among the faults.
+  fc.integer({ min: TOMBSTONE_RETENTION_MS, max: 4 * TOMBSTONE_RETENTION_MS }).map((ms) => new SleepCommand(ms)),
   directedLink.map(([from, to]) => new PartitionCommand(from, to)),
   directedLink.map(([from, to]) => new HealLinkCommand(from, to)),
   fc.tuple(directedLink, dataFaults).map(([[from, to], faults]) => new LinkFaultsCommand(from, to, faults)),
@@ -68,7 +70,7 @@ const history = fc.tuple(fc.integer({ min: 0, max: 2 ** 31 - 1 }), commands);
 
 type Counter = Exclude<keyof HistoryOutcome, 'traceHash' | 'digest'>;
 /** Counters the commands must drive above zero over a run (resyncs need a trimmed stream, which no command does). */
-const REQUIRED: Counter[] = ['conflicts', 'lost', 'duplicated', 'crashes', 'busKills', 'lostAtOnce', 'uncertainWrites'];
+const REQUIRED: Counter[] = ['conflicts', 'lost', 'duplicated', 'crashes', 'busKills', 'lostAtOnce', 'uncertainWrites', 'purges'];
 /** At attribute granularity some items must also end mixing concurrent writes, or the per-attribute rule went untested. */
 const REQUIRED_BY_GRANULARITY: Record<Granularity, Counter[]> = { item: REQUIRED, attribute: [...REQUIRED, 'mixedItems'] };
 
@@ -79,7 +81,7 @@ describe.each(GRANULARITIES)('a simulated 3-region global table under random wri
 
   it('converges to the last acknowledged writer of each key (or attribute), reading its own writes, with versions that never go back', async () => {
     const seed = propertySeed(seedName);
-    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0 };
+    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0, purges: 0 };
     let histories = 0;
     let commandsRun = 0;
     await fc.assert(fc.asyncProperty(history, async ([clusterSeed, cmds]) => {
