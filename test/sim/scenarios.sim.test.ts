@@ -1,5 +1,6 @@
 /**
- * The shipped scenario library in the simulator: every scenarios/*.yaml passes with its
+ * The shipped scenario library in the simulator: every scenarios/*.yaml (and the fuzzer's findings,
+ * scenarios/regressions/*.yaml) passes with its
  * expectations unchanged, through the command line's `--sim` mode; the same file and seed replay
  * the same run (one trace hash, one report byte for byte) and another seed explores other timings.
  */
@@ -13,6 +14,8 @@ import { runScenario } from '../../src/scenario/runner.js';
 import { startSimTargets } from '../../src/sim/scenarioTargets.js';
 
 const SCENARIOS = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).sort();
+/** What the fuzzer found, each kept as the history it shrank to, replayed in the simulator only. */
+const REGRESSIONS = readdirSync('scenarios/regressions').filter((f) => f.endsWith('.yaml')).sort().map((f) => `regressions/${f}`);
 
 async function playSim(file: string, seed?: number): Promise<{ text: string; passed: boolean; traceHash?: string; mode: string }> {
   const scenario = loadScenario(join('scenarios', file));
@@ -21,7 +24,11 @@ async function playSim(file: string, seed?: number): Promise<{ text: string; pas
 }
 
 describe('scenarios/ in the simulator', () => {
-  for (const file of SCENARIOS) {
+  it('keeps the fuzzer\'s findings as regressions', () => {
+    expect(REGRESSIONS.length).toBeGreaterThan(0);
+  });
+
+  for (const file of [...SCENARIOS, ...REGRESSIONS]) {
     it(`${file} passes with --sim`, async () => {
       const run = await playSim(file);
       expect(run.mode).toBe('sim');
