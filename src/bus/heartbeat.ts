@@ -22,6 +22,8 @@ export interface Heartbeat extends PublisherStatus {
   unpublished: UnpublishedOwnChanges | null;
   /** True time (ms) the heartbeat was sent. */
   sentAtMs: number;
+  /** The lsn of the region's last own change (what its peers' replicators must reach); absent from older regions. */
+  ownLsn?: number;
 }
 
 export interface HeartbeatOptions {
@@ -30,6 +32,7 @@ export interface HeartbeatOptions {
   clock: Clock;
   status: () => PublisherStatus;
   send: (subject: string, payload: Uint8Array) => void;
+  ownLsn?: () => number;
   intervalMs?: number;
 }
 
@@ -47,6 +50,7 @@ export function startHeartbeat(options: HeartbeatOptions): () => void {
       ...status,
       unpublished: counter.update(status.publishedLsn, status.stuck !== null) ?? null,
       sentAtMs: options.clock.trueNowMs(),
+      ...(options.ownLsn ? { ownLsn: options.ownLsn() } : {}),
     };
     try {
       options.send(subject, encoder.encode(JSON.stringify(heartbeat)));
@@ -72,5 +76,8 @@ export function parseHeartbeat(bytes: Uint8Array): Heartbeat | undefined {
   if (!value || typeof value !== 'object' || typeof value.region !== 'string' || !isCount(value.committedLsn) || !isCount(value.publishedLsn)) return undefined;
   const stuck = value.stuck && typeof value.stuck === 'object' && isCount(value.stuck.lsn) ? value.stuck : null;
   const unpublished = value.unpublished && typeof value.unpublished === 'object' && isCount(value.unpublished.count) ? value.unpublished : null;
-  return { region: value.region, committedLsn: value.committedLsn, publishedLsn: value.publishedLsn, stuck, unpublished, sentAtMs: Number(value.sentAtMs) || 0 };
+  return {
+    region: value.region, committedLsn: value.committedLsn, publishedLsn: value.publishedLsn, stuck, unpublished, sentAtMs: Number(value.sentAtMs) || 0,
+    ...(isCount(value.ownLsn) ? { ownLsn: value.ownLsn } : {}),
+  };
 }

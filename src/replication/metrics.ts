@@ -60,6 +60,8 @@ export interface SourceStatus {
   unpublished: number | null;
   /** True time (ms) this region last heard the heartbeat. */
   heardAtMs: number;
+  /** The lsn of the source's last own change, as its heartbeat said (null: it did not say). */
+  ownLsn: number | null;
 }
 
 export interface PairStatus {
@@ -130,6 +132,7 @@ export class PairMetrics {
       stuck: stuck ? { lsn: stuck.lsn, reason: stuck.reason, sinceMs: stuck.sinceMs } : null,
       unpublished: heartbeat.unpublished?.count ?? null,
       heardAtMs: this.now(),
+      ownLsn: heartbeat.ownLsn ?? null,
     };
     this.oldestUnpublishedCommitMs = heartbeat.unpublished?.oldestCommitTimeMs ?? null;
   }

@@ -4,7 +4,7 @@
  * natsChangeSource.ts; simulated: src/sim/changeSource.ts); here each batch is merged and the
  * checkpoint advanced in one store transaction, so a crash resumes exactly where it stopped.
  */
-import { delay } from '../clock/clock.js';
+import { delay, every } from '../clock/clock.js';
 import type { RegionContext } from '../dynamo/context.js';
 import { applyChanges, type ApplyTally } from './apply.js';
 import type { ChangeSession, ChangeSource, ChangeSourceOptions, ReceivedBatch } from './changeSource.js';
@@ -30,6 +30,10 @@ export class CheckpointGapError extends Error {
     this.name = 'CheckpointGapError';
   }
 }
+
+/** How often a replicator checks that it is not waiting for changes its source's stream no longer holds. */
+const STALL_CHECK_MS = 5_000;
+const STALLED_CHECKS = 2;
 
 export const checkpointKey = (source: string): string => `replicator.checkpoint.${source}`;
 
@@ -61,6 +65,9 @@ export class Replicator {
   private running: Promise<void> | undefined;
   private session: ChangeSession | undefined;
   private stop$: () => void = () => {};
+  private stopWatch: () => void = () => {};
+  private stalledChecks = 0;
+  private checkpointAtLastCheck = -1;
   private readonly stopping = new Promise<undefined>((resolve) => { this.stop$ = () => resolve(undefined); });
 
   constructor(private readonly options: ReplicatorOptions) {}
@@ -72,10 +79,29 @@ export class Replicator {
   start(): void {
     this.options.metrics.checkpoint = this.checkpoint;
     this.running = this.loop();
+    this.stopWatch = every(this.options.ctx.clock, STALL_CHECK_MS, () => this.watchForStall());
+  }
+
+  /**
+   * A live consumer whose stream was trimmed under it moves on silently, as JetStream's does: it
+   * may wait for changes that are gone while the source says it has them (its heartbeat's ownLsn,
+   * published). Two checks without progress end the session; the next one sees the stream's bounds
+   * and resyncs from a snapshot if changes it never applied are gone.
+   */
+  private watchForStall(): void {
+    const status = this.options.metrics.sourceStatus;
+    const checkpoint = this.options.metrics.checkpoint;
+    const waiting = status?.ownLsn != null && status.publishedLsn >= status.ownLsn && checkpoint < status.ownLsn;
+    this.stalledChecks = waiting && checkpoint === this.checkpointAtLastCheck ? this.stalledChecks + 1 : 0;
+    this.checkpointAtLastCheck = checkpoint;
+    if (this.stalledChecks < STALLED_CHECKS) return;
+    this.stalledChecks = 0;
+    this.session?.close();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopWatch();
     this.stop$();
     this.session?.close();
     await this.running;

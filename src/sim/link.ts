@@ -20,7 +20,8 @@ export interface LinkEnds {
 }
 
 /** Message counts: every send is delivered, lost (random loss), dropped (an end down, a reset, a closed link), or still held. */
-export interface SimLinkCounts { sent: number; delivered: number; lost: number; duplicated: number; dropped: number }
+/** `reordered`: messages queued to arrive ahead of one sent before them. */
+export interface SimLinkCounts { sent: number; delivered: number; lost: number; duplicated: number; dropped: number; reordered: number }
 
 interface InFlight {
   atMs: number;
@@ -48,7 +49,7 @@ export class SimLink implements Link {
   private cancelArmed: (() => void) | undefined;
   private closed = false;
   private readonly counters: LinkStats = { connections: 1, openConnections: 1, bytesUpstream: 0, bytesDownstream: 0, resets: 0, heldBytes: 0 };
-  private readonly messageCounts: SimLinkCounts = { sent: 0, delivered: 0, lost: 0, duplicated: 0, dropped: 0 };
+  private readonly messageCounts: SimLinkCounts = { sent: 0, delivered: 0, lost: 0, duplicated: 0, dropped: 0, reordered: 0 };
 
   constructor(
     readonly from: string,
@@ -154,6 +155,7 @@ export class SimLink implements Link {
         else index = middle;
       }
     }
+    if (index < queue.length && queue[index].seq < entry.seq) this.messageCounts.reordered += 1;
     queue.splice(index, 0, entry);
     this.counters.heldBytes += entry.bytes;
     this.arm();

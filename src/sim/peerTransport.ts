@@ -1,11 +1,12 @@
 /**
  * The PeerTransport seam simulated: a request travels from one region to the other through the
  * simulated network, runs the target's own peer handlers (the code behind the admin routes), and
- * the answer travels back. A target that is down, or a message the network loses, means no answer:
- * the caller gives up after its time-out on the virtual clock, as an HTTP caller would. Requests and
- * answers are copied on the way, so two regions never share an object.
+ * the answer travels back. Like HTTP over TCP: what the network loses is sent again, a target whose
+ * process is down refuses, a partition holds the call until it heals or the caller's time-out (on
+ * the virtual clock) gives up. Requests and answers are copied on the way, so two regions never
+ * share an object.
  */
-import type { Clock } from '../clock/clock.js';
+import { every, type Clock } from '../clock/clock.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { peerErrorStatus, type PeerHandlers } from '../replication/peerHandlers.js';
 import { PeerRequestError, type PeerInfo, type PeerTransport } from '../replication/peerTransport.js';
@@ -24,14 +25,17 @@ export interface SimPeerTransportOptions {
   net: SimNet;
   /** The caller's clock: its time-outs run on it. */
   clock: Clock;
-  /** The target's handlers while it is up; undefined while it is down (a request then goes unanswered). */
+  /** The target's handlers while it is up (one object per incarnation); undefined while it is down (a request is then refused). */
   handlers: () => PeerHandlers | undefined;
   /** How long an ordinary call waits for its answer; snapshots and replica creation wait as long as over HTTP. */
   timeoutMs?: number;
 }
 
 /** What travels back: the handler's result, or its refusal as the status HTTP would answer. */
-type Answer = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+type Answer = { ok: true; value: unknown } | { ok: false; status: number; message: string } | { ok: false; refused: true };
+
+/** TCP's retransmission time-out, about: how soon what the network lost is sent again. */
+const RETRANSMIT_MS = 1000;
 
 /** A status for a handler's failure that is no refusal: the region's own failure, as HTTP answers it. */
 const INTERNAL_ERROR = 500;
@@ -70,35 +74,54 @@ export class SimPeerTransport implements PeerTransport {
   }
 
   /**
-   * One request and its answer. The network may deliver either twice: the handler then runs twice
-   * (as a retried HTTP call would) and the caller takes the first answer.
+   * One request and its answer, over what HTTP runs on: a TCP connection, which retransmits what the
+   * network loses (every RETRANSMIT_MS here, until it arrives) and fails at once when the process
+   * at the other end is gone or restarts (a closed port, a reset). The handler runs once per call;
+   * a link that holds messages (a partition) holds the call until it heals or the caller gives up.
    */
   private call<R, T>(operation: PeerOperation, request: R, timeoutMs: number, run: (handlers: PeerHandlers, sent: R) => Promise<T>): Promise<T> {
     const { from, to, net, clock, handlers } = this.options;
     const sent = structuredClone(request);
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      const cancelTimeout = clock.schedule(() => {
-        if (settled) return;
-        settled = true;
-        reject(new PeerRequestError(`region ${to} is unreachable: no answer to ${operation} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const receive = (answer: Answer): void => {
-        if (settled) return;
+      let target: PeerHandlers | undefined;
+      let answer: Answer | undefined;
+      const finish = (): void => {
         settled = true;
         cancelTimeout();
-        if (answer.ok) resolve(answer.value as T);
-        else reject(peerFailure(to, operation, answer.status, answer.message));
+        cancelRetransmit();
       };
-      net.send(from, to, roughJsonBytes(sent), () => {
-        const target = handlers();
-        if (!target) return;
+      const cancelTimeout = clock.schedule(() => {
+        if (settled) return;
+        finish();
+        reject(new PeerRequestError(`region ${to} is unreachable: no answer to ${operation} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const receive = (received: Answer): void => {
+        if (settled) return;
+        finish();
+        if (received.ok) resolve(received.value as T);
+        else if ('refused' in received) reject(new PeerRequestError(`region ${to} is unreachable: connection refused`));
+        else reject(peerFailure(to, operation, received.status, received.message));
+      };
+      const reply = (value: Answer): void => net.send(to, from, roughJsonBytes(value), () => receive(value));
+      const arrive = (): void => {
+        if (target || settled) return;
+        target = handlers();
+        // Its host is up, its process is not: refused at once, as a connection to a closed port is.
+        if (!target) return reply({ ok: false, refused: true });
         // Through a promise even if the handler throws at once: its failure is an answer too.
-        void Promise.resolve(structuredClone(sent)).then((copy) => run(target, copy)).then(
+        void Promise.resolve(structuredClone(sent)).then((copy) => run(target!, copy)).then(
           (value): Answer => ({ ok: true, value: structuredClone(value) }),
           (error: unknown): Answer => ({ ok: false, status: peerErrorStatus(error) ?? INTERNAL_ERROR, message: (error as Error).message ?? String(error) }),
-        ).then((answer) => net.send(to, from, roughJsonBytes(answer), () => receive(answer)));
+        ).then((value) => { answer = value; reply(value); });
+      };
+      const send = (): void => net.send(from, to, roughJsonBytes(sent), arrive);
+      const cancelRetransmit = every(clock, RETRANSMIT_MS, () => {
+        if (!target) return send();
+        if (handlers() !== target) return reply({ ok: false, refused: true });
+        if (answer) reply(answer);
       });
+      send();
     });
   }
 }

@@ -11,7 +11,7 @@ import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import { createRegionCore, startRegionWork, type RegionCore } from '../region/regionCore.js';
 import { Replication } from '../replication/replication.js';
 import { peerHandlers, type PeerHandlers } from '../replication/peerHandlers.js';
-import { crashMemoryStore, createMemoryStore, memoryDataOf, type MemoryData } from '../storage/memory.js';
+import { crashMemoryStore, createMemoryStore, memoryDataOf, queuedWrites, type MemoryData } from '../storage/memory.js';
 import type { RegionSettings } from '../dynamo/context.js';
 import type { ClockMode } from '../core/version.js';
 import type { Granularity } from '../core/lww.js';
@@ -55,6 +55,8 @@ export class SimRegion {
   readonly bus: SimBus;
   private live: Incarnation | undefined;
   private incarnations = 0;
+  /** Crashes that lost writes asked for and not yet committed (a commit group cut short). */
+  crashesMidCommit = 0;
 
   constructor(readonly config: SimRegionConfig, private readonly cluster: SimCluster, private readonly scheduler: SimScheduler, private readonly random: SimRandom) {
     this.bus = new SimBus(new VirtualClock(scheduler));
@@ -68,7 +70,7 @@ export class SimRegion {
     return this.live !== undefined;
   }
 
-  /** The peer-facing handlers while the region is up (a crashed region answers nothing). */
+  /** The peer-facing handlers while the region is up, one object per incarnation (a crashed region refuses calls). */
   handlers(): PeerHandlers | undefined {
     return this.live?.handlers;
   }
@@ -108,6 +110,8 @@ export class SimRegion {
     const live = this.live;
     if (!live) return;
     this.live = undefined;
+    // A crash that cuts a commit group short is the one that tests recovery: counted for coverage.
+    if (queuedWrites(live.core.ctx.store) > 0) this.crashesMidCommit += 1;
     live.process.kill();
     live.wiring.kill();
     // Whatever the dead region's code still asks of its store (a late answer from a peer resuming it) never commits.

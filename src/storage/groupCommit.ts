@@ -69,6 +69,11 @@ export class GroupCommit {
   }
 
   /** Drops the writes asked for and not committed yet, which then never settle: what a crash does to them. */
+  /** Writes asked for and not yet committed. */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
   discardQueued(): void {
     this.queue = [];
   }

@@ -148,6 +148,7 @@ class MemoryTxn implements StoreTxn {
 interface MemoryStoreHandle {
   data: MemoryData;
   crash(): void;
+  queued(): number;
 }
 
 const handles = new WeakMap<Store, MemoryStoreHandle>();
@@ -214,6 +215,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       commits.discardQueued();
       listeners.clear();
     },
+    queued: () => commits.queuedCount,
   });
   return store;
 }
@@ -222,6 +224,11 @@ function handleOf(store: Store): MemoryStoreHandle {
   const handle = handles.get(store);
   if (!handle) throw new NotAMemoryStoreError();
   return handle;
+}
+
+/** Writes the store was asked for and has not committed yet: what a crash now would lose. */
+export function queuedWrites(store: Store): number {
+  return handleOf(store).queued();
 }
 
 /** The committed data of an in-memory store (live, not a copy): what a store opened on it would hold. */

@@ -1,7 +1,7 @@
 /**
  * Fault and time commands of the model-based test: virtual sleep, a directed link stalled (a
  * partition) or healed, data faults on a link (loss, duplication, reordering, latency), a region
- * or its bus crashed and restarted, a region's clock skew changed.
+ * or its bus crashed and restarted, a region's stream trimmed, a region's clock skew changed.
  */
 import type { AsyncCommand } from 'fast-check';
 import type { ModelState, RealCluster } from './simModel.js';
@@ -94,6 +94,21 @@ export class StartBusCommand implements Command {
     model.busDown.delete(this.region);
   }
   toString(): string { return `startBus(${this.region})`; }
+}
+
+/**
+ * The region's stream forgets everything it holds, as JetStream's max-age does after a long
+ * outage: a replicator behind it must resync from the region's snapshot (items and tombstones with
+ * their versions), never skip what it missed.
+ */
+export class TrimStreamCommand implements Command {
+  constructor(readonly region: RegionName) {}
+  check(): boolean { return true; }
+  async run(_model: ModelState, { cluster }: RealCluster): Promise<void> {
+    const bus = cluster.busOf(this.region);
+    bus.trim(bus.messages().at(-1)?.seq ?? 0);
+  }
+  toString(): string { return `trimStream(${this.region})`; }
 }
 
 export class SkewCommand implements Command {

@@ -32,6 +32,12 @@ export interface HistoryOutcome {
   mixedItems: number;
   /** Tombstones purged in all regions (each region counts its own). */
   purges: number;
+  /** Conflicts decided by the region tie-break: two writes with the same timestamp. */
+  ties: number;
+  /** Messages a link delivered ahead of one sent before them. */
+  reordered: number;
+  /** Region crashes that cut a commit group short (writes asked for, not committed). */
+  crashesMidBatch: number;
 }
 
 export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
@@ -132,8 +138,11 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   let conflicts = 0;
   let resyncs = 0;
   let purges = 0;
+  let ties = 0;
   for (const region of cluster.regions) {
-    conflicts += (await region.admin<{ total: number }>(`/admin/conflicts?table=${TABLE}`)).total;
+    const logged = await region.admin<{ total: number; conflicts: { reason: string }[] }>(`/admin/conflicts?table=${TABLE}&limit=1000`);
+    conflicts += logged.total;
+    ties += logged.conflicts.filter((c) => c.reason === 'tie-break-region').length;
     for (const pair of await replicationPairs(region)) resyncs += pair.resyncs;
     // No resurrection is the oracle's to judge (above, and after the purge below): the regions' own
     // count is an upper bound that a wall clock running behind by more than the retention inflates.
@@ -141,17 +150,20 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   }
   let lost = 0;
   let duplicated = 0;
+  let reordered = 0;
   for (const from of REGIONS) {
     for (const to of REGIONS) {
       if (from === to) continue;
       const counts = cluster.net.link(from, to).counts();
       lost += counts.lost;
       duplicated += counts.duplicated;
+      reordered += counts.reordered;
     }
   }
   return {
     traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
     crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
-    mixedItems: mixedItems(model, items), purges,
+    mixedItems: mixedItems(model, items), purges, ties, reordered,
+    crashesMidBatch: cluster.regions.reduce((n, r) => n + r.crashesMidCommit, 0),
   };
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Granularity } from '../../src/core/lww.js';
 import { propertySeed } from '../helpers/seed.js';
 import {
-  CrashRegionCommand, HealLinkCommand, KillBusCommand, LinkFaultsCommand, PartitionCommand, RestartRegionCommand, SkewCommand, SleepCommand, StartBusCommand,
+  CrashRegionCommand, HealLinkCommand, KillBusCommand, LinkFaultsCommand, PartitionCommand, RestartRegionCommand, SkewCommand, SleepCommand, StartBusCommand, TrimStreamCommand,
 } from '../helpers/simFaultCommands.js';
 import { REGIONS, TOMBSTONE_RETENTION_MS, type RegionName } from '../helpers/simGlobalTable.js';
 import { runHistory, type HistoryOutcome } from '../helpers/simHistory.js';
@@ -57,6 +57,7 @@ const commands = fc.commands([
   region.map((r) => new CrashRegionCommand(r)),
   fc.tuple(region, pk, writeSpec, fc.constantFrom(undefined, 0, 1, 2)).map(([r, key, spec, afterMs]) => new CrashDuringWriteCommand(r, key, spec, afterMs)),
   region.map((r) => new RestartRegionCommand(r)),
+  region.map((r) => new TrimStreamCommand(r)),
   fc.tuple(region, fc.boolean()).map(([r, hold]) => new KillBusCommand(r, hold)),
   region.map((r) => new StartBusCommand(r)),
   fc.tuple(region, fc.integer({ min: -5000, max: 2000 })).map(([r, skewMs]) => new SkewCommand(r, skewMs)),
@@ -69,8 +70,10 @@ const commands = fc.commands([
 const history = fc.tuple(fc.integer({ min: 0, max: 2 ** 31 - 1 }), commands);
 
 type Counter = Exclude<keyof HistoryOutcome, 'traceHash' | 'digest'>;
-/** Counters the commands must drive above zero over a run (resyncs need a trimmed stream, which no command does). */
-const REQUIRED: Counter[] = ['conflicts', 'lost', 'duplicated', 'crashes', 'busKills', 'lostAtOnce', 'uncertainWrites', 'purges'];
+/** Counters the commands must drive above zero over a run of the suite. */
+const REQUIRED: Counter[] = [
+  'conflicts', 'ties', 'lost', 'duplicated', 'reordered', 'crashes', 'crashesMidBatch', 'busKills', 'resyncs', 'lostAtOnce', 'uncertainWrites', 'purges',
+];
 /** At attribute granularity some items must also end mixing concurrent writes, or the per-attribute rule went untested. */
 const REQUIRED_BY_GRANULARITY: Record<Granularity, Counter[]> = { item: REQUIRED, attribute: [...REQUIRED, 'mixedItems'] };
 
@@ -81,7 +84,7 @@ describe.each(GRANULARITIES)('a simulated 3-region global table under random wri
 
   it('converges to the last acknowledged writer of each key (or attribute), reading its own writes, with versions that never go back', async () => {
     const seed = propertySeed(seedName);
-    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0, purges: 0 };
+    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0, purges: 0, ties: 0, reordered: 0, crashesMidBatch: 0 };
     let histories = 0;
     let commandsRun = 0;
     await fc.assert(fc.asyncProperty(history, async ([clusterSeed, cmds]) => {
