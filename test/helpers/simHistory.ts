@@ -7,11 +7,10 @@
 import fc, { type AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
 import type { Granularity } from '../../src/core/lww.js';
-import type { Item } from '../../src/core/types.js';
 import type { SimulatedCluster } from '../../src/sim/cluster.js';
-import { checkAttributeOracle, checkAttributesWritten } from './simAttributeOracle.js';
-import { canonicalItem, emptyModel, KEYS, lastWriterOf, type ModelState, stringOf, type RealCluster, versionText } from './simModel.js';
-import { digestOf, drain, keyOf, REGIONS, replicationPairs, startGlobalTable, TABLE } from './simGlobalTable.js';
+import { checkFinalState } from './modelOracle.js';
+import { emptyModel, type ModelState, type RealCluster } from './simModel.js';
+import { drain, REGIONS, replicationPairs, startGlobalTable, TABLE } from './simGlobalTable.js';
 
 /** How long a healed cluster may take to apply everything (virtual time): generous, far below a day's retention. */
 export const DRAIN_LIMIT_MS = 5 * 60_000;
@@ -35,7 +34,7 @@ export interface HistoryOutcome {
 export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
   const cluster = await startGlobalTable(clusterSeed, granularity);
   try {
-    const model = emptyModel(granularity);
+    const model = emptyModel(granularity, TABLE);
     await fc.asyncModelRun(() => ({ model, real: { cluster } }), commands);
     return await cluster.run(settleAndCheck(cluster, model));
   } finally {
@@ -53,68 +52,12 @@ async function healEverything(cluster: SimulatedCluster, model: ModelState): Pro
   model.faultyLinks.clear();
 }
 
-async function finalItems(cluster: SimulatedCluster): Promise<Map<string, Item | null>> {
-  const items = new Map<string, Item | null>();
-  for (const region of cluster.regions) {
-    for (const pk of KEYS) {
-      const read = await region.call<{ Item?: Item }>('GetItem', { TableName: TABLE, Key: keyOf(pk), ConsistentRead: true });
-      items.set(`${region.name}|${pk}`, read.Item ?? null);
-    }
-  }
-  return items;
-}
-
-/** Whether the item can be what a write of unknown outcome to pk left. */
-function uncertainOutcome(model: ModelState, pk: string, item: Item | null): boolean {
-  const tag = item === null ? undefined : stringOf(item.tag);
-  return model.uncertainWrites.some((w) => w.pk === pk && (item === null ? w.spec.kind === 'delete' : w.spec.kind !== 'delete' && w.tag === tag));
-}
-
-function checkOracle(model: ModelState, items: Map<string, Item | null>): void {
-  const written = new Map(model.writes.map((w) => [w.tag, w.item]));
-  for (const [slot, item] of items) {
-    const [region, pk] = slot.split('|');
-    // Invariant 3: every item is one a write left (its tag names the write); at attribute
-    // granularity each attribute is one a write set (the item mixes writes).
-    if (item !== null) {
-      const tag = stringOf(item.tag) ?? '(no tag)';
-      expect(model.issuedTags.has(tag), `no value nobody wrote: ${region} holds ${pk} = ${canonicalItem(item)}, tag ${tag} was never written`).toBe(true);
-      if (model.granularity === 'attribute') checkAttributesWritten(model, region, pk, item);
-      else if (written.has(tag)) expect(canonicalItem(item), `no value nobody wrote: ${region} holds ${pk} as write ${tag} never left it`).toBe(canonicalItem(written.get(tag)));
-    }
-    if (model.granularity === 'attribute') {
-      checkAttributeOracle(model, region, pk, item);
-      continue;
-    }
-    // Invariant 2: the acknowledged write with the largest stored version wins, at item granularity
-    // (or, newer still, a write whose outcome is unknown: then the item is what that write left).
-    const winner = lastWriterOf(model, pk);
-    if (canonicalItem(item) !== canonicalItem(winner?.item ?? null) && uncertainOutcome(model, pk, item)) continue;
-    expect(canonicalItem(item), `last writer wins: ${region} ${pk} should be write ${winner?.tag ?? 'none'} from ${winner?.region ?? '-'} at ${versionText(winner?.version)}`)
-      .toBe(canonicalItem(winner?.item ?? null));
-  }
-}
-
-/**
- * How many keys end otherwise than item granularity would leave them (the whole item of the
- * acknowledged write with the largest version), with no write of unknown outcome to explain it:
- * attributes of concurrent writes that both survived, what only attribute granularity does.
- */
-function mixedItems(model: ModelState, items: Map<string, Item | null>): number {
-  if (model.granularity !== 'attribute') return 0;
-  return KEYS.filter((pk) => !model.uncertainWrites.some((w) => w.pk === pk)
-    && canonicalItem(items.get(`${REGIONS[0]}|${pk}`)) !== canonicalItem(lastWriterOf(model, pk)?.item ?? null)).length;
-}
-
 async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Promise<HistoryOutcome> {
   await healEverything(cluster, model);
   const behind = await drain(cluster, DRAIN_LIMIT_MS);
   // Invariant 1: healed and drained within the bound, every region holds the same data.
   expect(behind, `converged: replication drained within ${DRAIN_LIMIT_MS} ms of virtual time after healing`).toEqual([]);
-  const digests = await Promise.all(cluster.regions.map(digestOf));
-  expect(new Set(digests).size, `converged: digests equal in all regions after draining (${digests.join(', ')})`).toBe(1);
-  const items = await finalItems(cluster);
-  checkOracle(model, items);
+  const { digest, mixedItems } = await checkFinalState(model, cluster.regions);
   let conflicts = 0;
   let resyncs = 0;
   for (const region of cluster.regions) {
@@ -132,8 +75,8 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
     }
   }
   return {
-    traceHash: cluster.traceHash(), digest: digests[0], conflicts, lost, duplicated, resyncs,
+    traceHash: cluster.traceHash(), digest, conflicts, lost, duplicated, resyncs,
     crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
-    mixedItems: mixedItems(model, items),
+    mixedItems,
   };
 }
