@@ -1,14 +1,16 @@
 /**
  * Fault and pacing commands of the real cluster's model-based test, through each region's admin
  * API: a directed link stalled (a partition, one way), healed or slowed (latency and jitter), a
- * region's clock skewed, and a catch-up that waits until one region has applied what another
- * logged, so histories mix writes that saw each other with writes that did not.
+ * region's clock skewed, a catch-up that waits until one region has applied what another logged
+ * (so histories mix writes that saw each other with writes that did not), and concurrent writes
+ * in two regions partitioned from each other.
  */
 import type { AsyncCommand } from 'fast-check';
 import { expect } from 'vitest';
 import type { RegionName } from './modelRegion.js';
+import { ConcurrentWritesCommand } from './modelWriteCommands.js';
 import type { RealModelCluster } from './realModelCluster.js';
-import type { ModelState } from './simModel.js';
+import type { ModelState, WriteSpec } from './simModel.js';
 
 /** Counts over a history that show the faults did something (heldAtHeal: links that held bytes back until healed). */
 export interface FaultTally { partitions: number; heldAtHeal: number; catchUps: number }
@@ -83,4 +85,27 @@ export class CatchUpCommand implements Command {
     tally.catchUps += 1;
   }
   toString(): string { return `catchUp(${this.from}->${this.to})`; }
+}
+
+/**
+ * Two regions cut off from each other both ways, then the same key written in both at once.
+ * Unpartitioned, a real link carries one write to the other region within milliseconds, often
+ * before the other write is read back, which then counts as overtaken and (per attribute) of
+ * unknown outcome; cut off, both writes are known exactly, and per attribute both can survive.
+ */
+export class SplitWritesCommand implements Command {
+  private readonly writes: ConcurrentWritesCommand;
+
+  constructor(readonly regions: [RegionName, RegionName], pk: string, specs: [WriteSpec, WriteSpec]) {
+    this.writes = new ConcurrentWritesCommand(regions, pk, specs);
+  }
+
+  check(): boolean { return true; }
+  async run(model: ModelState, system: RealSystem): Promise<void> {
+    const [first, second] = this.regions;
+    await new PartitionCommand(first, second).run(model, system);
+    await new PartitionCommand(second, first).run(model, system);
+    await this.writes.run(model, system);
+  }
+  toString(): string { return `split(${this.writes.toString()})`; }
 }
