@@ -18,7 +18,7 @@ import { RealModelCluster, WALL_CLOCK_REGION } from '../helpers/realModelCluster
 import { propertySeed } from '../helpers/seed.js';
 import { KEYS, type WriteSpec } from '../helpers/simModel.js';
 
-const RUNS = Number(process.env.REAL_MODEL_RUNS ?? 25);
+const RUNS = Number(process.env.REAL_MODEL_RUNS ?? 30);
 const MAX_COMMANDS = 30;
 /** A history takes about a second; a failure's shrinking stops after this and reports the smallest history so far. */
 const SHRINK_BUDGET_MS = Math.max(120_000, RUNS * 3_000);
