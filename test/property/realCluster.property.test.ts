@@ -20,7 +20,7 @@ import { KEYS, type WriteSpec } from '../helpers/simModel.js';
 
 const RUNS = Number(process.env.REAL_MODEL_RUNS ?? 30);
 const MAX_COMMANDS = 30;
-/** A history takes about a second; a failure's shrinking stops after this and reports the smallest history so far. */
+/** A history takes under half a second; a failure's shrinking stops after this and reports the smallest history found so far. */
 const SHRINK_BUDGET_MS = Math.max(120_000, RUNS * 3_000);
 const TEST_TIMEOUT_MS = SHRINK_BUDGET_MS + 60_000;
 
