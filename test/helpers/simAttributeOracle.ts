@@ -20,7 +20,7 @@
 import { expect } from 'vitest';
 import type { AttributeValue, Item } from '../../src/core/types.js';
 import { compareVersions } from '../../src/core/version.js';
-import { keyOf } from './simGlobalTable.js';
+import { keyOf } from './modelRegion.js';
 import { type AckedWrite, canonicalItem, type ModelState, type UncertainWrite } from './simModel.js';
 
 /** The item the acknowledged writes of pk leave, applied in version order above the floor. */

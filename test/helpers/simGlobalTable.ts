@@ -1,17 +1,17 @@
 /**
- * A simulated 3-region cluster holding one global table, and what a model-based test reads of it:
- * stored records with their versions, digests, and a drain that waits (virtual time) until every
- * replication pair has applied everything its source logged.
+ * A simulated 3-region cluster holding one global table, and what the simulated model-based test
+ * reads of it beyond stored records and digests (modelRegion.ts): replication pairs, and a drain
+ * that waits (virtual time) until every replication pair has applied everything its source logged.
  */
-import type { Granularity, VersionedState } from '../../src/core/lww.js';
-import type { Item, Version } from '../../src/core/types.js';
+import type { Granularity } from '../../src/core/lww.js';
 import { SimulatedCluster } from '../../src/sim/cluster.js';
 import type { SimRegionConfig, SimRegion } from '../../src/sim/region.js';
 import { behindOf } from '../../src/scenario/steps/drain.js';
+import { digestOf } from './modelRegion.js';
+
+export { keyOf, REGIONS, type RegionName, type StoredRecord } from './modelRegion.js';
 
 export const TABLE = 'model';
-export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
-export type RegionName = (typeof REGIONS)[number];
 
 /** Short enough that tombstones are purged within a history, which then checks no delete came undone. */
 export const TOMBSTONE_RETENTION_MS = 2000;
@@ -25,9 +25,6 @@ function regionConfigs(granularity: Granularity): SimRegionConfig[] {
     { name: 'ap-southeast-2', clockMode: 'hlc', skewMs: 0, granularity, settings },
   ];
 }
-
-/** What /admin/item returns for a key: the stored record (null when nothing is stored); attributes at attribute granularity. */
-export interface StoredRecord { item: Item | null; version: Version; attributes?: VersionedState['attributes'] }
 
 export class ReplicaNotActiveError extends Error {
   constructor(readonly region: string, readonly waitedMs: number) {
@@ -71,19 +68,6 @@ async function replicaActive(coordinator: SimRegion, region: string): Promise<bo
   return Table.Replicas?.find((r) => r.RegionName === region)?.ReplicaStatus === 'ACTIVE';
 }
 
-export function keyOf(pk: string): Item {
-  return { pk: { S: pk } };
-}
-
-export async function storedRecord(region: SimRegion, pk: string): Promise<StoredRecord | null> {
-  const key = encodeURIComponent(JSON.stringify(keyOf(pk)));
-  return (await region.admin<{ record: StoredRecord | null }>(`/admin/item?table=${TABLE}&key=${key}`)).record;
-}
-
-export async function digestOf(region: SimRegion): Promise<string> {
-  return (await region.admin<{ digest: string }>(`/admin/digest?table=${TABLE}`)).digest;
-}
-
 interface PairView { source: string; checkpoint: number; pending: number; connected: boolean; resyncs: number }
 
 export async function replicationPairs(region: SimRegion): Promise<PairView[]> {
@@ -102,7 +86,7 @@ export async function tombstoneCountsOf(region: SimRegion): Promise<{ purged: nu
 export async function settledDigests(cluster: SimulatedCluster, limitMs: number, pollMs = 100): Promise<string[]> {
   const startedMs = cluster.nowMs;
   for (;;) {
-    const digests = await Promise.all(cluster.regions.map(digestOf));
+    const digests = await Promise.all(cluster.regions.map((region) => digestOf(region, TABLE)));
     if (new Set(digests).size === 1 || cluster.nowMs - startedMs >= limitMs) return digests;
     await sleep(cluster, pollMs);
   }

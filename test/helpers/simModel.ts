@@ -1,22 +1,26 @@
 /**
- * The model side of the simulated cluster's model-based test: what is down, and every write each
- * region acknowledged with the version it stored. The oracles (last writer wins at item or at
- * attribute granularity) and the checks after a history are computed from it.
+ * The model side of the model-based tests (simulated and real clusters alike): what is down, and
+ * every write each region acknowledged with the version it stored. The oracles (last writer wins
+ * at item or at attribute granularity) and the checks after a history are computed from it.
  */
 import type { Granularity, WriteKind } from '../../src/core/lww.js';
 import type { AttributeValue, Item, Version } from '../../src/core/types.js';
 import { compareVersions } from '../../src/core/version.js';
 import type { SimulatedCluster } from '../../src/sim/cluster.js';
-import { REGIONS, type RegionName } from './simGlobalTable.js';
+import { REGIONS, type RegionName } from './modelRegion.js';
 
 export const KEYS = ['k0', 'k1', 'k2'] as const;
 
 export type UpdateVariant = 'set' | 'add' | 'remove';
 
-export type WriteSpec =
+/** A condition on whether the region holds the key when the write runs; false there, the write is refused and leaves nothing. */
+export type WriteCondition = 'exists' | 'absent';
+
+export type WriteSpec = (
   | { kind: 'put'; a: string }
   | { kind: 'update'; variant: UpdateVariant; a: string; addN: number }
-  | { kind: 'delete' };
+  | { kind: 'delete' }
+) & { condition?: WriteCondition };
 
 /**
  * A write that took effect in its region: the item it left there (null: deleted) and its version.
@@ -24,19 +28,21 @@ export type WriteSpec =
  * the value it set (null: removed). An update touches only what it changed; a put touches what it
  * holds and hides the rest behind its floor; a delete touches nothing and hides everything.
  */
-export interface AckedWrite { region: RegionName; pk: string; tag: string; kind: WriteKind; version: Version; item: Item | null; touched?: Record<string, AttributeValue | null> }
+export interface AckedWrite { region: string; pk: string; tag: string; kind: WriteKind; version: Version; item: Item | null; touched?: Record<string, AttributeValue | null> }
 
 /** A write whose outcome is unknown (or, at attribute granularity, only partly known): it may have left what its spec says, or nothing. */
 export interface UncertainWrite { pk: string; tag: string; spec: WriteSpec }
 
 export interface ModelState {
   granularity: Granularity;
+  /** The global table the history writes (each real history has its own). */
+  table: string;
   down: Set<RegionName>;
   busDown: Set<RegionName>;
   /** Directed links "from->to" with faults on (a stall or data faults). */
   faultyLinks: Set<string>;
   writes: AckedWrite[];
-  /** Every tag a write carried, whatever became of the write. */
+  /** Every tag a write carried, whatever became of the write, except writes refused by their condition: those left nothing. */
   issuedTags: Set<string>;
   /** Writes never acknowledged (the call failed, or the region crashed first): each may or may not have happened. */
   uncertainWrites: UncertainWrite[];
@@ -48,17 +54,20 @@ export interface ModelState {
   lostAtOnce: number;
   /** Acknowledged writes a concurrent, newer write from elsewhere overtook while they committed. */
   overtaken: number;
+  /** Conditional writes the region refused (ConditionalCheckFailedException). */
+  conditionFailed: number;
   crashes: number;
   busKills: number;
   nextTag: number;
 }
 
+/** The simulated system its fault commands run against (write commands need only a ModelReal). */
 export interface RealCluster { cluster: SimulatedCluster }
 
-export function emptyModel(granularity: Granularity): ModelState {
+export function emptyModel(granularity: Granularity, table: string): ModelState {
   return {
-    granularity, down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
-    highestSeen: new Map(), tombstoneSeen: new Set(), lostAtOnce: 0, overtaken: 0, crashes: 0, busKills: 0, nextTag: 0,
+    granularity, table, down: new Set(), busDown: new Set(), faultyLinks: new Set(), writes: [], issuedTags: new Set(), uncertainWrites: [],
+    highestSeen: new Map(), tombstoneSeen: new Set(), lostAtOnce: 0, overtaken: 0, conditionFailed: 0, crashes: 0, busKills: 0, nextTag: 0,
   };
 }
 
