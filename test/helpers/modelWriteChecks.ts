@@ -16,8 +16,11 @@ export function noteVersion(model: ModelState, region: string, pk: string, recor
   const slot = `${region}|${pk}`;
   const previous = model.highestSeen.get(slot);
   if (!record) {
-    // Purged: the last record seen was a tombstone, or a delete newer than it was acknowledged (its tombstone arrived unseen).
-    const purged = model.tombstoneSeen.has(slot) || model.writes.some((w) => w.pk === pk && w.kind === 'delete' && compareVersions(w.version, previous ?? w.version) > 0);
+    // Purged: the last record seen was a tombstone, or a delete newer than it was acknowledged (its
+    // tombstone arrived unseen), or a delete of unknown outcome may have been.
+    const purged = model.tombstoneSeen.has(slot)
+      || model.writes.some((w) => w.pk === pk && w.kind === 'delete' && compareVersions(w.version, previous ?? w.version) > 0)
+      || model.uncertainWrites.some((w) => w.pk === pk && w.spec.kind === 'delete');
     if (previous) expect(purged, `stored version never decreases: ${region} held ${pk} at ${versionText(previous)}, no newer delete, then nothing (${when})`).toBe(true);
     return;
   }
