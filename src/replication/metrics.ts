@@ -135,6 +135,9 @@ export class PairMetrics {
       ownLsn: heartbeat.ownLsn ?? null,
     };
     this.oldestUnpublishedCommitMs = heartbeat.unpublished?.oldestCommitTimeMs ?? null;
+    // Applied up to the source's last own change: nothing is pending, whatever the last batch counted
+    // (its count included changes the stream may have dropped since, which no batch will correct).
+    if (heartbeat.ownLsn !== undefined && heartbeat.ownLsn <= this.checkpoint) this.streamPending = 0;
   }
 
   /**
