@@ -9,11 +9,14 @@ import { expect } from 'vitest';
 import type { Item } from '../../src/core/types.js';
 import { checkAttributeOracle, checkAttributesWritten } from './simAttributeOracle.js';
 import { digestOf, keyOf, type ModelRegion, storedRecord } from './modelRegion.js';
+import { checkConflictAccounting, type ConflictAccounting } from './modelConflicts.js';
 import { noteVersion } from './modelWriteChecks.js';
 import { canonicalItem, KEYS, lastWriterOf, type ModelState, stringOf, versionText } from './simModel.js';
 
 export interface FinalState {
   digest: string;
+  /** At item granularity: how the acknowledged writes that did not survive are accounted for. */
+  accounting?: ConflictAccounting;
   /** Final items that mix the attributes of several acknowledged writes (attribute granularity only). */
   mixedItems: number;
 }
@@ -27,7 +30,8 @@ export async function checkFinalState(model: ModelState, regions: readonly Model
   for (const region of regions) {
     for (const pk of KEYS) noteVersion(model, region.name, pk, await storedRecord(region, model.table, pk), 'after draining');
   }
-  return { digest: digests[0], mixedItems: mixedItems(model, regions[0].name, items) };
+  const accounting = model.granularity === 'item' ? await checkConflictAccounting(model, regions) : undefined;
+  return { digest: digests[0], mixedItems: mixedItems(model, regions[0].name, items), ...(accounting ? { accounting } : {}) };
 }
 
 async function finalItems(table: string, regions: readonly ModelRegion[]): Promise<Map<string, Item | null>> {

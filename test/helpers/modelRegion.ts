@@ -33,7 +33,7 @@ export interface ModelCluster {
 export interface ModelReal { cluster: ModelCluster }
 
 /** What /admin/item returns for a key: the stored record (null when nothing is stored); attributes at attribute granularity. */
-export interface StoredRecord { item: Item | null; version: Version; attributes?: VersionedState['attributes'] }
+export interface StoredRecord { item: Item | null; version: Version; prevVersion?: Version; attributes?: VersionedState['attributes'] }
 
 export function keyOf(pk: string): Item {
   return { pk: { S: pk } };

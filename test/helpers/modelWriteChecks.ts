@@ -76,5 +76,8 @@ export function checkOwnWrite(model: ModelState, { region, pk, spec, tag, before
   const aMayDiffer = leftAUntouched(spec, before, touched);
   expect(showsWrite(spec, pk, tag, read ?? null, aMayDiffer), `read own write: ${name} read ${canonicalItem(read)} right after acknowledging ${spec.kind} ${tag} of ${pk}`).toBe(true);
   expect(canonicalItem(read), `read own write: ${name}'s consistent read matches its stored record`).toBe(canonicalItem(after.item));
-  model.writes.push({ region: name, pk, tag, kind: spec.kind, version: after.version, item: after.item, ...(touched ? { touched } : {}) });
+  model.writes.push({
+    region: name, pk, tag, kind: spec.kind, version: after.version, item: after.item,
+    ...(after.prevVersion ? { prevVersion: after.prevVersion } : {}), ...(touched ? { touched } : {}),
+  });
 }

@@ -37,6 +37,9 @@ export interface HistoryOutcome {
   reordered: number;
   /** Region crashes that cut a commit group short (writes asked for, not committed). */
   crashesMidBatch: number;
+  /** Item granularity: acknowledged writes overwritten by a write that had seen them, and losers of a logged conflict. */
+  superseded: number;
+  lostInConflicts: number;
 }
 
 export async function runHistory(clusterSeed: number, commands: Iterable<AsyncCommand<ModelState, RealCluster>>, granularity: Granularity = 'item'): Promise<HistoryOutcome> {
@@ -67,7 +70,7 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   expect(behind, `converged: replication drained within ${DRAIN_LIMIT_MS} ms of virtual time after healing`).toEqual([]);
   // Drained replicas may differ a while longer: each purges a tombstone every replica holds at its own moment.
   await settledDigests(cluster, TOMBSTONE_RETENTION_MS * 4);
-  const { digest, mixedItems } = await checkFinalState(model, cluster.regions);
+  const { digest, mixedItems, accounting } = await checkFinalState(model, cluster.regions);
   // Past the retention, every replica holding every delete, the tombstones go, and nothing else may
   // change: the same checks again find no delete undone (no resurrection) and no version gone back.
   await sleep(cluster, TOMBSTONE_RETENTION_MS * 3);
@@ -105,7 +108,7 @@ async function settleAndCheck(cluster: SimulatedCluster, model: ModelState): Pro
   return {
     traceHash: cluster.traceHash(), digest, conflicts, lost, duplicated, resyncs,
     crashes: model.crashes, busKills: model.busKills, lostAtOnce: model.lostAtOnce, overtaken: model.overtaken, uncertainWrites: model.uncertainWrites.length,
-    mixedItems, purges, ties, reordered,
+    mixedItems, purges, ties, reordered, superseded: accounting?.superseded ?? 0, lostInConflicts: accounting?.lostInConflicts ?? 0,
     crashesMidBatch: cluster.regions.reduce((n, r) => n + r.crashesMidCommit, 0),
   };
 }

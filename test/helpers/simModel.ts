@@ -28,7 +28,12 @@ export type WriteSpec = (
  * the value it set (null: removed). An update touches only what it changed; a put touches what it
  * holds and hides the rest behind its floor; a delete touches nothing and hides everything.
  */
-export interface AckedWrite { region: string; pk: string; tag: string; kind: WriteKind; version: Version; item: Item | null; touched?: Record<string, AttributeValue | null> }
+export interface AckedWrite {
+  region: string; pk: string; tag: string; kind: WriteKind; version: Version; item: Item | null;
+  /** The version its region held for the key when it wrote (what it had seen); absent: nothing. */
+  prevVersion?: Version;
+  touched?: Record<string, AttributeValue | null>;
+}
 
 /** A write whose outcome is unknown (or, at attribute granularity, only partly known): it may have left what its spec says, or nothing. */
 export interface UncertainWrite { pk: string; tag: string; spec: WriteSpec }

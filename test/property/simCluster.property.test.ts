@@ -75,7 +75,7 @@ const REQUIRED: Counter[] = [
   'conflicts', 'ties', 'lost', 'duplicated', 'reordered', 'crashes', 'crashesMidBatch', 'busKills', 'resyncs', 'lostAtOnce', 'uncertainWrites', 'purges',
 ];
 /** At attribute granularity some items must also end mixing concurrent writes, or the per-attribute rule went untested. */
-const REQUIRED_BY_GRANULARITY: Record<Granularity, Counter[]> = { item: REQUIRED, attribute: [...REQUIRED, 'mixedItems'] };
+const REQUIRED_BY_GRANULARITY: Record<Granularity, Counter[]> = { item: [...REQUIRED, 'superseded', 'lostInConflicts'], attribute: [...REQUIRED, 'mixedItems'] };
 
 const GRANULARITIES: Granularity[] = ['item', 'attribute'];
 
@@ -84,7 +84,7 @@ describe.each(GRANULARITIES)('a simulated 3-region global table under random wri
 
   it('converges to the last acknowledged writer of each key (or attribute), reading its own writes, with versions that never go back', async () => {
     const seed = propertySeed(seedName);
-    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0, purges: 0, ties: 0, reordered: 0, crashesMidBatch: 0 };
+    const totals: Record<Counter, number> = { conflicts: 0, lost: 0, duplicated: 0, crashes: 0, busKills: 0, resyncs: 0, lostAtOnce: 0, overtaken: 0, uncertainWrites: 0, mixedItems: 0, purges: 0, ties: 0, reordered: 0, crashesMidBatch: 0, superseded: 0, lostInConflicts: 0 };
     let histories = 0;
     let commandsRun = 0;
     await fc.assert(fc.asyncProperty(history, async ([clusterSeed, cmds]) => {
