@@ -17,6 +17,13 @@ import { APPLIED, BATCH_MAX_BYTES, batchCount, packBatch, WAITING, type ToReceiv
 const port = parentPort!;
 const post = (message: FromReceiver, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
+class TrimmedSinceOpenError extends Error {
+  constructor(startSeq: number) {
+    super(`the source's stream no longer holds ${startSeq} (trimmed after the session opened)`);
+    this.name = 'TrimmedSinceOpenError';
+  }
+}
+
 class Session {
   private connection: NatsConnection | undefined;
   private messages: ConsumerMessages | undefined;
@@ -74,7 +81,16 @@ class Session {
     });
     this.messages = await consumer.consume();
     if (this.closed) return this.close();
+    let startConfirmed = false;
     for await (const m of this.messages) {
+      if (!startConfirmed) {
+        startConfirmed = true;
+        // Skipped sequences after the start are another origin's changes (filtered out), or were
+        // trimmed since the session saw the stream's bounds, which a consumer passes over without a
+        // word. The stream's first sequence now tells which; trimmed ends the session, and the next
+        // one's look at the bounds resyncs. Nothing is handed on before this is known.
+        if (m.info.streamSequence > startSeq && (await this.firstSeq()) > startSeq) throw new TrimmedSinceOpenError(startSeq);
+      }
       const size = m.data.length;
       this.received.push(m);
       this.sizes.push(size);
@@ -122,6 +138,10 @@ class Session {
     const waiter = this.creditWaiter;
     this.creditWaiter = undefined;
     waiter?.();
+  }
+
+  private async firstSeq(): Promise<number> {
+    return (await (await jetstreamManager(this.connection!)).streams.info(streamName(this.source))).state.first_seq;
   }
 
   close(): void {

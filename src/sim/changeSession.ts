@@ -61,6 +61,8 @@ export class SimChangeSession implements ChangeSession {
   private missedHeartbeats = 0;
   private readonly received: Received[] = [];
   private flushQueued = false;
+  /** Where consume() started, until the first delivery is known not to have skipped a trimmed change. */
+  private unconfirmedStart: number | undefined;
   private sent = 0;
   private applied = 0;
 
@@ -91,6 +93,7 @@ export class SimChangeSession implements ChangeSession {
   consume(startSeq: number): void {
     if (!this.connected || this.closed || this.consumer) return;
     this.resumeSeq = startSeq;
+    this.unconfirmedStart = startSeq;
     this.every(IDLE_HEARTBEAT_MS, () => this.watchConsumer());
     this.recreateConsumer();
   }
@@ -136,12 +139,35 @@ export class SimChangeSession implements ChangeSession {
     this.expectedDelivery += 1;
     this.resumeSeq = message.seq + 1;
     this.received.push({ consumer, deliverySeq, streamSeq: message.seq, pending, payload: message.payload });
+    if (this.unconfirmedStart !== undefined) {
+      if (message.seq > this.unconfirmedStart) return void (this.received.length === 1 && this.confirmStart());
+      this.unconfirmedStart = undefined;
+    }
     if (this.received.length >= this.ends.options.batchMax) this.flush();
     else if (!this.flushQueued) {
       // What arrives at the same moment makes one batch, as one network read does for the worker.
       this.flushQueued = true;
       this.after(0, () => { this.flushQueued = false; this.flush(); });
     }
+  }
+
+  /**
+   * The first delivery skipped sequences after where the consumer started: the changes there were
+   * another origin's (filtered out) or trimmed since the session saw the stream's bounds, which a
+   * consumer passes over without a word. The stream's first sequence now tells which; trimmed ends
+   * the session, and the next one's look at the bounds resyncs. Nothing is handed on meanwhile.
+   */
+  private confirmStart(): void {
+    const startSeq = this.unconfirmedStart!;
+    this.toSource(() => {
+      const bounds = this.connection?.bounds();
+      if (!bounds) return;
+      this.toTarget(CONTROL_BYTES, () => {
+        if (bounds.firstSeq > startSeq) return this.end(`the source's stream no longer holds ${startSeq} (trimmed after the session opened)`);
+        this.unconfirmedStart = undefined;
+        this.flush();
+      });
+    });
   }
 
   private idle(consumer: number, lastDeliverySeq: number): void {
@@ -177,6 +203,7 @@ export class SimChangeSession implements ChangeSession {
 
   /** Hands what has been received to the replicator, in batches, as long as it has room. */
   private flush(): void {
+    if (this.unconfirmedStart !== undefined) return;
     const { batchMax, batchesInFlight } = this.ends.options;
     let handed = false;
     while (this.received.length && !this.closed && this.sent - this.applied < batchesInFlight) {
@@ -217,8 +244,13 @@ export class SimChangeSession implements ChangeSession {
     this.events.push(error === undefined ? { type: 'ended' } : { type: 'ended', error });
   }
 
+  /**
+   * Requests ride the connection's own link (source → target), as they do through a region's link
+   * proxy in front of its peer's nats-server: cutting that link cuts the connection both ways, and
+   * a cut of the other direction (the target's own changes to the source) leaves it alone.
+   */
   private toSource(deliver: () => void): void {
-    this.ends.net.send(this.ends.target, this.ends.source, CONTROL_BYTES, () => { if (this.connection?.alive !== false) deliver(); });
+    this.ends.net.send(this.ends.source, this.ends.target, CONTROL_BYTES, () => { if (this.connection?.alive !== false) deliver(); });
   }
 
   private toTarget(bytes: number, deliver: () => void): void {

@@ -25,6 +25,8 @@ export interface ChangeSourceWorld {
   /** The bus's server goes down (a crash), and comes back with the stream it had. */
   busDown(): Promise<void>;
   busUp(): Promise<void>;
+  /** Drops the stream's messages up to uptoSeq, as its max-age does. */
+  trim(uptoSeq: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,6 +168,24 @@ export function runChangeSourceContract(name: string, create: () => Promise<Chan
       expect(await opened(world, second)).toEqual({ firstSeq: 1, lastSeq: 12 });
       second.consume(checkpoint + 1);
       expect(lsnsOf(await receive(world, second, 12 - checkpoint))).toEqual(range(checkpoint + 1, 12));
+    }));
+
+    it('ends the session, never skipping, when the stream is trimmed between its bounds and the consumer\'s start', () => withWorld(async (world, sources) => {
+      await publishRange(world, 1, 4, (lsn) => (lsn === 2 ? OTHER_ORIGIN : world.source));
+      const source = world.changeSource({ batchMax: 10, batchesInFlight: 2 });
+      sources.push(source);
+      // Another origin's change between the start and the first delivery is no trim: nothing ends.
+      const filtered = source.open();
+      await opened(world, filtered);
+      filtered.consume(2);
+      expect(lsnsOf(await receive(world, filtered, 2))).toEqual([3, 4]);
+      const session = source.open();
+      expect(await opened(world, session)).toEqual({ firstSeq: 1, lastSeq: 4 });
+      await world.trim(2);
+      session.consume(1);
+      const ended = await nextEvent(world, session);
+      expect(ended).toMatchObject({ type: 'ended', error: expect.stringContaining('no longer holds 1') });
+      expect(await opened(world, source.open())).toEqual({ firstSeq: 3, lastSeq: 4 });
     }));
 
     it('ends the session when the bus goes down; once it is back, a new session resumes', () => withWorld(async (world, sources) => {

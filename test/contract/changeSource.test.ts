@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ManualClock } from '../../src/clock/clock.js';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { MemoryChangeBus } from '../../src/bus/memoryBus.js';
+import { streamName } from '../../src/bus/wire.js';
 import { NatsChangeBus } from '../../src/bus/natsBus.js';
 import { startNatsServer, type RunningNatsServer } from '../../src/nats/launcher.js';
 import { NatsChangeSource } from '../../src/replication/natsChangeSource.js';
@@ -44,6 +47,11 @@ runChangeSourceContract('NATS JetStream (worker thread)', async () => {
     // Long enough for anything the worker had room for to have come: what has not is held back.
     quiet: () => new Promise((resolve) => setTimeout(resolve, 500)),
     busDown: () => server.kill(),
+    trim: async (uptoSeq) => {
+      const connection = await connect({ servers: server.url });
+      await (await jetstreamManager(connection)).streams.purge(streamName(source), { seq: uptoSeq + 1 });
+      await connection.close();
+    },
     busUp: async () => {
       await restartServer();
       // The publisher's old connection may not have noticed the crash yet (a publish on it would
@@ -72,6 +80,7 @@ runChangeSourceContract('simulated (memory bus, simulated network, virtual time)
     quiet: async () => clock.advance(60_000),
     busDown: async () => { bus.down = true; },
     busUp: async () => { bus.down = false; },
+    trim: async (uptoSeq) => bus.trim(uptoSeq),
     close: async () => {},
   };
 });
