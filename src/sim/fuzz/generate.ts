@@ -33,8 +33,8 @@ const MAX_SLEEP_MS = 3_000;
  * the sleeps, and playing takes longer, so an item expires no later than the model thinks: some
  * are written already expired, others expire amid the later steps or the finale.
  */
-const EXPIRY_BEHIND_S = 3;
-const EXPIRY_AHEAD_S = 8;
+export const EXPIRY_BEHIND_S = 5;
+export const EXPIRY_AHEAD_S = 5;
 
 class HistoryGenerator {
   private readonly shape: SimRandom;
@@ -90,7 +90,7 @@ class HistoryGenerator {
       const item: Record<string, unknown> = { ...key };
       for (const attribute of VALUE_ATTRIBUTES) if (r.chance(0.6)) item[attribute] = this.value(attribute);
       if (Object.keys(item).length === 1) item.a = this.value('a');
-      if (this.expiry.chance(0.3)) item[TTL_ATTRIBUTE] = this.expiresAt();
+      if (this.expiry.chance(0.5)) item[TTL_ATTRIBUTE] = this.expiresAt();
       return { put: { ...base, item, ...condition } };
     }
     if (roll < 0.8) return { update: { ...base, key, ...this.updateClauses(), ...condition } };
@@ -107,8 +107,8 @@ class HistoryGenerator {
       else if (roll < 0.6) remove.push(attribute);
     }
     const roll = this.expiry.next();
-    if (roll < 0.25) set[TTL_ATTRIBUTE] = this.expiresAt();
-    else if (roll < 0.3) remove.push(TTL_ATTRIBUTE);
+    if (roll < 0.4) set[TTL_ATTRIBUTE] = this.expiresAt();
+    else if (roll < 0.45) remove.push(TTL_ATTRIBUTE);
     const add = r.chance(0.4) || (!Object.keys(set).length && !remove.length) ? { [COUNTER_ATTRIBUTE]: 1 + r.int(5) } : undefined;
     return { ...(Object.keys(set).length ? { set } : {}), ...(remove.length ? { remove } : {}), ...(add ? { add } : {}) };
   }
