@@ -83,6 +83,7 @@ export class ClusterModel {
    * different for good: each ignores a change whose origin is no longer a member, so one that arrived
    * before the removal stays and one that arrived after it is dropped. DynamoDB's guidance for removing
    * a replica is to move write traffic away from it first; a history does that with a waitConverged.
+   * (A TTL delete the region's sweeper makes during the removal is still exposed to this, rarely.)
    */
   drained(region: string): boolean {
     return !this.undrained.has(region);
