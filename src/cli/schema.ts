@@ -7,6 +7,8 @@ import { UsageError } from './region.js';
 const STEP_DESCRIPTIONS: Record<StepKind, string> = {
   createTable: 'Create a global table with replicas in all declared regions or the listed ones.',
   addReplica: 'Add a replica in another region to an existing table (backfilled, then replicating).',
+  removeReplica: "Remove a table's replica in one region (its items there are dropped); waits until it is gone.",
+  enableTtl: 'Turn on time to live for a table by one attribute (epoch seconds), in every replica or one region.',
   put: 'PutItem in one region.',
   update: 'UpdateItem in one region: set/remove/add, or a full UpdateExpression.',
   delete: 'DeleteItem in one region.',

@@ -171,11 +171,18 @@ function tablesBeforeCreation(steps: Step[]): Found[] {
   }));
 }
 
-/** A link joins two different regions, and a partition puts each region in one group only. */
+/**
+ * A link joins two different regions, a partition puts each region in one group only, and a replica
+ * is added or removed through another region (DynamoDB refuses ReplicaUpdates for the local region).
+ */
 function links(steps: Step[]): Found[] {
   return steps.flatMap((step): Found[] => {
     const base: Path = ['steps', step.index, step.kind];
     if (step.kind === 'partition' && 'groups' in step.args) return repeatedInGroups(step.args.groups, [...base, 'groups']);
+    if (step.kind === 'addReplica' || step.kind === 'removeReplica') {
+      const { from, region } = step.args;
+      return from === region ? [{ path: [...base, 'from'], message: `from and region are both "${region}"; expected another region holding the table to coordinate` }] : [];
+    }
     if (!['latency', 'networkFaults', 'partition', 'heal'].includes(step.kind)) return [];
     const { from, to } = step.args as { from?: string; to?: string };
     return from !== undefined && from === to ? [{ path: [...base, 'to'], message: `from and to are both "${from}"; expected two different regions` }] : [];

@@ -9,7 +9,8 @@ import { Recorder } from './recorder.js';
 import { buildReport, type ScenarioReport } from './report.js';
 import type { Scenario, Step } from './schema.js';
 import type { ScenarioTargets, StartTargets } from './targets.js';
-import { addReplica, createTable, get, query, write } from './steps/data.js';
+import { get, query, write } from './steps/data.js';
+import { addReplica, createTable, enableTtl, removeReplica } from './steps/tables.js';
 import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, networkFaults, partition, pause, restartNats, restartRegion } from './steps/faults.js';
 import { expect, waitConverged } from './steps/checks.js';
 import { workload } from './steps/workload.js';
@@ -28,6 +29,8 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
   switch (step.kind) {
     case 'createTable': return createTable(ctx, step.args);
     case 'addReplica': return addReplica(ctx, step.args);
+    case 'removeReplica': return removeReplica(ctx, step.args);
+    case 'enableTtl': return enableTtl(ctx, step.args, index);
     case 'put': return write(ctx, 'put', step.args, index);
     case 'update': return write(ctx, 'update', step.args, index);
     case 'delete': return write(ctx, 'delete', step.args, index);

@@ -50,6 +50,13 @@ export const stepSchemas = {
   }).strict(),
   /** Adds a replica in another region to an existing table: backfilled from `from`, then replicating. */
   addReplica: z.object({ table: tableName, region: regionName, from: regionName.optional() }).strict(),
+  /** Removes a table's replica in a region (its items are dropped there); asked of `from`, another replica. */
+  removeReplica: z.object({ table: tableName, region: regionName, from: regionName.optional() }).strict(),
+  /**
+   * Turns on time to live: items whose `attribute` (epoch seconds) is in the past are deleted by the
+   * region's sweeper. In every replica of the table, or only in `region`.
+   */
+  enableTtl: z.object({ table: tableName, attribute: z.string().min(1).max(255), region: regionName.optional() }).strict(),
   put: z.object({ ...writeOptions, item: plainItem }).strict(),
   update: z.object({
     ...writeOptions,

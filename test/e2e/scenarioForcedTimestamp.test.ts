@@ -10,7 +10,8 @@ import { RealTargets } from '../../src/scenario/realTargets.js';
 import { seededRandom, type RunContext } from '../../src/scenario/context.js';
 import { Recorder } from '../../src/scenario/recorder.js';
 import { parseScenario } from '../../src/scenario/load.js';
-import { createTable, write } from '../../src/scenario/steps/data.js';
+import { write } from '../../src/scenario/steps/data.js';
+import { createTable } from '../../src/scenario/steps/tables.js';
 
 const SCENARIO = parseScenario([
   'name: forced timestamps',

@@ -12,10 +12,11 @@ import { loadScenario, parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/runner.js';
 import { playHistory, type PlayScenario } from '../../src/sim/fuzz/execute.js';
 import { startSimTargets } from '../../src/sim/scenarioTargets.js';
-import { generateHistory } from '../../src/sim/fuzz/generate.js';
-import { argsOf, kindOf, type History } from '../../src/sim/fuzz/history.js';
+import { SIM_EPOCH_MS } from '../../src/sim/cluster.js';
+import { EXPIRY_AHEAD_S, EXPIRY_BEHIND_S, generateHistory, runSeed } from '../../src/sim/fuzz/generate.js';
+import { argsOf, kindOf, TTL_ATTRIBUTE, type History, type StepData } from '../../src/sim/fuzz/history.js';
 import { playModel } from '../../src/sim/fuzz/model.js';
-import { historyScenario, scenarioYaml } from '../../src/sim/fuzz/scenario.js';
+import { historyScenario, scenarioDocument, scenarioYaml } from '../../src/sim/fuzz/scenario.js';
 import { checkedSimTargets } from '../../src/sim/fuzz/checkedTargets.js';
 import { shrinkHistory } from '../../src/sim/fuzz/shrink.js';
 import { unwrittenValues, writtenValues } from '../../src/sim/fuzz/values.js';
@@ -71,7 +72,7 @@ describe('globaltables fuzz', () => {
     const scenario = loadScenario(file);
     expect(scenario.seed).toBe(Number(seed));
     // Shrunk to the one step the failure needs, between the fixed prologue and finale.
-    const body = scenario.steps.filter((s) => !['createTable', 'restartRegion', 'heal', 'waitConverged', 'expect'].includes(s.kind));
+    const body = scenario.steps.filter((s) => !['createTable', 'enableTtl', 'restartRegion', 'heal', 'waitConverged', 'expect'].includes(s.kind));
     expect(body.map((s) => `${s.kind} ${'region' in s.args ? s.args.region : ''}`)).toEqual(['crashRegion eu-west-1']);
     expect(readFileSync(file, 'utf8')).toContain(`# Replay: globaltables run --sim ${file} --seed ${seed}`);
     expect(found!.lines.at(-1)).toMatch(/^seed=\d+ runs=1 failures=1 hash=[0-9a-f]{16}$/);
@@ -91,8 +92,9 @@ describe('fuzz histories', () => {
       const scenario = parseScenario(text, 'generated.yaml');
       expect(scenario.seed).toBe(seed);
       expect(scenario.regions.map((r) => r.name)).toEqual(history.regions.map((r) => r.name));
-      // createTable first, then the history's steps in order, then the finale.
-      expect(scenario.steps.slice(1, 1 + history.steps.length).map((s) => s.kind)).toEqual(history.steps.map(kindOf));
+      // createTable and enableTtl first, then the history's steps in order, then the finale.
+      expect(scenario.steps.slice(0, 2).map((s) => s.kind)).toEqual(['createTable', 'enableTtl']);
+      expect(scenario.steps.slice(2, 2 + history.steps.length).map((s) => s.kind)).toEqual(history.steps.map(kindOf));
       expect(scenario.steps.at(-1)!.kind).toBe('expect');
     }
   });
@@ -168,5 +170,93 @@ describe('shrinking', () => {
     await shrinkHistory(history, async (h) => { seen.push(h); return crashesRegion(h, history.regions[1].name); });
     expect(seen.length).toBeGreaterThan(0);
     for (const candidate of seen) expect(playModel(candidate)).toBeDefined();
+  });
+});
+
+/** What the histories of a session draw (generated only, not played). */
+function drawn(seed: number, runs: number) {
+  const counts = { removeReplica: 0, addReplica: 0, finaleAddReplica: 0, expiring: 0, expiredWhenWritten: 0, outsideWindow: 0 };
+  for (let index = 0; index < runs; index += 1) {
+    const history = generateHistory(runSeed(seed, index), { ...OPTIONS, ops: 50 });
+    let sleptMs = 0;
+    for (const step of history.steps) {
+      const args = argsOf(step);
+      if (kindOf(step) === 'sleep') sleptMs += args.ms as number;
+      if (kindOf(step) === 'removeReplica') counts.removeReplica += 1;
+      if (kindOf(step) === 'addReplica') counts.addReplica += 1;
+      const expiresAt = (args.item as Record<string, unknown> | undefined)?.[TTL_ATTRIBUTE] ?? (args.set as Record<string, unknown> | undefined)?.[TTL_ATTRIBUTE];
+      if (typeof expiresAt !== 'number') continue;
+      const nowS = Math.floor((SIM_EPOCH_MS + sleptMs) / 1000);
+      counts.expiring += 1;
+      if (expiresAt < nowS) counts.expiredWhenWritten += 1;
+      if (expiresAt < nowS - EXPIRY_BEHIND_S || expiresAt > nowS + EXPIRY_AHEAD_S) counts.outsideWindow += 1;
+    }
+    const finale = (scenarioDocument(history).steps as StepData[]).slice(2 + history.steps.length);
+    counts.finaleAddReplica += finale.filter((s) => kindOf(s) === 'addReplica').length;
+  }
+  return counts;
+}
+
+const REGIONS_OF_TWO = [{ name: 'us-east-1', clock: { mode: 'hlc', skewMs: 0 } }, { name: 'eu-west-1', clock: { mode: 'hlc', skewMs: 0 } }] as History['regions'];
+const playable = (...steps: StepData[]): boolean => playModel({ regions: REGIONS_OF_TWO, steps }) !== undefined;
+const remove = (region: string, from?: string): StepData => ({ removeReplica: { table: 'fuzz', region, ...(from ? { from } : {}) } });
+const add = (region: string): StepData => ({ addReplica: { table: 'fuzz', region } });
+const put = (region: string): StepData => ({ put: { region, table: 'fuzz', item: { pk: 'k0', a: 'a-1' } } });
+
+describe('fuzz histories: expiry and replica membership', () => {
+  it('a pinned session draws replica removals and re-adds, and writes that expire around their time', () => {
+    const counts = drawn(1, 100);
+    // At this seed: 36 removals, 7 re-adds amid the steps and 29 in the finales, 1105 writes that set an expiry (562 already past).
+    expect(counts.removeReplica).toBeGreaterThanOrEqual(30);
+    expect(counts.addReplica).toBeGreaterThanOrEqual(5);
+    expect(counts.finaleAddReplica).toBe(counts.removeReplica - counts.addReplica);
+    expect(counts.expiring).toBeGreaterThanOrEqual(900);
+    expect(counts.expiredWhenWritten).toBeGreaterThanOrEqual(400);
+    expect(counts.expiring - counts.expiredWhenWritten).toBeGreaterThanOrEqual(400);
+    expect(counts.outsideWindow).toBe(0);
+  });
+
+  it('write only to running regions that hold the replica, and change membership only when settled and drained', () => {
+    expect(playable(remove('eu-west-1'), put('us-east-1'))).toBe(true);
+    // A region without the replica would answer ResourceNotFoundException.
+    expect(playable(remove('eu-west-1'), put('eu-west-1'))).toBe(false);
+    expect(playable(remove('eu-west-1'), add('eu-west-1'), put('eu-west-1'))).toBe(true);
+    // Never the last replica, never through the region itself, never a region already out or in.
+    expect(playable(remove('eu-west-1'), remove('us-east-1'))).toBe(false);
+    expect(playable(remove('eu-west-1', 'eu-west-1'))).toBe(false);
+    expect(playable(add('eu-west-1'))).toBe(false);
+    // Not while a region is down or a link is cut; again once it is back and healed.
+    expect(playable({ crashRegion: { region: 'eu-west-1' } }, remove('eu-west-1'))).toBe(false);
+    expect(playable({ partition: { from: 'us-east-1', to: 'eu-west-1' } }, remove('eu-west-1'))).toBe(false);
+    expect(playable({ partition: { from: 'us-east-1', to: 'eu-west-1' } }, { heal: {} }, remove('eu-west-1'))).toBe(true);
+    expect(playable(remove('eu-west-1'), { crashNats: { region: 'us-east-1' } }, add('eu-west-1'))).toBe(false);
+    // A region's own writes are drained before its replica goes.
+    expect(playable(put('eu-west-1'), remove('eu-west-1'))).toBe(false);
+    expect(playable(put('eu-west-1'), { waitConverged: { timeoutMs: 1000 } }, remove('eu-west-1'))).toBe(true);
+  });
+
+  it('end by adding back every removed replica, after the heal and before the wait for convergence', () => {
+    const history: History = { seed: 1, granularity: 'item', regions: REGIONS_OF_TWO, steps: [remove('eu-west-1'), put('us-east-1')] };
+    const kinds = (scenarioDocument(history).steps as StepData[]).map(kindOf);
+    expect(kinds).toEqual(['createTable', 'enableTtl', 'removeReplica', 'put', 'heal', 'addReplica', 'waitConverged', 'expect']);
+  });
+
+  it('with replicas removed and added back and items expiring, converge and hold only written values', async () => {
+    const wanted = (h: History): boolean => ['removeReplica', 'addReplica'].every((k) => h.steps.some((s) => kindOf(s) === k))
+      && h.steps.some((s) => (argsOf(s).item as Record<string, unknown> | undefined)?.[TTL_ATTRIBUTE] !== undefined);
+    const seeds = Array.from({ length: 100 }, (_, i) => runSeed(1, i));
+    const history = generateHistory(seeds.find((seed) => wanted(generateHistory(seed, { ...OPTIONS, ops: 50 })))!, { ...OPTIONS, ops: 50 });
+    const outcome = await playHistory(history, runScenario);
+    expect(outcome.passed, outcome.failures.join('\n')).toBe(true);
+  });
+
+  it('check no values in a region that no longer holds the replica', async () => {
+    const history: History = { seed: 1, granularity: 'item', regions: REGIONS_OF_TWO, steps: [put('us-east-1')] };
+    const text = scenarioYaml(history).replace(/\n {2}- \{ heal[^]*$/, '\n  - { removeReplica: { table: fuzz, region: eu-west-1 } }\n');
+    const problems: string[] = [];
+    const report = await runScenario(parseScenario(text, 'removed.yaml'), { seed: 1, targets: checkedSimTargets(history, problems), log: () => {} });
+    expect(report.passed).toBe(true);
+    expect(report.steps.at(-1)!.kind).toBe('removeReplica');
+    expect(problems).toEqual([]);
   });
 });

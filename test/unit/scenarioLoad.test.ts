@@ -54,6 +54,9 @@ steps:
   - expect:
       converged: true
       item: { table: orders, key: { id: a, at: 1 }, region: eu-west-1, absent: true }
+  - enableTtl: { table: orders, attribute: expiresAt }
+  - removeReplica: { table: orders, region: eu-west-1 }
+  - addReplica: { table: orders, region: eu-west-1, from: us-east-1 }
 `;
 
 describe('loading a scenario', () => {
@@ -67,12 +70,15 @@ describe('loading a scenario', () => {
       ['createTable', 0, 8], ['put', 1, 11], ['update', 2, 12], ['delete', 3, 13], ['get', 4, 14], ['query', 5, 15],
       ['partition', 6, 16], ['latency', 7, 18], ['workload', 8, 19], ['clockSkew', 9, 20], ['crashRegion', 10, 21],
       ['restartRegion', 11, 22], ['heal', 12, 23], ['sleep', 13, 24], ['waitConverged', 14, 25], ['expect', 15, 26],
+      ['enableTtl', 16, 29], ['removeReplica', 17, 30], ['addReplica', 18, 31],
     ]);
     expect(scenario.steps[0].args).toEqual({ table: 'orders', key: { id: 'S', at: 'N' }, replicas: 'all' });
     expect(scenario.steps[7].args).toEqual({ from: 'us-east-1', to: 'eu-west-1', ms: 40, jitterMs: 0, bothWays: false });
     expect(scenario.steps[8].args).toMatchObject({ regions: 'all', keys: 100, distribution: 'uniform', hotKeyShare: 0.5, mix: { put: 1 } });
     expect(scenario.steps[12].args).toEqual({});
     expect(scenario.steps[14].args).toEqual({ timeoutMs: 30_000 });
+    expect(scenario.steps[16].args).toEqual({ table: 'orders', attribute: 'expiresAt' });
+    expect(scenario.steps[17].args).toEqual({ table: 'orders', region: 'eu-west-1' });
   });
 
   it('reads the file it is given', () => {
@@ -118,7 +124,7 @@ describe('scenario problems', () => {
 
   it('suggests the closest step kind for a misspelt one', () => {
     expect(message(`${HEAD}${CREATE}  - heal:\n  - heal:\n  - partiton: { from: us-east-1, to: eu-west-1 }\n`)).toBe(
-      'broken.yaml:9: steps[3]: unknown step "partiton"; expected one of createTable, addReplica, put, update, delete, get, query, workload, '
+      'broken.yaml:9: steps[3]: unknown step "partiton"; expected one of createTable, addReplica, removeReplica, enableTtl, put, update, delete, get, query, workload, '
       + 'latency, networkFaults, partition, heal, crashRegion, restartRegion, crashNats, restartNats, clockSkew, clockJump, sleep, '
       + 'waitConverged, expect; did you mean "partition"?');
   });
@@ -184,6 +190,13 @@ describe('scenario problems', () => {
       'broken.yaml:6: steps[0].put.table: table "orders" is used before steps[1] creates it');
     expect(message(`${HEAD}${CREATE}  - waitConverged: { tables: [orders, invoices] }\n`)).toBe(
       'broken.yaml:7: steps[1].waitConverged.tables[1]: table "invoices" is not created by any createTable step');
+  });
+
+  it('checks the table steps: a TTL attribute, declared regions, a coordinator other than the region itself', () => {
+    expect(message(`${HEAD}${CREATE}  - enableTtl: { table: orders }\n`)).toBe('broken.yaml:7: steps[1].enableTtl.attribute: required');
+    expect(message(`${HEAD}${CREATE}  - enableTtl: { table: orders, attribute: ttl }\n  - removeReplica: { table: orders, region: us-west-2 }\n  - addReplica: { table: orders, region: eu-west-1, from: eu-west-1 }\n`)).toBe(
+      'broken.yaml:8: steps[2].removeReplica.region: region "us-west-2" is not declared; declared: us-east-1, eu-west-1\n'
+      + 'broken.yaml:9: steps[3].addReplica.from: from and region are both "eu-west-1"; expected another region holding the table to coordinate');
   });
 
   it('rejects a region in two partition groups', () => {

@@ -1,50 +1,8 @@
-/** Data steps: createTable, put, update, delete, get, query — through the DynamoDB API of one region. */
+/** Data steps: put, update, delete, get, query — through the DynamoDB API of one region. */
 import { DynamoCallError, marshalItem, unmarshalItem } from '../client.js';
-import { allRegions, canonical, observe, regionOf, ScenarioStepError, type RunContext } from '../context.js';
+import { canonical, observe, regionOf, ScenarioStepError, type RunContext } from '../context.js';
 import { keyText } from '../recorder.js';
 import type { StepArgs } from '../schema.js';
-
-async function until(ctx: RunContext, check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = ctx.targets.nowMs() + timeoutMs;
-  while (!(await check())) {
-    if (ctx.targets.nowMs() > deadline) throw new ScenarioStepError(`${what} did not happen within ${timeoutMs} ms`);
-    await ctx.targets.sleep(50);
-  }
-}
-
-export async function createTable(ctx: RunContext, args: StepArgs<'createTable'>): Promise<string> {
-  const regions = allRegions(ctx, args.replicas);
-  const names = Object.keys(args.key);
-  if (names.length < 1 || names.length > 2) throw new ScenarioStepError('key must name one or two attributes (partition key, then sort key)');
-  const creator = regionOf(ctx, regions[0]);
-  await creator.call('CreateTable', {
-    TableName: args.table,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: names.map((n) => ({ AttributeName: n, AttributeType: args.key[n] })),
-    KeySchema: names.map((n, i) => ({ AttributeName: n, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-  });
-  await until(ctx, async () => (await creator.call<{ Table: { TableStatus: string } }>('DescribeTable', { TableName: args.table })).Table.TableStatus === 'ACTIVE', 10_000, `${args.table} ACTIVE`);
-  ctx.keyNames.set(args.table, names);
-  ctx.replicas.set(args.table, [regions[0]]);
-  ctx.recorder.tables.add(args.table);
-  for (const region of regions.slice(1)) await addReplica(ctx, { table: args.table, region, from: regions[0] });
-  return `${args.table} (${names.join(', ')}) in ${regions.join(', ')}`;
-}
-
-/** UpdateTable ReplicaUpdates Create in the coordinating region; waits until it reports the replica ACTIVE. */
-export async function addReplica(ctx: RunContext, args: StepArgs<'addReplica'>): Promise<string> {
-  const holders = ctx.replicas.get(args.table) ?? [];
-  if (holders.includes(args.region)) throw new ScenarioStepError(`${args.region} already holds ${args.table}`);
-  const coordinator = regionOf(ctx, args.from ?? holders[0]);
-  const startedAt = ctx.targets.nowMs();
-  await coordinator.call('UpdateTable', { TableName: args.table, ReplicaUpdates: [{ Create: { RegionName: args.region } }] });
-  await until(ctx, async () => {
-    const { Table } = await coordinator.call<{ Table: { Replicas?: { RegionName: string; ReplicaStatus: string }[] } }>('DescribeTable', { TableName: args.table });
-    return Table.Replicas?.find((r) => r.RegionName === args.region)?.ReplicaStatus === 'ACTIVE';
-  }, 120_000, `replica of ${args.table} in ${args.region} ACTIVE`);
-  ctx.replicas.set(args.table, [...holders, args.region]);
-  return `${args.table} replicated to ${args.region} (backfilled from ${coordinator.name}, ACTIVE after ${ctx.targets.nowMs() - startedAt} ms)`;
-}
 
 type WriteArgs = StepArgs<'put'> | StepArgs<'update'> | StepArgs<'delete'>;
 

@@ -1,12 +1,13 @@
 /**
- * Draws a random history: writes (put, update with SET/ADD/REMOVE, delete, some conditional) in
- * random running regions over a small key space, virtual sleeps, and faults (partitions, heals,
- * latency, region and bus crashes and restarts, clock skew and jumps). Each concern draws from its
- * own split of the seed, so changing how faults are drawn leaves the writes' values alone.
+ * Draws a random history: writes (put, update with SET/ADD/REMOVE, delete, some conditional, some
+ * setting an expiry time a few seconds either side of now) in random running regions that hold the
+ * replica, over a small key space; virtual sleeps; and faults (drawFaults.ts). Each concern draws
+ * from its own split of the seed, so changing how faults are drawn leaves the writes' values alone.
  */
 import { SIM_EPOCH_MS } from '../cluster.js';
 import { SimRandom } from '../random.js';
-import { FUZZ_TABLE, KEY_ATTRIBUTE, REGION_NAMES, type ClockModeChoice, type GranularityChoice, type History, type StepData } from './history.js';
+import { FaultDrawer } from './drawFaults.js';
+import { FUZZ_TABLE, KEY_ATTRIBUTE, REGION_NAMES, TTL_ATTRIBUTE, type ClockModeChoice, type GranularityChoice, type History, type StepData } from './history.js';
 import { ClusterModel } from './model.js';
 
 export interface GenerateOptions {
@@ -25,38 +26,47 @@ export const COUNTER_ATTRIBUTE = 'n';
 const ALWAYS_TRUE = `attribute_exists(${KEY_ATTRIBUTE}) OR attribute_not_exists(${KEY_ATTRIBUTE})`;
 const ALWAYS_FALSE = `attribute_exists(${KEY_ATTRIBUTE}) AND attribute_not_exists(${KEY_ATTRIBUTE})`;
 
-const MAX_SKEW_MS = 3_000;
-const MAX_JUMP_MS = 2_000;
-const MAX_LATENCY_MS = 400;
-const MAX_JITTER_MS = 100;
-/** Per-message probability of each message fault: high enough to hit, low enough that a burst gets through. */
-const MAX_MESSAGE_FAULT_RATE = 0.3;
 const MEAN_SLEEP_MS = 300;
 const MAX_SLEEP_MS = 3_000;
+/**
+ * Expiry times drawn around the history's time so far (seconds either way). That time counts only
+ * the sleeps, and playing takes longer, so an item expires no later than the model thinks: some
+ * are written already expired, others expire amid the later steps or the finale.
+ */
+export const EXPIRY_BEHIND_S = 5;
+export const EXPIRY_AHEAD_S = 5;
 
 class HistoryGenerator {
   private readonly shape: SimRandom;
   private readonly writes: SimRandom;
-  private readonly faults: SimRandom;
+  private readonly faults: FaultDrawer;
   private readonly sleeps: SimRandom;
+  private readonly expiry: SimRandom;
   private readonly model: ClusterModel;
   private readonly keys: string[];
   /** Makes every written value unique, so a final value names the write it came from. */
   private valueCounter = 0;
+  /** Steps drawn together (a drain, then the removal it prepares), played one per call. */
+  private readonly queued: StepData[] = [];
 
-  constructor(random: SimRandom, private readonly regionNames: string[], ops: number) {
+  constructor(random: SimRandom, regionNames: string[], ops: number) {
     this.shape = random.split('shape');
     this.writes = random.split('writes');
-    this.faults = random.split('faults');
     this.sleeps = random.split('sleeps');
+    this.expiry = random.split('expiry');
     this.model = new ClusterModel(regionNames);
+    this.faults = new FaultDrawer(random.split('faults'), regionNames, this.model);
     // A small key space, so writes meet on the same items and conflict.
     this.keys = Array.from({ length: Math.max(3, Math.ceil(ops / 12)) }, (_, i) => `k${i}`);
   }
 
   step(): StepData {
-    const roll = this.shape.next();
-    const step = roll < 0.55 ? this.write() : roll < 0.7 ? this.sleep() : this.fault() ?? this.write();
+    if (!this.queued.length) {
+      const roll = this.shape.next();
+      const drawn = roll < 0.55 ? [this.write()] : roll < 0.7 ? [this.sleep()] : this.faults.draw();
+      this.queued.push(...(drawn.length ? drawn : [this.write()]));
+    }
+    const step = this.queued.shift()!;
     this.model.apply(step);
     return step;
   }
@@ -72,7 +82,7 @@ class HistoryGenerator {
 
   private write(): StepData {
     const r = this.writes;
-    const base = { region: r.pick(this.model.upRegions()), table: FUZZ_TABLE };
+    const base = { region: r.pick(this.model.writableRegions()), table: FUZZ_TABLE };
     const key = { [KEY_ATTRIBUTE]: r.pick(this.keys) };
     const condition = { ...this.condition(), ...this.forcedTimestamp() };
     const roll = r.next();
@@ -80,6 +90,7 @@ class HistoryGenerator {
       const item: Record<string, unknown> = { ...key };
       for (const attribute of VALUE_ATTRIBUTES) if (r.chance(0.6)) item[attribute] = this.value(attribute);
       if (Object.keys(item).length === 1) item.a = this.value('a');
+      if (this.expiry.chance(0.5)) item[TTL_ATTRIBUTE] = this.expiresAt();
       return { put: { ...base, item, ...condition } };
     }
     if (roll < 0.8) return { update: { ...base, key, ...this.updateClauses(), ...condition } };
@@ -88,15 +99,24 @@ class HistoryGenerator {
 
   private updateClauses(): Record<string, unknown> {
     const r = this.writes;
-    const set: Record<string, string> = {};
+    const set: Record<string, unknown> = {};
     const remove: string[] = [];
     for (const attribute of VALUE_ATTRIBUTES) {
       const roll = r.next();
       if (roll < 0.45) set[attribute] = this.value(attribute);
       else if (roll < 0.6) remove.push(attribute);
     }
+    const roll = this.expiry.next();
+    if (roll < 0.4) set[TTL_ATTRIBUTE] = this.expiresAt();
+    else if (roll < 0.45) remove.push(TTL_ATTRIBUTE);
     const add = r.chance(0.4) || (!Object.keys(set).length && !remove.length) ? { [COUNTER_ATTRIBUTE]: 1 + r.int(5) } : undefined;
     return { ...(Object.keys(set).length ? { set } : {}), ...(remove.length ? { remove } : {}), ...(add ? { add } : {}) };
+  }
+
+  /** Epoch seconds a little before or after the history's time so far. */
+  private expiresAt(): number {
+    const nowS = Math.floor((SIM_EPOCH_MS + this.model.elapsedMs()) / 1000);
+    return nowS - EXPIRY_BEHIND_S + this.expiry.int(EXPIRY_BEHIND_S + EXPIRY_AHEAD_S + 1);
   }
 
   private condition(): Record<string, unknown> {
@@ -112,67 +132,6 @@ class HistoryGenerator {
   private forcedTimestamp(): Record<string, unknown> {
     const r = this.writes;
     return r.chance(0.1) ? { timestampMs: SIM_EPOCH_MS + 1_000 * r.int(4) } : {};
-  }
-
-  /** A fault that can be played now, or undefined when none can (one region, all others down). */
-  private fault(): StepData | undefined {
-    const f = this.faults;
-    const up = this.model.upRegions();
-    const options: (() => StepData | undefined)[] = [
-      () => (this.regionNames.length > 1 ? this.partition() : undefined),
-      () => this.heal(),
-      () => (this.regionNames.length > 1 ? this.latency() : undefined),
-      () => (this.regionNames.length > 1 ? this.networkFaults() : undefined),
-      // Keep one region up: writes need somewhere to go.
-      () => (up.length > 1 ? { crashRegion: { region: f.pick(up) } } : undefined),
-      () => (this.model.downRegions().length ? { restartRegion: { region: f.pick(this.model.downRegions()) } } : undefined),
-      () => { const candidates = up.filter((x) => this.model.isBusUp(x)); return candidates.length ? { crashNats: { region: f.pick(candidates) } } : undefined; },
-      () => { const candidates = up.filter((x) => !this.model.isBusUp(x)); return candidates.length ? { restartNats: { region: f.pick(candidates) } } : undefined; },
-      () => ({ clockSkew: { region: f.pick(up), skewMs: f.int(2 * MAX_SKEW_MS + 1) - MAX_SKEW_MS } }),
-      () => ({ clockJump: { region: f.pick(up), deltaMs: f.int(2 * MAX_JUMP_MS + 1) - MAX_JUMP_MS } }),
-    ];
-    return f.pick(options)();
-  }
-
-  private pair(toCandidates: string[] = this.regionNames): [string, string] | undefined {
-    const to = this.faults.pick(toCandidates);
-    const others = this.regionNames.filter((r) => r !== to);
-    return others.length ? [this.faults.pick(others), to] : undefined;
-  }
-
-  private partition(): StepData {
-    const f = this.faults;
-    if (f.chance(0.5)) {
-      const [from, to] = this.pair()!;
-      return { partition: { from, to } };
-    }
-    // Two non-empty groups: a random cut of a shuffled order.
-    const order = this.regionNames.map((r) => ({ r, k: f.next() })).sort((x, y) => x.k - y.k).map((x) => x.r);
-    const cut = 1 + f.int(order.length - 1);
-    return { partition: { groups: [order.slice(0, cut), order.slice(cut)] } };
-  }
-
-  private heal(): StepData {
-    const up = this.model.upRegions();
-    if (this.regionNames.length > 1 && this.faults.chance(0.4)) {
-      const pair = this.pair(up);
-      if (pair) return { heal: { from: pair[0], to: pair[1] } };
-    }
-    return { heal: {} };
-  }
-
-  /** Loss, duplication and reordering: what only the simulated network can do, and what an ordered consumer must survive. */
-  private networkFaults(): StepData {
-    const f = this.faults;
-    const [from, to] = this.pair()!;
-    const rate = (): number => (f.chance(0.5) ? Math.round(f.uniform(0, MAX_MESSAGE_FAULT_RATE) * 100) / 100 : 0);
-    return { networkFaults: { from, to, lossRate: rate(), duplicateRate: rate(), reorderRate: rate(), bothWays: f.chance(0.5) } };
-  }
-
-  private latency(): StepData {
-    const f = this.faults;
-    const [from, to] = this.pair()!;
-    return { latency: { from, to, ms: f.int(MAX_LATENCY_MS + 1), jitterMs: f.int(MAX_JITTER_MS + 1), bothWays: f.chance(0.5) } };
   }
 }
 

@@ -21,13 +21,15 @@ export interface History {
   seed: number;
   granularity: GranularityChoice;
   regions: FuzzRegion[];
-  /** The generated steps, between the fixed prologue (createTable) and finale (heal, converge). */
+  /** The generated steps, between the fixed prologue (createTable, enableTtl) and finale (heal, re-add, converge). */
   steps: StepData[];
 }
 
 /** The one table every history writes, and its partition key attribute. */
 export const FUZZ_TABLE = 'fuzz';
 export const KEY_ATTRIBUTE = 'pk';
+/** The fuzz table expires items by this attribute (epoch seconds), as the prologue's enableTtl sets it. */
+export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** At most six regions, as the scenario format allows. */
 export const REGION_NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'sa-east-1'] as const;
@@ -43,7 +45,9 @@ export function argsOf(step: StepData): Record<string, unknown> {
 }
 
 const WRITE_KINDS: readonly StepKind[] = ['put', 'update', 'delete'];
-const FAULT_KINDS: readonly StepKind[] = ['partition', 'heal', 'latency', 'networkFaults', 'crashRegion', 'restartRegion', 'crashNats', 'restartNats', 'clockSkew', 'clockJump'];
+const FAULT_KINDS: readonly StepKind[] = [
+  'partition', 'heal', 'latency', 'networkFaults', 'crashRegion', 'restartRegion', 'crashNats', 'restartNats', 'clockSkew', 'clockJump', 'removeReplica', 'addReplica',
+];
 
 export const isWrite = (step: StepData): boolean => WRITE_KINDS.includes(kindOf(step));
 export const isFault = (step: StepData): boolean => FAULT_KINDS.includes(kindOf(step));

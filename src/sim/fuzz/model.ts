@@ -6,11 +6,24 @@
  */
 import { argsOf, kindOf, type History, type StepData } from './history.js';
 
+/** A directed link, as the fault steps name it: `from`'s changes (and requests) on their way to `to`. */
+const linkId = (from: string, to: string): string => `${from}>${to}`;
+
 export class ClusterModel {
   private readonly down = new Set<string>();
   private readonly busDown = new Set<string>();
+  /** Regions holding a replica of the fuzz table: all at first. */
+  private readonly members: Set<string>;
+  /** Links that may stall or lose messages (partitions, message faults) until healed. */
+  private readonly faultyLinks = new Set<string>();
+  /** Regions with writes of their own that a waitConverged has not yet seen applied everywhere. */
+  private readonly undrained = new Set<string>();
+  /** Virtual time the history's sleeps take: a lower bound of the time that has passed. */
+  private sleptMs = 0;
 
-  constructor(readonly regionNames: readonly string[]) {}
+  constructor(readonly regionNames: readonly string[]) {
+    this.members = new Set(regionNames);
+  }
 
   isUp(region: string): boolean {
     return !this.down.has(region);
@@ -18,6 +31,10 @@ export class ClusterModel {
 
   isBusUp(region: string): boolean {
     return !this.busDown.has(region);
+  }
+
+  holdsReplica(region: string): boolean {
+    return this.members.has(region);
   }
 
   upRegions(): string[] {
@@ -33,14 +50,55 @@ export class ClusterModel {
     return this.regionNames.filter((r) => !this.isBusUp(r));
   }
 
+  /** Where a write can go: a running region that holds the replica (any other answers ResourceNotFoundException). */
+  writableRegions(): string[] {
+    return this.upRegions().filter((r) => this.members.has(r));
+  }
+
+  replicaRegions(): string[] {
+    return this.regionNames.filter((r) => this.members.has(r));
+  }
+
+  /** Regions whose replica was removed and not added back. */
+  removedRegions(): string[] {
+    return this.regionNames.filter((r) => !this.members.has(r));
+  }
+
+  elapsedMs(): number {
+    return this.sleptMs;
+  }
+
+  /**
+   * Whether a membership change can finish now. The coordinator tells every replica, and retries one
+   * it cannot reach for about a minute before giving up; a new replica reads every source's stream
+   * for its backfill. So: every region and bus running, and no link stalled or losing messages.
+   */
+  settled(): boolean {
+    return this.downRegions().length === 0 && this.downBuses().length === 0 && this.faultyLinks.size === 0;
+  }
+
+  /**
+   * Whether a replica can be removed without losing its region's last writes in some replicas and
+   * not others. Removing a region while its changes are on their way leaves the remaining replicas
+   * different for good: each ignores a change whose origin is no longer a member, so one that arrived
+   * before the removal stays and one that arrived after it is dropped. DynamoDB's guidance for removing
+   * a replica is to move write traffic away from it first; a history does that with a waitConverged.
+   * (A TTL delete the region's sweeper makes during the removal is still exposed to this, rarely.)
+   */
+  drained(region: string): boolean {
+    return !this.undrained.has(region);
+  }
+
   /** Whether the runner can play this step now: every step that talks to a region needs it running. */
   canPlay(step: StepData): boolean {
     const args = argsOf(step);
     const region = args.region as string | undefined;
+    const from = args.from as string | undefined;
     switch (kindOf(step)) {
       case 'put':
       case 'update':
       case 'delete':
+        return region !== undefined && this.isUp(region) && this.members.has(region);
       case 'crashRegion':
       case 'crashNats':
       case 'restartNats':
@@ -52,20 +110,61 @@ export class ClusterModel {
       case 'heal':
         // A heal of one link is asked of the region at its receiving end.
         return args.to === undefined || this.isUp(args.to as string);
+      case 'removeReplica':
+        return this.settled() && region !== undefined && this.members.has(region) && this.members.size > 1 && this.drained(region)
+          && (from === undefined || (from !== region && this.members.has(from)));
+      case 'addReplica':
+        return this.settled() && region !== undefined && !this.members.has(region) && (from === undefined || this.members.has(from));
       default:
         return true;
     }
   }
 
   apply(step: StepData): void {
-    const region = argsOf(step).region as string;
+    const args = argsOf(step);
+    const region = args.region as string;
     switch (kindOf(step)) {
       case 'crashRegion': this.down.add(region); break;
       case 'restartRegion': this.down.delete(region); break;
       case 'crashNats': this.busDown.add(region); break;
       case 'restartNats': this.busDown.delete(region); break;
+      case 'removeReplica': this.members.delete(region); break;
+      case 'addReplica': this.members.add(region); break;
+      case 'sleep': this.sleptMs += args.ms as number; break;
+      case 'put': case 'update': case 'delete': this.undrained.add(region); break;
+      case 'waitConverged': this.undrained.clear(); break;
+      case 'partition': this.partition(args); break;
+      case 'networkFaults': this.messageFaults(args); break;
+      case 'heal': this.heal(args); break;
       default: break;
     }
+  }
+
+  private partition(args: Record<string, unknown>): void {
+    if (args.groups === undefined) {
+      this.faultyLinks.add(linkId(args.from as string, args.to as string));
+      return;
+    }
+    const groups = args.groups as string[][];
+    for (const group of groups) {
+      for (const other of groups.filter((g) => g !== group)) for (const from of group) for (const to of other) this.faultyLinks.add(linkId(from, to));
+    }
+  }
+
+  private messageFaults(args: Record<string, unknown>): void {
+    const { from, to } = args as { from: string; to: string };
+    if (!args.lossRate && !args.duplicateRate && !args.reorderRate) return;
+    this.faultyLinks.add(linkId(from, to));
+    if (args.bothWays) this.faultyLinks.add(linkId(to, from));
+  }
+
+  /** A heal reaches only running regions (each heals the links it receives on). */
+  private heal(args: Record<string, unknown>): void {
+    if (args.from !== undefined && args.to !== undefined) {
+      this.faultyLinks.delete(linkId(args.from as string, args.to as string));
+      return;
+    }
+    for (const link of [...this.faultyLinks]) if (this.isUp(link.split('>')[1])) this.faultyLinks.delete(link);
   }
 }
 

@@ -1,13 +1,13 @@
 /**
- * A history as a scenario: the table is created first; the generated steps follow; the finale
- * restarts whatever is down, heals every link, and waits (a bounded virtual time) for the replicas
- * to converge. As YAML it is a file `globaltables run --sim` replays; parsed back through the
+ * A history as a scenario: the table is created first and expires items by TTL_ATTRIBUTE; the
+ * generated steps follow; the finale restarts whatever is down, heals every link, adds back every
+ * replica the history removed, and waits (a bounded virtual time) for the replicas to converge. As YAML it is a file `globaltables run --sim` replays; parsed back through the
  * scenario loader it is exactly what that replay plays.
  */
 import { stringify } from 'yaml';
 import { parseScenario } from '../../scenario/load.js';
 import type { Scenario } from '../../scenario/schema.js';
-import { FUZZ_TABLE, KEY_ATTRIBUTE, type History, type StepData } from './history.js';
+import { FUZZ_TABLE, KEY_ATTRIBUTE, TTL_ATTRIBUTE, type History, type StepData } from './history.js';
 import { playModel } from './model.js';
 
 /**
@@ -33,6 +33,8 @@ function finale(history: History): StepData[] {
     ...model.downRegions().map((region) => ({ restartRegion: { region } })),
     ...model.downBuses().map((region) => ({ restartNats: { region } })),
     { heal: {} },
+    // After the heal: a replica is created only once the coordinator reaches every region.
+    ...model.removedRegions().map((region) => ({ addReplica: { table: FUZZ_TABLE, region } })),
     { waitConverged: { timeoutMs: CONVERGENCE_BOUND_MS } },
     // Converged, and with hybrid logical clocks no possible resurrection counted anywhere: one would be
     // a delete undone. (A wall clock running behind by more than the retention counts new items too.)
@@ -52,7 +54,12 @@ export function scenarioDocument(history: History): Record<string, unknown> {
     granularity: history.granularity,
     tombstoneRetentionMs: FUZZ_TOMBSTONE_RETENTION_MS,
     regions: history.regions,
-    steps: [{ createTable: { table: FUZZ_TABLE, key: { [KEY_ATTRIBUTE]: 'S' } } }, ...history.steps, ...finale(history)],
+    steps: [
+      { createTable: { table: FUZZ_TABLE, key: { [KEY_ATTRIBUTE]: 'S' } } },
+      { enableTtl: { table: FUZZ_TABLE, attribute: TTL_ATTRIBUTE } },
+      ...history.steps,
+      ...finale(history),
+    ],
   };
 }
 
