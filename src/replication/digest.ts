@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { setOwn } from '../core/plainData.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
+import { compareVersions } from '../core/version.js';
+import type { ItemRecord } from '../storage/store.js';
 
 export interface TableDigest {
   digest: string;
@@ -22,6 +24,20 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The attribute state as replicas must agree on it. A delete floor below every register (liveness
+ * and each attribute) hides nothing the item holds, and exists only where the write that recreated
+ * the item met the tombstone: a region that had already purged it (every replica held it, so no
+ * write it would hide can still come) starts the item afresh. Left out, so both count as equal.
+ */
+function comparableAttributes(attributes: ItemRecord['attributes']): ItemRecord['attributes'] {
+  const floor = attributes?.floor;
+  if (!attributes || !floor || !attributes.live || compareVersions(floor, attributes.live) >= 0) return attributes;
+  if (Object.values(attributes.versions).some((version) => compareVersions(floor, version) >= 0)) return attributes;
+  const { floor: _hidesNothing, ...rest } = attributes;
+  return rest;
+}
+
 export function tableDigest(ctx: RegionContext, meta: TableMeta): TableDigest {
   const hash = createHash('sha256');
   let items = 0;
@@ -32,7 +48,7 @@ export function tableDigest(ctx: RegionContext, meta: TableMeta): TableDigest {
       else tombstones += 1;
       hash.update(key);
       // Attribute-level versions too: replicas that agree on the item but not on them would merge the next write differently.
-      hash.update(canonicalJson({ item: record.item, version: record.version, attributes: record.attributes }));
+      hash.update(canonicalJson({ item: record.item, version: record.version, attributes: comparableAttributes(record.attributes) }));
     }
   });
   return { digest: hash.digest('hex'), items, tombstones };

@@ -83,6 +83,16 @@ function delay(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => { clock.schedule(resolve, ms); });
 }
 
+/** A second apart: how long a removal waits for the other replicas to apply the removed region's last writes. */
+const DRAIN_ATTEMPTS = 600;
+
+class NotYetAppliedError extends Error {
+  constructor(region: string, source: string, applied: number, lsn: number) {
+    super(`${region} has applied ${source}'s changes up to ${applied} of ${lsn}`);
+    this.name = 'NotYetAppliedError';
+  }
+}
+
 async function withRetry<T>(deps: MembershipDeps, what: string, fn: () => Promise<T>, attempts = 60): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -119,13 +129,32 @@ export async function coordinateCreate(deps: MembershipDeps, table: string, regi
 }
 
 /** Coordinator side of removing `region`'s replica. */
+/**
+ * Coordinator side of removing `region` (already DELETING in the local membership). Its writes
+ * still on their way must reach every other replica before any of them stops taking its changes
+ * (a replica ignores changes from a region that is not a member): so the region drops its table
+ * first — no more writes there — and the others leave it only once they have applied everything
+ * it wrote. A remaining replica out of reach for longer than the wait gets the new membership
+ * anyway, and may then miss the region's last writes.
+ */
 export async function coordinateDelete(deps: MembershipDeps, table: string, region: string): Promise<void> {
+  const peer = deps.peer(region)!;
+  await withRetry(deps, `deleting the replica of ${table} in ${region}`, () => peer.deleteReplica(table));
   const members = { ...localMembers(deps.ctx, table) };
   delete members[region];
+  const { ownLsn } = await withRetry(deps, `asking ${region} how far it wrote`, () => peer.info()).catch(() => ({ ownLsn: 0 }));
+  await withRetry(deps, `waiting until every replica of ${table} applied ${region}'s last writes`,
+    () => appliedEverywhere(deps, Object.keys(members), region, ownLsn), DRAIN_ATTEMPTS).catch(() => undefined);
   await setMembership(deps.ctx, table, members);
   await broadcast(deps, table, members);
-  await withRetry(deps, `deleting the replica of ${table} in ${region}`,
-    () => deps.peer(region)!.deleteReplica(table));
+}
+
+/** Every one of `regions` has applied `source`'s own changes up to `lsn`; throws NotYetAppliedError until then. */
+async function appliedEverywhere(deps: MembershipDeps, regions: string[], source: string, lsn: number): Promise<void> {
+  for (const region of regions) {
+    const applied = region === deps.ctx.region ? readCheckpoint(deps.ctx, source) : (await deps.peer(region)!.info()).checkpoints[source] ?? 0;
+    if (applied < lsn) throw new NotYetAppliedError(region, source, applied, lsn);
+  }
 }
 
 /** New-replica side: create the table, backfill it, then report it ACTIVE. */

@@ -1,9 +1,8 @@
 /**
  * The shipped scenario library in the simulator: every scenarios/*.yaml (and the fuzzer's findings,
- * scenarios/regressions/*.yaml) passes with its
- * expectations unchanged, through the command line's `--sim` mode; a finding whose fix is still to
- * come (scenarios/regressions/pending/*.yaml) fails, until the fix makes it pass and it moves up; the same file and seed replay
- * the same run (one trace hash, one report byte for byte) and another seed explores other timings.
+ * scenarios/regressions/*.yaml) passes with its expectations unchanged, through the command line's
+ * `--sim` mode; the same file and seed replay the same run (one trace hash, one report byte for
+ * byte) and another seed explores other timings.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -17,13 +16,11 @@ import { startSimTargets } from '../../src/sim/scenarioTargets.js';
 const SCENARIOS = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).sort();
 /** What the fuzzer found, each kept as the history it shrank to, replayed in the simulator only. */
 const REGRESSIONS = readdirSync('scenarios/regressions').filter((f) => f.endsWith('.yaml')).sort().map((f) => `regressions/${f}`);
-const PENDING = readdirSync('scenarios/regressions/pending').filter((f) => f.endsWith('.yaml')).sort().map((f) => `regressions/pending/${f}`);
 
-async function playSim(file: string, seed?: number): Promise<{ text: string; passed: boolean; traceHash?: string; mode: string; failed: string[] }> {
+async function playSim(file: string, seed?: number): Promise<{ text: string; passed: boolean; traceHash?: string; mode: string }> {
   const scenario = loadScenario(join('scenarios', file));
   const report = await runScenario(scenario, { log: () => {}, targets: startSimTargets, ...(seed !== undefined ? { seed } : {}) });
-  const failed = [...report.steps.filter((st) => !st.ok).map((st) => `step ${st.kind}`), ...report.expectations.filter((e) => !e.ok).map((e) => e.what)];
-  return { text: renderReport(report), passed: report.passed, traceHash: report.traceHash, mode: report.mode, failed };
+  return { text: renderReport(report), passed: report.passed, traceHash: report.traceHash, mode: report.mode };
 }
 
 describe('scenarios/ in the simulator', () => {
@@ -37,15 +34,6 @@ describe('scenarios/ in the simulator', () => {
       expect(run.mode).toBe('sim');
       expect(run.passed, run.text).toBe(true);
       expect(run.traceHash).toMatch(/^[0-9a-f]{16}$/);
-    });
-  }
-
-  for (const file of PENDING) {
-    it(`${file} still fails to converge (its fix is pending)`, async () => {
-      const run = await playSim(file);
-      expect(run.passed, `${file} passes now: move it to scenarios/regressions/ and drop its PENDING note`).toBe(false);
-      // For the reason it was kept: every step played, and only convergence failed.
-      expect(run.failed, run.text).toEqual([expect.stringMatching(/^converged within/), 'replicas converged']);
     });
   }
 

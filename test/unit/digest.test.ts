@@ -37,4 +37,15 @@ describe('tableDigest', () => {
     expect(await digestOf({ item, version: version(20), origin: 'us-east-1', writtenAtMs: 20 }))
       .not.toBe(await digestOf({ item, version: version(21), origin: 'us-east-1', writtenAtMs: 20 }));
   });
+
+  it('leaves out a delete floor below every register (a purged tombstone met by the write that recreated the item), and only that', async () => {
+    const base = { item, version: version(20), origin: 'us-east-1', writtenAtMs: 20 };
+    const registers = { versions: { x: version(20), y: version(20) }, values: {}, live: version(20) };
+    const afresh = await digestOf({ ...base, attributes: registers });
+    expect(await digestOf({ ...base, attributes: { ...registers, floor: version(5) } })).toBe(afresh);
+    // A floor at a register's version, or with no liveness (a tombstone), still counts.
+    expect(await digestOf({ ...base, attributes: { ...registers, floor: version(20) } })).not.toBe(afresh);
+    expect(await digestOf({ ...base, attributes: { versions: {}, values: {}, floor: version(5) } }))
+      .not.toBe(await digestOf({ ...base, attributes: { versions: {}, values: {} } }));
+  });
 });

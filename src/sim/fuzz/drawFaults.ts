@@ -7,7 +7,6 @@
 import type { SimRandom } from '../random.js';
 import { FUZZ_TABLE, type StepData } from './history.js';
 import type { ClusterModel } from './model.js';
-import { CONVERGENCE_BOUND_MS } from './scenario.js';
 
 const MAX_SKEW_MS = 3_000;
 const MAX_JUMP_MS = 2_000;
@@ -19,17 +18,8 @@ const MAX_MESSAGE_FAULT_RATE = 0.3;
 export class FaultDrawer {
   constructor(private readonly f: SimRandom, private readonly regionNames: readonly string[], private readonly model: ClusterModel) {}
 
-  /**
-   * A fault that can be played now (a replica's removal preceded by the wait that drains its writes,
-   * see ClusterModel.drained), or none when the one drawn cannot (one region, all others down, …).
-   */
-  draw(): StepData[] {
-    const step = this.drawOne();
-    if (!step || !('removeReplica' in step) || this.model.drained(step.removeReplica!.region as string)) return step ? [step] : [];
-    return [{ waitConverged: { timeoutMs: CONVERGENCE_BOUND_MS } }, step];
-  }
-
-  private drawOne(): StepData | undefined {
+  /** A fault that can be played now, or none when the one drawn cannot (one region, all others down, …). */
+  draw(): StepData | undefined {
     const f = this.f;
     const up = this.model.upRegions();
     const several = this.regionNames.length > 1;

@@ -46,8 +46,6 @@ class HistoryGenerator {
   private readonly keys: string[];
   /** Makes every written value unique, so a final value names the write it came from. */
   private valueCounter = 0;
-  /** Steps drawn together (a drain, then the removal it prepares), played one per call. */
-  private readonly queued: StepData[] = [];
 
   constructor(random: SimRandom, regionNames: string[], ops: number) {
     this.shape = random.split('shape');
@@ -61,12 +59,8 @@ class HistoryGenerator {
   }
 
   step(): StepData {
-    if (!this.queued.length) {
-      const roll = this.shape.next();
-      const drawn = roll < 0.55 ? [this.write()] : roll < 0.7 ? [this.sleep()] : this.faults.draw();
-      this.queued.push(...(drawn.length ? drawn : [this.write()]));
-    }
-    const step = this.queued.shift()!;
+    const roll = this.shape.next();
+    const step = roll < 0.55 ? this.write() : roll < 0.7 ? this.sleep() : this.faults.draw() ?? this.write();
     this.model.apply(step);
     return step;
   }

@@ -17,7 +17,6 @@ export class ClusterModel {
   /** Links that may stall or lose messages (partitions, message faults) until healed. */
   private readonly faultyLinks = new Set<string>();
   /** Regions with writes of their own that a waitConverged has not yet seen applied everywhere. */
-  private readonly undrained = new Set<string>();
   /** Virtual time the history's sleeps take: a lower bound of the time that has passed. */
   private sleptMs = 0;
 
@@ -77,18 +76,6 @@ export class ClusterModel {
     return this.downRegions().length === 0 && this.downBuses().length === 0 && this.faultyLinks.size === 0;
   }
 
-  /**
-   * Whether a replica can be removed without losing its region's last writes in some replicas and
-   * not others. Removing a region while its changes are on their way leaves the remaining replicas
-   * different for good: each ignores a change whose origin is no longer a member, so one that arrived
-   * before the removal stays and one that arrived after it is dropped. DynamoDB's guidance for removing
-   * a replica is to move write traffic away from it first; a history does that with a waitConverged.
-   * (A TTL delete the region's sweeper makes during the removal is still exposed to this, rarely.)
-   */
-  drained(region: string): boolean {
-    return !this.undrained.has(region);
-  }
-
   /** Whether the runner can play this step now: every step that talks to a region needs it running. */
   canPlay(step: StepData): boolean {
     const args = argsOf(step);
@@ -111,7 +98,7 @@ export class ClusterModel {
         // A heal of one link is asked of the region at its receiving end.
         return args.to === undefined || this.isUp(args.to as string);
       case 'removeReplica':
-        return this.settled() && region !== undefined && this.members.has(region) && this.members.size > 1 && this.drained(region)
+        return this.settled() && region !== undefined && this.members.has(region) && this.members.size > 1
           && (from === undefined || (from !== region && this.members.has(from)));
       case 'addReplica':
         return this.settled() && region !== undefined && !this.members.has(region) && (from === undefined || this.members.has(from));
@@ -131,8 +118,6 @@ export class ClusterModel {
       case 'removeReplica': this.members.delete(region); break;
       case 'addReplica': this.members.add(region); break;
       case 'sleep': this.sleptMs += args.ms as number; break;
-      case 'put': case 'update': case 'delete': this.undrained.add(region); break;
-      case 'waitConverged': this.undrained.clear(); break;
       case 'partition': this.partition(args); break;
       case 'networkFaults': this.messageFaults(args); break;
       case 'heal': this.heal(args); break;
