@@ -145,8 +145,9 @@ export async function coordinateDelete(deps: MembershipDeps, table: string, regi
   const { ownLsn } = await withRetry(deps, `asking ${region} how far it wrote`, () => peer.info()).catch(() => ({ ownLsn: 0 }));
   await withRetry(deps, `waiting until every replica of ${table} applied ${region}'s last writes`,
     () => appliedEverywhere(deps, Object.keys(members), region, ownLsn), DRAIN_ATTEMPTS).catch(() => undefined);
-  await setMembership(deps.ctx, table, members);
+  // The others first: once the coordinator no longer lists the region, every replica has left it.
   await broadcast(deps, table, members);
+  await setMembership(deps.ctx, table, members);
 }
 
 /** Every one of `regions` has applied `source`'s own changes up to `lsn`; throws NotYetAppliedError until then. */
