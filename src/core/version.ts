@@ -31,13 +31,16 @@ export const MAX_VERSION_COUNTER = 2 ** 48;
 /** The last version a region stamped or observed; the seed of the next one. */
 export interface ClockState {
   mode: ClockMode;
+  /** hlc: the newest version stamped or absorbed. wall: the newest version stamped (by timestamp). */
   last: Version;
+  /** wall: the counter of the last write stamped at or behind `last.ts`; it only ever grows. */
+  wallCounter: number;
   /** Versions from elsewhere the clock refused to absorb (see observeVersion). */
   ignoredVersionCount: number;
 }
 
 export function initialClockState(region: string, mode: ClockMode = 'hlc'): ClockState {
-  return { mode, last: { ts: 0, counter: 0, region }, ignoredVersionCount: 0 };
+  return { mode, last: { ts: 0, counter: 0, region }, wallCounter: 0, ignoredVersionCount: 0 };
 }
 
 /**
@@ -63,9 +66,12 @@ function absorbable(seen: Version, ceilingMs: number): boolean {
 export function nextVersion(state: ClockState, nowMs: number, region: string): Version {
   let version: Version;
   if (state.mode === 'wall') {
-    version = nowMs === state.last.ts && state.last.region === region
-      ? { ts: nowMs, counter: state.last.counter + 1, region }
-      : { ts: nowMs, counter: 0, region };
+    // A wall clock goes back (a skew, a jump, a restart in the same millisecond): stamping a time it
+    // already used with a counter it already used would give two writes one version, which
+    // last-writer-wins cannot order. At or behind its newest timestamp, the counter counts on.
+    if (nowMs > state.last.ts) return (state.last = { ts: nowMs, counter: 0, region });
+    state.wallCounter = Math.max(state.wallCounter, state.last.counter) + 1;
+    return { ts: nowMs, counter: state.wallCounter, region };
   } else if (nowMs > state.last.ts) {
     version = { ts: nowMs, counter: 0, region };
   } else {
@@ -73,6 +79,16 @@ export function nextVersion(state: ClockState, nowMs: number, region: string): V
   }
   state.last = version;
   return version;
+}
+
+/**
+ * After a restart, the region's own versions in its recent change log: a wall clock then never
+ * stamps one of them again (a hybrid logical clock absorbs them through observeVersion).
+ */
+export function restoreOwnVersion(state: ClockState, own: Version): void {
+  if (state.mode !== 'wall') return;
+  if (compareVersions(own, state.last) > 0) state.last = { ...own };
+  state.wallCounter = Math.max(state.wallCounter, own.counter);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Publisher } from '../bus/publisher.js';
 import type { Clock } from '../clock/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Granularity } from '../core/lww.js';
-import { initialClockState, observeVersion, versionCeilingMs, type ClockMode } from '../core/version.js';
+import { initialClockState, observeVersion, restoreOwnVersion, versionCeilingMs, type ClockMode } from '../core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext, type RegionSettings } from '../dynamo/context.js';
 import { ConflictLog } from '../replication/conflicts.js';
 import type { Replication } from '../replication/replication.js';
@@ -103,12 +103,14 @@ const CLOCK_RESTORE_CHANGES = 10_000;
 /**
  * A hybrid logical clock must never stamp below a version the region already holds, also after a
  * restart on a clock that runs behind: it absorbs the newest versions in its recent change log
- * (up to the ceiling: a version a clock within bounds cannot have stamped is not absorbed).
+ * (up to the ceiling: a version a clock within bounds cannot have stamped is not absorbed). A wall
+ * clock learns its own versions there, so that it never stamps one of them again.
  */
 function restoreClock(ctx: RegionContext): void {
   const last = ctx.store.lastLsn();
   const ceilingMs = versionCeilingMs(ctx.clock.trueNowMs());
   for (const change of ctx.store.changesAfter(Math.max(0, last - CLOCK_RESTORE_CHANGES), CLOCK_RESTORE_CHANGES)) {
     observeVersion(ctx.clockState, change.version, ceilingMs);
+    if (change.version.region === ctx.region) restoreOwnVersion(ctx.clockState, change.version);
   }
 }

@@ -17,7 +17,7 @@ import { runHistory, type HistoryOutcome } from '../helpers/simHistory.js';
 import { KEYS } from '../helpers/simModel.js';
 import { ConcurrentWritesCommand, CrashDuringWriteCommand, WriteCommand, type WriteSpec } from '../helpers/simWriteCommands.js';
 
-const RUNS = Number(process.env.SIM_MODEL_RUNS ?? 60);
+const RUNS = Number(process.env.SIM_MODEL_RUNS ?? 150);
 const MAX_COMMANDS = 36;
 /** A history takes tens of milliseconds; the budget scales with the runs a fuzzing session asks for. */
 const PROPERTY_TIMEOUT_MS = Math.max(30_000, RUNS * 250);

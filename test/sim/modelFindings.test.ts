@@ -34,3 +34,12 @@ it('a stream trimmed between a session\'s look at its bounds and its consumer\'s
     new WriteCommand('us-east-1', 'k2', { kind: 'update', variant: 'set', a: 'x', addN: 1 }),
   ] as never);
 });
+
+it('a wall clock restarted within the same millisecond never stamps a version it already used (two writes, one version, no order)', async () => {
+  await runHistory(0, [
+    new WriteCommand('eu-west-1', 'k0', { kind: 'put', a: 'x' }),
+    new CrashRegionCommand('eu-west-1'), new RestartRegionCommand('eu-west-1'),
+    new ConcurrentWritesCommand(['us-east-1', 'eu-west-1'], 'k0', [{ kind: 'update', variant: 'set', a: 'x', addN: 1 }, { kind: 'update', variant: 'add', a: 'x', addN: 1 }]),
+    new WriteCommand('us-east-1', 'k0', { kind: 'update', variant: 'set', a: 'x', addN: 1 }),
+  ] as never);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, initialClockState, MAX_CLOCK_SKEW_MS, MAX_VERSION_COUNTER, nextVersion, observeVersion, versionCeilingMs } from '../../src/core/version.js';
+import { compareVersions, initialClockState, MAX_CLOCK_SKEW_MS, MAX_VERSION_COUNTER, nextVersion, observeVersion, restoreOwnVersion, versionCeilingMs } from '../../src/core/version.js';
 
 const CEILING_MS = versionCeilingMs(10_000);
 
@@ -72,3 +72,28 @@ describe('versions', () => {
     expect(state.ignoredVersionCount).toBe(1);
   });
 });
+
+describe('a wall clock', () => {
+  const text = (v: { ts: number; counter: number }): string => `${v.ts}.${v.counter}`;
+
+  it('never stamps one version twice when it goes back, and its timestamps stay physical', () => {
+    const state = initialClockState('eu-west-1', 'wall');
+    const times = [1000, 1000, 1005, 900, 1000, 1005, 1006, 1000, 1006];
+    const stamped = times.map((ms) => nextVersion(state, ms, 'eu-west-1'));
+    expect(stamped.map((v) => v.ts)).toEqual(times);
+    expect(new Set(stamped.map(text)).size).toBe(times.length);
+    // Within one millisecond, a later write still orders after an earlier one.
+    expect(compareVersions(stamped[1], stamped[0])).toBe(1);
+  });
+
+  it('after a restart on its change log, does not stamp its own versions again (a restart within the same millisecond)', () => {
+    const before = initialClockState('eu-west-1', 'wall');
+    const written = [nextVersion(before, 1000, 'eu-west-1'), nextVersion(before, 1000, 'eu-west-1')];
+    const after = initialClockState('eu-west-1', 'wall');
+    for (const version of written) restoreOwnVersion(after, version);
+    const next = nextVersion(after, 1000, 'eu-west-1');
+    expect(written.map(text)).not.toContain(text(next));
+    expect(compareVersions(next, written[1])).toBe(1);
+  });
+});
+
