@@ -6,6 +6,8 @@ const CORAL_VALIDATION = 'com.amazon.coral.validate#';
 
 export class DynamoError extends Error {
   readonly typePrefix: string = DYNAMODB;
+  /** The body's field for the message: DynamoDB writes `message`, and `Message` for a SerializationException. */
+  readonly messageField: string = 'message';
   readonly statusCode: number = 400;
   /** Extra fields rendered into the body (e.g. Item for ReturnValuesOnConditionCheckFailure). */
   extra: Record<string, unknown> = {};
@@ -21,7 +23,7 @@ export class DynamoError extends Error {
 
   toBody(): Record<string, unknown> {
     // DynamoDB omits the message for some protocol-level errors (bad JSON, unknown operation).
-    return { __type: this.wireType, ...(this.message ? { message: this.message } : {}), ...this.extra };
+    return { __type: this.wireType, ...(this.message ? { [this.messageField]: this.message } : {}), ...this.extra };
   }
 }
 
@@ -50,6 +52,7 @@ export class TableNotFoundException extends DynamoError {}
 
 export class SerializationException extends DynamoError {
   override readonly typePrefix = CORAL;
+  override readonly messageField = 'Message';
 }
 export class UnknownOperationException extends DynamoError {
   override readonly typePrefix = CORAL;

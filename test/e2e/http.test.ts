@@ -51,9 +51,10 @@ describe('HTTP protocol', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.__type).toBe('com.amazon.coral.service#SerializationException');
     const typed = await call('DynamoDB_20120810.ListTables', '{"Limit":"ten"}');
-    expect(typed.json).toEqual({ __type: 'com.amazon.coral.service#SerializationException', message: 'STRING_VALUE cannot be converted to Integer' });
+    // DynamoDB names the field `Message` in this error alone.
+    expect(typed.json).toEqual({ __type: 'com.amazon.coral.service#SerializationException', Message: 'STRING_VALUE cannot be converted to Integer' });
     const attr = await call('DynamoDB_20120810.GetItem', '{"TableName":"t","Key":{"pk":{"S":5}}}');
-    expect(attr.json).toEqual({ __type: 'com.amazon.coral.service#SerializationException', message: 'NUMBER_VALUE cannot be converted to String' });
+    expect(attr.json).toEqual({ __type: 'com.amazon.coral.service#SerializationException', Message: 'NUMBER_VALUE cannot be converted to String' });
   });
 
   it('reports validation failures as com.amazon.coral.validate#ValidationException', async () => {

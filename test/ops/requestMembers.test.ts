@@ -29,7 +29,8 @@ async function expectRefused(operation: string, body: object, error: string, mes
   const answer = await rawCall(endpoint, operation, body);
   expect(answer.status).toBe(400);
   expect(answer.error).toBe(error);
-  expect(answer.json.message ?? answer.json.Message).toBe(message);
+  // DynamoDB names the field `Message` in a SerializationException, `message` in every other error.
+  expect(answer.json[error === 'SerializationException' ? 'Message' : 'message']).toBe(message);
   expect(test.region.ctx.store.lastLsn(), 'a refused request writes nothing').toBe(lsn);
 }
 
