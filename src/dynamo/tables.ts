@@ -115,10 +115,10 @@ export function requireActiveTable(txn: StoreTxn, name: string, nowMs: number): 
   return meta;
 }
 
-/** The table as item operations see it: it must exist and not be on its way out. */
-export function requireTable(txn: StoreTxn, name: string): TableMeta {
+/** The table as item operations see it: it must exist, be created already and not be on its way out (DynamoDB: not found). */
+export function requireTable(txn: StoreTxn, name: string, nowMs: number): TableMeta {
   const meta = txn.getTable<TableMeta>(name);
-  if (!meta || meta.deleting) notFound();
+  if (!meta || meta.deleting || tableStatus(meta, nowMs) === 'CREATING') notFound();
   return meta;
 }
 

@@ -71,7 +71,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
       const capacity: { TableName: string; CapacityUnits: number }[] = [];
       let bytes = 0;
       for (const plan of plans) {
-        const table = requireTable(txn, plan.name);
+        const table = requireTable(txn, plan.name, ctx.clock.trueNowMs());
         const shape = keyShapeOf(table);
         const resolved = plan.keys.map((key) => keyOfKeyParam(shape, key));
         const seen = new Set(resolved.map((key) => Array.from(key.encoded).join(',')));

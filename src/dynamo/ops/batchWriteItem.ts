@@ -71,7 +71,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
     const units = await ctx.store.write((txn) => {
       const planned: PlannedWrite[] = [];
       for (const [name, requests] of Object.entries(request.RequestItems)) {
-        const table = requireTable(txn, name);
+        const table = requireTable(txn, name, ctx.clock.trueNowMs());
         const shape = keyShapeOf(table);
         const seen = new Set<string>();
         for (const write of requests) {

@@ -28,7 +28,7 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     checkOldOnlyReturnValues(request.ReturnValues);
     const parsed = parseExpressions(expressionInput(request));
     const old = await ctx.store.write((txn) => {
-      const table = requireTable(txn, request.TableName);
+      const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const { keys, encoded } = keyOfKeyParam(keyShapeOf(table), key);
       const existing = txn.getItem(table.id, encoded);
       const current = existing?.item ?? undefined;

@@ -35,7 +35,7 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
     const key = normalizeValues(request.Key);
     const parsed = parseExpressions(expressionInput(request));
     const found = ctx.store.read((txn) => {
-      const table = requireTable(txn, request.TableName);
+      const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       return txn.getItem(table.id, keyOfKeyParam(keyShapeOf(table), key).encoded)?.item ?? undefined;
     });
     const capacity = request.ReturnConsumedCapacity

@@ -29,7 +29,7 @@ export const putItem = defineOperation<PutItemRequest, unknown>({
     checkItemSize(item);
     const parsed = parseExpressions(expressionInput(request));
     const old = await ctx.store.write((txn) => {
-      const table = requireTable(txn, request.TableName);
+      const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const { keys, encoded } = keyOfItem(keyShapeOf(table), item);
       const existing = txn.getItem(table.id, encoded);
       const current = existing?.item ?? undefined;

@@ -38,7 +38,7 @@ export const query = defineOperation<QueryRequest, unknown>({
     }
     const parsed = parseExpressions(input);
     return ctx.store.read((txn) => {
-      const table = requireTable(txn, request.TableName);
+      const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       checkIndexName(request);
       const shape = keyShapeOf(table);
       const condition = resolveKeyCondition(parsed.keyCondition!, shape);

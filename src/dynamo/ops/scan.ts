@@ -46,7 +46,7 @@ export const scan = defineOperation<ScanRequest, unknown>({
     checkSegments(request);
     const parsed = parseExpressions(expressionInput(request));
     return ctx.store.read((txn) => {
-      const table = requireTable(txn, request.TableName);
+      const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       checkIndexName(request);
       const shape = keyShapeOf(table);
       let range: KeyRange = request.TotalSegments !== undefined

@@ -51,7 +51,7 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
     const key = normalizeValues(request.Key);
     const parsed = parseExpressions(expressionInput(request));
     const result = await ctx.store.write((txn) => {
-      const table = requireTable(txn, request.TableName);
+      const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const shape = keyShapeOf(table);
       const { keys, encoded } = keyOfKeyParam(shape, key);
       const existing = txn.getItem(table.id, encoded);
