@@ -142,6 +142,7 @@ export async function coordinateDelete(deps: MembershipDeps, table: string, regi
   await withRetry(deps, `deleting the replica of ${table} in ${region}`, () => peer.deleteReplica(table));
   const members = { ...localMembers(deps.ctx, table) };
   delete members[region];
+  // A region that cannot say how far it wrote is gone: there is nothing of it left to wait for.
   const { ownLsn } = await withRetry(deps, `asking ${region} how far it wrote`, () => peer.info()).catch(() => ({ ownLsn: 0 }));
   await withRetry(deps, `waiting until every replica of ${table} applied ${region}'s last writes`,
     () => appliedEverywhere(deps, Object.keys(members), region, ownLsn), DRAIN_ATTEMPTS).catch(() => undefined);

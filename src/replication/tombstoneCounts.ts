@@ -1,10 +1,10 @@
 /**
  * What tombstone retention did, kept in the store so a restart forgets none of it: tombstones
- * purged, and possible resurrections, counted so that one can never pass silently: a replicated write for a key
- * this region holds no record of, older than the newest tombstone purged from its table. The key may
- * have had that tombstone, and then a delete was undone here. Tombstone stability (see
- * tombstoneStability.ts) keeps this at zero; a region whose clock runs further behind than the
- * retention, writing a new key, is the one harmless way to count one.
+ * purged, and possible resurrections. A possible resurrection is a replicated write, to a key this
+ * region holds no record of, older than the newest tombstone purged from its table: the key may have
+ * had that tombstone, and then a delete was undone here. Counted so that one never passes silently.
+ * Tombstone stability (tombstoneStability.ts) keeps it at zero; a region whose clock runs further
+ * behind than the retention, writing a new key, is the one harmless way to count one.
  */
 import { compareVersions } from '../core/version.js';
 import type { Version } from '../core/types.js';

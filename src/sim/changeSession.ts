@@ -140,8 +140,12 @@ export class SimChangeSession implements ChangeSession {
     this.resumeSeq = message.seq + 1;
     this.received.push({ consumer, deliverySeq, streamSeq: message.seq, pending, payload: message.payload });
     if (this.unconfirmedStart !== undefined) {
-      if (message.seq > this.unconfirmedStart) return void (this.received.length === 1 && this.confirmStart());
-      this.unconfirmedStart = undefined;
+      if (message.seq <= this.unconfirmedStart) this.unconfirmedStart = undefined;
+      else {
+        // Held until the check (asked once, on the first delivery) answers.
+        if (this.received.length === 1) this.confirmStart();
+        return;
+      }
     }
     if (this.received.length >= this.ends.options.batchMax) this.flush();
     else if (!this.flushQueued) {
