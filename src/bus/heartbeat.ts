@@ -22,8 +22,6 @@ export interface Heartbeat extends PublisherStatus {
   unpublished: UnpublishedOwnChanges | null;
   /** True time (ms) the heartbeat was sent. */
   sentAtMs: number;
-  /** The lsn of the region's last own change (what its peers' replicators must reach); absent from older regions. */
-  ownLsn?: number;
 }
 
 export interface HeartbeatOptions {
@@ -32,7 +30,6 @@ export interface HeartbeatOptions {
   clock: Clock;
   status: () => PublisherStatus;
   send: (subject: string, payload: Uint8Array) => void;
-  ownLsn?: () => number;
   intervalMs?: number;
 }
 
@@ -50,7 +47,6 @@ export function startHeartbeat(options: HeartbeatOptions): () => void {
       ...status,
       unpublished: counter.update(status.publishedLsn, status.stuck !== null) ?? null,
       sentAtMs: options.clock.trueNowMs(),
-      ...(options.ownLsn ? { ownLsn: options.ownLsn() } : {}),
     };
     try {
       options.send(subject, encoder.encode(JSON.stringify(heartbeat)));

@@ -19,6 +19,7 @@ import { StuckChange, type PublisherStuck, type StuckListener } from './publishS
 export type { PublisherStuck } from './publishStuck.js';
 
 const CURSOR_KEY = 'publisher.cursor';
+const OWN_KEY = 'publisher.ownLsn';
 /** The saved cursor only spares asking the stream where to resume: once a second is plenty, and it costs a transaction. */
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 /** With nothing to publish, how often to look at the log even without a commit notice. */
@@ -32,6 +33,8 @@ export interface PublisherStatus {
   /** Last lsn committed to the region's change log. */
   committedLsn: number;
   stuck: PublisherStuck | null;
+  /** The lsn of the last change of the region's own clients the stream is known to hold (absent until known). */
+  ownLsn?: number;
 }
 
 export interface PublisherOptions {
@@ -65,6 +68,8 @@ interface InFlight {
 
 export class Publisher {
   private cursor = 0;
+  /** Noted as changes are acknowledged, so no one reads the change log again to know it. */
+  private ownLsn: number | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
   private cursorSaved: Promise<unknown> = Promise.resolve();
@@ -95,7 +100,10 @@ export class Publisher {
   }
 
   status(): PublisherStatus {
-    return { publishedLsn: this.cursor, committedLsn: this.options.store.lastLsn(), stuck: this.stuck ?? null };
+    return {
+      publishedLsn: this.cursor, committedLsn: this.options.store.lastLsn(), stuck: this.stuck ?? null,
+      ...(this.ownLsn === undefined ? {} : { ownLsn: this.ownLsn }),
+    };
   }
 
   start(): void {
@@ -125,6 +133,7 @@ export class Publisher {
     const { store, bus } = this.options;
     const maxInFlight = this.options.maxInFlight ?? 512;
     this.cursor = store.read((txn) => txn.getMeta<number>(CURSOR_KEY)) ?? 0;
+    this.ownLsn = store.read((txn) => txn.getMeta<number>(OWN_KEY));
     let synced = false;
     // Published and not yet acknowledged, oldest first. New changes go out while older ones wait
     // for their acks: a change committed just after a publish does not wait a round trip for it.
@@ -200,6 +209,7 @@ export class Publisher {
       const failure = inFlight[acked].error;
       if (failure) throw failure.error;
       this.cursor = inFlight[acked].change.lsn;
+      if (inFlight[acked].change.origin === this.options.region) this.ownLsn = this.cursor;
       acked += 1;
     }
     if (!acked) return inFlight;
@@ -216,7 +226,11 @@ export class Publisher {
 
   private saveCursor(published: number, nowMs: number): void {
     this.cursorSavedAtMs = nowMs;
-    this.cursorSaved = this.cursorSaved.then(() => this.options.store.write((txn) => txn.putMeta(CURSOR_KEY, published))).catch(() => undefined);
+    const ownLsn = this.ownLsn;
+    this.cursorSaved = this.cursorSaved.then(() => this.options.store.write((txn) => {
+      txn.putMeta(CURSOR_KEY, published);
+      if (ownLsn !== undefined) txn.putMeta(OWN_KEY, ownLsn);
+    })).catch(() => undefined);
   }
 
   private async yieldIfAsked(): Promise<void> {

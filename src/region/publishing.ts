@@ -7,7 +7,6 @@ import { startHeartbeat } from '../bus/heartbeat.js';
 import { Publisher } from '../bus/publisher.js';
 import type { ChangeBus } from '../bus/changeBus.js';
 import type { RegionContext } from '../dynamo/context.js';
-import { lastOwnLsn } from '../replication/ownChanges.js';
 
 export interface Publishing {
   publisher: Publisher;
@@ -43,7 +42,6 @@ export function startPublishing(ctx: RegionContext, bus: ChangeBus, options: Pub
   publisher.start();
   const stopHeartbeat = startHeartbeat({
     region: ctx.region, store: ctx.store, clock: ctx.clock, status: () => publisher.status(), send: (subject, payload) => bus.publishStatus(subject, payload),
-    ownLsn: () => lastOwnLsn(ctx),
   });
   return {
     publisher,
