@@ -3,6 +3,8 @@ import {
   GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand, type TransactWriteItem,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { putItem } from '../../src/dynamo/ops/putItem.js';
+import { transactWriteItems } from '../../src/dynamo/ops/transactWriteItems.js';
 import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
 import { readAll, streamsClient, streamTable } from '../helpers/streams.js';
 import { createTable } from '../helpers/tables.js';
@@ -184,6 +186,24 @@ describe('TransactWriteItems', () => {
       await transact(guarded, { ClientRequestToken: 'token-cancelled' });
       expect(await get('idem5')).toEqual({ pk: { S: 'idem5' } });
     });
+  });
+
+  it('a cancelled transaction leaves the other writes of its commit group alone', async () => {
+    const ctx = region.region.ctx;
+    // Asked for in one turn, so all three run in one store transaction.
+    const results = await Promise.allSettled([
+      putItem.run(ctx, { TableName: table, Item: { pk: { S: 'group-before' } } }, {}),
+      transactWriteItems.run(ctx, { TransactItems: [
+        { Put: { TableName: table, Item: { pk: { S: 'group-tx' } } } },
+        { ConditionCheck: { TableName: table, Key: { pk: { S: 'group-none' } }, ConditionExpression: 'attribute_exists(pk)' } },
+      ] }, {}),
+      putItem.run(ctx, { TableName: table, Item: { pk: { S: 'group-after' } } }, {}),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Error);
+    expect(await get('group-before')).toBeDefined();
+    expect(await get('group-after')).toBeDefined();
+    expect(await get('group-tx')).toBeUndefined();
   });
 
   it('shows one stream record per written item, none for a ConditionCheck', async () => {
