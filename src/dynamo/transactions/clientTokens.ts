@@ -4,10 +4,16 @@
  * other actions is refused. Tokens are kept per store in memory: a region that restarts (a new
  * store) forgets them, as it would forget any request in flight.
  */
+import { createHash } from 'node:crypto';
 import type { Store } from '../../storage/store.js';
 import { IdempotentParameterMismatchException } from '../errors.js';
 
 export const TOKEN_LIFETIME_MS = 10 * 60 * 1000;
+/**
+ * The AWS SDKs send a fresh token with every TransactWriteItems, so a busy region sees many: past
+ * this many, the oldest is forgotten first (a bound on memory no client can push past).
+ */
+export const MAX_REMEMBERED_TOKENS = 100_000;
 
 export interface RememberedTransaction {
   fingerprint: string;
@@ -27,14 +33,19 @@ function tokensOf(store: Store): Map<string, RememberedTransaction> {
   return tokens;
 }
 
-/** The request's actions in a form that ignores the order of members within each object. */
-export function fingerprintOf(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(fingerprintOf).join(',')}]`;
+/** The value as text that ignores the order of members within each object. */
+function canonicalText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${fingerprintOf((value as Record<string, unknown>)[key])}`);
+    const entries = Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalText((value as Record<string, unknown>)[key])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/** A digest of the request's actions (up to 4 MB of them): what a token is compared on. */
+export function fingerprintOf(actions: unknown): string {
+  return createHash('sha256').update(canonicalText(actions)).digest('base64');
 }
 
 /** Drops expired tokens: they were remembered in order of their expiry. */
@@ -57,7 +68,9 @@ export function rememberedTransaction(store: Store, token: string, fingerprint: 
 }
 
 export function rememberTransaction(store: Store, token: string, remembered: RememberedTransaction): void {
-  tokensOf(store).set(token, remembered);
+  const tokens = tokensOf(store);
+  tokens.set(token, remembered);
+  if (tokens.size > MAX_REMEMBERED_TOKENS) tokens.delete(tokens.keys().next().value!);
 }
 
 /** Forgets a token whose transaction did not commit after all (its whole commit group failed). */
