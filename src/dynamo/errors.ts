@@ -54,6 +54,11 @@ export class SerializationException extends DynamoError {
   override readonly typePrefix = CORAL;
   override readonly messageField = 'Message';
 }
+/** What DynamoDB answers an ARN it cannot even parse as one (its authorization layer refuses before validation). */
+export class AccessDeniedException extends DynamoError {
+  override readonly typePrefix = CORAL;
+  override readonly messageField = 'Message';
+}
 export class UnknownOperationException extends DynamoError {
   override readonly typePrefix = CORAL;
   constructor() {

@@ -11,10 +11,13 @@ import { describeTimeToLive } from './describeTimeToLive.js';
 import { getItem } from './getItem.js';
 import { listGlobalTables } from './listGlobalTables.js';
 import { listTables } from './listTables.js';
+import { listTagsOfResource } from './listTagsOfResource.js';
 import type { Operation } from './operation.js';
 import { putItem } from './putItem.js';
 import { query } from './query.js';
 import { scan } from './scan.js';
+import { tagResource } from './tagResource.js';
+import { untagResource } from './untagResource.js';
 import { updateGlobalTable } from './updateGlobalTable.js';
 import { updateItem } from './updateItem.js';
 import { updateTable } from './updateTable.js';
@@ -25,6 +28,7 @@ const all: Operation[] = [
   putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem,
   updateTimeToLive, describeTimeToLive,
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
+  tagResource, untagResource, listTagsOfResource,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
