@@ -5,7 +5,9 @@ import { createGlobalTable } from './createGlobalTable.js';
 import { createTable } from './createTable.js';
 import { deleteItem } from './deleteItem.js';
 import { deleteTable } from './deleteTable.js';
+import { describeEndpoints } from './describeEndpoints.js';
 import { describeGlobalTable } from './describeGlobalTable.js';
+import { describeLimits } from './describeLimits.js';
 import { describeTable } from './describeTable.js';
 import { describeTimeToLive } from './describeTimeToLive.js';
 import { getItem } from './getItem.js';
@@ -29,6 +31,7 @@ const all: Operation[] = [
   updateTimeToLive, describeTimeToLive,
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
   tagResource, untagResource, listTagsOfResource,
+  describeEndpoints, describeLimits,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
