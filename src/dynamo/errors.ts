@@ -49,6 +49,7 @@ export class GlobalTableAlreadyExistsException extends DynamoError {}
 export class ReplicaAlreadyExistsException extends DynamoError {}
 export class ReplicaNotFoundException extends DynamoError {}
 export class TableNotFoundException extends DynamoError {}
+export class ContinuousBackupsUnavailableException extends DynamoError {}
 
 export class SerializationException extends DynamoError {
   override readonly typePrefix = CORAL;

@@ -42,6 +42,8 @@ export interface TableMeta {
   globalTableVersion?: '2017.11.29';
   /** The table's tags in the order they were first set (TagResource, CreateTable's Tags); regional, as in DynamoDB. */
   tags?: Tag[];
+  /** Point-in-time recovery, a setting only (nothing is restored): when it was turned on and how far back it reaches; absent when off. */
+  pointInTimeRecovery?: { enabledAtMs: number; recoveryPeriodInDays: number };
   /** The newest version of any tombstone purged from the table: no write to a forgotten key is stamped below it. */
   purgedVersion?: Version;
 }

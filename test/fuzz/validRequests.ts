@@ -133,6 +133,9 @@ function tableOps(): Record<string, fc.Arbitrary<Json>> {
       .map(([ResourceArn, keys, Value]) => ({ ResourceArn, Tags: keys.map((Key) => ({ Key, Value })) })),
     UntagResource: fc.tuple(tableArn(anyTable), fc.uniqueArray(fc.constantFrom('env', '__proto__', 'toString'), { minLength: 1 }))
       .map(([ResourceArn, TagKeys]) => ({ ResourceArn, TagKeys })),
+    DescribeContinuousBackups: anyTable.map((TableName) => ({ TableName })),
+    UpdateContinuousBackups: fc.tuple(spareTable, fc.boolean(), maybe(fc.integer({ min: 1, max: 35 })))
+      .map(([TableName, PointInTimeRecoveryEnabled, RecoveryPeriodInDays]) => ({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled, RecoveryPeriodInDays } })),
     DescribeEndpoints: fc.constant({}),
     DescribeLimits: fc.constant({}),
     ListTagsOfResource: fc.tuple(tableArn(anyTable), maybe(fc.constantFrom('env', '__proto__'))).map(([ResourceArn, NextToken]) => ({ ResourceArn, NextToken })),

@@ -5,6 +5,7 @@ import { createGlobalTable } from './createGlobalTable.js';
 import { createTable } from './createTable.js';
 import { deleteItem } from './deleteItem.js';
 import { deleteTable } from './deleteTable.js';
+import { describeContinuousBackups } from './describeContinuousBackups.js';
 import { describeEndpoints } from './describeEndpoints.js';
 import { describeGlobalTable } from './describeGlobalTable.js';
 import { describeLimits } from './describeLimits.js';
@@ -20,6 +21,7 @@ import { query } from './query.js';
 import { scan } from './scan.js';
 import { tagResource } from './tagResource.js';
 import { untagResource } from './untagResource.js';
+import { updateContinuousBackups } from './updateContinuousBackups.js';
 import { updateGlobalTable } from './updateGlobalTable.js';
 import { updateItem } from './updateItem.js';
 import { updateTable } from './updateTable.js';
@@ -32,6 +34,7 @@ const all: Operation[] = [
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
   tagResource, untagResource, listTagsOfResource,
   describeEndpoints, describeLimits,
+  describeContinuousBackups, updateContinuousBackups,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
