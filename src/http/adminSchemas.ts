@@ -88,6 +88,7 @@ const ReplicaSchemaBody = object({
     NumberOfDecreasesToday: count,
   }),
   ttl: object({ attributeName, enabled: z.boolean() }).optional(),
+  streamViewType: z.enum(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']).optional(),
 }).superRefine((schema, ctx) => {
   const [first, second] = schema.keySchema;
   if (first.KeyType !== 'HASH' || second?.KeyType === 'HASH') {
