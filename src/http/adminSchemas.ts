@@ -108,3 +108,13 @@ const Members = z.record(regionName, z.enum(['CREATING', 'ACTIVE', 'DELETING']))
 export const ReplicaCreate = object({ schema: ReplicaSchemaBody, members: Members, coordinator: regionName });
 export const ReplicaMembership = object({ table: tableName, members: Members, globalTableVersion: z.literal('2017.11.29').optional() });
 export const ReplicaDelete = object({ table: tableName });
+/** What ReplicaSettingsRequest carries: capacity units as DynamoDB bounds them (1 to 10^12). */
+const capacityUnits = bounded(1, 1_000_000_000_000, 'capacity units');
+export const ReplicaSettings = object({
+  table: tableName,
+  change: object({
+    billingMode: z.enum(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
+    readCapacityUnits: capacityUnits.optional(),
+    writeCapacityUnits: capacityUnits.optional(),
+  }),
+});

@@ -7,6 +7,7 @@
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import type { ReplicaSchema, Membership } from './replicas.js';
 import type { TableSnapshot } from './snapshot.js';
+import type { ReplicaSettingsRequest } from './peerWire.js';
 
 export interface PeerInfo {
   region: string;
@@ -37,4 +38,6 @@ export interface PeerTransport {
   createReplica(request: { schema: ReplicaSchema; members: Membership; coordinator: string }): Promise<void>;
   membership(request: { table: string; members: Membership; globalTableVersion?: string }): Promise<void>;
   deleteReplica(table: string): Promise<void>;
+  /** Changes the capacity settings of the peer's replica (a legacy global table's UpdateGlobalTableSettings). */
+  replicaSettings(request: ReplicaSettingsRequest): Promise<void>;
 }

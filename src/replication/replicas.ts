@@ -228,6 +228,8 @@ export const peerTableOf = (meta: TableMeta, itemCount: number): PeerTable => ({
   ...(meta.streamSpecification?.StreamEnabled ? { streamSpecification: meta.streamSpecification } : {}),
   ...(meta.replicas ? { replicas: meta.replicas } : {}),
   ...(meta.globalTableVersion ? { globalTableVersion: meta.globalTableVersion } : {}),
+  billingMode: meta.billingMode,
+  throughput: { ReadCapacityUnits: meta.throughput.ReadCapacityUnits, WriteCapacityUnits: meta.throughput.WriteCapacityUnits },
 });
 
 /**

@@ -136,6 +136,12 @@ function tableOps(): Record<string, fc.Arbitrary<Json>> {
     DescribeContinuousBackups: anyTable.map((TableName) => ({ TableName })),
     UpdateContinuousBackups: fc.tuple(spareTable, fc.boolean(), maybe(fc.integer({ min: 1, max: 35 })))
       .map(([TableName, PointInTimeRecoveryEnabled, RecoveryPeriodInDays]) => ({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled, RecoveryPeriodInDays } })),
+    DescribeGlobalTableSettings: anyTable.map((GlobalTableName) => ({ GlobalTableName })),
+    UpdateGlobalTableSettings: fc.tuple(spareTable, fc.constantFrom('PROVISIONED', 'PAY_PER_REQUEST'), fc.integer({ min: 1, max: 100 }), fc.constantFrom('us-east-1', '__proto__'))
+      .map(([GlobalTableName, GlobalTableBillingMode, units, RegionName]) => ({
+        GlobalTableName, GlobalTableBillingMode, GlobalTableProvisionedWriteCapacityUnits: units,
+        ReplicaSettingsUpdate: [{ RegionName, ReplicaProvisionedReadCapacityUnits: units }],
+      })),
     DescribeEndpoints: fc.constant({}),
     DescribeLimits: fc.constant({}),
     ListTagsOfResource: fc.tuple(tableArn(anyTable), maybe(fc.constantFrom('env', '__proto__'))).map(([ResourceArn, NextToken]) => ({ ResourceArn, NextToken })),

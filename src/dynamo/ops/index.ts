@@ -8,6 +8,7 @@ import { deleteTable } from './deleteTable.js';
 import { describeContinuousBackups } from './describeContinuousBackups.js';
 import { describeEndpoints } from './describeEndpoints.js';
 import { describeGlobalTable } from './describeGlobalTable.js';
+import { describeGlobalTableSettings } from './describeGlobalTableSettings.js';
 import { describeLimits } from './describeLimits.js';
 import { describeTable } from './describeTable.js';
 import { describeTimeToLive } from './describeTimeToLive.js';
@@ -23,6 +24,7 @@ import { tagResource } from './tagResource.js';
 import { untagResource } from './untagResource.js';
 import { updateContinuousBackups } from './updateContinuousBackups.js';
 import { updateGlobalTable } from './updateGlobalTable.js';
+import { updateGlobalTableSettings } from './updateGlobalTableSettings.js';
 import { updateItem } from './updateItem.js';
 import { updateTable } from './updateTable.js';
 import { updateTimeToLive } from './updateTimeToLive.js';
@@ -35,6 +37,7 @@ const all: Operation[] = [
   tagResource, untagResource, listTagsOfResource,
   describeEndpoints, describeLimits,
   describeContinuousBackups, updateContinuousBackups,
+  describeGlobalTableSettings, updateGlobalTableSettings,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
