@@ -1,6 +1,6 @@
 /**
  * The PeerTransport seam: the region-to-region protocol that builds and repairs global tables
- * (info, a table's view, snapshots, replica create / membership / delete). Real: HTTP to the peer's
+ * (info, a table's view, snapshots, replica create / membership / delete / settings). Real: HTTP to the peer's
  * admin API (peers.ts). Simulated: an in-process call through the simulated network
  * (src/sim/peerTransport.ts), so a partition cuts it as it cuts the stream.
  */
