@@ -67,8 +67,14 @@ export class GlobalTableAlreadyExistsException extends DynamoError {}
 export class ReplicaAlreadyExistsException extends DynamoError {}
 export class ReplicaNotFoundException extends DynamoError {}
 export class TableNotFoundException extends DynamoError {}
+export class ContinuousBackupsUnavailableException extends DynamoError {}
 
 export class SerializationException extends DynamoError {
+  override readonly typePrefix = CORAL;
+  override readonly messageField = 'Message';
+}
+/** What DynamoDB answers an ARN it cannot even parse as one (its authorization layer refuses before validation). */
+export class AccessDeniedException extends DynamoError {
   override readonly typePrefix = CORAL;
   override readonly messageField = 'Message';
 }

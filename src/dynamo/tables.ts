@@ -3,6 +3,7 @@ import type { AttributeDefinition, KeySchemaElement, KeyShape, KeyType, Version 
 import { ResourceInUseException, ResourceNotFoundException } from './errors.js';
 import type { RegionContext } from './context.js';
 import type { StoreTxn } from '../storage/store.js';
+import type { Tag } from './tags.js';
 
 export interface ThroughputMeta {
   ReadCapacityUnits: number;
@@ -39,6 +40,10 @@ export interface TableMeta {
   replicas?: Record<string, ReplicaStatus>;
   /** Set on tables joined with CreateGlobalTable (2017.11.29); absent for 2019.11.21 global tables and regional tables. */
   globalTableVersion?: '2017.11.29';
+  /** The table's tags in the order they were first set (TagResource, CreateTable's Tags); regional, as in DynamoDB. */
+  tags?: Tag[];
+  /** Point-in-time recovery, a setting only (nothing is restored): when it was turned on and how far back it reaches; absent when off. */
+  pointInTimeRecovery?: { enabledAtMs: number; recoveryPeriodInDays: number };
   /** The newest version of any tombstone purged from the table: no write to a forgotten key is stamped below it. */
   purgedVersion?: Version;
 }

@@ -88,6 +88,7 @@ const ReplicaSchemaBody = object({
     NumberOfDecreasesToday: count,
   }),
   ttl: object({ attributeName, enabled: z.boolean() }).optional(),
+  streamViewType: z.enum(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']).optional(),
 }).superRefine((schema, ctx) => {
   const [first, second] = schema.keySchema;
   if (first.KeyType !== 'HASH' || second?.KeyType === 'HASH') {
@@ -107,3 +108,13 @@ const Members = z.record(regionName, z.enum(['CREATING', 'ACTIVE', 'DELETING']))
 export const ReplicaCreate = object({ schema: ReplicaSchemaBody, members: Members, coordinator: regionName });
 export const ReplicaMembership = object({ table: tableName, members: Members, globalTableVersion: z.literal('2017.11.29').optional() });
 export const ReplicaDelete = object({ table: tableName });
+/** What ReplicaSettingsRequest carries: capacity units as DynamoDB bounds them (1 to 10^12). */
+const capacityUnits = bounded(1, 1_000_000_000_000, 'capacity units');
+export const ReplicaSettings = object({
+  table: tableName,
+  change: object({
+    billingMode: z.enum(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
+    readCapacityUnits: capacityUnits.optional(),
+    writeCapacityUnits: capacityUnits.optional(),
+  }),
+});

@@ -11,7 +11,8 @@ import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.j
 import { lastOwnLsn } from './ownChanges.js';
 import { PeerRequestError } from './peerTransport.js';
 import { readCheckpoints } from './replicator.js';
-import type { CreateReplicaRequest, DeleteReplicaRequest, InfoResponse, MembershipRequest } from './peerWire.js';
+import type { CreateReplicaRequest, DeleteReplicaRequest, InfoResponse, MembershipRequest, ReplicaSettingsRequest } from './peerWire.js';
+import { applyReplicaSettings } from '../dynamo/replicaSettings.js';
 import { peerTableOf, ReplicaConflictError, type Membership, type ReplicaSchema } from './replicas.js';
 import type { TableSnapshot } from './snapshot.js';
 
@@ -60,6 +61,8 @@ export interface PeerHandlers {
   createReplica(request: CreateReplicaRequest): Promise<void>;
   membership(request: MembershipRequest): Promise<void>;
   deleteReplica(request: DeleteReplicaRequest): Promise<void>;
+  /** A replica this region no longer has takes no settings: nothing to change. */
+  replicaSettings(request: ReplicaSettingsRequest): Promise<void>;
 }
 
 function replicationOf(host: PeerHost): ReplicaHost {
@@ -110,6 +113,10 @@ export function peerHandlers(host: PeerHost): PeerHandlers {
 
     async deleteReplica({ table }) {
       await replicationOf(host).dropReplica(table);
+    },
+
+    async replicaSettings({ table, change }) {
+      await applyReplicaSettings(host.ctx, table, change);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { PeerTable } from '../dynamo/replicationControl.js';
 import { PeerRequestError, type PeerInfo, type PeerTransport } from './peerTransport.js';
 import {
   PEER_LONG_TIMEOUT_MS, PEER_PATHS, PEER_TIMEOUT_MS, peerFailure, snapshotPath, tablePath,
-  type CreateReplicaRequest, type DeleteReplicaRequest, type InfoResponse, type MembershipRequest, type PeerOperation,
+  type CreateReplicaRequest, type DeleteReplicaRequest, type InfoResponse, type MembershipRequest, type PeerOperation, type ReplicaSettingsRequest,
 } from './peerWire.js';
 import type { TableSnapshot } from './snapshot.js';
 
@@ -58,6 +58,10 @@ export class HttpPeerTransport implements PeerTransport {
   async deleteReplica(table: string): Promise<void> {
     const request: DeleteReplicaRequest = { table };
     await this.call({ operation: 'deleteReplica', method: 'POST', path: PEER_PATHS.deleteReplica, body: request });
+  }
+
+  async replicaSettings(request: ReplicaSettingsRequest): Promise<void> {
+    await this.call({ operation: 'replicaSettings', method: 'POST', path: PEER_PATHS.replicaSettings, body: request });
   }
 
   private async call<T>({ operation, method, path, body, timeoutMs = this.timeoutMs, absentOn404 = false }: Call): Promise<T | undefined> {

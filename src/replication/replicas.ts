@@ -9,7 +9,7 @@ import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { withLegacyMembership } from '../dynamo/ops/createGlobalTable.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
-import { openStream } from '../streams/registry.js';
+import { openStream, type StreamViewType } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
 import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import { mergeSnapshot } from './snapshot.js';
@@ -28,6 +28,8 @@ export interface ReplicaSchema {
   billingMode: TableMeta['billingMode'];
   throughput: TableMeta['throughput'];
   ttl?: TableMeta['ttl'];
+  /** The view type of the global table's stream, which every replica shares; NEW_AND_OLD_IMAGES when absent. */
+  streamViewType?: StreamViewType;
 }
 
 export class ReplicaConflictError extends Error {
@@ -53,6 +55,7 @@ export const schemaOf = (meta: TableMeta): ReplicaSchema => ({
   billingMode: meta.billingMode,
   throughput: meta.throughput,
   ...(meta.ttl ? { ttl: meta.ttl } : {}),
+  ...(meta.streamSpecification?.StreamViewType ? { streamViewType: meta.streamSpecification.StreamViewType } : {}),
 });
 
 /** Stores a membership for a local table; a region no longer listed drops out of replication for it. */
@@ -193,6 +196,7 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
     const id = txn.getMeta<number>('nextTableId') ?? 1;
     txn.putMeta('nextTableId', id + 1);
     const nowMs = ctx.clock.trueNowMs();
+    const viewType = schema.streamViewType ?? 'NEW_AND_OLD_IMAGES';
     const meta: TableMeta = {
       id,
       name: schema.name,
@@ -205,11 +209,11 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
       // CREATING until the backfill is done.
       busyUntilMs: Number.MAX_SAFE_INTEGER,
       busyStatus: 'CREATING',
-      streamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      streamSpecification: { StreamEnabled: true, StreamViewType: viewType },
       ...(schema.ttl ? { ttl: schema.ttl } : {}),
       replicas: { ...members, [ctx.region]: 'CREATING' },
     };
-    const opened = openStream(ctx, txn, meta, 'NEW_AND_OLD_IMAGES');
+    const opened = openStream(ctx, txn, meta, viewType);
     meta.latestStream = { arn: opened.arn, label: opened.label };
     txn.putTable(meta.name, meta);
   });
@@ -224,6 +228,8 @@ export const peerTableOf = (meta: TableMeta, itemCount: number): PeerTable => ({
   ...(meta.streamSpecification?.StreamEnabled ? { streamSpecification: meta.streamSpecification } : {}),
   ...(meta.replicas ? { replicas: meta.replicas } : {}),
   ...(meta.globalTableVersion ? { globalTableVersion: meta.globalTableVersion } : {}),
+  billingMode: meta.billingMode,
+  throughput: { ReadCapacityUnits: meta.throughput.ReadCapacityUnits, WriteCapacityUnits: meta.throughput.WriteCapacityUnits },
 });
 
 /**

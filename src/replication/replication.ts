@@ -6,6 +6,7 @@
  */
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable, ReplicationControl } from '../dynamo/replicationControl.js';
+import type { ReplicaSettingsChange } from '../dynamo/replicaSettings.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import type { Link } from '../nats/link.js';
 import { closeStream } from '../streams/registry.js';
@@ -155,6 +156,10 @@ export class Replication implements ReplicationControl {
 
   announceLegacyMembership(table: string, members: Membership, regions: string[]): Promise<void> {
     return announceLegacyMembership(this.deps(), table, members, regions);
+  }
+
+  changeReplicaSettings(region: string, table: string, change: ReplicaSettingsChange): Promise<void> {
+    return this.peer(region)!.replicaSettings({ table, change });
   }
 
   /** Peer-facing handlers (the admin API calls these). */

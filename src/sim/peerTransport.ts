@@ -12,7 +12,7 @@ import { peerErrorStatus, type PeerHandlers } from '../replication/peerHandlers.
 import { PeerRequestError, type PeerInfo, type PeerTransport } from '../replication/peerTransport.js';
 import {
   PEER_LONG_TIMEOUT_MS, PEER_TIMEOUT_MS, peerFailure,
-  type CreateReplicaRequest, type MembershipRequest, type PeerOperation,
+  type CreateReplicaRequest, type MembershipRequest, type PeerOperation, type ReplicaSettingsRequest,
 } from '../replication/peerWire.js';
 import type { TableSnapshot } from '../replication/snapshot.js';
 import type { SimNet } from './net.js';
@@ -71,6 +71,10 @@ export class SimPeerTransport implements PeerTransport {
 
   deleteReplica(table: string): Promise<void> {
     return this.call('deleteReplica', { table }, this.timeoutMs, (h, sent) => h.deleteReplica(sent));
+  }
+
+  replicaSettings(request: ReplicaSettingsRequest): Promise<void> {
+    return this.call('replicaSettings', request, this.timeoutMs, (h, sent) => h.replicaSettings(sent));
   }
 
   /**

@@ -137,8 +137,27 @@ function tableOps(): Record<string, fc.Arbitrary<Json>> {
     DescribeGlobalTable: anyTable.map((GlobalTableName) => ({ GlobalTableName })),
     UpdateGlobalTable: spareTable.map((GlobalTableName) => ({ GlobalTableName, ReplicaUpdates: [{ Create: { RegionName: 'constructor' } }] })),
     ListGlobalTables: fc.record({ Limit: fc.integer({ min: 1, max: 100 }), RegionName: fc.constantFrom('us-east-1', 'toString') }, { requiredKeys: [] }),
+    TagResource: fc.tuple(tableArn(anyTable), fc.uniqueArray(fc.constantFrom('env', '__proto__', 'constructor', 'a b'), { minLength: 1 }), fc.string({ maxLength: 4 }))
+      .map(([ResourceArn, keys, Value]) => ({ ResourceArn, Tags: keys.map((Key) => ({ Key, Value })) })),
+    UntagResource: fc.tuple(tableArn(anyTable), fc.uniqueArray(fc.constantFrom('env', '__proto__', 'toString'), { minLength: 1 }))
+      .map(([ResourceArn, TagKeys]) => ({ ResourceArn, TagKeys })),
+    DescribeContinuousBackups: anyTable.map((TableName) => ({ TableName })),
+    UpdateContinuousBackups: fc.tuple(spareTable, fc.boolean(), maybe(fc.integer({ min: 1, max: 35 })))
+      .map(([TableName, PointInTimeRecoveryEnabled, RecoveryPeriodInDays]) => ({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled, RecoveryPeriodInDays } })),
+    DescribeGlobalTableSettings: anyTable.map((GlobalTableName) => ({ GlobalTableName })),
+    UpdateGlobalTableSettings: fc.tuple(spareTable, fc.constantFrom('PROVISIONED', 'PAY_PER_REQUEST'), fc.integer({ min: 1, max: 100 }), fc.constantFrom('us-east-1', '__proto__'))
+      .map(([GlobalTableName, GlobalTableBillingMode, units, RegionName]) => ({
+        GlobalTableName, GlobalTableBillingMode, GlobalTableProvisionedWriteCapacityUnits: units,
+        ReplicaSettingsUpdate: [{ RegionName, ReplicaProvisionedReadCapacityUnits: units }],
+      })),
+    DescribeEndpoints: fc.constant({}),
+    DescribeLimits: fc.constant({}),
+    ListTagsOfResource: fc.tuple(tableArn(anyTable), maybe(fc.constantFrom('env', '__proto__'))).map(([ResourceArn, NextToken]) => ({ ResourceArn, NextToken })),
   };
 }
+
+/** The ARN of one of the world's tables, as the tag operations name it. */
+const tableArn = (table: fc.Arbitrary<string>): fc.Arbitrary<string> => table.map((name) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`);
 
 function streamOps(world: FuzzWorld): Record<string, fc.Arbitrary<Json>> {
   // The issue time of the world's own iterator: hand-made iterators are then as fresh as it.

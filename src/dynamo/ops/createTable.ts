@@ -6,6 +6,7 @@ import { list, str, struct, long, newTableNameRule, bool, type FieldRule } from 
 import { defineOperation } from './operation.js';
 import { checkStreamSpecification, streamSpecificationRule } from './streamSpecification.js';
 import { openStream } from '../../streams/registry.js';
+import { checkTags, mergeTags, tagListRule, type Tag } from '../tags.js';
 
 interface CreateTableRequest {
   TableName: string;
@@ -17,6 +18,7 @@ interface CreateTableRequest {
   DeletionProtectionEnabled?: boolean;
   LocalSecondaryIndexes?: unknown[];
   GlobalSecondaryIndexes?: unknown[];
+  Tags?: Tag[];
 }
 
 const MAX_TABLES = 2500;
@@ -47,6 +49,7 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
     DeletionProtectionEnabled: bool(),
     LocalSecondaryIndexes: list({ type: 'Any' }),
     GlobalSecondaryIndexes: list({ type: 'Any' }),
+    Tags: tagListRule(),
   },
   async run(ctx, request) {
     checkSchema(request);
@@ -54,6 +57,8 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
       invalid('One or more parameter values were invalid: Secondary indexes are not supported by this region');
     }
     const stream = request.StreamSpecification ? checkStreamSpecification(request.StreamSpecification) : undefined;
+    if (request.Tags) checkTags(request.Tags);
+    const tags = request.Tags?.length ? mergeTags([], request.Tags) : undefined;
     const nowMs = ctx.clock.trueNowMs();
     const meta = await ctx.store.write((txn) => {
       const names = txn.listTableNames();
@@ -83,6 +88,7 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
         busyStatus: 'CREATING',
         ...(stream ? { streamSpecification: stream } : {}),
         ...(request.DeletionProtectionEnabled ? { deletionProtection: true } : {}),
+        ...(tags ? { tags } : {}),
       };
       if (stream?.StreamViewType) {
         const opened = openStream(ctx, txn, created, stream.StreamViewType);

@@ -48,8 +48,11 @@ function checkRequest(request: UpdateTableRequest): void {
   }
 }
 
-/** Applies a stream change: enabling twice or disabling a table without a stream is an error. */
-function updatedStream(meta: TableMeta, spec: StreamSpecification): StreamSpecification | undefined {
+/**
+ * Applies a stream change: enabling twice or disabling a table without a stream is an error, and a
+ * global table's stream stays on (its view type cannot change either: that would take a disable).
+ */
+function updatedStream(meta: TableMeta, spec: StreamSpecification, global: boolean): StreamSpecification | undefined {
   const current = meta.streamSpecification;
   if (spec.StreamEnabled) {
     if (!spec.StreamViewType) invalid(`${PREFIX}Stream is enabled, StreamViewType should be specified`);
@@ -57,6 +60,7 @@ function updatedStream(meta: TableMeta, spec: StreamSpecification): StreamSpecif
     return { StreamEnabled: true, StreamViewType: spec.StreamViewType };
   }
   if (spec.StreamViewType) invalid(`${PREFIX}Stream is disabled, StreamViewType should not be specified`);
+  if (global) invalid(`${PREFIX}Disabling Stream is not allowed for a Global Table replica.`);
   if (!current?.StreamEnabled) invalid(`Table already has no stream: TableName: ${meta.name}`);
   return undefined;
 }
@@ -116,14 +120,15 @@ function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: Replic
     if (actions[0] !== 'Create' && !present) invalid(`${PREFIX}Table ${meta.name} has no replica in region ${region}`);
     if (actions[0] !== 'Update') changes.push({ action: actions[0] === 'Create' ? 'create' : 'delete', region });
   }
-  const viewType = meta.streamSpecification?.StreamViewType;
-  if (changes.some((c) => c.action === 'create') && meta.streamSpecification?.StreamEnabled && viewType !== 'NEW_AND_OLD_IMAGES') {
-    invalid(`${PREFIX}A global table needs a stream with StreamViewType NEW_AND_OLD_IMAGES; this table's stream is ${viewType}`);
-  }
   return changes;
 }
 
-/** Records the new membership (new replicas CREATING) and turns the stream on, as a global table needs. */
+/**
+ * Records the new membership (new replicas CREATING) and turns a stream on if the table has none,
+ * as DynamoDB does (NEW_AND_OLD_IMAGES). A stream it has stays as it is, whatever its view type:
+ * DynamoDB makes a KEYS_ONLY table global and leaves its stream KEYS_ONLY (replication does not
+ * read the table's stream, here or there).
+ */
 function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, changes: ReplicaChange[]): void {
   const replicas = { ...(updated.replicas ?? { [ctx.region]: 'ACTIVE' as const }) };
   for (const change of changes) {
@@ -167,7 +172,8 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
         busyStatus: 'UPDATING',
       };
       if (request.StreamSpecification) {
-        const stream = updatedStream(meta, request.StreamSpecification);
+        const global = Boolean(meta.replicas) || replicaChanges.some((c) => c.action === 'create');
+        const stream = updatedStream(meta, request.StreamSpecification, global);
         if (stream?.StreamViewType) {
           updated.streamSpecification = stream;
           const opened = openStream(ctx, txn, meta, stream.StreamViewType);
