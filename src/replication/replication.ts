@@ -4,6 +4,8 @@
  * it; global table membership; conflicts and metrics. The same code in a real region (NatsWiring)
  * and in the simulator (SimWiring).
  */
+import { clearIndexEntries } from '../dynamo/indexes/maintain.js';
+import { indexesOf } from '../dynamo/indexes/indexMeta.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable, ReplicationControl } from '../dynamo/replicationControl.js';
 import type { TableMeta } from '../dynamo/tables.js';
@@ -176,6 +178,7 @@ export class Replication implements ReplicationControl {
       if (!meta) return;
       closeStream(this.ctx, txn, table);
       txn.clearItems(meta.id);
+      clearIndexEntries(txn, indexesOf(meta));
       txn.removeTable(table);
     });
   }

@@ -181,7 +181,7 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
       if (replicaChanges.length) makeGlobal(ctx, txn, updated, replicaChanges);
       txn.putTable(meta.name, updated);
       const onlyProtection = !request.BillingMode && !request.ProvisionedThroughput && !request.StreamSpecification && !replicaChanges.length;
-      return { updated, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING') };
+      return { updated, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING', (id) => readStats(txn, id)) };
     });
     // Replicas are built in the background, as DynamoDB does: the table reports them CREATING meanwhile.
     for (const update of request.ReplicaUpdates ?? []) {
