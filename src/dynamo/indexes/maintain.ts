@@ -31,11 +31,13 @@ export function updateIndexEntries(txn: StoreTxn, table: TableMeta, old: Item | 
   for (const index of maintainedIndexes(table)) {
     const before = old ? entryOf(table, index, old, state) : undefined;
     const after = next ? entryOf(table, index, next, state) : undefined;
-    if (before) txn.removeItem(index.id, before.key);
+    // While an index backfills, an item written before the backfill reached it has no entry yet.
+    const removed = before && (index.status !== 'CREATING' || txn.getItem(index.id, before.key)) ? before : undefined;
+    if (removed) txn.removeItem(index.id, removed.key);
     if (after) txn.putItem(index.id, after.key, after.record);
-    const beforeSize = before ? itemSize(before.record.item!) : 0;
+    const beforeSize = removed ? itemSize(removed.record.item!) : 0;
     const afterSize = after ? itemSize(after.record.item!) : 0;
-    adjustStats(txn, index.id, (after ? 1 : 0) - (before ? 1 : 0), afterSize - beforeSize);
+    adjustStats(txn, index.id, (after ? 1 : 0) - (removed ? 1 : 0), afterSize - beforeSize);
     if (index.kind === 'local') collectionDelta += afterSize - beforeSize;
   }
   if (table.indexes?.some((index) => index.kind === 'local')) {
