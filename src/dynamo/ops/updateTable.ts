@@ -11,8 +11,10 @@ import type { RegionContext } from '../context.js';
 import type { StoreTxn } from '../../storage/store.js';
 import type { AttributeDefinition } from '../../core/types.js';
 import { allocateStoreId } from './createTable.js';
-import { checkIndexUpdates, finishIndexDelete, globalIndexUpdatesRule, planIndexUpdates, type GlobalIndexUpdate } from '../indexes/indexUpdates.js';
+import { checkIndexUpdates, finishIndexDelete, globalIndexUpdatesRule, planIndexUpdates, type GlobalIndexUpdate, type IndexChanges } from '../indexes/indexUpdates.js';
 import { runBackfill } from '../indexes/backfill.js';
+import { definitionOf } from '../indexes/indexSync.js';
+import { findIndex } from '../indexes/indexMeta.js';
 
 interface UpdateTableRequest {
   TableName: string;
@@ -144,6 +146,15 @@ function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, chang
   }
 }
 
+/** A global table's index created or deleted here is created or deleted in its other replicas too. */
+function shareIndexChange(ctx: RegionContext, table: TableMeta, changes: IndexChanges | undefined): void {
+  if (!table.replicas || !ctx.replication || !(changes?.created || changes?.deleted)) return;
+  const created = changes.created ? findIndex(table, changes.created) : undefined;
+  ctx.replication.indexChanged(table, created
+    ? { table: table.name, attributeDefinitions: table.attributeDefinitions, create: definitionOf(created) }
+    : { table: table.name, delete: changes.deleted! });
+}
+
 export const updateTable = defineOperation<UpdateTableRequest, unknown>({
   name: 'UpdateTable',
   shape: {
@@ -207,6 +218,7 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     }
     const { indexChanges } = description;
     if (indexChanges?.created) runBackfill(ctx, request.TableName, indexChanges.created);
+    shareIndexChange(ctx, description.updated, indexChanges);
     if (indexChanges?.deleted) {
       const deleted = indexChanges.deleted;
       ctx.clock.schedule(() => { void finishIndexDelete(ctx, request.TableName, deleted).catch(() => undefined); }, ctx.settings.updateTableMs);
