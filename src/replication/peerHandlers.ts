@@ -4,6 +4,7 @@
  * modes run one server-side code path. Refusals are typed errors; peerErrorStatus says what each
  * answers as.
  */
+import { applyIndexChange, type IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { readStats, type TableMeta } from '../dynamo/tables.js';
@@ -63,6 +64,7 @@ export interface PeerHandlers {
   deleteReplica(request: DeleteReplicaRequest): Promise<void>;
   /** A replica this region no longer has takes no settings: nothing to change. */
   replicaSettings(request: ReplicaSettingsRequest): Promise<void>;
+  indexChange(request: IndexChangeRequest): Promise<void>;
 }
 
 function replicationOf(host: PeerHost): ReplicaHost {
@@ -117,6 +119,11 @@ export function peerHandlers(host: PeerHost): PeerHandlers {
 
     async replicaSettings({ table, change }) {
       await applyReplicaSettings(host.ctx, table, change);
+    },
+
+    async indexChange(request) {
+      replicationOf(host);
+      await applyIndexChange(host.ctx, request);
     },
   };
 }

@@ -21,6 +21,7 @@ export const PEER_PATHS = {
   membership: '/admin/replicas/membership',
   deleteReplica: '/admin/replicas/delete',
   replicaSettings: '/admin/replicas/settings',
+  indexChange: '/admin/replicas/index',
 } as const;
 
 export const snapshotPath = (table: string): string => `${PEER_PATHS.snapshot}?table=${encodeURIComponent(table)}`;
@@ -54,6 +55,8 @@ export interface MembershipRequest {
   globalTableVersion?: string;
 }
 
+export type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
+
 export interface DeleteReplicaRequest {
   table: string;
 }
@@ -76,7 +79,7 @@ export interface ErrorResponse {
 }
 
 /** What the caller asked for, as a failure names it. */
-export type PeerOperation = 'info' | 'table' | 'snapshot' | 'createReplica' | 'membership' | 'deleteReplica' | 'replicaSettings';
+export type PeerOperation = 'info' | 'table' | 'snapshot' | 'createReplica' | 'membership' | 'deleteReplica' | 'replicaSettings' | 'indexChange';
 
 /**
  * What a caller makes of a peer's refusal or failure, the same for every transport: a 409 to a

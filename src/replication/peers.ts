@@ -1,4 +1,5 @@
 /** The other regions, reached only through their configured URLs (never by sharing a process). */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { adminHeaders } from '../config/adminToken.js';
 import type { PeerConfig } from '../config/regionConfig.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
@@ -62,6 +63,10 @@ export class HttpPeerTransport implements PeerTransport {
 
   async replicaSettings(request: ReplicaSettingsRequest): Promise<void> {
     await this.call({ operation: 'replicaSettings', method: 'POST', path: PEER_PATHS.replicaSettings, body: request });
+  }
+
+  async indexChange(request: IndexChangeRequest): Promise<void> {
+    await this.call({ operation: 'indexChange', method: 'POST', path: PEER_PATHS.indexChange, body: request });
   }
 
   private async call<T>({ operation, method, path, body, timeoutMs = this.timeoutMs, absentOn404 = false }: Call): Promise<T | undefined> {

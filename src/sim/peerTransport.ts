@@ -6,6 +6,7 @@
  * the virtual clock) gives up. Requests and answers are copied on the way, so two regions never
  * share an object.
  */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { every, type Clock } from '../clock/clock.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { peerErrorStatus, type PeerHandlers } from '../replication/peerHandlers.js';
@@ -75,6 +76,10 @@ export class SimPeerTransport implements PeerTransport {
 
   replicaSettings(request: ReplicaSettingsRequest): Promise<void> {
     return this.call('replicaSettings', request, this.timeoutMs, (h, sent) => h.replicaSettings(sent));
+  }
+
+  indexChange(request: IndexChangeRequest): Promise<void> {
+    return this.call('indexChange', request, this.timeoutMs, (h, sent) => h.indexChange(sent));
   }
 
   /**

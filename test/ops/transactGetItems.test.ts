@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutItemCommand, TransactGetItemsCommand, TransactionCanceledException, type TransactGetItem } from '@aws-sdk/client-dynamodb';
 import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
 import { createTable } from '../helpers/tables.js';
+import { rawCall } from '../helpers/rawApi.js';
 
 let region: TestRegion;
 let table: string;
@@ -19,6 +20,13 @@ const transact = (TransactItems: TransactGetItem[], ReturnConsumedCapacity?: 'TO
   region.client.send(new TransactGetItemsCommand({ TransactItems, ReturnConsumedCapacity }));
 
 describe('TransactGetItems', () => {
+  it.each(['TransactGetItems', 'TransactWriteItems'])('%s refuses a null element of TransactItems as a validation error', async (operation) => {
+    const answer = await rawCall(region.region.endpoint, operation, { TransactItems: [null] });
+    expect(answer.status).toBe(400);
+    expect(answer.error).toBe('ValidationException');
+    expect(answer.json.message).toContain("'transactItems.1.member' failed to satisfy constraint: Member must not be null");
+  });
+
   it('answers every Get in request order, an empty object for a missing item, projections applied', async () => {
     const result = await transact([
       { Get: { TableName: other, Key: { pk: { S: 'b' }, sk: { N: '2' } }, ProjectionExpression: 'pk' } },

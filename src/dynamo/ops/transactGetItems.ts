@@ -45,7 +45,7 @@ export const transactGetItems = defineOperation<TransactGetItemsRequest, unknown
         ProjectionExpression: str(),
         ExpressionAttributeNames: expressionNames(),
       }, { notNull: true }),
-    }), { notNull: true, lengthMin: 1, lengthMax: MAX_TRANSACT_ITEMS }),
+    }, { notNull: true }), { notNull: true, lengthMin: 1, lengthMax: MAX_TRANSACT_ITEMS }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
   },
   run(ctx, request) {

@@ -52,7 +52,7 @@ export const transactWriteItemShape = (): FieldRule => struct('TransactWriteItem
   Put: actionShape('Put', { Item: itemMap({ notNull: true }) }),
   Delete: actionShape('Delete', { Key: itemMap({ notNull: true }) }),
   Update: actionShape('Update', { Key: itemMap({ notNull: true }), UpdateExpression: str({ notNull: true }) }),
-});
+}, { notNull: true });
 
 function planAction(entry: TransactWriteItem): PlannedAction {
   const kinds = KINDS.filter((kind) => entry[kind] != null);
