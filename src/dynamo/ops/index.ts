@@ -8,6 +8,7 @@ import { deleteTable } from './deleteTable.js';
 import { describeGlobalTable } from './describeGlobalTable.js';
 import { describeTable } from './describeTable.js';
 import { describeTimeToLive } from './describeTimeToLive.js';
+import { executeStatement } from './executeStatement.js';
 import { getItem } from './getItem.js';
 import { listGlobalTables } from './listGlobalTables.js';
 import { listTables } from './listTables.js';
@@ -25,6 +26,7 @@ const all: Operation[] = [
   putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem,
   updateTimeToLive, describeTimeToLive,
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
+  executeStatement,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
