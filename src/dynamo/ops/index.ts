@@ -1,4 +1,5 @@
 /** The registry of DynamoDB operations by their X-Amz-Target name. */
+import { batchExecuteStatement } from './batchExecuteStatement.js';
 import { batchGetItem } from './batchGetItem.js';
 import { batchWriteItem } from './batchWriteItem.js';
 import { createGlobalTable } from './createGlobalTable.js';
@@ -26,7 +27,7 @@ const all: Operation[] = [
   putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem,
   updateTimeToLive, describeTimeToLive,
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
-  executeStatement,
+  executeStatement, batchExecuteStatement,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
