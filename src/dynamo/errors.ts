@@ -41,6 +41,24 @@ export class ResourceInUseException extends DynamoError {}
 export class LimitExceededException extends DynamoError {}
 export class ItemCollectionSizeLimitExceededException extends DynamoError {}
 export class TransactionConflictException extends DynamoError {}
+export class IdempotentParameterMismatchException extends DynamoError {}
+
+/** Why one action of a transaction stopped it ('None' for an action that was fine), in request order. */
+export interface CancellationReason {
+  Code: string;
+  Message?: string;
+  Item?: Record<string, unknown>;
+}
+
+/** A cancelled transaction: DynamoDB writes its message in `Message`, next to one reason per action. */
+export class TransactionCanceledException extends DynamoError {
+  override readonly messageField = 'Message';
+
+  constructor(readonly reasons: CancellationReason[]) {
+    super(`Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`);
+    this.extra = { CancellationReasons: reasons };
+  }
+}
 export class ProvisionedThroughputExceededException extends DynamoError {}
 export class TrimmedDataAccessException extends DynamoError {}
 export class ExpiredIteratorException extends DynamoError {}

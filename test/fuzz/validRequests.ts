@@ -107,6 +107,14 @@ function itemOps(): Record<string, fc.Arbitrary<Json>> {
       itemWith(HASH_TABLE, pk, 0).map((Item) => ({ PutRequest: { Item } })),
       fc.constant({ DeleteRequest: { Key: key(HASH_TABLE, pk, 0) } }),
     )))).map((writes) => ({ RequestItems: { [HASH_TABLE]: writes } })),
+    TransactWriteItems: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).chain((pks) => fc.tuple(...pks.map((pk) => fc.oneof(
+      itemWith(HASH_TABLE, pk, 0).chain((Item) => conditionalWrite({ TableName: HASH_TABLE, Item })).map(({ ReturnValues: _, ...Put }) => ({ Put })),
+      conditionalWrite({ TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0) }).map(({ ReturnValues: _, ...Delete }) => ({ Delete })),
+      fc.tuple(condition).map(([c]) => ({ ConditionCheck: { TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0), ConditionExpression: c.text, ...placeholders([c.text], c.names, c.values) } })),
+    )))).map((TransactItems) => ({ TransactItems, ReturnConsumedCapacity: 'TOTAL' })),
+    TransactGetItems: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
+      TransactItems: pks.map((pk) => ({ Get: { TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0), ProjectionExpression: 'pk, #n', ExpressionAttributeNames: { '#n': '__proto__' } } })),
+    })),
   };
 }
 

@@ -3,7 +3,7 @@ import { encodeItemKey } from '../../core/keys.js';
 import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
 import { own, setOwn } from '../../core/plainData.js';
 import { attributeType, attributeValueSize } from '../../core/values.js';
-import { invalid } from '../errors.js';
+import { invalid, ValidationException } from '../errors.js';
 
 const PREFIX = 'One or more parameter values were invalid: ';
 const MAX_HASH_KEY_BYTES = 2048;
@@ -20,6 +20,26 @@ function keyNames(shape: KeyShape): { name: string; type: string; hash: boolean 
   const names = [{ name: shape.hash.name, type: shape.hash.type, hash: true }];
   if (shape.range) names.push({ name: shape.range.name, type: shape.range.type, hash: false });
   return names;
+}
+
+/**
+ * An empty string or binary key value. A transaction reports it in other words than the
+ * single-item operations (see `transactionWording`), before any of its actions runs.
+ */
+export class EmptyKeyValueError extends ValidationException {
+  constructor(readonly keyName: string, readonly kind: 'string' | 'binary') {
+    super(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${kind} value. Key: ${keyName}`);
+    // On the wire it is a ValidationException like any other.
+    this.name = 'ValidationException';
+  }
+
+  transactionWording(): ValidationException {
+    return new ValidationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${this.kind} value. Key: ${this.keyName}`);
+  }
+}
+
+function checkNotEmpty(name: string, type: string, value: AttributeValue): void {
+  if (isEmpty(value)) throw new EmptyKeyValueError(name, type === 'S' ? 'string' : 'binary');
 }
 
 function isEmpty(value: AttributeValue): boolean {
@@ -47,7 +67,7 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
     const value = own(item, name);
     if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
     if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
-    if (isEmpty(value)) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    checkNotEmpty(name, type, value);
     setOwn(keys, name, value);
   }
   checkSizes(shape, keys);
@@ -62,7 +82,7 @@ export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
     && expected.every(({ name, type }) => Object.hasOwn(key, name) && attributeType(key[name]) === type);
   if (!matches) invalid('The provided key element does not match the schema');
   for (const { name, type } of expected) {
-    if (isEmpty(key[name])) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    checkNotEmpty(name, type, key[name]);
   }
   checkSizes(shape, key);
   return { keys: key, encoded: encodeItemKey(shape, key) };

@@ -1,9 +1,9 @@
 /** DeleteItem: removes one item by key, optionally only if a condition holds. */
 import { parseExpressions } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
-import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
 import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { commitPrepared, readTarget } from '../items/prepareWrite.js';
 import {
   checkCondition, checkExpressionParams, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity, normalizeValues,
   writeUnits, type ExpressionParams,
@@ -29,12 +29,10 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     const parsed = parseExpressions(expressionInput(request));
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      const { keys, encoded } = keyOfKeyParam(keyShapeOf(table), key);
-      const existing = txn.getItem(table.id, encoded);
-      const current = existing?.item ?? undefined;
-      checkCondition(parsed.condition, current, request.ReturnValuesOnConditionCheckFailure);
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: null, forcedTimestampMs: options.timestampMs });
-      return current;
+      const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));
+      checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
+      commitPrepared(ctx, txn, { target, next: null }, options.timestampMs);
+      return target.current;
     });
     return {
       ...(request.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),

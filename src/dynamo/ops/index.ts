@@ -17,6 +17,8 @@ import type { Operation } from './operation.js';
 import { putItem } from './putItem.js';
 import { query } from './query.js';
 import { scan } from './scan.js';
+import { transactGetItems } from './transactGetItems.js';
+import { transactWriteItems } from './transactWriteItems.js';
 import { updateGlobalTable } from './updateGlobalTable.js';
 import { updateItem } from './updateItem.js';
 import { updateTable } from './updateTable.js';
@@ -25,6 +27,7 @@ import { updateTimeToLive } from './updateTimeToLive.js';
 const all: Operation[] = [
   createTable, describeTable, listTables, updateTable, deleteTable,
   putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem,
+  transactWriteItems, transactGetItems,
   updateTimeToLive, describeTimeToLive,
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
   executeStatement, batchExecuteStatement,
