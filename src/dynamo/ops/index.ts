@@ -10,6 +10,7 @@ import { describeGlobalTable } from './describeGlobalTable.js';
 import { describeTable } from './describeTable.js';
 import { describeTimeToLive } from './describeTimeToLive.js';
 import { executeStatement } from './executeStatement.js';
+import { executeTransaction } from './executeTransaction.js';
 import { getItem } from './getItem.js';
 import { listGlobalTables } from './listGlobalTables.js';
 import { listTables } from './listTables.js';
@@ -30,7 +31,7 @@ const all: Operation[] = [
   transactWriteItems, transactGetItems,
   updateTimeToLive, describeTimeToLive,
   createGlobalTable, describeGlobalTable, updateGlobalTable, listGlobalTables,
-  executeStatement, batchExecuteStatement,
+  executeStatement, batchExecuteStatement, executeTransaction,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
