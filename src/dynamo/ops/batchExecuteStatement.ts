@@ -47,10 +47,10 @@ export const batchExecuteStatement = defineOperation<BatchExecuteStatementReques
   name: 'BatchExecuteStatement',
   shape: {
     Statements: list(struct('BatchStatementRequest', {
-      ...statementShape(),
+      ...statementShape(true),
       ConsistentRead: bool(),
       ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
-    }), { required: true, lengthMin: 1, lengthMax: 25 }),
+    }, { notNull: true }), { required: true, lengthMin: 1, lengthMax: 25 }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
   },
   async run(ctx, request, options) {

@@ -30,9 +30,9 @@ export const executeTransaction = defineOperation<ExecuteTransactionRequest, unk
   name: 'ExecuteTransaction',
   shape: {
     TransactStatements: list(struct('ParameterizedStatement', {
-      ...statementShape(),
+      ...statementShape(true),
       ReturnValuesOnConditionCheckFailure: returnValuesOnConditionCheckFailure(),
-    }), { required: true, lengthMin: 1, lengthMax: MAX_TRANSACT_ITEMS }),
+    }, { notNull: true }), { required: true, lengthMin: 1, lengthMax: MAX_TRANSACT_ITEMS }),
     ClientRequestToken: str({ lengthMin: 1, lengthMax: 36 }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
   },

@@ -13,9 +13,12 @@ export function prepareStatement(text: string, parameters: readonly AttributeVal
   return { statement, constants: Constants.bind(parameters, parameterCount) };
 }
 
-/** Statement and Parameters as every PartiQL operation declares them. */
-export const statementShape = (): Record<string, FieldRule> => ({
-  Statement: str({ required: true, lengthMin: 1, lengthMax: 8192 }),
+/**
+ * Statement and Parameters as every PartiQL operation declares them: `member` for the statements
+ * of a batch or transaction, where a missing Statement is a null member, not a missing parameter.
+ */
+export const statementShape = (member = false): Record<string, FieldRule> => ({
+  Statement: str({ ...(member ? { notNull: true } : { required: true }), lengthMin: 1, lengthMax: 8192 }),
   Parameters: list(attrValue(), { lengthMin: 1 }),
 });
 
