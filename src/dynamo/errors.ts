@@ -102,3 +102,9 @@ export class InternalServerError extends DynamoError {
 export function invalid(message: string): never {
   throw new ValidationException(message);
 }
+/** A PartiQL INSERT of a key that already holds an item. */
+export class DuplicateItemException extends DynamoError {
+  constructor() {
+    super('Duplicate primary key exists in table');
+  }
+}

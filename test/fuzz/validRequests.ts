@@ -54,6 +54,9 @@ function placeholders(texts: string[], names: Json, values: Json): Json {
   return out;
 }
 
+/** A PartiQL double-quoted name. */
+const quoted = (text: string): string => `"${text.replace(/"/g, '""')}"`;
+
 const projection = fc.constantFrom('#a', '#a, #b', '#a.#b', '#a[0]', 'pk, #a');
 const itemWith = (table: string, pk: string, sk: number) => fc.dictionary(name, attributeValue, { maxKeys: 4 })
   .map((attrs) => ({ ...attrs, ...key(table, pk, sk) }));
@@ -114,6 +117,18 @@ function itemOps(): Record<string, fc.Arbitrary<Json>> {
     )))).map((TransactItems) => ({ TransactItems, ReturnConsumedCapacity: 'TOTAL' })),
     TransactGetItems: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
       TransactItems: pks.map((pk) => ({ Get: { TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0), ProjectionExpression: 'pk, #n', ExpressionAttributeNames: { '#n': '__proto__' } } })),
+    })),
+    ExecuteStatement: fc.oneof(
+      fc.tuple(itemTable, partition, name).map(([table, pk, a]) => ({ Statement: `SELECT ${quoted(a)}, pk FROM "${table}" WHERE pk = ? AND ${quoted(a)} IS NOT MISSING`, Parameters: [{ S: pk }] })),
+      fc.tuple(partition, name, attributeValue).map(([pk, a, v]) => ({ Statement: `UPDATE "${HASH_TABLE}" SET ${quoted(a)} = ? WHERE pk = ?`, Parameters: [v, { S: pk }] })),
+      fc.tuple(partition, name, attributeValue).map(([pk, a, v]) => ({ Statement: `INSERT INTO "${HASH_TABLE}" VALUE {'pk': ?, '${a.replace(/'/g, "''")}': ?}`, Parameters: [{ S: pk }, v] })),
+      fc.tuple(partition, name, attributeValue).map(([pk, a, v]) => ({ Statement: `DELETE FROM "${HASH_TABLE}" WHERE pk = ? AND ${quoted(a)} <> ?`, Parameters: [{ S: pk }, v] })),
+    ),
+    BatchExecuteStatement: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
+      Statements: pks.map((pk) => ({ Statement: `UPDATE "${HASH_TABLE}" SET n = 1 WHERE pk = ?`, Parameters: [{ S: pk }] })),
+    })),
+    ExecuteTransaction: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
+      TransactStatements: pks.map((pk) => ({ Statement: `SELECT * FROM "${HASH_TABLE}" WHERE pk = ?`, Parameters: [{ S: pk }] })),
     })),
   };
 }

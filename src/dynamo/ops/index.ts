@@ -1,4 +1,5 @@
 /** The registry of DynamoDB operations by their X-Amz-Target name. */
+import { batchExecuteStatement } from './batchExecuteStatement.js';
 import { batchGetItem } from './batchGetItem.js';
 import { batchWriteItem } from './batchWriteItem.js';
 import { createGlobalTable } from './createGlobalTable.js';
@@ -12,6 +13,8 @@ import { describeGlobalTableSettings } from './describeGlobalTableSettings.js';
 import { describeLimits } from './describeLimits.js';
 import { describeTable } from './describeTable.js';
 import { describeTimeToLive } from './describeTimeToLive.js';
+import { executeStatement } from './executeStatement.js';
+import { executeTransaction } from './executeTransaction.js';
 import { getItem } from './getItem.js';
 import { listGlobalTables } from './listGlobalTables.js';
 import { listTables } from './listTables.js';
@@ -41,6 +44,7 @@ const all: Operation[] = [
   describeEndpoints, describeLimits,
   describeContinuousBackups, updateContinuousBackups,
   describeGlobalTableSettings, updateGlobalTableSettings,
+  executeStatement, batchExecuteStatement, executeTransaction,
 ];
 
 export const operations: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
