@@ -13,7 +13,7 @@ import { InternalServerError } from '../dynamo/errors.js';
 import { FORCED_TIMESTAMP_HEADER } from '../dynamo/forcedTimestamp.js';
 import { BodyAborted, BodyTooLarge, readBody, refuseBody } from './body.js';
 import { AMZ_JSON, classifyRequest, corsHeaders, notFoundAnswer, preflightAnswer } from './edges.js';
-import { compressAnswer, DecodedBodyTooLarge, decodeBody, UndecodableBody } from './encoding.js';
+import { COMPRESSION_THRESHOLD_BYTES, compressAnswer, DecodedBodyTooLarge, decodeBody, UndecodableBody } from './encoding.js';
 import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from './limits.js';
 import { errorResponse, frame, handleApiRequest, type ApiFrontDoor, type ApiResponse } from './protocol.js';
 
@@ -36,14 +36,18 @@ const TOO_LARGE_HEADERS = { 'Transfer-Encoding': 'chunked' };
 async function serveApiCall(
   ctx: RegionContext, frontDoor: ApiFrontDoor, req: IncomingMessage, body: Buffer, responseType: string, maxBytes: number,
 ): Promise<ApiResponse | 'tooLarge'> {
-  let decoded: Buffer;
-  try {
-    decoded = await decodeBody(body, req.headers['content-encoding'], maxBytes);
-  } catch (error) {
-    if (error instanceof DecodedBodyTooLarge) return 'tooLarge';
-    // DynamoDB answers a body it cannot decode with a server error.
-    if (error instanceof UndecodableBody) return errorResponse(new InternalServerError({ cause: error }), responseType);
-    throw error;
+  let decoded = body;
+  const contentEncoding = req.headers['content-encoding'];
+  // Checked here so that an uncompressed call (nearly all of them) waits on nothing more.
+  if (contentEncoding !== undefined) {
+    try {
+      decoded = await decodeBody(body, contentEncoding, maxBytes);
+    } catch (error) {
+      if (error instanceof DecodedBodyTooLarge) return 'tooLarge';
+      // DynamoDB answers a body it cannot decode with a server error.
+      if (error instanceof UndecodableBody) return errorResponse(new InternalServerError({ cause: error }), responseType);
+      throw error;
+    }
   }
   const url = req.url ?? '/';
   const forcedTimestamp = req.headers[FORCED_TIMESTAMP_KEY];
@@ -58,7 +62,8 @@ async function serveApiCall(
     caller: { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization },
     body: decoded,
   });
-  return compressAnswer(response, req.headers['accept-encoding']);
+  const acceptEncoding = req.headers['accept-encoding'];
+  return acceptEncoding === undefined || response.body.length < COMPRESSION_THRESHOLD_BYTES ? response : compressAnswer(response, acceptEncoding);
 }
 
 async function serveFrontDoor(ctx: RegionContext, frontDoor: ApiFrontDoor, req: IncomingMessage, res: ServerResponse, body: Buffer, maxBytes: number): Promise<void> {
