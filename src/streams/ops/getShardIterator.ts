@@ -38,7 +38,8 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest, unknown
     else {
       if (request.SequenceNumber === undefined) invalid(`Must provide a sequence number for ShardIteratorType ${request.ShardIteratorType}`);
       const lsn = lsnOf(request.SequenceNumber);
-      if (lsn === undefined || lsn < stream.startLsn || lsn > end) {
+      // Only a number the shard has given out: none past its end, or past the last change yet.
+      if (lsn === undefined || lsn < stream.startLsn || lsn > Math.min(end, ctx.store.lastLsn())) {
         invalid(`Invalid SequenceNumber ${request.SequenceNumber} for shard ${request.ShardId}`);
       }
       if (lsn < firstRetained) {
