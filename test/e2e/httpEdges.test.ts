@@ -99,7 +99,7 @@ describe('the protocol errors, in DynamoDB\'s order', () => {
     expectError(await send({ body: '{}', headers: { 'Content-Type': contentType } }), UNKNOWN_OPERATION, 1368724161, answeredIn);
   });
 
-  it.each(['whatever', 'DynamoDB_20120810.ListTable', 'DynamoDB_20111205.ListTables', 'DynamoDBStreams_20120810.ListTables'])(
+  it.each(['whatever', 'DynamoDB_20120810.ListTable', 'DynamoDB_20990101.ListTables', 'DynamoDBStreams_20120810.ListTables'])(
     'answers the target %s with UnknownOperationException before looking at the signature', async (target) => {
       expectError(await send({ headers: { 'X-Amz-Target': target } }), UNKNOWN_OPERATION, 1368724161);
     },
