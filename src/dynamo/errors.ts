@@ -91,6 +91,9 @@ export class MissingAuthenticationTokenException extends DynamoError {
     super('Request is missing Authentication Token');
   }
 }
+export class InvalidSignatureException extends DynamoError {
+  override readonly typePrefix = CORAL;
+}
 export class InternalServerError extends DynamoError {
   override readonly statusCode = 500;
   constructor(options?: { cause?: unknown }) {
