@@ -53,6 +53,8 @@ const VALID: Record<string, { path?: string; body?: unknown }> = {
   },
   'POST /admin/replicas/membership': { body: { table: TABLE, members: { 'us-east-1': 'ACTIVE', [PEER]: 'ACTIVE' } } },
   'POST /admin/replicas/delete': { body: { table: TABLE } },
+  'POST /admin/replicas/settings': { body: { table: TABLE, change: { billingMode: 'PAY_PER_REQUEST' } } },
+  'POST /admin/replicas/index': { body: { table: TABLE, delete: 'no-such-index' } },
 };
 
 /** Every guarded route the admin API has, read from the routes it mounts: a new one without an entry in VALID fails the test. */
