@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { startRegion } from '../src/region/region.js';
 
 const REGION = 'us-east-1';
-const REDIRECT = join(dirname(fileURLToPath(import.meta.url)), 'dynaliteRedirect.cjs');
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** Preloads: the suite's requests go to the region; a late assertion error does not end the run. */
+const PRELOADS = ['dynaliteRedirect.cjs', 'dynaliteLateFailures.cjs'].map((file) => join(HERE, file));
+/** How much of a failure's message the failures file keeps. */
+const MESSAGE_CHARS = 800;
 /** What the suite's own `npm test` allows a test in REMOTE mode. */
 const TEST_TIMEOUT = '30s';
 
@@ -39,7 +43,7 @@ function runMocha(checkout: string, port: number, reportFile: string, files: str
   const mocha = join(checkout, 'node_modules', 'mocha', 'bin', 'mocha.js');
   if (!existsSync(mocha)) throw new Error(`${mocha} not found: run npm install in the checkout first`);
   const args = [
-    mocha, '--require', 'should', '--require', REDIRECT, '--timeout', TEST_TIMEOUT,
+    mocha, '--require', 'should', ...PRELOADS.flatMap((file) => ['--require', file]), '--timeout', TEST_TIMEOUT,
     '--reporter', 'json', '--reporter-option', `output=${reportFile}`, ...files,
   ];
   const env: NodeJS.ProcessEnv = {
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
     const { passes, failures, pending, tests } = report.stats;
     console.log(`passed ${passes}, failed ${failures}, pending ${pending} (of ${tests})`);
     if (failuresFile) {
-      const lines = report.failures.map((test) => `${test.fullTitle}\n    ${(test.err?.message ?? '').split('\n')[0]}`);
+      const lines = report.failures.map((test) => `${test.fullTitle}\n    ${(test.err?.message ?? '').slice(0, MESSAGE_CHARS).replaceAll('\n', '\n    ')}`);
       await writeFile(failuresFile, lines.join('\n') + (lines.length ? '\n' : ''));
       console.log(`failing tests written to ${failuresFile}`);
     }
