@@ -82,6 +82,8 @@ describe('wrongly typed members', () => {
       "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')"],
     ['a BatchGetItem key that is a number', 'BatchGetItem', { RequestItems: { [T]: { Keys: [1] } } },
       "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')"],
+    ['a binary value whose padding follows set bits', 'PutItem', { TableName: T, Item: { ...KEY, b: { B: '+/+=' } } }, 'Invalid last non-pad Base64 character dectected'],
+    ['a binary value with padding first', 'PutItem', { TableName: T, Item: { ...KEY, b: { B: '=+/=' } } }, 'Invalid last non-pad Base64 character dectected'],
     ['a KeySchema element that is a string', 'CreateTable', { TableName: 'other', AttributeDefinitions: [], KeySchema: ['pk'] }, 'Unexpected value type in payload'],
   ];
   it.each(cases)('%s', async (_what, operation, body, message) => {
