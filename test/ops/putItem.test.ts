@@ -91,7 +91,7 @@ describe('PutItem', () => {
     [{ Item: { pk: { S: 'a' } }, ConditionExpression: 'a = :a', Expected: { a: { Exists: false } } }, 'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}'],
     [{ Item: { pk: { S: 'a' }, big: { S: 'x'.repeat(400 * 1024) } } }, 'Item size has exceeded the maximum allowed size'],
     [{ Item: { pk: { S: 'x'.repeat(2049) } } }, 'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes'],
-    [{ TableName: '' , Item: { pk: { S: 'a' } } }, "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1"],
+    [{ TableName: '' , Item: { pk: { S: 'a' } } }, "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"],
   ])('rejects %#: %s', async (input, message) => {
     const before = region.region.ctx.store.lastLsn();
     const error = await failure(put(input));

@@ -136,3 +136,21 @@ describe('attribute name limits', () => {
     await rawOk(endpoint, 'CreateTable', { TableName: 'long-key', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: name.slice(1), AttributeType: 'S' }], KeySchema: [{ AttributeName: name.slice(1), KeyType: 'HASH' }] });
   });
 });
+
+describe('table names', () => {
+  const LENGTH = 'TableName must be at least 3 characters long and at most 255 characters long';
+  it.each(['DescribeTable', 'DeleteTable', 'UpdateTable', 'DescribeTimeToLive', 'CreateTable'])('%s: a missing name, then its length, each on its own; then the pattern in the list', async (operation) => {
+    await expectRefused(operation, {}, 'ValidationException', "The parameter 'TableName' is required but was not present in the request");
+    await expectRefused(operation, { TableName: 'a;' }, 'ValidationException', LENGTH);
+    await expectRefused(operation, { TableName: 'a'.repeat(256) }, 'ValidationException', LENGTH);
+    const answer = await rawCall(endpoint, operation, { TableName: 'abc;' });
+    expect(answer.error).toBe('ValidationException');
+    expect(answer.json.message).toContain("Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  });
+
+  it('reports a name both too short and off the pattern twice, as DynamoDB does', async () => {
+    await expectRefused('GetItem', { TableName: '', Key: KEY }, 'ValidationException',
+      "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1; "
+      + "Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  });
+});

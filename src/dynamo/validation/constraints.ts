@@ -60,12 +60,9 @@ function checkKeys(value: Record<string, unknown>, keys: NonNullable<FieldRule['
 function checkField(value: unknown, rule: FieldRule, path: string, out: Collector): void {
   if (rule.notNull) out.check(value != null, 'Member must not be null', value, path);
   if (value == null) return;
-  const lengthOk = (rule.lengthMin === undefined || sizeOf(value) >= rule.lengthMin)
-    && (rule.lengthMax === undefined || sizeOf(value) <= rule.lengthMax);
   if (rule.lengthMin !== undefined) out.check(sizeOf(value) >= rule.lengthMin, `Member must have length greater than or equal to ${rule.lengthMin}`, value, path);
   if (rule.lengthMax !== undefined) out.check(sizeOf(value) <= rule.lengthMax, `Member must have length less than or equal to ${rule.lengthMax}`, value, path);
-  // DynamoDB reports a pattern violation only for values of an acceptable length.
-  if (rule.regex !== undefined && lengthOk) {
+  if (rule.regex !== undefined) {
     out.check(pattern(rule.regex).test(String(value)), `Member must satisfy regular expression pattern: ${rule.regex}`, value, path);
   }
   if (rule.min !== undefined) out.check((value as number) >= rule.min, `Member must have value greater than or equal to ${rule.min}`, value, path);
@@ -87,11 +84,18 @@ function checkStruct(value: Record<string, unknown>, fields: Record<string, Fiel
   }
 }
 
-/** Required members come first, each on its own, as DynamoDB reports them. */
+const TABLE_NAME_MIN = 3;
+const TABLE_NAME_MAX = 255;
+
+/** Required members and table name lengths come first, each on its own, as DynamoDB reports them. */
 function checkRequired(request: Record<string, unknown>, shape: RequestShape): void {
   for (const [name, rule] of Object.entries(shape)) {
-    if (rule.required && request[name] == null) {
+    const value = request[name];
+    if (rule.required && value == null) {
       throw new ValidationException(`The parameter '${name}' is required but was not present in the request`);
+    }
+    if (rule.tableNameLength && typeof value === 'string' && (value.length < TABLE_NAME_MIN || value.length > TABLE_NAME_MAX)) {
+      throw new ValidationException(`${name} must be at least ${TABLE_NAME_MIN} characters long and at most ${TABLE_NAME_MAX} characters long`);
     }
   }
 }
