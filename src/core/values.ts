@@ -122,7 +122,11 @@ export function normalizeAttributeValue(value: AttributeValue, depth = 1): Attri
   if (value == null) throw nullValue();
   const types = Object.keys(value);
   if (!types.length) throw new CoreValidationError('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
-  if (types.length > 1) throw new CoreValidationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+  if (types.length > 1) {
+    // DynamoDB finds a bad member (a number that is not one, an empty set) before it counts the members.
+    for (const type of types) normalizeAttributeValue({ [type]: (value as Record<string, unknown>)[type] } as AttributeValue, depth);
+    throw new CoreValidationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+  }
   if (depth > MAX_NESTING_LEVELS) throw new RequestLimitError(NESTING_LIMIT_MESSAGE);
   if ('N' in value) return { N: normalizeNumber(value.N) };
   if ('NULL' in value) {
