@@ -16,6 +16,11 @@ const REGION = 'us-east-1';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Preloads: the suite's requests go to the region; a late assertion error does not end the run. */
 const PRELOADS = ['dynaliteRedirect.cjs', 'dynaliteLateFailures.cjs'].map((file) => join(HERE, file));
+/**
+ * Tables stay CREATING, UPDATING and DELETING briefly, as DynamoDB's do: the suite checks what
+ * those states refuse, and its helpers poll each second until a table is ACTIVE (or gone).
+ */
+const TABLE_STATE_SETTINGS = { createTableMs: 500, updateTableMs: 500, deleteTableMs: 500 };
 /** How much of a failure's message the failures file keeps. */
 const MESSAGE_CHARS = 800;
 /** What the suite's own `npm test` allows a test in REMOTE mode. */
@@ -67,7 +72,7 @@ async function main(): Promise<void> {
   const { checkout, failuresFile, files } = parseArgs(process.argv.slice(2));
   const workDir = await mkdtemp(join(tmpdir(), 'peer-dynalite-'));
   const reportFile = join(workDir, 'report.json');
-  const region = await startRegion({ name: REGION, port: 0, dataDir: join(workDir, 'data'), log: () => {} });
+  const region = await startRegion({ name: REGION, port: 0, dataDir: join(workDir, 'data'), settings: TABLE_STATE_SETTINGS, log: () => {} });
   try {
     console.log(`region ${REGION} at ${region.endpoint}; running the dynalite suite in ${checkout}`);
     await runMocha(checkout, region.port, reportFile, files);
