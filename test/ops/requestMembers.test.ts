@@ -154,3 +154,12 @@ describe('table names', () => {
       + "Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   });
 });
+
+describe('enumerations', () => {
+  it("list their values in DynamoDB's order", async () => {
+    await expectRefused('DeleteItem', { TableName: T, Key: KEY, ReturnValues: 'hi' }, 'ValidationException',
+      "1 validation error detected: Value 'hi' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
+    await expectRefused('Scan', { TableName: T, ConditionalOperator: 'hi' }, 'ValidationException',
+      "1 validation error detected: Value 'hi' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]");
+  });
+});

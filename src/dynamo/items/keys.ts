@@ -47,7 +47,8 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
     const value = own(item, name);
     if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
     if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
-    if (isEmpty(value)) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    // An item's empty key is worded differently from a Key parameter's.
+    if (isEmpty(value)) invalid(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
     setOwn(keys, name, value);
   }
   checkSizes(shape, keys);

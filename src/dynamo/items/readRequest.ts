@@ -30,7 +30,7 @@ export const readShape = (): Record<string, FieldRule> => ({
   IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
   FilterExpression: str(),
   ProjectionExpression: str(),
-  ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+  ConditionalOperator: str({ enum: ['OR', 'AND'] }),
   AttributesToGet: list(str(), { lengthMin: 1 }),
   Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
   Limit: int({ min: 1 }),
