@@ -163,3 +163,16 @@ describe('enumerations', () => {
       "1 validation error detected: Value 'hi' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]");
   });
 });
+
+describe('batch request items', () => {
+  it('report a missing RequestItems, its table names and its lists of writes among the other constraint violations', async () => {
+    await expectRefused('BatchGetItem', { ReturnConsumedCapacity: 'hi' }, 'ValidationException',
+      "2 validation errors detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null; "
+      + "Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
+    await expectRefused('BatchWriteItem', { RequestItems: { a: [] }, ReturnConsumedCapacity: 'hi' }, 'ValidationException',
+      "3 validation errors detected: Value '{\"a\":[]}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: "
+      + '[Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]; '
+      + "Value '{a=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]; "
+      + "Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
+  });
+});

@@ -57,6 +57,20 @@ function checkKeys(value: Record<string, unknown>, keys: NonNullable<FieldRule['
   }
 }
 
+/** A map as DynamoDB's Java service prints it in these messages: {name=[…], …}. */
+function renderJavaMap(value: Record<string, unknown>): string {
+  return `{${Object.entries(value).map(([key, child]) => `${key}=${render(child)}`).join(', ')}}`;
+}
+
+function checkValues(value: Record<string, unknown>, values: NonNullable<FieldRule['values']>, path: string, out: Collector): void {
+  for (const child of Object.values(value)) {
+    // A null value is left to the operation, which words it itself.
+    if (child == null || (sizeOf(child) >= values.lengthMin && sizeOf(child) <= values.lengthMax)) continue;
+    const message = `Map value must satisfy constraint: [Member must have length less than or equal to ${values.lengthMax}, Member must have length greater than or equal to ${values.lengthMin}]`;
+    out.check(false, message, renderJavaMap(value), path);
+  }
+}
+
 function checkField(value: unknown, rule: FieldRule, path: string, out: Collector): void {
   if (rule.notNull) out.check(value != null, 'Member must not be null', value, path);
   if (value == null) return;
@@ -69,6 +83,7 @@ function checkField(value: unknown, rule: FieldRule, path: string, out: Collecto
   if (rule.max !== undefined) out.check((value as number) <= rule.max, `Member must have value less than or equal to ${rule.max}`, value, path);
   if (rule.enum) out.check(rule.enum.includes(value as string), `Member must satisfy enum value set: [${rule.enum.join(', ')}]`, value, path);
   if (rule.keys) checkKeys(value as Record<string, unknown>, rule.keys, path, out);
+  if (rule.values) checkValues(value as Record<string, unknown>, rule.values, path, out);
   if (rule.type === 'Struct') checkStruct(value as Record<string, unknown>, rule.fields ?? {}, path, out);
   if (rule.type === 'List' && rule.element) {
     (value as unknown[]).forEach((child, index) => checkField(child, rule.element!, `${path}.${index + 1}.member`, out));

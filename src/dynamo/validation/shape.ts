@@ -26,6 +26,8 @@ export interface FieldRule {
   element?: FieldRule;
   /** Constraints on Map keys (rendered as 'Map keys must satisfy constraint: […]'). */
   keys?: { lengthMin?: number; lengthMax?: number; regex?: string };
+  /** Length constraints on a Map's values (rendered as 'Map value must satisfy constraint: […]'). */
+  values?: { lengthMin: number; lengthMax: number };
 }
 
 export type RequestShape = Record<string, FieldRule>;
