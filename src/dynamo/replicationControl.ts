@@ -1,4 +1,5 @@
 /** What table operations may ask of the region's replication (global tables), without depending on how it works. */
+import type { IndexChangeRequest } from './indexes/indexSync.js';
 import type { ReplicaStatus, StreamSpecification, TableMeta } from './tables.js';
 import type { StoreTxn } from '../storage/store.js';
 import type { ConflictEntry } from '../replication/conflicts.js';
@@ -24,6 +25,8 @@ export interface ReplicationControl {
    * region not in `members` leaves, its table becoming regional again.
    */
   announceLegacyMembership(table: string, members: Record<string, ReplicaStatus>, regions: string[]): Promise<void>;
+  /** One of a global table's indexes was created or deleted here: every other replica does the same (in the background). */
+  indexChanged(table: TableMeta, change: IndexChangeRequest): void;
 }
 
 /** What a region answers about one of its tables to a peer (GET /admin/tables/:name). */
@@ -35,4 +38,6 @@ export interface PeerTable {
   streamSpecification?: StreamSpecification;
   replicas?: Record<string, ReplicaStatus>;
   globalTableVersion?: TableMeta['globalTableVersion'];
+  /** Names of the table's secondary indexes, when it has any. */
+  indexes?: string[];
 }

@@ -4,6 +4,7 @@
  * modes run one server-side code path. Refusals are typed errors; peerErrorStatus says what each
  * answers as.
  */
+import { applyIndexChange, type IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { readStats, type TableMeta } from '../dynamo/tables.js';
@@ -60,6 +61,7 @@ export interface PeerHandlers {
   createReplica(request: CreateReplicaRequest): Promise<void>;
   membership(request: MembershipRequest): Promise<void>;
   deleteReplica(request: DeleteReplicaRequest): Promise<void>;
+  indexChange(request: IndexChangeRequest): Promise<void>;
 }
 
 function replicationOf(host: PeerHost): ReplicaHost {
@@ -110,6 +112,11 @@ export function peerHandlers(host: PeerHost): PeerHandlers {
 
     async deleteReplica({ table }) {
       await replicationOf(host).dropReplica(table);
+    },
+
+    async indexChange(request) {
+      replicationOf(host);
+      await applyIndexChange(host.ctx, request);
     },
   };
 }

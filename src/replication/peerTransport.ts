@@ -4,6 +4,7 @@
  * admin API (peers.ts). Simulated: an in-process call through the simulated network
  * (src/sim/peerTransport.ts), so a partition cuts it as it cuts the stream.
  */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import type { ReplicaSchema, Membership } from './replicas.js';
 import type { TableSnapshot } from './snapshot.js';
@@ -37,4 +38,6 @@ export interface PeerTransport {
   createReplica(request: { schema: ReplicaSchema; members: Membership; coordinator: string }): Promise<void>;
   membership(request: { table: string; members: Membership; globalTableVersion?: string }): Promise<void>;
   deleteReplica(table: string): Promise<void>;
+  /** One of a global table's indexes was created or deleted: the peer does the same to its replica. */
+  indexChange(request: IndexChangeRequest): Promise<void>;
 }

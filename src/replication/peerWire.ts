@@ -19,6 +19,7 @@ export const PEER_PATHS = {
   createReplica: '/admin/replicas/create',
   membership: '/admin/replicas/membership',
   deleteReplica: '/admin/replicas/delete',
+  indexChange: '/admin/replicas/index',
 } as const;
 
 export const snapshotPath = (table: string): string => `${PEER_PATHS.snapshot}?table=${encodeURIComponent(table)}`;
@@ -52,6 +53,8 @@ export interface MembershipRequest {
   globalTableVersion?: string;
 }
 
+export type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
+
 export interface DeleteReplicaRequest {
   table: string;
 }
@@ -68,7 +71,7 @@ export interface ErrorResponse {
 }
 
 /** What the caller asked for, as a failure names it. */
-export type PeerOperation = 'info' | 'table' | 'snapshot' | 'createReplica' | 'membership' | 'deleteReplica';
+export type PeerOperation = 'info' | 'table' | 'snapshot' | 'createReplica' | 'membership' | 'deleteReplica' | 'indexChange';
 
 /**
  * What a caller makes of a peer's refusal or failure, the same for every transport: a 409 to a

@@ -1,4 +1,5 @@
 /** The other regions, reached only through their configured URLs (never by sharing a process). */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { adminHeaders } from '../config/adminToken.js';
 import type { PeerConfig } from '../config/regionConfig.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
@@ -58,6 +59,10 @@ export class HttpPeerTransport implements PeerTransport {
   async deleteReplica(table: string): Promise<void> {
     const request: DeleteReplicaRequest = { table };
     await this.call({ operation: 'deleteReplica', method: 'POST', path: PEER_PATHS.deleteReplica, body: request });
+  }
+
+  async indexChange(request: IndexChangeRequest): Promise<void> {
+    await this.call({ operation: 'indexChange', method: 'POST', path: PEER_PATHS.indexChange, body: request });
   }
 
   private async call<T>({ operation, method, path, body, timeoutMs = this.timeoutMs, absentOn404 = false }: Call): Promise<T | undefined> {

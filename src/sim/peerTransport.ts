@@ -6,6 +6,7 @@
  * the virtual clock) gives up. Requests and answers are copied on the way, so two regions never
  * share an object.
  */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { every, type Clock } from '../clock/clock.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { peerErrorStatus, type PeerHandlers } from '../replication/peerHandlers.js';
@@ -71,6 +72,10 @@ export class SimPeerTransport implements PeerTransport {
 
   deleteReplica(table: string): Promise<void> {
     return this.call('deleteReplica', { table }, this.timeoutMs, (h, sent) => h.deleteReplica(sent));
+  }
+
+  indexChange(request: IndexChangeRequest): Promise<void> {
+    return this.call('indexChange', request, this.timeoutMs, (h, sent) => h.indexChange(sent));
   }
 
   /**

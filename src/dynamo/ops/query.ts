@@ -7,7 +7,9 @@ import { expressionInput } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
-import { checkIndexName, checkSelect, normalizeStartKey, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { indexQueryRange } from '../indexes/indexRange.js';
+import { indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
 import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -45,20 +47,23 @@ export const query = defineOperation<QueryRequest, unknown>({
     const parsed = parseExpressions(expressionInput(request));
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      checkIndexName(request);
-      const shape = keyShapeOf(table);
+      const read = indexReadOf(table, request, parsed);
+      const shape = read ? read.shape : keyShapeOf(table);
       const condition = resolveKeyCondition(parsed.keyCondition!, shape);
       checkKeyValueSizes(condition.hash, condition.range?.values);
       const reverse = request.ScanIndexForward === false;
-      let range = queryRange(shape, condition);
-      const start = resolveStartKey(shape, startKey);
+      let range = read ? indexQueryRange(shape, condition) : queryRange(shape, condition);
+      const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
       if (start) {
         if (!valuesEqual(own(start.keys, shape.hash.name)!, condition.hash)) {
           invalid('The provided starting key is outside query boundaries based on provided conditions');
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
-      return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end, reverse }));
+      const storeId = read ? read.index.id : table.id;
+      const records = txn.range(storeId, { start: range.start, end: range.end, reverse });
+      if (!read) return pageFor(request, parsed, shape, records);
+      return pageFor(request, parsed, shape, indexRecords(txn, table, read, records), indexPageOptions(request, read));
     });
   },
 });

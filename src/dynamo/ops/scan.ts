@@ -5,7 +5,8 @@ import { invalid } from '../errors.js';
 import { expressionInput } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { pageFor } from '../items/page.js';
-import { checkIndexName, checkSelect, normalizeStartKey, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
 import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -49,14 +50,16 @@ export const scan = defineOperation<ScanRequest, unknown>({
     const parsed = parseExpressions(expressionInput(request));
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      checkIndexName(request);
+      const read = indexReadOf(table, request, parsed);
       const shape = keyShapeOf(table);
       let range: KeyRange = request.TotalSegments !== undefined
         ? segmentBounds(request.Segment!, request.TotalSegments)
         : { start: new Uint8Array(0) };
-      const start = resolveStartKey(shape, startKey);
+      const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
       if (start) range = resumeAfter(range, start.encoded, false);
-      return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end }));
+      const records = txn.range(read ? read.index.id : table.id, { start: range.start, end: range.end });
+      if (!read) return pageFor(request, parsed, shape, records);
+      return pageFor(request, parsed, shape, indexRecords(txn, table, read, records), indexPageOptions(request, read));
     });
   },
 });

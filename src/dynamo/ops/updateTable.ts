@@ -9,6 +9,12 @@ import { streamSpecificationRule } from './streamSpecification.js';
 import { closeStream, openStream } from '../../streams/registry.js';
 import type { RegionContext } from '../context.js';
 import type { StoreTxn } from '../../storage/store.js';
+import type { AttributeDefinition } from '../../core/types.js';
+import { allocateStoreId } from './createTable.js';
+import { checkIndexUpdates, finishIndexDelete, globalIndexUpdatesRule, planIndexUpdates, type GlobalIndexUpdate, type IndexChanges } from '../indexes/indexUpdates.js';
+import { runBackfill } from '../indexes/backfill.js';
+import { definitionOf } from '../indexes/indexSync.js';
+import { findIndex } from '../indexes/indexMeta.js';
 
 interface UpdateTableRequest {
   TableName: string;
@@ -16,7 +22,8 @@ interface UpdateTableRequest {
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   StreamSpecification?: StreamSpecification;
   DeletionProtectionEnabled?: boolean;
-  GlobalSecondaryIndexUpdates?: unknown[];
+  GlobalSecondaryIndexUpdates?: GlobalIndexUpdate[];
+  AttributeDefinitions?: AttributeDefinition[];
   ReplicaUpdates?: ReplicaUpdate[];
 }
 
@@ -43,8 +50,9 @@ function checkRequest(request: UpdateTableRequest): void {
     if (throughput.ReadCapacityUnits > MAX_CAPACITY_UNITS) invalid(`Given value ${throughput.ReadCapacityUnits} for ReadCapacityUnits is out of bounds`);
     if (throughput.WriteCapacityUnits > MAX_CAPACITY_UNITS) invalid(`Given value ${throughput.WriteCapacityUnits} for WriteCapacityUnits is out of bounds`);
   }
-  if (request.GlobalSecondaryIndexUpdates?.length) {
-    invalid(`${PREFIX}Global secondary indexes are not supported by this region`);
+  if (request.GlobalSecondaryIndexUpdates) {
+    if (!request.GlobalSecondaryIndexUpdates.length) invalid(`${PREFIX}List of GlobalSecondaryIndexUpdates is empty`);
+    checkIndexUpdates(request.GlobalSecondaryIndexUpdates);
   }
 }
 
@@ -138,6 +146,15 @@ function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, chang
   }
 }
 
+/** A global table's index created or deleted here is created or deleted in its other replicas too. */
+function shareIndexChange(ctx: RegionContext, table: TableMeta, changes: IndexChanges | undefined): void {
+  if (!table.replicas || !ctx.replication || !(changes?.created || changes?.deleted)) return;
+  const created = changes.created ? findIndex(table, changes.created) : undefined;
+  ctx.replication.indexChanged(table, created
+    ? { table: table.name, attributeDefinitions: table.attributeDefinitions, create: definitionOf(created) }
+    : { table: table.name, delete: changes.deleted! });
+}
+
 export const updateTable = defineOperation<UpdateTableRequest, unknown>({
   name: 'UpdateTable',
   shape: {
@@ -146,7 +163,11 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     ProvisionedThroughput: throughputRule(),
     StreamSpecification: streamSpecificationRule(),
     DeletionProtectionEnabled: bool(),
-    GlobalSecondaryIndexUpdates: list({ type: 'Any' }),
+    GlobalSecondaryIndexUpdates: globalIndexUpdatesRule(),
+    AttributeDefinitions: list(struct('AttributeDefinition', {
+      AttributeName: str({ notNull: true, lengthMin: 1, lengthMax: 255 }),
+      AttributeType: str({ notNull: true, enum: ['B', 'N', 'S'] }),
+    }, { notNull: true })),
     ReplicaUpdates: list(struct('ReplicationGroupUpdate', {
       Create: struct('CreateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
       Update: struct('UpdateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
@@ -178,15 +199,29 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
         }
       }
       if (request.DeletionProtectionEnabled !== undefined) updated.deletionProtection = request.DeletionProtectionEnabled;
+      const indexChanges = request.GlobalSecondaryIndexUpdates
+        ? planIndexUpdates(txn, meta, request.GlobalSecondaryIndexUpdates, request.AttributeDefinitions, nowMs, ctx.settings.updateTableMs, allocateStoreId)
+        : undefined;
+      if (indexChanges) {
+        updated.indexes = indexChanges.indexes;
+        updated.attributeDefinitions = indexChanges.attributeDefinitions;
+      }
       if (replicaChanges.length) makeGlobal(ctx, txn, updated, replicaChanges);
       txn.putTable(meta.name, updated);
       const onlyProtection = !request.BillingMode && !request.ProvisionedThroughput && !request.StreamSpecification && !replicaChanges.length;
-      return { updated, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING') };
+      return { updated, indexChanges, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING', (id) => readStats(txn, id)) };
     });
     // Replicas are built in the background, as DynamoDB does: the table reports them CREATING meanwhile.
     for (const update of request.ReplicaUpdates ?? []) {
       if (update.Create?.RegionName) ctx.replication!.createReplica(description.updated, update.Create.RegionName);
       if (update.Delete?.RegionName) ctx.replication!.deleteReplica(description.updated, update.Delete.RegionName);
+    }
+    const { indexChanges } = description;
+    if (indexChanges?.created) runBackfill(ctx, request.TableName, indexChanges.created);
+    shareIndexChange(ctx, description.updated, indexChanges);
+    if (indexChanges?.deleted) {
+      const deleted = indexChanges.deleted;
+      ctx.clock.schedule(() => { void finishIndexDelete(ctx, request.TableName, deleted).catch(() => undefined); }, ctx.settings.updateTableMs);
     }
     return { TableDescription: description.description };
   },
