@@ -1,7 +1,7 @@
 /** Attribute values: type, equality, DynamoDB ordering and sizes, and validation of client input. */
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { compareNumbers, formatDecimal, normalizeNumber, parseDecimal } from './decimal.js';
-import { CoreValidationError, RequestLimitError } from './errors.js';
+import { CoreValidationError, RequestLimitError, ValueContentError } from './errors.js';
 import { MAX_NESTING_LEVELS, NESTING_LIMIT_MESSAGE } from './nesting.js';
 import { setOwn } from './plainData.js';
 import type { AttributeType, AttributeValue, Item } from './types.js';
@@ -114,7 +114,7 @@ function duplicateOf(values: string[], key: (v: string) => string = (v) => v): b
 
 /** A null where a value belongs: in a map (the name is given), a list or a set. */
 function nullValue(name?: string): CoreValidationError {
-  return new CoreValidationError(`The supplied Item contains a null AttributeValue${name === undefined ? '' : `: ${name} is null`}`);
+  return new ValueContentError(`The supplied Item contains a null AttributeValue${name === undefined ? '' : `: ${name} is null`}`);
 }
 
 /** Checks one client-supplied value and returns it with numbers in canonical form. */
@@ -122,7 +122,11 @@ export function normalizeAttributeValue(value: AttributeValue, depth = 1): Attri
   if (value == null) throw nullValue();
   const types = Object.keys(value);
   if (!types.length) throw new CoreValidationError('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
-  if (types.length > 1) throw new CoreValidationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+  if (types.length > 1) {
+    // DynamoDB finds a bad member (a number that is not one, an empty set) before it counts the members.
+    for (const type of types) normalizeAttributeValue({ [type]: (value as Record<string, unknown>)[type] } as AttributeValue, depth);
+    throw new CoreValidationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');
+  }
   if (depth > MAX_NESTING_LEVELS) throw new RequestLimitError(NESTING_LIMIT_MESSAGE);
   if ('N' in value) return { N: normalizeNumber(value.N) };
   if ('NULL' in value) {
@@ -131,22 +135,22 @@ export function normalizeAttributeValue(value: AttributeValue, depth = 1): Attri
   }
   if ('SS' in value) {
     if (!value.SS.length) throw new CoreValidationError(`${PREFIX}An string set  may not be empty`);
-    if (duplicateOf(value.SS)) throw new CoreValidationError(`${PREFIX}Input collection [${value.SS.join(', ')}] contains duplicates.`);
+    if (duplicateOf(value.SS)) throw new ValueContentError(`${PREFIX}Input collection [${value.SS.join(', ')}] contains duplicates.`);
     if (value.SS.includes(null as unknown as string)) throw new CoreValidationError(`${PREFIX}An string set may not have a null string as a member`);
     return value;
   }
   if ('NS' in value) {
-    if (!value.NS.length) throw new CoreValidationError(`${PREFIX}An number set  may not be empty`);
+    if (!value.NS.length) throw new ValueContentError(`${PREFIX}An number set  may not be empty`);
     if (value.NS.includes(null as unknown as string)) throw nullValue();
     const numbers = value.NS.map(normalizeNumber);
-    if (duplicateOf(numbers)) throw new CoreValidationError('Input collection contains duplicates');
+    if (duplicateOf(numbers)) throw new ValueContentError('Input collection contains duplicates');
     return { NS: numbers };
   }
   if ('BS' in value) {
     if (!value.BS.length) throw new CoreValidationError(`${PREFIX}Binary sets should not be empty`);
     if (value.BS.includes(null as unknown as string)) throw nullValue();
     if (duplicateOf(value.BS, (b) => Array.from(decodeBase64(b)).join(','))) {
-      throw new CoreValidationError(`${PREFIX}Input collection [${value.BS.join(', ')}]of type BS contains duplicates.`);
+      throw new ValueContentError(`${PREFIX}Input collection [${value.BS.join(', ')}]of type BS contains duplicates.`);
     }
     return value;
   }

@@ -106,8 +106,14 @@ export function adjustStats(txn: StoreTxn, id: number, itemDelta: number, sizeDe
   txn.putMeta(statsKey(id), { itemCount: stats.itemCount + itemDelta, sizeBytes: stats.sizeBytes + sizeDelta });
 }
 
+/** What the item operations say of a missing table. */
 export function notFound(): never {
   throw new ResourceNotFoundException('Requested resource not found');
+}
+
+/** What the table operations (DescribeTable, UpdateTable, DeleteTable, the TTL operations) say of a missing table. */
+export function tableNotFound(name: string): never {
+  throw new ResourceNotFoundException(`Requested resource not found: Table: ${name} not found`);
 }
 
 const BEING = { CREATING: 'created', UPDATING: 'updated', DELETING: 'deleted' } as const;
@@ -115,7 +121,7 @@ const BEING = { CREATING: 'created', UPDATING: 'updated', DELETING: 'deleted' } 
 /** The table as table-changing operations need it: existing and ACTIVE. */
 export function requireActiveTable(txn: StoreTxn, name: string, nowMs: number): TableMeta {
   const meta = txn.getTable<TableMeta>(name);
-  if (!meta) notFound();
+  if (!meta) tableNotFound(name);
   const status = tableStatus(meta, nowMs);
   if (status !== 'ACTIVE') {
     throw new ResourceInUseException(`Attempt to change a resource which is still in use: Table is being ${BEING[status]}: ${meta.name}`);

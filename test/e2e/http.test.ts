@@ -62,7 +62,7 @@ describe('HTTP protocol', () => {
     expect(status).toBe(400);
     expect(json).toEqual({
       __type: 'com.amazon.coral.validate#ValidationException',
-      message: "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null",
+      message: "The parameter 'TableName' is required but was not present in the request",
     });
   });
 });

@@ -30,13 +30,22 @@ describe('BatchGetItem', () => {
     expect(error.message).toBe('Provided list of item keys contains duplicates');
   });
 
+  it('finds duplicate keys, in any attribute order, and duplicate AttributesToGet before it looks the table up', async () => {
+    const key = { a: { S: 'x' }, b: { N: '1' } };
+    const duplicate = await failure(get({ 'no-such-table': { Keys: [key, { b: { N: '1.0' }, a: { S: 'x' } }] } }));
+    expect(duplicate.name).toBe('ValidationException');
+    expect(duplicate.message).toBe('Provided list of item keys contains duplicates');
+    const names = await failure(get({ 'no-such-table': { Keys: [key], AttributesToGet: ['a', 'a'] } }));
+    expect(names.message).toBe('One or more parameter values were invalid: Duplicate value in attribute name: a');
+  });
+
   it('rejects more than 100 keys', async () => {
     const error = await failure(get({ [table]: { Keys: Array.from({ length: 101 }, (_, i) => ({ pk: { S: `k${i}` } })) } }));
-    expect(error.message).toBe(`1 validation error detected: Value at 'RequestItems.${table}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100`);
+    expect(error.message).toMatch(new RegExp(`^1 validation error detected: Value '\\[\\{"pk":\\{"S":"k0"\\}\\}, .+\\]' at 'requestItems\\.${table}\\.member\\.keys' failed to satisfy constraint: Member must have length less than or equal to 100$`));
   });
 
   it('rejects an empty request and a missing table', async () => {
-    expect((await failure(get({}))).message).toBe('The requestItems parameter is required for BatchGetItem');
+    expect((await failure(get({}))).message).toBe("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
     const missing = await failure(get({ 'no-such-table': { Keys: [{ pk: { S: 'a' } }] } }));
     expect(missing.name).toBe('ResourceNotFoundException');
     expect(missing.message).toBe('Requested resource not found');

@@ -36,7 +36,7 @@ describe('BatchWriteItem', () => {
   });
 
   it.each([
-    [() => ({}), 'The requestItems parameter is required for BatchWriteItem'],
+    [() => ({}), "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1"],
     [() => ({ [first]: [{ PutRequest: { Item: { pk: { S: 'd' } } } }, { DeleteRequest: { Key: { pk: { S: 'd' } } } }] }), 'Provided list of item keys contains duplicates'],
     [() => ({
       [first]: Array.from({ length: 13 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `x${i}` } } } })),

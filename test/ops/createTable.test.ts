@@ -61,7 +61,8 @@ describe('CreateTable', () => {
 
   it.each([
     [{ TableName: undefined }, "The parameter 'TableName' is required but was not present in the request"],
-    [{ TableName: 'ab' }, "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"],
+    [{ TableName: 'ab' }, 'TableName must be at least 3 characters long and at most 255 characters long'],
+    [{ TableName: 'a'.repeat(256) }, 'TableName must be at least 3 characters long and at most 255 characters long'],
     [{ TableName: 'bad name!' }, "1 validation error detected: Value 'bad name!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"],
     [{ KeySchema: [{ AttributeName: 'pk', KeyType: 'INVALID' }] }, "1 validation error detected: Value 'INVALID' at 'keySchema.1.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]"],
     [{ AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'INVALID' }] }, "1 validation error detected: Value 'INVALID' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"],

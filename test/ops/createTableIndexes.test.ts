@@ -44,7 +44,8 @@ describe('CreateTable with secondary indexes', () => {
     [{ GlobalSecondaryIndexes: [gsi('abc', 'b', undefined, { ProjectionType: 'INCLUDE', NonKeyAttributes: Array.from({ length: 101 }, (_, i) => `n${i}`) })] },
       `${P}Number of projected attributes in all indexes exceeds limit of 100, number of projected attributes: 101`],
     [{ LocalSecondaryIndexes: [{ IndexName: 'h;', KeySchema: [], Projection: {} }] as never },
-      "2 validation errors detected: Value 'h;' at 'localSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; "
+      "3 validation errors detected: Value 'h;' at 'localSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3; "
+      + "Value 'h;' at 'localSecondaryIndexes.1.member.indexName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; "
       + "Value '[]' at 'localSecondaryIndexes.1.member.keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1"],
   ])('rejects %j with DynamoDB\'s message', async (extra, message) => {
     const error = await failure(region.client.send(new CreateTableCommand(base(extra as Partial<CreateTableCommandInput>))));

@@ -47,6 +47,6 @@ describe('DeleteTable', () => {
   it('answers ResourceNotFoundException for a missing table', async () => {
     const error = await failure(region.client.send(new DeleteTableCommand({ TableName: 'no-such-table' })));
     expect(error.name).toBe('ResourceNotFoundException');
-    expect(error.message).toBe('Requested resource not found');
+    expect(error.message).toBe('Requested resource not found: Table: no-such-table not found');
   });
 });

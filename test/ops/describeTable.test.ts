@@ -25,6 +25,6 @@ describe('DescribeTable', () => {
   it('answers ResourceNotFoundException for a missing table', async () => {
     const error = await failure(region.client.send(new DescribeTableCommand({ TableName: 'missing-table' })));
     expect(error.name).toBe('ResourceNotFoundException');
-    expect(error.message).toBe('Requested resource not found');
+    expect(error.message).toBe('Requested resource not found: Table: missing-table not found');
   });
 });

@@ -22,5 +22,6 @@ describe('DescribeTimeToLive', () => {
   it('answers ResourceNotFoundException for a missing table', async () => {
     const error = await failure(region.client.send(new DescribeTimeToLiveCommand({ TableName: 'no-such-table' })));
     expect(error.name).toBe('ResourceNotFoundException');
+    expect(error.message).toBe('Requested resource not found: Table: no-such-table not found');
   });
 });

@@ -79,7 +79,7 @@ describe('PutItem', () => {
   it.each([
     [{ Item: { other: { S: 'x' } } }, 'One or more parameter values were invalid: Missing the key pk in the item'],
     [{ Item: { pk: { N: '1' } } }, 'One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N'],
-    [{ Item: { pk: { S: '' } } }, 'One or more parameter values were invalid: The AttributeValue for a key attribute cannot contain an empty string value. Key: pk'],
+    [{ Item: { pk: { S: '' } } }, 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk'],
     [{ Item: { pk: { S: 'a' }, ss: { SS: [] } } }, 'One or more parameter values were invalid: An string set  may not be empty'],
     [{ Item: { pk: { S: 'a' }, ns: { NS: [] } } }, 'One or more parameter values were invalid: An number set  may not be empty'],
     [{ Item: { pk: { S: 'a' }, ss: { SS: ['a', 'a'] } } }, 'One or more parameter values were invalid: Input collection [a, a] contains duplicates.'],
@@ -91,7 +91,7 @@ describe('PutItem', () => {
     [{ Item: { pk: { S: 'a' } }, ConditionExpression: 'a = :a', Expected: { a: { Exists: false } } }, 'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}'],
     [{ Item: { pk: { S: 'a' }, big: { S: 'x'.repeat(400 * 1024) } } }, 'Item size has exceeded the maximum allowed size'],
     [{ Item: { pk: { S: 'x'.repeat(2049) } } }, 'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes'],
-    [{ TableName: '' , Item: { pk: { S: 'a' } } }, "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1"],
+    [{ TableName: '' , Item: { pk: { S: 'a' } } }, "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"],
   ])('rejects %#: %s', async (input, message) => {
     const before = region.region.ctx.store.lastLsn();
     const error = await failure(put(input));

@@ -82,6 +82,8 @@ describe('wrongly typed members', () => {
       "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')"],
     ['a BatchGetItem key that is a number', 'BatchGetItem', { RequestItems: { [T]: { Keys: [1] } } },
       "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')"],
+    ['a binary value whose padding follows set bits', 'PutItem', { TableName: T, Item: { ...KEY, b: { B: '+/+=' } } }, 'Invalid last non-pad Base64 character dectected'],
+    ['a binary value with padding first', 'PutItem', { TableName: T, Item: { ...KEY, b: { B: '=+/=' } } }, 'Invalid last non-pad Base64 character dectected'],
     ['a KeySchema element that is a string', 'CreateTable', { TableName: 'other', AttributeDefinitions: [], KeySchema: ['pk'] }, 'Unexpected value type in payload'],
   ];
   it.each(cases)('%s', async (_what, operation, body, message) => {
@@ -132,5 +134,45 @@ describe('attribute name limits', () => {
     expect(answer.error).toBe('ValidationException');
     expect(answer.json.message).toContain(`Value '${name}' at 'keySchema.1.member.attributeName' failed to satisfy constraint: Member must have length less than or equal to 255`);
     await rawOk(endpoint, 'CreateTable', { TableName: 'long-key', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: name.slice(1), AttributeType: 'S' }], KeySchema: [{ AttributeName: name.slice(1), KeyType: 'HASH' }] });
+  });
+});
+
+describe('table names', () => {
+  const LENGTH = 'TableName must be at least 3 characters long and at most 255 characters long';
+  it.each(['DescribeTable', 'DeleteTable', 'UpdateTable', 'DescribeTimeToLive', 'CreateTable'])('%s: a missing name, then its length, each on its own; then the pattern in the list', async (operation) => {
+    await expectRefused(operation, {}, 'ValidationException', "The parameter 'TableName' is required but was not present in the request");
+    await expectRefused(operation, { TableName: 'a;' }, 'ValidationException', LENGTH);
+    await expectRefused(operation, { TableName: 'a'.repeat(256) }, 'ValidationException', LENGTH);
+    const answer = await rawCall(endpoint, operation, { TableName: 'abc;' });
+    expect(answer.error).toBe('ValidationException');
+    expect(answer.json.message).toContain("Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  });
+
+  it('reports a name both too short and off the pattern twice, as DynamoDB does', async () => {
+    await expectRefused('GetItem', { TableName: '', Key: KEY }, 'ValidationException',
+      "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1; "
+      + "Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  });
+});
+
+describe('enumerations', () => {
+  it("list their values in DynamoDB's order", async () => {
+    await expectRefused('DeleteItem', { TableName: T, Key: KEY, ReturnValues: 'hi' }, 'ValidationException',
+      "1 validation error detected: Value 'hi' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]");
+    await expectRefused('Scan', { TableName: T, ConditionalOperator: 'hi' }, 'ValidationException',
+      "1 validation error detected: Value 'hi' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]");
+  });
+});
+
+describe('batch request items', () => {
+  it('report a missing RequestItems, its table names and its lists of writes among the other constraint violations', async () => {
+    await expectRefused('BatchGetItem', { ReturnConsumedCapacity: 'hi' }, 'ValidationException',
+      "2 validation errors detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null; "
+      + "Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
+    await expectRefused('BatchWriteItem', { RequestItems: { a: [] }, ReturnConsumedCapacity: 'hi' }, 'ValidationException',
+      "3 validation errors detected: Value '{\"a\":[]}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: "
+      + '[Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]; '
+      + "Value '{a=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]; "
+      + "Value 'hi' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]");
   });
 });

@@ -45,5 +45,6 @@ describe('UpdateTimeToLive', () => {
   it('answers ResourceNotFoundException for a missing table', async () => {
     const error = await failure(region.client.send(new UpdateTimeToLiveCommand({ TableName: 'no-such-table', TimeToLiveSpecification: { Enabled: true, AttributeName: 'x' } })));
     expect(error.name).toBe('ResourceNotFoundException');
+    expect(error.message).toBe('Requested resource not found: Table: no-such-table not found');
   });
 });

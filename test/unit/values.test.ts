@@ -42,6 +42,10 @@ describe('values', () => {
   it.each([
     [{ a: {} }, 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes'],
     [{ a: { S: 'x', N: '1' } }, 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes'],
+    // A bad member is found before the members are counted.
+    [{ a: { S: 'a', N: '' } }, 'The parameter cannot be converted to a numeric value'],
+    [{ a: { S: 'a', N: 'b' } }, 'The parameter cannot be converted to a numeric value: b'],
+    [{ a: { S: 'a', SS: [] } }, 'One or more parameter values were invalid: An string set  may not be empty'],
     [{ a: { SS: [] } }, 'One or more parameter values were invalid: An string set  may not be empty'],
     [{ a: { BS: [] } }, 'One or more parameter values were invalid: Binary sets should not be empty'],
     [{ a: { SS: ['x', 'x'] } }, 'One or more parameter values were invalid: Input collection [x, x] contains duplicates.'],

@@ -67,7 +67,8 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
     const value = own(item, name);
     if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
     if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
-    checkNotEmpty(name, type, value);
+    // An item's empty key is worded as a transaction words every empty key, unlike a Key parameter's.
+    if (isEmpty(value)) throw new EmptyKeyValueError(name, type === 'S' ? 'string' : 'binary').transactionWording();
     setOwn(keys, name, value);
   }
   checkSizes(shape, keys);

@@ -1,9 +1,13 @@
 /** Checks shared by Query and Scan: Select, IndexName, ExclusiveStartKey. */
+import { NumberFormatError } from '../../core/decimal.js';
+import { CoreValidationError, RequestLimitError, ValueContentError } from '../../core/errors.js';
 import type { Item, KeyShape } from '../../core/types.js';
+import { normalizeItem } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { keyOfKeyParam, type ResolvedKey } from './keys.js';
 import { commonItemShape, type ExpressionParams } from './request.js';
 import type { LegacyCapableRequest } from './legacy.js';
+import { checkAttributesToGet } from '../validation/legacyConditions.js';
 import type { ParsedExpressions } from '../../core/expr/index.js';
 import type { TableMeta } from '../tables.js';
 import { indexCapacity, indexLastKey, indexRead, indexStartKey, type IndexRead } from '../indexes/indexReads.js';
@@ -30,7 +34,7 @@ export const readShape = (): Record<string, FieldRule> => ({
   IndexName: str({ regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 }),
   FilterExpression: str(),
   ProjectionExpression: str(),
-  ConditionalOperator: str({ enum: ['AND', 'OR'] }),
+  ConditionalOperator: str({ enum: ['OR', 'AND'] }),
   AttributesToGet: list(str(), { lengthMin: 1 }),
   Select: str({ enum: ['SPECIFIC_ATTRIBUTES', 'COUNT', 'ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES'] }),
   Limit: int({ min: 1 }),
@@ -51,12 +55,21 @@ export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): 
   if (request.Select === 'SPECIFIC_ATTRIBUTES' && !projection) {
     fail('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
   }
-  if (request.AttributesToGet) {
-    const seen = new Set<string>();
-    for (const name of request.AttributesToGet) {
-      if (seen.has(name)) invalid(`One or more parameter values were invalid: Duplicate value in attribute name: ${name}`);
-      seen.add(name);
-    }
+  checkAttributesToGet(request.AttributesToGet);
+}
+
+/**
+ * The ExclusiveStartKey's values, checked before any table is looked up: most problems are
+ * reported as 'The provided starting key is invalid: …', those of numbers and sets' contents bare.
+ */
+export function normalizeStartKey(startKey: Item | undefined): Item | undefined {
+  if (!startKey) return undefined;
+  try {
+    return normalizeItem(startKey);
+  } catch (error) {
+    const bare = error instanceof NumberFormatError || error instanceof ValueContentError || error instanceof RequestLimitError;
+    if (error instanceof CoreValidationError && !bare) invalid(`The provided starting key is invalid: ${error.message}`);
+    throw error;
   }
 }
 

@@ -24,8 +24,9 @@ export const conditionalWriteShape = (): Record<string, FieldRule> => ({
   ...commonItemShape(),
   ConditionExpression: str(),
   Expected: expectedRule(),
-  ConditionalOperator: str({ enum: ['AND', 'OR'] }),
-  ReturnValues: str({ enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] }),
+  ConditionalOperator: str({ enum: ['OR', 'AND'] }),
+  // DynamoDB lists the values of its enumerations in this order.
+  ReturnValues: str({ enum: ['ALL_NEW', 'UPDATED_OLD', 'ALL_OLD', 'NONE', 'UPDATED_NEW'] }),
   ReturnValuesOnConditionCheckFailure: str({ enum: ['ALL_OLD', 'NONE'] }),
   ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
 });

@@ -8,6 +8,7 @@ import { keyOfKeyParam } from '../items/keys.js';
 import { expressionInput } from '../items/legacy.js';
 import { checkExpressionParams, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
+import { checkAttributesToGet } from '../validation/legacyConditions.js';
 import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -27,44 +28,57 @@ interface BatchGetItemRequest {
 const MAX_KEYS = 100;
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-function checkRequest(request: BatchGetItemRequest): void {
-  const tables = Object.entries(request.RequestItems);
-  if (!tables.length) invalid('The requestItems parameter is required for BatchGetItem');
+/** A key as DynamoDB compares a batch's keys before it knows the schema: its attributes in any order. */
+function keyIdentity(key: Item): string {
+  return Object.keys(key).sort().map((name) => JSON.stringify([name, own(key, name)])).join(',');
+}
+
+interface TablePlan {
+  name: string;
+  entry: KeysAndAttributes;
+  keys: Item[];
+  parsed: ReturnType<typeof parseExpressions>;
+}
+
+/** Each table's part of the request checked, as DynamoDB does, before any table is looked up. */
+function planRequest(request: BatchGetItemRequest): TablePlan[] {
   let total = 0;
-  for (const [name, entry] of tables) {
+  return Object.entries(request.RequestItems).map(([name, entry]) => {
     if (entry == null) invalid(`The list of keys in RequestItems for BatchGetItem is required: ${name} has empty list`);
     if (entry.Keys.includes(null as unknown as Item)) {
       invalid(`The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${name} has one or more empty keys`);
     }
-    if (entry.Keys.length > MAX_KEYS) {
-      invalid(`1 validation error detected: Value at 'RequestItems.${name}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to ${MAX_KEYS}`);
-    }
     checkExpressionParams(entry as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
-    total += entry.Keys.length;
-  }
-  if (total > MAX_KEYS) invalid('Too many items requested for the BatchGetItem call');
+    checkAttributesToGet(entry.AttributesToGet);
+    const parsed = parseExpressions(expressionInput(entry));
+    const seen = new Set<string>();
+    const keys = entry.Keys.map((key) => {
+      const normalized = normalizeValues(key);
+      const identity = keyIdentity(normalized);
+      if (seen.has(identity)) invalid('Provided list of item keys contains duplicates');
+      seen.add(identity);
+      total += 1;
+      if (total > MAX_KEYS) invalid('Too many items requested for the BatchGetItem call');
+      return normalized;
+    });
+    return { name, entry, keys, parsed };
+  });
 }
 
 export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
   name: 'BatchGetItem',
   shape: {
     RequestItems: map(struct('KeysAndAttributes', {
-      Keys: list(itemMap(), { notNull: true, lengthMin: 1 }),
-      AttributesToGet: list(str(), { lengthMin: 1 }),
+      Keys: list(itemMap(), { notNull: true, lengthMin: 1, lengthMax: MAX_KEYS }),
+      AttributesToGet: list(str(), { lengthMin: 1, lengthMax: 255 }),
       ConsistentRead: bool(),
       ProjectionExpression: str(),
       ExpressionAttributeNames: expressionNames(),
-    }), { required: true, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
+    }), { notNull: true, lengthMin: 1, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
   },
   run(ctx, request) {
-    checkRequest(request);
-    const plans = Object.entries(request.RequestItems).map(([name, entry]) => ({
-      name,
-      entry,
-      keys: entry.Keys.map((key) => normalizeValues(key)),
-      parsed: parseExpressions(expressionInput(entry)),
-    }));
+    const plans = planRequest(request);
     return ctx.store.read((txn) => {
       const responses: Record<string, Item[]> = {};
       const unprocessed: Record<string, KeysAndAttributes> = {};

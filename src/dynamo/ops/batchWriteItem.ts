@@ -26,20 +26,11 @@ interface PlannedWrite {
   next: Item | null;
 }
 
-function renderRequests(requestItems: Record<string, WriteRequest[] | null>): string {
-  return `{${Object.entries(requestItems).map(([name, requests]) => `${name}=${requests === null ? 'null' : `[${requests.map((r) => JSON.stringify(r)).join(', ')}]`}`).join(', ')}}`;
-}
-
 /** DynamoDB's words for a table's null or empty list of writes, or a null write in it. */
 const NULL_WRITES = 'The batch write request list for a table cannot be null or empty';
 
 function checkShape(request: BatchWriteItemRequest): void {
   const tables = Object.entries(request.RequestItems);
-  if (!tables.length) invalid('The requestItems parameter is required for BatchWriteItem');
-  // The length constraint is DynamoDB's request validation, which lets a null list through to the checks below.
-  if (tables.some(([, requests]) => requests != null && (requests.length < 1 || requests.length > MAX_REQUESTS))) {
-    invalid(`1 validation error detected: Value '${renderRequests(request.RequestItems)}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_REQUESTS}, Member must have length greater than or equal to 1]`);
-  }
   let total = 0;
   for (const [name, requests] of tables) {
     if (requests == null) invalid(`${NULL_WRITES}: ${name}`);
@@ -62,7 +53,9 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
     RequestItems: map(list(struct('WriteRequest', {
       PutRequest: struct('PutRequest', { Item: itemMap({ notNull: true }) }),
       DeleteRequest: struct('DeleteRequest', { Key: itemMap({ notNull: true }) }),
-    })), { required: true, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN } }),
+    })), {
+      notNull: true, lengthMin: 1, keys: { lengthMin: 3, lengthMax: 255, regex: TABLE_NAME_PATTERN }, values: { lengthMin: 1, lengthMax: MAX_REQUESTS },
+    }),
     ReturnConsumedCapacity: returnConsumedCapacity(),
     ReturnItemCollectionMetrics: returnItemCollectionMetrics(),
   },

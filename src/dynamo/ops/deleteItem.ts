@@ -9,6 +9,7 @@ import {
   writeUnits, type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
+import { checkExpected } from '../validation/legacyConditions.js';
 import { itemMap } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -26,6 +27,7 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ConditionExpression'], ['Expected']);
     const key = normalizeValues(request.Key);
     checkOldOnlyReturnValues(request.ReturnValues);
+    checkExpected(request.Expected);
     const parsed = parseExpressions(expressionInput(request));
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());

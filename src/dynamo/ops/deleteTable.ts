@@ -1,7 +1,7 @@
 /** DeleteTable: removes the table and its items, reporting it DELETING. */
 import { invalid } from '../errors.js';
 import { describe, readStats, requireActiveTable, type TableMeta } from '../tables.js';
-import { tableNameRule } from '../validation/shape.js';
+import { tableOperationNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 import type { StoreTxn } from '../../storage/store.js';
 import { closeStream } from '../../streams/registry.js';
@@ -16,7 +16,7 @@ function removeTable(txn: StoreTxn, meta: TableMeta): void {
 
 export const deleteTable = defineOperation<{ TableName: string }, unknown>({
   name: 'DeleteTable',
-  shape: { TableName: tableNameRule() },
+  shape: { TableName: tableOperationNameRule() },
   async run(ctx, request) {
     const nowMs = ctx.clock.trueNowMs();
     const delayMs = ctx.settings.deleteTableMs;

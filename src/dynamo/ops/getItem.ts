@@ -6,6 +6,7 @@ import { keyOfKeyParam } from '../items/keys.js';
 import { expressionInput } from '../items/legacy.js';
 import { checkExpressionParams, consumedCapacity, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
+import { checkAttributesToGet } from '../validation/legacyConditions.js';
 import { bool, expressionNames, itemMap, list, returnConsumedCapacity, str, tableNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -33,6 +34,7 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
     const key = normalizeValues(request.Key);
+    checkAttributesToGet(request.AttributesToGet);
     const parsed = parseExpressions(expressionInput(request));
     const found = ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());

@@ -9,6 +9,7 @@ import {
   normalizeValues, writeUnits, type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
+import { checkExpected } from '../validation/legacyConditions.js';
 import { itemMap } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -27,6 +28,7 @@ export const putItem = defineOperation<PutItemRequest, unknown>({
     const item = normalizeValues(request.Item);
     checkOldOnlyReturnValues(request.ReturnValues);
     checkItemSize(item);
+    checkExpected(request.Expected);
     const parsed = parseExpressions(expressionInput(request));
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());

@@ -7,10 +7,11 @@ import { expressionInput } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
-import { checkSelect, indexPageOptions, indexReadOf, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { indexQueryRange } from '../indexes/indexRange.js';
 import { indexRecords } from '../indexes/indexReads.js';
-import { checkExpressionParams, normalizeValues } from '../items/request.js';
+import { checkExpressionParams } from '../items/request.js';
+import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, conditionsRule, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
@@ -33,12 +34,17 @@ export const query = defineOperation<QueryRequest, unknown>({
       ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
       ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions']);
     checkSelect(request, 'Query');
-    const startKey = normalizeValues(request.ExclusiveStartKey);
-    const input = expressionInput(request);
-    if (!input.KeyConditionExpression) {
+    checkConditions(request.QueryFilter);
+    const startKey = normalizeStartKey(request.ExclusiveStartKey);
+    if (request.KeyConditions == null && request.KeyConditionExpression == null) {
       invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
-    const parsed = parseExpressions(input);
+    if (request.KeyConditionExpression == null) {
+      checkConditions(request.KeyConditions);
+      const count = Object.keys(request.KeyConditions!).length;
+      if (count !== 1 && count !== 2) invalid('Conditions can be of length 1 or 2 only');
+    }
+    const parsed = parseExpressions(expressionInput(request));
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const read = indexReadOf(table, request, parsed);

@@ -5,9 +5,10 @@ import { invalid } from '../errors.js';
 import { expressionInput } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { pageFor } from '../items/page.js';
-import { checkSelect, indexPageOptions, indexReadOf, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { indexRecords } from '../indexes/indexReads.js';
-import { checkExpressionParams, normalizeValues } from '../items/request.js';
+import { checkExpressionParams } from '../items/request.js';
+import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { conditionsRule, int } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
@@ -43,7 +44,8 @@ export const scan = defineOperation<ScanRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['ProjectionExpression', 'FilterExpression'], ['AttributesToGet', 'ScanFilter', 'ConditionalOperator']);
     checkSelect(request, 'Scan');
-    const startKey = normalizeValues(request.ExclusiveStartKey);
+    checkConditions(request.ScanFilter);
+    const startKey = normalizeStartKey(request.ExclusiveStartKey);
     checkSegments(request);
     const parsed = parseExpressions(expressionInput(request));
     return ctx.store.read((txn) => {

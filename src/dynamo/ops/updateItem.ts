@@ -9,6 +9,7 @@ import {
   type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
+import { checkAttributeUpdates, checkExpected } from '../validation/legacyConditions.js';
 import { attributeUpdatesRule, itemMap, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -40,6 +41,8 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
     const key = normalizeValues(request.Key);
+    checkAttributeUpdates(request.AttributeUpdates);
+    checkExpected(request.Expected);
     const parsed = parseExpressions(expressionInput(request));
     const result = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());

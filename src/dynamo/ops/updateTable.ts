@@ -2,7 +2,7 @@
 import { setOwn } from '../../core/plainData.js';
 import { invalid } from '../errors.js';
 import { describe, readStats, requireActiveTable, type StreamSpecification, type TableMeta } from '../tables.js';
-import { bool, list, str, struct, tableNameRule } from '../validation/shape.js';
+import { bool, list, str, struct, tableOperationNameRule } from '../validation/shape.js';
 import { throughputRule } from './createTable.js';
 import { defineOperation } from './operation.js';
 import { streamSpecificationRule } from './streamSpecification.js';
@@ -163,7 +163,7 @@ function shareIndexChange(ctx: RegionContext, table: TableMeta, changes: IndexCh
 export const updateTable = defineOperation<UpdateTableRequest, unknown>({
   name: 'UpdateTable',
   shape: {
-    TableName: tableNameRule(),
+    TableName: tableOperationNameRule(),
     BillingMode: str({ enum: ['PROVISIONED', 'PAY_PER_REQUEST'] }),
     ProvisionedThroughput: throughputRule(),
     StreamSpecification: streamSpecificationRule(),

@@ -1,7 +1,7 @@
 /** UpdateTimeToLive: turns expiry on or off for one attribute of a table. */
 import { invalid } from '../errors.js';
-import { notFound, type TableMeta } from '../tables.js';
-import { bool, str, struct, tableNameRule } from '../validation/shape.js';
+import { tableNotFound, type TableMeta } from '../tables.js';
+import { bool, str, struct, tableOperationNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface UpdateTimeToLiveRequest {
@@ -12,7 +12,7 @@ interface UpdateTimeToLiveRequest {
 export const updateTimeToLive = defineOperation<UpdateTimeToLiveRequest, unknown>({
   name: 'UpdateTimeToLive',
   shape: {
-    TableName: tableNameRule(),
+    TableName: tableOperationNameRule(),
     TimeToLiveSpecification: struct('TimeToLiveSpecification', {
       AttributeName: str({ notNull: true, lengthMin: 1, lengthMax: 255 }),
       Enabled: bool({ notNull: true }),
@@ -22,7 +22,7 @@ export const updateTimeToLive = defineOperation<UpdateTimeToLiveRequest, unknown
     const spec = request.TimeToLiveSpecification;
     await ctx.store.write((txn) => {
       const meta = txn.getTable<TableMeta>(request.TableName);
-      if (!meta || meta.deleting) notFound();
+      if (!meta || meta.deleting) tableNotFound(request.TableName);
       const enabled = meta.ttl?.enabled ?? false;
       if (spec.Enabled && enabled) invalid('TimeToLive is already enabled');
       if (!spec.Enabled && !enabled) invalid('TimeToLive is already disabled');

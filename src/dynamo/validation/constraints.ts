@@ -57,21 +57,33 @@ function checkKeys(value: Record<string, unknown>, keys: NonNullable<FieldRule['
   }
 }
 
+/** A map as DynamoDB's Java service prints it in these messages: {name=[…], …}. */
+function renderJavaMap(value: Record<string, unknown>): string {
+  return `{${Object.entries(value).map(([key, child]) => `${key}=${render(child)}`).join(', ')}}`;
+}
+
+function checkValues(value: Record<string, unknown>, values: NonNullable<FieldRule['values']>, path: string, out: Collector): void {
+  for (const child of Object.values(value)) {
+    // A null value is left to the operation, which words it itself.
+    if (child == null || (sizeOf(child) >= values.lengthMin && sizeOf(child) <= values.lengthMax)) continue;
+    const message = `Map value must satisfy constraint: [Member must have length less than or equal to ${values.lengthMax}, Member must have length greater than or equal to ${values.lengthMin}]`;
+    out.check(false, message, renderJavaMap(value), path);
+  }
+}
+
 function checkField(value: unknown, rule: FieldRule, path: string, out: Collector): void {
   if (rule.notNull) out.check(value != null, 'Member must not be null', value, path);
   if (value == null) return;
-  const lengthOk = (rule.lengthMin === undefined || sizeOf(value) >= rule.lengthMin)
-    && (rule.lengthMax === undefined || sizeOf(value) <= rule.lengthMax);
   if (rule.lengthMin !== undefined) out.check(sizeOf(value) >= rule.lengthMin, `Member must have length greater than or equal to ${rule.lengthMin}`, value, path);
   if (rule.lengthMax !== undefined) out.check(sizeOf(value) <= rule.lengthMax, `Member must have length less than or equal to ${rule.lengthMax}`, value, path);
-  // DynamoDB reports a pattern violation only for values of an acceptable length.
-  if (rule.regex !== undefined && lengthOk) {
+  if (rule.regex !== undefined) {
     out.check(pattern(rule.regex).test(String(value)), `Member must satisfy regular expression pattern: ${rule.regex}`, value, path);
   }
   if (rule.min !== undefined) out.check((value as number) >= rule.min, `Member must have value greater than or equal to ${rule.min}`, value, path);
   if (rule.max !== undefined) out.check((value as number) <= rule.max, `Member must have value less than or equal to ${rule.max}`, value, path);
   if (rule.enum) out.check(rule.enum.includes(value as string), `Member must satisfy enum value set: [${rule.enum.join(', ')}]`, value, path);
   if (rule.keys) checkKeys(value as Record<string, unknown>, rule.keys, path, out);
+  if (rule.values) checkValues(value as Record<string, unknown>, rule.values, path, out);
   if (rule.type === 'Struct') checkStruct(value as Record<string, unknown>, rule.fields ?? {}, path, out);
   if (rule.type === 'List' && rule.element) {
     (value as unknown[]).forEach((child, index) => checkField(child, rule.element!, `${path}.${index + 1}.member`, out));
@@ -87,11 +99,18 @@ function checkStruct(value: Record<string, unknown>, fields: Record<string, Fiel
   }
 }
 
-/** Required members come first, each on its own, as DynamoDB reports them. */
+const TABLE_NAME_MIN = 3;
+const TABLE_NAME_MAX = 255;
+
+/** Required members and table name lengths come first, each on its own, as DynamoDB reports them. */
 function checkRequired(request: Record<string, unknown>, shape: RequestShape): void {
   for (const [name, rule] of Object.entries(shape)) {
-    if (rule.required && request[name] == null) {
+    const value = request[name];
+    if (rule.required && value == null) {
       throw new ValidationException(`The parameter '${name}' is required but was not present in the request`);
+    }
+    if (rule.tableNameLength && typeof value === 'string' && (value.length < TABLE_NAME_MIN || value.length > TABLE_NAME_MAX)) {
+      throw new ValidationException(`${name} must be at least ${TABLE_NAME_MIN} characters long and at most ${TABLE_NAME_MAX} characters long`);
     }
   }
 }

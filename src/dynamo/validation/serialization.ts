@@ -50,6 +50,14 @@ function describeScalar(value: unknown): string {
   return 'STRING_VALUE';
 }
 
+/**
+ * Base64 as DynamoDB's decoder accepts it: the alphabet, padding only at the end, and no bits set
+ * past the last byte ('+/+=' encodes more than its two bytes), i.e. text that re-encodes to itself.
+ */
+function isCanonicalBase64(text: string): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && Buffer.from(text, 'base64').toString('base64') === text;
+}
+
 function convertScalar(value: unknown, type: string): unknown {
   if (typeof value === 'object') {
     if (Array.isArray(value)) fail(`Unrecognized collection type class java.${type === 'Blob' ? 'nio.ByteBuffer' : `lang.${type}`}`);
@@ -71,7 +79,7 @@ function convertScalar(value: unknown, type: string): unknown {
     case 'Blob':
       if (typeof value !== 'string') fail('only base-64-encoded strings are convertible to bytes');
       if (value.length % 4) fail(`Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`);
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value)) fail('Invalid last non-pad Base64 character dectected');
+      if (!isCanonicalBase64(value)) fail('Invalid last non-pad Base64 character dectected');
       return value;
     default: // Integer, Long, Double
       if (typeof value !== 'number') fail(`${describeScalar(value)} cannot be converted to ${type}`);

@@ -8,6 +8,11 @@ export interface FieldRule {
   structName?: string;
   /** 'The parameter X is required but was not present in the request' (checked first). */
   required?: boolean;
+  /**
+   * A table operation's TableName: outside 3–255 characters it is refused on its own, before the
+   * other constraints, with 'X must be at least 3 characters long and at most 255 characters long'.
+   */
+  tableNameLength?: boolean;
   notNull?: boolean;
   enum?: readonly string[];
   regex?: string;
@@ -21,6 +26,8 @@ export interface FieldRule {
   element?: FieldRule;
   /** Constraints on Map keys (rendered as 'Map keys must satisfy constraint: […]'). */
   keys?: { lengthMin?: number; lengthMax?: number; regex?: string };
+  /** Length constraints on a Map's values (rendered as 'Map value must satisfy constraint: […]'). */
+  values?: { lengthMin: number; lengthMax: number };
 }
 
 export type RequestShape = Record<string, FieldRule>;
@@ -40,11 +47,14 @@ export const itemMap = (extra: Partial<FieldRule> = {}): FieldRule => ({ type: '
 
 export const TABLE_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
 
-/** TableName of a new table (CreateTable). */
-export const newTableNameRule = (): FieldRule =>
-  str({ required: true, regex: TABLE_NAME_PATTERN, lengthMin: 3, lengthMax: 255 });
+/** TableName of the table operations (CreateTable, DescribeTable, UpdateTable, DeleteTable, the TTL operations). */
+export const tableOperationNameRule = (): FieldRule =>
+  str({ required: true, tableNameLength: true, regex: TABLE_NAME_PATTERN });
 
-/** TableName of an existing table, as every other operation declares it. */
+/** TableName of a new table (CreateTable). */
+export const newTableNameRule = tableOperationNameRule;
+
+/** TableName of an existing table, as the item operations declare it. */
 export const tableNameRule = (): FieldRule =>
   str({ notNull: true, regex: TABLE_NAME_PATTERN, lengthMin: 1, lengthMax: 255 });
 
