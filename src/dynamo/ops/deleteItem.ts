@@ -10,6 +10,7 @@ import {
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { itemMap } from '../validation/shape.js';
+import { collectionMetricsOf } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
 
 interface DeleteItemRequest extends ExpressionParams, LegacyCapableRequest {
@@ -17,6 +18,7 @@ interface DeleteItemRequest extends ExpressionParams, LegacyCapableRequest {
   Key: Item;
   ReturnValues?: string;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
+  ReturnItemCollectionMetrics?: string;
 }
 
 export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
@@ -27,16 +29,17 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     const key = normalizeValues(request.Key);
     checkOldOnlyReturnValues(request.ReturnValues);
     const parsed = parseExpressions(expressionInput(request));
-    const old = await ctx.store.write((txn) => {
+    const { old, metrics } = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));
       checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
       commitPrepared(ctx, txn, { target, next: null }, options.timestampMs);
-      return target.current;
+      return { old: target.current, metrics: collectionMetricsOf(txn, table, target.key.keys, request.ReturnItemCollectionMetrics) };
     });
     return {
       ...(request.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),
       ...consumedCapacity(request.TableName, writeUnits(old), request.ReturnConsumedCapacity),
+      ...(metrics ? { ItemCollectionMetrics: metrics } : {}),
     };
   },
 });
