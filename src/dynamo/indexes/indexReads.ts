@@ -40,9 +40,17 @@ export function indexRead(table: TableMeta, request: ReadRequest, parsed: Parsed
   if (global && projected && request.Select === 'ALL_ATTRIBUTES') {
     invalid(`One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${name} because its projection type is not ALL`);
   }
+  if (global && projected) checkProjected(name, projected, parsed);
   const fetchFromTable = !global && projected !== undefined && (request.Select === 'ALL_ATTRIBUTES'
     || [...namesUsed(parsed)].some((attribute) => !projected.has(attribute)));
   return { index, shape, tableShape, keyNames: keyAttributeNames(tableShape, shape), fetchFromTable };
+}
+
+/** A global index cannot fetch from the table: asking it for what it does not project is refused. */
+function checkProjected(name: string, projected: Set<string>, parsed: ParsedExpressions): void {
+  const missing = new Set<string>();
+  for (const path of parsed.projection?.paths ?? []) if (!projected.has(String(path[0]))) missing.add(String(path[0]));
+  if (missing.size) invalid(`One or more parameter values were invalid: Global secondary index ${name} does not project [${[...missing].join(', ')}]`);
 }
 
 /** Top-level attributes the projection and the filter read. */
