@@ -112,6 +112,7 @@ describe('ExecuteStatement SELECT on a secondary index', () => {
   it.each([
     ['SELECT note FROM "TABLE"."byCity" WHERE city = \'Oslo\'', 'One or more parameter values were invalid: Global secondary index byCity does not project [note]'],
     ['SELECT * FROM "TABLE"."nope" WHERE city = \'Oslo\'', 'The table does not have the specified index: nope'],
+    ['SELECT sk FROM "TABLE"."byCity" WHERE city = \'Oslo\' AND note = \'x\'', 'One or more parameter values were invalid: Secondary index byCity does not project one or more filter attributes: [note]'],
     ['SELECT * FROM "TABLE"."byCity" WHERE city = 5', "Key attribute's data type should match its data type in table's schema: Key city"],
   ])('refuses %s', async (statement, message) => {
     const error = await failure(run(statement.replace('TABLE', indexed)));
