@@ -5,6 +5,7 @@ import type { RegionContext } from './context.js';
 import type { StoreTxn } from '../storage/store.js';
 import type { Tag } from './tags.js';
 import { describeIndexes, type IndexMeta } from './indexes/indexMeta.js';
+import { describeReplicaIndexes, type ReplicaIndexSettings } from './indexes/replicaIndexes.js';
 
 export interface ThroughputMeta {
   ReadCapacityUnits: number;
@@ -49,6 +50,8 @@ export interface TableMeta {
   purgedVersion?: Version;
   /** Local and global secondary indexes, in the order they were defined. */
   indexes?: IndexMeta[];
+  /** Replica-specific settings of global indexes, per replica region (ReplicaUpdates' GlobalSecondaryIndexes). */
+  replicaIndexes?: ReplicaIndexSettings;
 }
 
 export type ReplicaStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
@@ -182,7 +185,7 @@ export function describe(
     description.GlobalTableVersion = meta.globalTableVersion ?? GLOBAL_TABLE_VERSION;
     description.Replicas = Object.entries(meta.replicas)
       .filter(([region]) => region !== ctx.region)
-      .map(([RegionName, ReplicaStatus]) => ({ RegionName, ReplicaStatus }));
+      .map(([RegionName, ReplicaStatus]) => ({ RegionName, ReplicaStatus, ...describeReplicaIndexes(meta, meta.replicaIndexes, RegionName) }));
   }
   return description;
 }

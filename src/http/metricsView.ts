@@ -2,14 +2,24 @@
 import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import { readStats } from '../dynamo/tables.js';
+import { maintainedIndexes } from '../dynamo/indexes/indexMeta.js';
 import type { PublisherStatus } from '../bus/publisher.js';
 import type { PairStatus } from '../replication/metrics.js';
 import { tombstoneCounts } from '../replication/tombstoneCounts.js';
 import type { AdminDeps } from './admin.js';
 
+/** A secondary index's entries (those of an index being deleted are not counted). */
+export interface IndexMetrics {
+  name: string;
+  kind: 'local' | 'global';
+  items: number;
+  sizeBytes: number;
+}
+
 export interface RegionMetrics {
   region: string;
-  tables: { name: string; items: number; sizeBytes: number }[];
+  /** `indexes` only for a table that has secondary indexes. */
+  tables: { name: string; items: number; sizeBytes: number; indexes?: IndexMetrics[] }[];
   changeLog: { lastLsn: number; publishedLsn: number | null };
   /** Null when the region has no change stream. */
   publisher: PublisherStatus | null;
@@ -45,7 +55,11 @@ export function regionMetrics(deps: AdminDeps): RegionMetrics {
     .filter((meta) => !meta.deleting)
     .map((meta) => {
       const stats = readStats(txn, meta.id);
-      return { name: meta.name, items: stats.itemCount, sizeBytes: stats.sizeBytes };
+      const indexes = maintainedIndexes(meta).map((index): IndexMetrics => {
+        const indexStats = readStats(txn, index.id);
+        return { name: index.name, kind: index.kind, items: indexStats.itemCount, sizeBytes: indexStats.sizeBytes };
+      });
+      return { name: meta.name, items: stats.itemCount, sizeBytes: stats.sizeBytes, ...(indexes.length ? { indexes } : {}) };
     }));
   return {
     region: ctx.region,
@@ -83,6 +97,9 @@ export function prometheusText(metrics: RegionMetrics): string {
   family('globaltables_replication_resyncs_total', 'counter', 'Resyncs from snapshots after the source trimmed changes.', r.map((s) => [pair(s), s.resyncs]));
   family('globaltables_conflicts_total', 'counter', 'Conflicts detected in this region.', [[{ region: metrics.region }, metrics.conflicts]]);
   family('globaltables_table_items', 'gauge', 'Items in a table.', metrics.tables.map((t) => [{ region: metrics.region, table: t.name }, t.items]));
+  const indexes = metrics.tables.flatMap((t) => (t.indexes ?? []).map((index) => ({ table: t.name, index })));
+  family('globaltables_index_items', 'gauge', 'Entries in a secondary index.', indexes.map(({ table, index }) => [{ region: metrics.region, table, index: index.name }, index.items]));
+  family('globaltables_index_size_bytes', 'gauge', 'Size of a secondary index\'s entries, as DescribeTable\'s IndexSizeBytes.', indexes.map(({ table, index }) => [{ region: metrics.region, table, index: index.name }, index.sizeBytes]));
   family('globaltables_change_log_lsn', 'gauge', 'Last change committed in this region.', [[{ region: metrics.region }, metrics.changeLog.lastLsn]]);
   family('globaltables_clock_ignored_versions_total', 'counter', 'Versions from elsewhere too far ahead of true time (or malformed) for this region\'s clock to absorb.', [[{ region: metrics.region }, metrics.clock.ignoredVersionCount]]);
   family('globaltables_tombstones_purged_total', 'counter', 'Tombstones purged (older than the retention and held by every replica).', [[{ region: metrics.region }, metrics.tombstones.purged]]);

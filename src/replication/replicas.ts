@@ -70,7 +70,7 @@ export async function setMembership(ctx: RegionContext, table: string, members: 
     if (!meta || meta.deleting) return;
     // A table whose last other replica left is a regional table again.
     const alone = Object.keys(members).every((r) => r === ctx.region);
-    const { replicas: _old, ...regional } = meta;
+    const { replicas: _old, replicaIndexes: _settings, ...regional } = meta;
     txn.putTable(table, alone ? regional : { ...meta, replicas: members });
   });
 }

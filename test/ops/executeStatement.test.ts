@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecuteStatementCommand, GetItemCommand, type AttributeValue, type ExecuteStatementCommandInput } from '@aws-sdk/client-dynamodb';
 import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
 import { createTable } from '../helpers/tables.js';
+import { createIndexedTable } from '../helpers/indexTables.js';
 
 let region: TestRegion;
 let table: string;
@@ -61,6 +62,67 @@ describe('ExecuteStatement SELECT', () => {
     const got = await run(`SELECT sk FROM "${table}" WHERE pk = 'p' AND gone IS MISSING AND n IS NOT MISSING AND sk < 2`, undefined, { ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true });
     expect(got.Items).toEqual([{ sk: { N: '1' } }]);
     expect(got.ConsumedCapacity).toMatchObject({ TableName: table });
+  });
+});
+
+describe('ExecuteStatement SELECT on a secondary index', () => {
+  let indexed: string;
+  beforeAll(async () => {
+    indexed = await createIndexedTable(region.client);
+    const people: [string, string, string, number, number][] = [['ann', 'Oslo', 'Ann', 41, 30], ['bob', 'Oslo', 'Bob', 35, -2], ['cid', 'Rome', 'Cid', 35, 7], ['eve', 'Oslo', 'Eve', 29, 100]];
+    for (const [sk, city, name, age, score] of people) {
+      await run(`INSERT INTO "${indexed}" VALUE {'pk': 'team', 'sk': ?, 'city': ?, 'name': ?, 'age': ?, 'score': ?, 'note': ?}`,
+        [{ S: sk }, { S: city }, { S: name }, { N: String(age) }, { N: String(score) }, { S: `about ${sk}` }]);
+    }
+    await run(`INSERT INTO "${indexed}" VALUE {'pk': 'team', 'sk': 'dee'}`);
+  });
+
+  it('queries a global index by its partition key, in index order, projecting what the index projects', async () => {
+    const all = await run(`SELECT * FROM "${indexed}"."byCity" WHERE city = 'Oslo'`);
+    expect(all.Items!.map((item) => item.name.S)).toEqual(['Ann', 'Bob', 'Eve']);
+    expect(all.Items![0]).toEqual({ pk: { S: 'team' }, sk: { S: 'ann' }, city: { S: 'Oslo' }, name: { S: 'Ann' }, age: { N: '41' } });
+    const backwards = await run(`SELECT name FROM "${indexed}"."byCity" WHERE city = 'Oslo' AND name >= 'B' ORDER BY name DESC`);
+    expect(backwards.Items).toEqual([{ name: { S: 'Eve' } }, { name: { S: 'Bob' } }]);
+    const filtered = await run(`SELECT sk FROM "${indexed}"."byCity" WHERE city = ? AND age < 40`, [{ S: 'Oslo' }]);
+    expect(filtered.Items).toEqual([{ sk: { S: 'bob' } }, { sk: { S: 'eve' } }]);
+  });
+
+  it('pages a query on an index with Limit and NextToken, one item a page', async () => {
+    const seen: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await run(`SELECT sk FROM "${indexed}"."byAge" WHERE age = 35`, undefined, { Limit: 1, ...(NextToken ? { NextToken } : {}) });
+      expect(page.Items!.length).toBeLessThanOrEqual(1);
+      seen.push(...page.Items!.map((item) => item.sk.S!));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(seen.sort()).toEqual(['bob', 'cid']);
+  });
+
+  it('queries a local index in its sort order, fetching what it does not project', async () => {
+    const got = await run(`SELECT sk, note FROM "${indexed}"."byScore" WHERE pk = 'team' AND score > 0`);
+    expect(got.Items).toEqual([{ sk: { S: 'cid' }, note: { S: 'about cid' } }, { sk: { S: 'ann' }, note: { S: 'about ann' } }, { sk: { S: 'eve' }, note: { S: 'about eve' } }]);
+  });
+
+  it('scans an index when its partition key is not pinned, leaving out items without its keys', async () => {
+    const got = await run(`SELECT sk FROM "${indexed}"."byCity" WHERE age > 30`);
+    expect(got.Items!.map((item) => item.sk.S).sort()).toEqual(['ann', 'bob', 'cid']);
+  });
+
+  it.each([
+    ['SELECT note FROM "TABLE"."byCity" WHERE city = \'Oslo\'', 'One or more parameter values were invalid: Global secondary index byCity does not project [note]'],
+    ['SELECT * FROM "TABLE"."nope" WHERE city = \'Oslo\'', 'The table does not have the specified index: nope'],
+    ['SELECT sk FROM "TABLE"."byCity" WHERE city = \'Oslo\' AND note = \'x\'', 'One or more parameter values were invalid: Secondary index byCity does not project one or more filter attributes: [note]'],
+    ['SELECT * FROM "TABLE"."byCity" WHERE city = 5', "Key attribute's data type should match its data type in table's schema: Key city"],
+  ])('refuses %s', async (statement, message) => {
+    const error = await failure(run(statement.replace('TABLE', indexed)));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+  });
+
+  it('refuses a consistent read of a global index', async () => {
+    const error = await failure(run(`SELECT * FROM "${indexed}"."byCity" WHERE city = 'Oslo'`, undefined, { ConsistentRead: true }));
+    expect(error.message).toBe('Consistent reads are not supported on global secondary indexes');
   });
 });
 

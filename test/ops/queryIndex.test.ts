@@ -94,6 +94,10 @@ describe('Query on a global secondary index', () => {
   it.each([
     [{ ConsistentRead: true }, 'Consistent reads are not supported on global secondary indexes'],
     [{ Select: 'ALL_ATTRIBUTES' }, 'One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index byCity because its projection type is not ALL'],
+    [{ ProjectionExpression: 'age, note, score.x, score.y' }, 'One or more parameter values were invalid: Global secondary index byCity does not project [note, score]'],
+    [{ ProjectionExpression: '#n, secret', ExpressionAttributeNames: { '#n': 'name' } }, 'One or more parameter values were invalid: Global secondary index byCity does not project [secret]'],
+    [{ Select: 'SPECIFIC_ATTRIBUTES', ProjectionExpression: 'note' }, 'One or more parameter values were invalid: Global secondary index byCity does not project [note]'],
+    [{ FilterExpression: 'note = :n OR score > :n OR age > :n', ExpressionAttributeValues: { ':c': { S: 'Oslo' }, ':n': { N: '1' } } }, 'One or more parameter values were invalid: Secondary index byCity does not project one or more filter attributes: [note, score]'],
     [{ ExclusiveStartKey: { pk: { S: 'team' }, sk: { S: 'ann' } } }, 'The provided starting key is invalid'],
     [{ ExclusiveStartKey: { pk: { S: 'team' }, sk: { S: 'ann' }, city: { N: '1' }, name: { S: 'x' } } }, 'The provided key element does not match the schema'],
     [{ ExclusiveStartKey: { pk: { S: 'team' }, sk: { S: 'ann' }, city: { S: 'Rome' }, name: { S: 'x' } } }, 'The provided starting key is outside query boundaries based on provided conditions'],
@@ -101,6 +105,37 @@ describe('Query on a global secondary index', () => {
     const error = await failure(inCity('Oslo', extra));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe(message);
+  });
+
+  it('answers a projection of projected attributes only, nested paths included', async () => {
+    const result = await inCity('Rome', { ProjectionExpression: 'sk, age, city' });
+    expect(result.Items).toEqual([{ sk: { S: 'cid' }, city: { S: 'Rome' } }]);
+  });
+
+  it('filters a global index on what it projects; a local index on anything', async () => {
+    const older = await inCity('Oslo', { FilterExpression: 'age > :a', ExpressionAttributeValues: { ':c': { S: 'Oslo' }, ':a': { N: '36' } } });
+    expect(field(older.Items, 'sk')).toEqual(['ann']);
+    const noted = await query({ IndexName: 'byScore', KeyConditionExpression: 'pk = :p', FilterExpression: 'note = :n', ExpressionAttributeValues: { ':p': { S: 'team' }, ':n': { S: 'c' } } });
+    expect(field(noted.Items, 'sk')).toEqual(['cid']);
+    const legacy = await failure(query({
+      IndexName: 'byCity', KeyConditions: { city: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'Oslo' }] } },
+      QueryFilter: { note: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] } },
+    }));
+    expect(legacy.message).toBe('One or more parameter values were invalid: Secondary index byCity does not project one or more filter attributes: [note]');
+  });
+
+  it('refuses AttributesToGet naming an attribute the index does not project', async () => {
+    const error = await failure(query({
+      IndexName: 'byCity', KeyConditions: { city: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'Oslo' }] } },
+      AttributesToGet: ['name', 'note'], Select: 'SPECIFIC_ATTRIBUTES',
+    }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe('One or more parameter values were invalid: Global secondary index byCity does not project [note]');
+  });
+
+  it('lets an index projecting ALL answer any attribute', async () => {
+    const result = await query({ IndexName: 'byAge', KeyConditionExpression: 'age = :a', ExpressionAttributeValues: { ':a': { N: '41' } }, ProjectionExpression: 'note' });
+    expect(result.Items).toEqual([{ note: { S: 'a' } }]);
   });
 
   it('refuses an index the table does not have', async () => {

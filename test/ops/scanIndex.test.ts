@@ -52,4 +52,20 @@ describe('Scan on a secondary index', () => {
     const error = await failure(scan({ Select: 'ALL_ATTRIBUTES' }));
     expect(error.message).toBe('One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index byCity because its projection type is not ALL');
   });
+
+  it.each([
+    [{ ProjectionExpression: 'sk, note' }],
+    [{ AttributesToGet: ['sk', 'note'] }],
+    [{ Select: 'SPECIFIC_ATTRIBUTES', AttributesToGet: ['note'] }],
+  ])('refuses asking a global index for what it does not project: %j', async (input) => {
+    const error = await failure(scan(input));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe('One or more parameter values were invalid: Global secondary index byCity does not project [note]');
+  });
+
+  it('answers a projection of what the global index projects', async () => {
+    const items = await scanAll({ ProjectionExpression: 'sk, city' });
+    expect(items).toHaveLength(30);
+    expect(items.every((item) => Object.keys(item).sort().join() === 'city,sk')).toBe(true);
+  });
 });

@@ -96,6 +96,32 @@ describe('UpdateTable GlobalSecondaryIndexUpdates', () => {
     expect(error.message).toBe('The table does not have the specified index: byAge');
   });
 
+  it('drops the definitions of a deleted index\'s keys once it is gone, keeping those another key uses', async () => {
+    const table = await createIndexedTable(region.client);
+    const definitions = async () => (await region.client.send(new DescribeTableCommand({ TableName: table }))).Table!.AttributeDefinitions!.map((d) => d.AttributeName);
+    const deleted = await region.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byAge' } }] }));
+    // While the index is DELETING it is still described with its key.
+    expect(deleted.TableDescription!.AttributeDefinitions!.map((d) => d.AttributeName)).toContain('age');
+    await until(async () => (await indexStatus(table, 'byAge')) === undefined);
+    expect(await definitions()).toEqual(['pk', 'sk', 'score', 'city', 'name']);
+
+    await region.client.send(new UpdateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'score', AttributeType: 'N' }, { AttributeName: 'spare', AttributeType: 'S' }],
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byScoreOnly', KeySchema: [{ AttributeName: 'score', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } }],
+    }));
+    // A definition no key uses is not kept.
+    expect(await definitions()).toEqual(['pk', 'sk', 'score', 'city', 'name']);
+    await until(async () => (await indexStatus(table, 'byScoreOnly')) === 'ACTIVE');
+    await region.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byScoreOnly' } }] }));
+    await until(async () => (await indexStatus(table, 'byScoreOnly')) === undefined);
+    // score is the local index's sort key too.
+    expect(await definitions()).toEqual(['pk', 'sk', 'score', 'city', 'name']);
+    await region.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byCity' } }] }));
+    await until(async () => (await indexStatus(table, 'byCity')) === undefined);
+    expect(await definitions()).toEqual(['pk', 'sk', 'score']);
+  });
+
   it('updates a provisioned index\'s throughput', async () => {
     const table = uniqueTableName();
     await region.client.send(new CreateTableCommand({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { failure } from '../helpers/region.js';
 import { addReplica, eventually, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { createIndexedTable } from '../helpers/indexTables.js';
 
@@ -48,4 +49,40 @@ describe('secondary indexes of a global table', () => {
     await a.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byAge' } }] }));
     await eventually(async () => !(await indexNames(b, table)).includes('byAge'), 10_000, 'byAge gone in the other region');
   });
+
+  it('keeps a replica\'s global index settings from ReplicaUpdates and reports them in DescribeTable', async () => {
+    const [a, b] = cluster.regions;
+    const table = await createIndexedTable(a.client, 'tuned');
+    await eventually(async () => (await a.client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus === 'ACTIVE', 10_000, 'table ACTIVE');
+    const replicaUpdate = (ReplicaUpdates: unknown[]) => a.client.send(new UpdateTableCommand({ TableName: table, ReplicaUpdates: ReplicaUpdates as never }));
+    const replicas = async () => (await a.client.send(new DescribeTableCommand({ TableName: table }))).Table?.Replicas;
+
+    const unknown = await failure(replicaUpdate([{ Create: { RegionName: b.name, GlobalSecondaryIndexes: [{ IndexName: 'nope' }] } }]));
+    expect(unknown.name).toBe('ResourceNotFoundException');
+    expect(unknown.message).toBe(`Requested resource not found: Index: nope not found for table: ${table}`);
+    const local = await failure(replicaUpdate([{ Create: { RegionName: b.name, GlobalSecondaryIndexes: [{ IndexName: 'byScore' }] } }]));
+    expect(local.message).toBe(`Requested resource not found: Index: byScore not found for table: ${table}`);
+    const zero = await failure(replicaUpdate([{ Create: { RegionName: b.name, GlobalSecondaryIndexes: [{ IndexName: 'byCity', ProvisionedThroughputOverride: { ReadCapacityUnits: 0 } }] } }]));
+    expect(zero.name).toBe('ValidationException');
+    expect(zero.message).toBe("1 validation error detected: Value '0' at 'replicaUpdates.1.member.create.globalSecondaryIndexes.1.member.provisionedThroughputOverride.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    const empty = await failure(replicaUpdate([{ Create: { RegionName: b.name, GlobalSecondaryIndexes: [] } }]));
+    expect(empty.message).toBe("1 validation error detected: Value '[]' at 'replicaUpdates.1.member.create.globalSecondaryIndexes' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    expect(await replicas()).toBeUndefined();
+
+    await replicaUpdate([{ Create: { RegionName: b.name, GlobalSecondaryIndexes: [{ IndexName: 'byCity', OnDemandThroughputOverride: { MaxReadRequestUnits: 100 } }] } }]);
+    await eventually(async () => (await replicas())?.[0]?.ReplicaStatus === 'ACTIVE', 60_000, 'replica ACTIVE');
+    expect(await replicas()).toEqual([{ RegionName: b.name, ReplicaStatus: 'ACTIVE', GlobalSecondaryIndexes: [{ IndexName: 'byCity', OnDemandThroughputOverride: { MaxReadRequestUnits: 100 } }] }]);
+
+    await replicaUpdate([{ Update: { RegionName: b.name, GlobalSecondaryIndexes: [{ IndexName: 'byAge', ProvisionedThroughputOverride: { ReadCapacityUnits: 7 } }, { IndexName: 'byCity', OnDemandThroughputOverride: { MaxReadRequestUnits: 200 } }] } }]);
+    expect((await replicas())?.[0]?.GlobalSecondaryIndexes).toEqual([
+      { IndexName: 'byCity', OnDemandThroughputOverride: { MaxReadRequestUnits: 200 } },
+      { IndexName: 'byAge', ProvisionedThroughputOverride: { ReadCapacityUnits: 7 } },
+    ]);
+    const missing = await failure(replicaUpdate([{ Update: { RegionName: b.name, GlobalSecondaryIndexes: [{ IndexName: 'byColor' }] } }]));
+    expect(missing.name).toBe('ResourceNotFoundException');
+
+    // A deleted index no longer has replica settings.
+    await a.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byAge' } }] }));
+    expect((await replicas())?.[0]?.GlobalSecondaryIndexes).toEqual([{ IndexName: 'byCity', OnDemandThroughputOverride: { MaxReadRequestUnits: 200 } }]);
+  }, 90_000);
 });

@@ -38,8 +38,10 @@ export function checkCollectionLimit(txn: StoreTxn, table: TableMeta, item: Item
   }
 }
 
+export type ItemCollectionMetrics = Record<string, unknown>;
+
 /** ItemCollectionMetrics of a write on a table with a local index (ReturnItemCollectionMetrics SIZE). */
-export function itemCollectionMetrics(txn: StoreTxn, table: TableMeta, item: Item): Record<string, unknown> {
+export function itemCollectionMetrics(txn: StoreTxn, table: TableMeta, item: Item): ItemCollectionMetrics {
   const shape = keyShapeOf(table);
   const sizeGb = collectionSize(txn, table, item) / GB;
   const lower = Math.floor(sizeGb);
@@ -47,4 +49,22 @@ export function itemCollectionMetrics(txn: StoreTxn, table: TableMeta, item: Ite
     ItemCollectionKey: { [shape.hash.name]: own(item, shape.hash.name)! },
     SizeEstimateRangeGB: [lower, lower + 1],
   };
+}
+
+/**
+ * What a write reports of the collection it touched (read after the write, in its transaction):
+ * nothing unless the request asked for SIZE and the table has a local index, as in DynamoDB.
+ */
+export function collectionMetricsOf(txn: StoreTxn, table: TableMeta, keys: Item, mode: string | undefined): ItemCollectionMetrics | undefined {
+  return mode === 'SIZE' && hasLocalIndex(table) ? itemCollectionMetrics(txn, table, keys) : undefined;
+}
+
+/** ItemCollectionMetrics of BatchWriteItem and TransactWriteItems: per table, one entry per write, in request order. */
+export function metricsPerTable(entries: { tableName: string; metrics: ItemCollectionMetrics | undefined }[]): Record<string, ItemCollectionMetrics[]> | undefined {
+  const perTable = new Map<string, ItemCollectionMetrics[]>();
+  for (const { tableName, metrics } of entries) {
+    if (metrics) perTable.set(tableName, [...(perTable.get(tableName) ?? []), metrics]);
+  }
+  // fromEntries defines each key as data, so a table named __proto__ is a key like any other.
+  return perTable.size ? Object.fromEntries(perTable) : undefined;
 }

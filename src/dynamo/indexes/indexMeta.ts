@@ -42,6 +42,15 @@ export const findIndex = (table: Pick<IndexHolder, 'indexes'>, name: string): In
 export const maintainedIndexes = (table: Pick<IndexHolder, 'indexes'>): IndexMeta[] =>
   indexesOf(table).filter((index) => index.status !== 'DELETING');
 
+/**
+ * The definitions of the attributes the table's key and its indexes' keys use, in their order:
+ * DynamoDB keeps AttributeDefinitions to exactly these (an index deleted takes its own with it).
+ */
+export function usedDefinitions(table: Pick<IndexHolder, 'attributeDefinitions' | 'keySchema'>, indexes: IndexMeta[]): AttributeDefinition[] {
+  const used = new Set([...table.keySchema, ...indexes.flatMap((index) => index.keySchema)].map((key) => key.AttributeName));
+  return table.attributeDefinitions.filter((definition) => used.has(definition.AttributeName));
+}
+
 const shapes = new WeakMap<IndexMeta, KeyShape>();
 
 export function indexShapeOf(table: Pick<IndexHolder, 'attributeDefinitions'>, index: IndexMeta): KeyShape {

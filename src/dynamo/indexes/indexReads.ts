@@ -40,15 +40,29 @@ export function indexRead(table: TableMeta, request: ReadRequest, parsed: Parsed
   if (global && projected && request.Select === 'ALL_ATTRIBUTES') {
     invalid(`One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${name} because its projection type is not ALL`);
   }
+  if (global && projected) checkProjected(name, projected, parsed);
   const fetchFromTable = !global && projected !== undefined && (request.Select === 'ALL_ATTRIBUTES'
     || [...namesUsed(parsed)].some((attribute) => !projected.has(attribute)));
   return { index, shape, tableShape, keyNames: keyAttributeNames(tableShape, shape), fetchFromTable };
 }
 
+/** A global index cannot fetch from the table: asking it for what it does not project is refused. */
+function checkProjected(name: string, projected: Set<string>, parsed: ParsedExpressions): void {
+  const missing = new Set<string>();
+  for (const path of parsed.projection?.paths ?? []) if (!projected.has(String(path[0]))) missing.add(String(path[0]));
+  if (missing.size) invalid(`One or more parameter values were invalid: Global secondary index ${name} does not project [${[...missing].join(', ')}]`);
+}
+
 /** Top-level attributes the projection and the filter read. */
 function namesUsed(parsed: ParsedExpressions): Set<string> {
-  const names = new Set<string>();
+  const names = filterNames(parsed);
   for (const path of parsed.projection?.paths ?? []) names.add(String(path[0]));
+  return names;
+}
+
+/** Top-level attributes the filter reads. */
+function filterNames(parsed: ParsedExpressions): Set<string> {
+  const names = new Set<string>();
   const operand = (o: Operand): void => { if (o.kind !== 'value') names.add(String(o.path[0])); };
   const pending: ConditionExpr[] = parsed.filter ? [parsed.filter] : [];
   while (pending.length) {
@@ -63,6 +77,19 @@ function namesUsed(parsed: ParsedExpressions): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * A Query on a global index filters the entries themselves: a filter on an attribute the index
+ * does not project is refused, naming them in order (a local index fetches them from the table).
+ */
+export function checkQueryFilter(read: IndexRead, parsed: ParsedExpressions): void {
+  const projected = projectedNames(read.tableShape, read.shape, read.index);
+  if (read.index.kind !== 'global' || !projected) return;
+  const missing = [...filterNames(parsed)].filter((name) => !projected.has(name)).sort();
+  if (missing.length) {
+    invalid(`One or more parameter values were invalid: Secondary index ${read.index.name} does not project one or more filter attributes: [${missing.join(', ')}]`);
+  }
 }
 
 /** The entry key an ExclusiveStartKey names: exactly the table and index key attributes, of their types. */

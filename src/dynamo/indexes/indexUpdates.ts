@@ -7,7 +7,7 @@ import type { TableMeta } from '../tables.js';
 import { list, str, struct, type FieldRule } from '../validation/shape.js';
 import { clearIndexEntries } from './maintain.js';
 import { runBackfill } from './backfill.js';
-import { findIndex, indexesOf, type IndexMeta } from './indexMeta.js';
+import { findIndex, indexesOf, usedDefinitions, type IndexMeta } from './indexMeta.js';
 import { checkIndexKeySchema, checkProjectedCount, checkProjection, globalIndexRule, indexMetaOf, indexThroughputRule, type IndexRequest } from './indexRequests.js';
 
 export interface GlobalIndexUpdate {
@@ -128,6 +128,8 @@ export function planIndexUpdates(
     }
   }
   changes.indexes = indexes;
+  // Definitions no key uses are dropped, as DynamoDB drops them (a DELETING index keeps its own until it is gone).
+  changes.attributeDefinitions = usedDefinitions({ keySchema: table.keySchema, attributeDefinitions }, indexes);
   return changes;
 }
 
@@ -140,7 +142,8 @@ export async function finishIndexDelete(ctx: RegionContext, tableName: string, i
     clearIndexEntries(txn, [index]);
     const remaining = indexesOf(table).filter((candidate) => candidate !== index);
     const { indexes: _old, ...rest } = table;
-    txn.putTable(tableName, remaining.length ? { ...rest, indexes: remaining } : rest);
+    const attributeDefinitions = usedDefinitions(table, remaining);
+    txn.putTable(tableName, remaining.length ? { ...rest, attributeDefinitions, indexes: remaining } : { ...rest, attributeDefinitions });
   });
 }
 

@@ -8,7 +8,7 @@ import { invalid } from '../errors.js';
 import { CapacityTally, statementError } from '../partiql/batchResults.js';
 import { prepareStatement, returnValuesOnConditionCheckFailure, statementShape, type PreparedStatement } from '../partiql/prepare.js';
 import { planSelect, runSelect } from '../partiql/select.js';
-import { tableKeyShape } from '../partiql/tableKey.js';
+import { readKeyShape } from '../partiql/tableKey.js';
 import { runWrite } from '../partiql/writes.js';
 import { bool, list, returnConsumedCapacity, struct } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
@@ -86,7 +86,7 @@ async function runBatchRead(
   ctx: Parameters<typeof runSelect>[0], statement: Extract<Statement, { kind: 'select' }>, constants: PreparedStatement['constants'],
   member: BatchStatementRequest, mode: string | undefined,
 ): ReturnType<typeof runSelect> {
-  if (planSelect(statement, tableKeyShape(ctx, statement.table), constants).operation !== 'GetItem') {
+  if (planSelect(statement, readKeyShape(ctx, statement), constants).operation !== 'GetItem') {
     invalid('Select statements within BatchExecuteStatement must specify the primary key in the where clause.');
   }
   return runSelect(ctx, statement, constants, { consistentRead: member.ConsistentRead, returnConsumedCapacity: mode });

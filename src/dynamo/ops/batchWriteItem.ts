@@ -6,6 +6,7 @@ import { keyOfItem, keyOfKeyParam, type ResolvedKey } from '../items/keys.js';
 import { checkItemSize, normalizeValues, writeUnits } from '../items/request.js';
 import { keyShapeOf, requireTable, type TableMeta } from '../tables.js';
 import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
+import { collectionMetricsOf, metricsPerTable, type ItemCollectionMetrics } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
 
 interface WriteRequest {
@@ -16,6 +17,7 @@ interface WriteRequest {
 interface BatchWriteItemRequest {
   RequestItems: Record<string, WriteRequest[]>;
   ReturnConsumedCapacity?: string;
+  ReturnItemCollectionMetrics?: string;
 }
 
 const MAX_REQUESTS = 25;
@@ -61,7 +63,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
   },
   async run(ctx, request, options) {
     checkShape(request);
-    const units = await ctx.store.write((txn) => {
+    const { units, metrics } = await ctx.store.write((txn) => {
       const planned: PlannedWrite[] = [];
       for (const [name, requests] of Object.entries(request.RequestItems)) {
         const table = requireTable(txn, name, ctx.clock.trueNowMs());
@@ -82,13 +84,15 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
         }
       }
       const perTable = new Map<string, number>();
+      const metrics: { tableName: string; metrics: ItemCollectionMetrics | undefined }[] = [];
       for (const write of planned) {
         const existing = txn.getItem(write.table.id, write.key.encoded);
         commitItemChange(ctx, txn, { table: write.table, key: write.key.encoded, keys: write.key.keys, existing, next: write.next, forcedTimestampMs: options.timestampMs });
         const name = write.table.name;
         perTable.set(name, (perTable.get(name) ?? 0) + writeUnits(existing?.item ?? undefined, write.next ?? undefined));
+        metrics.push({ tableName: name, metrics: collectionMetricsOf(txn, write.table, write.key.keys, request.ReturnItemCollectionMetrics) });
       }
-      return perTable;
+      return { units: perTable, metrics: metricsPerTable(metrics) };
     });
     const response: Record<string, unknown> = { UnprocessedItems: {} };
     if (request.ReturnConsumedCapacity === 'TOTAL' || request.ReturnConsumedCapacity === 'INDEXES') {
@@ -98,6 +102,7 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
         ...(request.ReturnConsumedCapacity === 'INDEXES' ? { Table: { CapacityUnits } } : {}),
       }));
     }
+    if (metrics) response.ItemCollectionMetrics = metrics;
     return response;
   },
 });

@@ -11,6 +11,7 @@ import {
 import { keyShapeOf, requireTable } from '../tables.js';
 import { checkExpected } from '../validation/legacyConditions.js';
 import { itemMap } from '../validation/shape.js';
+import { collectionMetricsOf } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
 
 interface DeleteItemRequest extends ExpressionParams, LegacyCapableRequest {
@@ -18,6 +19,7 @@ interface DeleteItemRequest extends ExpressionParams, LegacyCapableRequest {
   Key: Item;
   ReturnValues?: string;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
+  ReturnItemCollectionMetrics?: string;
 }
 
 export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
@@ -29,16 +31,17 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     checkOldOnlyReturnValues(request.ReturnValues);
     checkExpected(request.Expected);
     const parsed = parseExpressions(expressionInput(request));
-    const old = await ctx.store.write((txn) => {
+    const { old, metrics } = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));
       checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
       commitPrepared(ctx, txn, { target, next: null }, options.timestampMs);
-      return target.current;
+      return { old: target.current, metrics: collectionMetricsOf(txn, table, target.key.keys, request.ReturnItemCollectionMetrics) };
     });
     return {
       ...(request.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),
       ...consumedCapacity(request.TableName, writeUnits(old), request.ReturnConsumedCapacity),
+      ...(metrics ? { ItemCollectionMetrics: metrics } : {}),
     };
   },
 });

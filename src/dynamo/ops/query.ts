@@ -9,7 +9,7 @@ import { checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
 import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { indexQueryRange } from '../indexes/indexRange.js';
-import { indexRecords } from '../indexes/indexReads.js';
+import { checkQueryFilter, indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
 import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -51,6 +51,7 @@ export const query = defineOperation<QueryRequest, unknown>({
       const shape = read ? read.shape : keyShapeOf(table);
       const condition = resolveKeyCondition(parsed.keyCondition!, shape);
       checkKeyValueSizes(condition.hash, condition.range?.values);
+      if (read) checkQueryFilter(read, parsed);
       const reverse = request.ScanIndexForward === false;
       let range = read ? indexQueryRange(shape, condition) : queryRange(shape, condition);
       const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);

@@ -17,6 +17,7 @@ import { evaluateAction } from '../transactions/evaluate.js';
 import { resolveTargets } from '../transactions/targets.js';
 import { planActions, transactWriteItemShape, type PlannedAction, type TransactWriteItem } from '../transactions/writeActions.js';
 import { list, returnConsumedCapacity, returnItemCollectionMetrics, str } from '../validation/shape.js';
+import { collectionMetricsOf, metricsPerTable, type ItemCollectionMetrics } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
 
 interface TransactWriteItemsRequest {
@@ -33,10 +34,12 @@ interface Committed {
   units?: Map<string, number>;
   /** Per table, what reading the items again costs. */
   replayUnits: Map<string, number>;
+  /** ItemCollectionMetrics per table, when asked for and a written table has a local index. */
+  metrics?: Record<string, ItemCollectionMetrics[]>;
 }
 
 /** Checks every action, then writes them all, or throws TransactionCanceledException having written nothing. */
-function runActions(ctx: RegionContext, txn: StoreTxn, plans: PlannedAction[], timestampMs: number | undefined): Committed {
+function runActions(ctx: RegionContext, txn: StoreTxn, plans: PlannedAction[], timestampMs: number | undefined, metricsMode: string | undefined): Committed {
   const targets = resolveTargets(ctx, txn, plans.map((plan) => ({ tableName: plan.tableName, values: plan.values, isWholeItem: plan.kind === 'Put' })));
   const outcomes = plans.map((plan, i) => evaluateAction(txn, plan, targets[i]));
   if (outcomes.some((outcome) => outcome.reason.Code !== 'None')) {
@@ -44,13 +47,19 @@ function runActions(ctx: RegionContext, txn: StoreTxn, plans: PlannedAction[], t
   }
   const units = new Map<string, number>();
   const replayUnits = new Map<string, number>();
+  const metrics: { tableName: string; metrics: ItemCollectionMetrics | undefined }[] = [];
   outcomes.forEach((outcome, i) => {
     const next = outcome.write?.next ?? undefined;
     if (outcome.write) commitPrepared(ctx, txn, outcome.write, timestampMs);
     addUnits(units, plans[i].tableName, transactionalWriteUnits(outcome.current, next));
     addUnits(replayUnits, plans[i].tableName, Math.max(transactionalReadUnits(outcome.current), transactionalReadUnits(next)));
   });
-  return { units, replayUnits };
+  // Read after every write, so two writes to one collection both report its final size.
+  outcomes.forEach((outcome, i) => {
+    const target = outcome.write?.target;
+    if (target) metrics.push({ tableName: plans[i].tableName, metrics: collectionMetricsOf(txn, target.table, target.key.keys, metricsMode) });
+  });
+  return { units, replayUnits, metrics: metricsPerTable(metrics) };
 }
 
 export const transactWriteItems = defineOperation<TransactWriteItemsRequest, unknown>({
@@ -72,7 +81,7 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest, unk
         const remembered = rememberedTransaction(ctx.store, token, fingerprint, nowMs);
         if (remembered) return { replayUnits: remembered.replayUnits };
       }
-      const result = runActions(ctx, txn, plans, options.timestampMs);
+      const result = runActions(ctx, txn, plans, options.timestampMs, request.ReturnItemCollectionMetrics);
       if (token === undefined) return result;
       // Remembered before the commit, so a retry in the same commit group is a replay too.
       mine = { fingerprint, expiresAtMs: nowMs + TOKEN_LIFETIME_MS, replayUnits: result.replayUnits };
@@ -85,6 +94,9 @@ export const transactWriteItems = defineOperation<TransactWriteItemsRequest, unk
     });
     // A replay reports what reading the items costs, as DynamoDB does for a repeated token.
     const units = committed.units ?? committed.replayUnits;
-    return capacityResponse(units, request.ReturnConsumedCapacity);
+    return {
+      ...capacityResponse(units, request.ReturnConsumedCapacity),
+      ...(committed.metrics ? { ItemCollectionMetrics: committed.metrics } : {}),
+    };
   },
 });

@@ -11,6 +11,7 @@ import {
 import { keyShapeOf, requireTable } from '../tables.js';
 import { checkAttributeUpdates, checkExpected } from '../validation/legacyConditions.js';
 import { attributeUpdatesRule, itemMap, str } from '../validation/shape.js';
+import { collectionMetricsOf } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
 
 type ReturnValues = 'NONE' | 'ALL_OLD' | 'UPDATED_OLD' | 'ALL_NEW' | 'UPDATED_NEW';
@@ -22,6 +23,7 @@ interface UpdateItemRequest extends ExpressionParams, LegacyCapableRequest {
   ConditionExpression?: string;
   ReturnValues?: ReturnValues;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
+  ReturnItemCollectionMetrics?: string;
 }
 
 function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefined, next: Item, paths: DocumentPath[]): Item | undefined {
@@ -50,12 +52,13 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
       checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
       const { next, paths } = updatedItem(target, parsed.update);
       commitPrepared(ctx, txn, { target, next, update: true }, options.timestampMs);
-      return { old: target.current, next, paths };
+      return { old: target.current, next, paths, metrics: collectionMetricsOf(txn, table, target.key.keys, request.ReturnItemCollectionMetrics) };
     });
     const attributes = returnedAttributes(request.ReturnValues, result.old, result.next, result.paths);
     return {
       ...(attributes && Object.keys(attributes).length ? { Attributes: attributes } : {}),
       ...consumedCapacity(request.TableName, writeUnits(result.old, result.next), request.ReturnConsumedCapacity),
+      ...(result.metrics ? { ItemCollectionMetrics: result.metrics } : {}),
     };
   },
 });

@@ -15,6 +15,7 @@ import { checkIndexUpdates, finishIndexDelete, globalIndexUpdatesRule, planIndex
 import { runBackfill } from '../indexes/backfill.js';
 import { definitionOf } from '../indexes/indexSync.js';
 import { findIndex } from '../indexes/indexMeta.js';
+import { checkReplicaIndexes, replicaIndexesRule, withoutReplica, withReplicaIndexes, type ReplicaIndexSetting } from '../indexes/replicaIndexes.js';
 
 interface UpdateTableRequest {
   TableName: string;
@@ -28,8 +29,8 @@ interface UpdateTableRequest {
 }
 
 interface ReplicaUpdate {
-  Create?: { RegionName?: string };
-  Update?: { RegionName?: string };
+  Create?: { RegionName?: string; GlobalSecondaryIndexes?: ReplicaIndexSetting[] };
+  Update?: { RegionName?: string; GlobalSecondaryIndexes?: ReplicaIndexSetting[] };
   Delete?: { RegionName?: string };
 }
 
@@ -104,11 +105,12 @@ function updatedThroughput(meta: TableMeta, request: UpdateTableRequest, nowMs: 
 }
 
 interface ReplicaChange {
-  action: 'create' | 'delete';
+  action: 'create' | 'update' | 'delete';
   region: string;
+  indexes?: ReplicaIndexSetting[];
 }
 
-/** Checks ReplicaUpdates against the table and this region's peers; Update entries carry nothing this simulator models. */
+/** Checks ReplicaUpdates against the table and this region's peers; an Update changes only the replica's index settings. */
 function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: ReplicaUpdate[]): ReplicaChange[] {
   const changes: ReplicaChange[] = [];
   for (const update of updates) {
@@ -126,7 +128,9 @@ function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: Replic
     const present = Boolean(meta.replicas && Object.hasOwn(meta.replicas, region));
     if (actions[0] === 'Create' && present) invalid(`${PREFIX}Replica in region ${region} already exists for table ${meta.name}`);
     if (actions[0] !== 'Create' && !present) invalid(`${PREFIX}Table ${meta.name} has no replica in region ${region}`);
-    if (actions[0] !== 'Update') changes.push({ action: actions[0] === 'Create' ? 'create' : 'delete', region });
+    const indexes = actions[0] === 'Delete' ? undefined : update[actions[0]]!.GlobalSecondaryIndexes;
+    if (indexes) checkReplicaIndexes(meta, indexes);
+    changes.push({ action: actions[0] === 'Create' ? 'create' : actions[0] === 'Update' ? 'update' : 'delete', region, ...(indexes ? { indexes } : {}) });
   }
   return changes;
 }
@@ -139,11 +143,17 @@ function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: Replic
  */
 function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, changes: ReplicaChange[]): void {
   const replicas = { ...(updated.replicas ?? { [ctx.region]: 'ACTIVE' as const }) };
+  let indexSettings = updated.replicaIndexes;
   for (const change of changes) {
+    // A new replica starts from no settings (one that was removed before may have left some).
+    if (change.action !== 'update') indexSettings = withoutReplica(indexSettings, change.region);
     if (change.action === 'create') setOwn(replicas, change.region, 'CREATING');
-    else setOwn(replicas, change.region, 'DELETING');
+    if (change.action === 'delete') setOwn(replicas, change.region, 'DELETING');
+    if (change.indexes) indexSettings = withReplicaIndexes(indexSettings, change.region, change.indexes);
   }
   updated.replicas = replicas;
+  if (indexSettings) updated.replicaIndexes = indexSettings;
+  else delete updated.replicaIndexes;
   if (!updated.streamSpecification?.StreamEnabled) {
     updated.streamSpecification = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' };
     const opened = openStream(ctx, txn, updated, 'NEW_AND_OLD_IMAGES');
@@ -174,8 +184,8 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
       AttributeType: str({ notNull: true, enum: ['B', 'N', 'S'] }),
     }, { notNull: true })),
     ReplicaUpdates: list(struct('ReplicationGroupUpdate', {
-      Create: struct('CreateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
-      Update: struct('UpdateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
+      Create: struct('CreateReplicationGroupMemberAction', { RegionName: str({ notNull: true }), GlobalSecondaryIndexes: replicaIndexesRule() }),
+      Update: struct('UpdateReplicationGroupMemberAction', { RegionName: str({ notNull: true }), GlobalSecondaryIndexes: replicaIndexesRule() }),
       Delete: struct('DeleteReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
     }, { notNull: true })),
   },

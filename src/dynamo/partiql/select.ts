@@ -11,7 +11,7 @@ import { getItem } from '../ops/getItem.js';
 import { query } from '../ops/query.js';
 import { scan } from '../ops/scan.js';
 import type { RegionContext } from '../context.js';
-import { tableKeyShape } from './tableKey.js';
+import { readKeyShape } from './tableKey.js';
 
 export type ReadPlan =
   | { operation: 'GetItem'; request: Record<string, unknown> }
@@ -55,21 +55,27 @@ function checkOrderBy(select: SelectStatement, shape: KeyShape, hashPinned: bool
 
 const joined = (parts: string[]): string | undefined => (parts.length ? parts.map((part) => `(${part})`).join(' AND ') : undefined);
 
-export function planSelect(select: SelectStatement, shape: KeyShape, constants: Constants): ReadPlan {
+/**
+ * The read a SELECT amounts to. `shape` is the key schema of what it reads: the table's, or the
+ * index's for `"table"."index"` (undefined when the table has no such index: the Scan that is
+ * planned then refuses it as Scan refuses an unknown index).
+ */
+export function planSelect(select: SelectStatement, shape: KeyShape | undefined, constants: Constants): ReadPlan {
   const writer = new ExpressionWriter(constants);
-  const base = { TableName: select.table };
+  const onIndex = select.index !== undefined;
+  const base = { TableName: select.table, ...(onIndex ? { IndexName: select.index } : {}) };
   const projection = select.projection?.map((path) => writer.path(path)).join(', ');
   const withProjection = (request: Record<string, unknown>): Record<string, unknown> =>
     ({ ...request, ...(projection ? { ProjectionExpression: projection } : {}), ...writer.placeholders() });
-  if (select.index !== undefined) {
-    // The index's own key schema decides how it is read; without one, it is scanned.
+  if (!shape) {
     const filter = select.where ? writer.condition(select.where) : undefined;
-    return { operation: 'Scan', request: withProjection({ ...base, IndexName: select.index, ...(filter ? { FilterExpression: filter } : {}) }) };
+    return { operation: 'Scan', request: withProjection({ ...base, ...(filter ? { FilterExpression: filter } : {}) }) };
   }
   const { key, rest } = keyTerms(select.where, shape, constants, false);
   const hash = own(key, shape.hash.name);
   checkOrderBy(select, shape, hash !== undefined);
-  if (hash && isFullKey(key, shape) && !rest.length && !select.orderBy.length) {
+  // An index holds many items per key: its reads are always a Query or a Scan.
+  if (!onIndex && hash && isFullKey(key, shape) && !rest.length && !select.orderBy.length) {
     return { operation: 'GetItem', request: withProjection({ ...base, Key: key }) };
   }
   if (!hash) {
@@ -97,7 +103,7 @@ export function planSelect(select: SelectStatement, shape: KeyShape, constants: 
 
 /** Runs the read a SELECT plans and answers its items. */
 export async function runSelect(ctx: RegionContext, select: SelectStatement, constants: Constants, options: ReadOptions): Promise<ReadResult> {
-  const plan = planSelect(select, tableKeyShape(ctx, select.table), constants);
+  const plan = planSelect(select, readKeyShape(ctx, select), constants);
   const common = {
     ...(options.consistentRead !== undefined ? { ConsistentRead: options.consistentRead } : {}),
     ...(options.returnConsumedCapacity ? { ReturnConsumedCapacity: options.returnConsumedCapacity } : {}),
