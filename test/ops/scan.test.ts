@@ -61,6 +61,26 @@ describe('Scan', () => {
     expect(result.Items?.map((item) => item.pk.S).sort()).toEqual(['item-0', 'item-1', 'item-59']);
   });
 
+  it('finds a binary run inside a B attribute and a B member of a BS set (contains, CONTAINS, NOT_CONTAINS)', async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const binaries = await createTable(region.client);
+    const items = {
+      string: { S: 'abdef' }, stringSet: { SS: ['abd', 'bde'] }, binary: { B: bytes('abdef') },
+      binarySet: { BS: [bytes('bde'), bytes('abcd')] }, exact: { B: bytes('bde') }, other: { B: bytes('abd') },
+      list: { L: [{ N: '123' }, { B: bytes('bde') }] },
+    };
+    await region.client.send(new BatchWriteItemCommand({
+      RequestItems: { [binaries]: Object.entries(items).map(([pk, b]) => ({ PutRequest: { Item: { pk: { S: pk }, b } } })) },
+    }));
+    const names = async (input: Record<string, unknown>) =>
+      ((await region.client.send(new ScanCommand({ TableName: binaries, ...input } as never))).Items ?? []).map((item) => item.pk.S).sort();
+    const holding = ['binary', 'binarySet', 'exact', 'list'];
+    expect(await names({ FilterExpression: 'contains(b, :b)', ExpressionAttributeValues: { ':b': { B: bytes('bde') } } })).toEqual(holding);
+    expect(await names({ ScanFilter: { b: { ComparisonOperator: 'CONTAINS', AttributeValueList: [{ B: bytes('bde') }] } } })).toEqual(holding);
+    expect(await names({ ScanFilter: { b: { ComparisonOperator: 'NOT_CONTAINS', AttributeValueList: [{ B: bytes('bde') }] } } }))
+      .toEqual(['other', 'string', 'stringSet']);
+  });
+
   it('stops a page at 1 MB and returns a LastEvaluatedKey', async () => {
     const big = await createTable(region.client);
     const value = 'x'.repeat(300 * 1024);

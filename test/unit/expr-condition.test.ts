@@ -4,7 +4,7 @@ import type { AttributeValue, Item } from '../../src/core/types.js';
 
 const item: Item = {
   s: { S: 'hello' }, n: { N: '10' }, b: { B: 'AQID' }, flag: { BOOL: true }, nothing: { NULL: true },
-  tags: { SS: ['red', 'blue'] }, nums: { NS: ['1', '2'] }, arr: { L: [{ S: 'x' }, { N: '3' }] },
+  tags: { SS: ['red', 'blue'] }, bins: { BS: ['gP8=', 'AQ=='] }, nums: { NS: ['1', '2'] }, arr: { L: [{ S: 'x' }, { N: '3' }] },
   doc: { M: { child: { M: { deep: { N: '7' } } }, arr: { L: [{ S: 'first' }] } } },
 };
 
@@ -42,6 +42,11 @@ describe('condition evaluation', () => {
     ['contains(tags, :p)', { ':p': { S: 'red' } }, true],
     ['contains(nums, :p)', { ':p': { N: '2.0' } }, true],
     ['contains(arr, :p)', { ':p': { N: '3' } }, true],
+    ['contains(b, :p)', { ':p': { B: 'AgM=' } }, true],
+    ['contains(b, :p)', { ':p': { B: 'AQM=' } }, false],
+    ['contains(b, :p)', { ':p': { S: 'AgM=' } }, false],
+    ['contains(bins, :p)', { ':p': { B: 'gP8=' } }, true],
+    ['contains(bins, :p)', { ':p': { B: 'gA==' } }, false],
     ['size(s) = :five', { ':five': { N: '5' } }, true],
     ['size(arr) > :one AND size(tags) = :two', { ':one': { N: '1' }, ':two': { N: '2' } }, true],
     ['arr[1] = :three', { ':three': { N: '3' } }, true],
