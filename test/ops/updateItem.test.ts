@@ -103,6 +103,8 @@ describe('UpdateItem', () => {
     [{ UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'x' }, ':unused': { S: 'y' } } }, 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}'],
     [{ UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'x' } }, ExpressionAttributeNames: { '#unused': 'b' } }, 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}'],
     [{ UpdateExpression: '' }, 'Invalid UpdateExpression: The expression can not be empty;'],
+    [{ ConditionExpression: 'a < :l', ExpressionAttributeValues: { ':l': { L: [{ N: '1' }] } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: L'],
+    [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { M: {} }, ':y': { M: {} } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: M'],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(update({ Key: key('bad'), ...input }));
     expect(error.name).toBe('ValidationException');

@@ -66,6 +66,11 @@ describe('condition evaluation', () => {
     expect(check('#m.child.deep = :v', { ':v': { N: '7' } }, { '#m': 'doc' })).toBe(true);
   });
 
+  it('compares lists, maps and sets for equality, and orders only S, N and B constants', () => {
+    expect(check('arr = :l AND arr <> :m AND tags = :t', { ':l': { L: [{ S: 'x' }, { N: '3' }] }, ':m': { M: {} }, ':t': { SS: ['blue', 'red'] } })).toBe(true);
+    expect(check('s < :b OR arr > :n', { ':b': { B: 'AQ==' }, ':n': { N: '1' } })).toBe(false);
+  });
+
   it('treats a missing item as having no attributes', () => {
     expect(check('attribute_not_exists(pk)', {}, undefined, undefined)).toBe(true);
     expect(check('attribute_exists(pk)', {}, undefined, undefined)).toBe(false);
@@ -89,6 +94,12 @@ describe('condition errors', () => {
     [{ ConditionExpression: 'a = a' }, 'Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]'],
     [{ ConditionExpression: 'a BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':hi': { N: '2' }, ':lo': { N: '1' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:2}, upper bound operand: AttributeValue: {N:1}'],
     [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { N: '1' }, ':y': { S: 'a' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:a}'],
+    [{ ConditionExpression: 'a < :l', ExpressionAttributeValues: { ':l': { L: [] } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: L'],
+    [{ ConditionExpression: ':m >= a', ExpressionAttributeValues: { ':m': { M: {} } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: >=, operand type: M'],
+    [{ FilterExpression: 'a > :s', ExpressionAttributeValues: { ':s': { SS: ['x'] } } }, 'Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: >, operand type: SS'],
+    [{ ConditionExpression: 'a <= :t', ExpressionAttributeValues: { ':t': { BOOL: true } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <=, operand type: BOOL'],
+    [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { NS: ['1'] }, ':y': { NS: ['2'] } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: NS'],
+    [{ ConditionExpression: ':x BETWEEN a AND b', ExpressionAttributeValues: { ':x': { BS: ['AQ=='] } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: BS'],
     [{ ConditionExpression: '#a = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #a'],
     [{ ConditionExpression: 'a = :v' }, 'Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :v'],
     [{ FilterExpression: 'a = :v', ExpressionAttributeValues: { ':v': { N: '1' }, ':w': { N: '2' } } }, 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}'],

@@ -15,6 +15,7 @@ const ARITY = lookupTable({
 });
 const TYPE_NAMES = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
 const MAX_IN_OPERANDS = 100;
+const ORDERED_TYPES = ['S', 'N', 'B'];
 
 type Parsed = Operand | { kind: 'call'; name: string; args: Operand[] };
 
@@ -109,6 +110,7 @@ export class ConditionParser {
       const right: Operand = yield this.operand();
       const left = this.asOperand(subject);
       this.checkDistinct(op, left, right);
+      if (op !== '=' && op !== '<>') this.checkOrderable(op, [left, right]);
       return { kind: 'compare', op, left, right };
     }
     if (this.cursor.accept('BETWEEN')) {
@@ -116,8 +118,10 @@ export class ConditionParser {
       const low: Operand = yield this.operand();
       this.cursor.expect('AND');
       const high: Operand = yield this.operand();
+      const between = { kind: 'between', subject: this.asOperand(subject), low, high } as const;
+      this.checkOrderable('BETWEEN', [between.subject]);
       this.checkBetween(low, high);
-      return { kind: 'between', subject: this.asOperand(subject), low, high };
+      return between;
     }
     if (this.cursor.accept('IN')) {
       this.cursor.countOperator();
@@ -249,6 +253,17 @@ export class ConditionParser {
     }
   }
 
+  /** Only strings, numbers and binaries have an order: a constant of another type is refused. */
+  private checkOrderable(op: string, operands: Operand[]): void {
+    for (const operand of operands) {
+      const type = valueType(operand);
+      if (type && !ORDERED_TYPES.includes(type)) {
+        this.problems.add('function', `Incorrect operand type for operator or function; operator or function: ${op}, operand type: ${type}`);
+        return;
+      }
+    }
+  }
+
   private checkBetween(low: Operand, high: Operand): void {
     if (low.kind !== 'value' || high.kind !== 'value') return;
     const [lowType, highType] = [typeOf(low.value), typeOf(high.value)];
@@ -258,6 +273,8 @@ export class ConditionParser {
     const bounds = (): string => `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
     if (lowType !== highType) {
       this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds()}`);
+    } else if (!ORDERED_TYPES.includes(lowType)) {
+      this.checkOrderable('BETWEEN', [low]);
     } else if (compareScalars(low.value, high.value) === 1) {
       this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds()}`);
     }
