@@ -90,6 +90,15 @@ describe('UpdateItem', () => {
     expect(result.Attributes).toEqual({ ...key('legacy'), n: { N: '3' }, put: { S: 'new' }, s: { SS: ['b'] } });
   });
 
+  it('reads parenthesized operands in a condition and in SET arithmetic', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('parens'), b: { M: { a: { N: '2' } } }, c: { L: [{ N: '0' }, { N: '5' }] } } }));
+    const result = await update({
+      Key: key('parens'), ConditionExpression: '(size(b)) = :one', UpdateExpression: 'SET x = ((c[1])+(b.a))',
+      ExpressionAttributeValues: { ':one': { N: '1' } }, ReturnValues: 'UPDATED_NEW',
+    });
+    expect(result.Attributes).toEqual({ x: { N: '7' } });
+  });
+
   it('applies the condition to the current item only', async () => {
     const error = await failure(update({ Key: key('cond'), UpdateExpression: 'SET a = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': { S: '1' } } }));
     expect(error.name).toBe('ConditionalCheckFailedException');

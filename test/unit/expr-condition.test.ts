@@ -66,6 +66,14 @@ describe('condition evaluation', () => {
     expect(check('#m.child.deep = :v', { ':v': { N: '7' } }, { '#m': 'doc' })).toBe(true);
   });
 
+  it('reads a parenthesized operand before a comparator, BETWEEN or IN', () => {
+    expect(check('(size(s)) = :five', { ':five': { N: '5' } })).toBe(true);
+    expect(check('((size(s)) = :five)', { ':five': { N: '5' } })).toBe(true);
+    expect(check('(doc.child.deep) BETWEEN :a AND :b', { ':a': { N: '1' }, ':b': { N: '9' } })).toBe(true);
+    expect(check('(n) IN (:a, :b) AND (arr[1]) > (:c)', { ':a': { N: '1' }, ':b': { N: '10' }, ':c': { N: '2' } })).toBe(true);
+    expect(check('(size(arr)) < (size(tags)) OR (s) = :x', { ':x': { S: 'x' } })).toBe(false);
+  });
+
   it('compares lists, maps and sets for equality, and orders only S, N and B constants', () => {
     expect(check('arr = :l AND arr <> :m AND tags = :t', { ':l': { L: [{ S: 'x' }, { N: '3' }] }, ':m': { M: {} }, ':t': { SS: ['blue', 'red'] } })).toBe(true);
     expect(check('s < :b OR arr > :n', { ':b': { B: 'AQ==' }, ':n': { N: '1' } })).toBe(false);
@@ -94,6 +102,9 @@ describe('condition errors', () => {
     [{ ConditionExpression: 'a = a' }, 'Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]'],
     [{ ConditionExpression: 'a BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':hi': { N: '2' }, ':lo': { N: '1' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:2}, upper bound operand: AttributeValue: {N:1}'],
     [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { N: '1' }, ':y': { S: 'a' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:a}'],
+    [{ ConditionExpression: '(size(#x)) = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #x'],
+    [{ ConditionExpression: '(size(a))' }, 'Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size'],
+    [{ ConditionExpression: '(a = :v) = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Syntax error; token: "=", near: ") = :v"'],
     [{ ConditionExpression: 'a < :l', ExpressionAttributeValues: { ':l': { L: [] } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: L'],
     [{ ConditionExpression: ':m >= a', ExpressionAttributeValues: { ':m': { M: {} } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: >=, operand type: M'],
     [{ FilterExpression: 'a > :s', ExpressionAttributeValues: { ':s': { SS: ['x'] } } }, 'Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: >, operand type: SS'],

@@ -40,6 +40,12 @@ describe('update expressions', () => {
     expect(item).toEqual({ n: { N: '6.5' }, s: { SS: ['a', 'b'] }, fresh: { N: '1' } });
   });
 
+  it('SET reads parenthesized operands and values', () => {
+    const start = { b: { M: { a: { N: '2' } } }, c: { L: [{ N: '0' }, { N: '5' }] } };
+    const { item } = update('SET x = ((c[1])+(b.a)), y = (c[0]) - :one, z = (:one), w = list_append((c), (:l))', start, { ':one': { N: '1' }, ':l': { L: [] } });
+    expect(item).toEqual({ ...start, x: { N: '7' }, y: { N: '-1' }, z: { N: '1' }, w: start.c });
+  });
+
   it('reports DynamoDB\'s runtime errors', () => {
     expect(error(() => update('SET a = b', {}))).toBe('The provided expression refers to an attribute that does not exist in the item');
     expect(error(() => update('SET a = a + :v', { a: { S: 'x' } }, { ':v': { N: '1' } }))).toBe('An operand in the update expression has an incorrect data type');
@@ -60,6 +66,8 @@ describe('update expressions', () => {
     ['SET #name = :n', 'Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #name'],
     ['SET data = :n', 'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: data'],
     ['SET a :n', 'Invalid UpdateExpression: Syntax error; token: ":n", near: "a :n"'],
+    ['SET a = (:n + :n) + :n', 'Invalid UpdateExpression: Syntax error; token: "+", near: ") + :n"'],
+    ['SET a = :n + (:n - :n)', 'Invalid UpdateExpression: Syntax error; token: "-", near: ":n - :n"'],
     ['UPDATE a = :n', 'Invalid UpdateExpression: Syntax error; token: "UPDATE", near: "UPDATE a"'],
   ])('%s', (expression, message) => {
     const values = { ':v': { N: '1' }, ':s': { S: 'x' }, ':n': { N: '1' } };

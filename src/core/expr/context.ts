@@ -21,18 +21,54 @@ export class Placeholders {
   }
 }
 
-/** Errors of one expression; only the first of each category is kept. */
+export interface Problem {
+  category: ErrorCategory;
+  message: string;
+}
+
+/**
+ * Errors of one expression; only the first of each category is kept. A parse that backtracks
+ * drops what it found since a mark, and a part read once and reused (a remembered operand)
+ * brings back what was found while reading it.
+ */
 export class ProblemSet {
-  private readonly found = new Map<ErrorCategory, string>();
+  private readonly found: Problem[] = [];
+  /** Problems found while reading parts that will be remembered, innermost last. */
+  private readonly recordings: Problem[][] = [];
 
   constructor(private readonly placeholders: Placeholders) {}
 
   add(category: ErrorCategory, message: string): void {
-    if (!this.found.has(category)) this.found.set(category, message);
+    if (!this.found.some((p) => p.category === category)) this.found.push({ category, message });
+    for (const recording of this.recordings) {
+      if (!recording.some((p) => p.category === category)) recording.push({ category, message });
+    }
   }
 
-  has(category: ErrorCategory): boolean {
-    return this.found.has(category);
+  mark(): number {
+    return this.found.length;
+  }
+
+  since(mark: number): Problem[] {
+    return this.found.slice(mark);
+  }
+
+  /** Forgets what was found since the mark. */
+  reset(mark: number): void {
+    this.found.length = mark;
+  }
+
+  /** Problems found from here until stopRecording are also kept for the caller to replay. */
+  startRecording(): void {
+    this.recordings.push([]);
+  }
+
+  stopRecording(): Problem[] {
+    return this.recordings.pop() ?? [];
+  }
+
+  replay(problems: Problem[]): void {
+    for (const problem of problems) this.add(problem.category, problem.message);
   }
 
   name(placeholder: string): string {
@@ -63,8 +99,8 @@ export class ProblemSet {
   /** Throws the most important problem found, in the given order. */
   throwFirst(order: ErrorCategory[]): void {
     for (const category of order) {
-      const message = this.found.get(category);
-      if (message) throw new ExpressionProblem(message);
+      const problem = this.found.find((p) => p.category === category);
+      if (problem) throw new ExpressionProblem(problem.message);
     }
   }
 }

@@ -3,7 +3,7 @@ import { lookupTable } from '../plainData.js';
 import type { AttributeValue } from '../types.js';
 import { compareScalars } from '../values.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
-import type { ProblemSet } from './context.js';
+import type { Problem, ProblemSet } from './context.js';
 import { ExpressionProblem, TooManyOperators } from './errors.js';
 import type { Cursor } from './lexer.js';
 import { parsePath, pathString } from './paths.js';
@@ -71,7 +71,7 @@ export class ConditionParser {
    * operand and is tried as a condition first; at every level of ((((… the retry as an operand
    * would read the same operands again, and the parse would be quadratic in the nesting.
    */
-  private readonly operands = new Map<number, { parsed: Parsed; endIndex: number } | { error: unknown }>();
+  private readonly operands = new Map<number, { parsed: Parsed; endIndex: number; problems: Problem[] } | { error: unknown }>();
 
   /** The last condition parsed as a parenthesized group, to spot ((…)) around nothing else. */
   private lastGroup: ConditionExpr | undefined;
@@ -81,24 +81,53 @@ export class ConditionParser {
     return token.kind === 'punct' && token.text === '(';
   }
 
+  /** A comparator, BETWEEN or IN: what follows the first operand of a comparison. */
+  private atComparison(): boolean {
+    const token = this.cursor.peek();
+    if (token.kind === 'punct') return (COMPARATORS as string[]).includes(token.text);
+    return this.cursor.isKeyword('BETWEEN') || this.cursor.isKeyword('IN');
+  }
+
   private *primary(): Step<ConditionExpr> {
-    if (this.isOpenParen()) {
-      const mark = this.cursor.mark();
-      this.cursor.next();
-      try {
-        const doubled = this.isOpenParen();
-        const inner: ConditionExpr = yield this.or();
-        this.cursor.expect(')');
-        if (doubled && inner === this.lastGroup) this.problems.add('parens', 'The expression has redundant parentheses;');
-        this.lastGroup = inner;
-        return inner;
-      } catch (error) {
-        // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
-        if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
-        this.cursor.reset(mark);
+    if (!this.isOpenParen()) return yield this.comparison();
+    const mark = this.cursor.mark();
+    const problemMark = this.problems.mark();
+    const lastGroup = this.lastGroup;
+    this.cursor.next();
+    let group: ConditionExpr | undefined;
+    try {
+      const doubled = this.isOpenParen();
+      group = (yield this.or()) as ConditionExpr;
+      this.cursor.expect(')');
+      if (!this.atComparison()) {
+        if (doubled && group === this.lastGroup) this.problems.add('parens', 'The expression has redundant parentheses;');
+        this.lastGroup = group;
+        return group;
       }
+    } catch (error) {
+      // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
+      if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
+      group = undefined;
     }
-    return yield this.comparison();
+    // A group followed by a comparator was a parenthesized operand, as in (size(a)) = :v: read
+    // again as a comparison, without what the reading as a condition found.
+    const afterGroup = this.cursor.mark();
+    const groupProblems = this.problems.since(problemMark);
+    this.cursor.reset(mark);
+    this.problems.reset(problemMark);
+    this.lastGroup = lastGroup;
+    if (!group) return yield this.comparison();
+    try {
+      return (yield this.comparison()) as ConditionExpr;
+    } catch (error) {
+      if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
+      // Neither reading goes further: the group stands, and the parse fails where it ends.
+      this.cursor.reset(afterGroup);
+      this.problems.reset(problemMark);
+      this.problems.replay(groupProblems);
+      this.lastGroup = group;
+      return group;
+    }
   }
 
   private *comparison(): Step<ConditionExpr> {
@@ -166,13 +195,16 @@ export class ConditionParser {
       if ('error' in known) throw known.error;
       // An operand holds no counted operators: only the position moves.
       this.cursor.reset({ ...start, index: known.endIndex });
+      this.problems.replay(known.problems);
       return known.parsed;
     }
+    this.problems.startRecording();
     try {
       const parsed: Parsed = yield this.readOperand();
-      this.operands.set(start.index, { parsed, endIndex: this.cursor.mark().index });
+      this.operands.set(start.index, { parsed, endIndex: this.cursor.mark().index, problems: this.problems.stopRecording() });
       return parsed;
     } catch (error) {
+      this.problems.stopRecording();
       this.operands.set(start.index, { error });
       throw error;
     }
