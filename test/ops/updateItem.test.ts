@@ -99,6 +99,14 @@ describe('UpdateItem', () => {
     expect(result.Attributes).toEqual({ x: { N: '7' } });
   });
 
+  it('appends SETs past the end of a list in index order', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('append'), a: { L: [{ S: 'first' }] } } }));
+    const result = await update({
+      Key: key('append'), UpdateExpression: 'SET a[84] = :x, a[37] = :y', ExpressionAttributeValues: { ':x': { S: 'x' }, ':y': { S: 'y' } }, ReturnValues: 'ALL_NEW',
+    });
+    expect(result.Attributes?.a).toEqual({ L: [{ S: 'first' }, { S: 'y' }, { S: 'x' }] });
+  });
+
   it('applies the condition to the current item only', async () => {
     const error = await failure(update({ Key: key('cond'), UpdateExpression: 'SET a = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': { S: '1' } } }));
     expect(error.name).toBe('ConditionalCheckFailedException');

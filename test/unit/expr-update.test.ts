@@ -29,6 +29,11 @@ describe('update expressions', () => {
     expect(item).toEqual({ m: { M: { k: { S: 'v' } } }, l: { L: [{ N: '0' }, { S: 'v' }, { S: 'w' }] } });
   });
 
+  it('SET past the end of a list appends in index order, not in the order written', () => {
+    const { item } = update('SET l[84] = :x, l[37] = :y, l[0] = :z, m = :z', { l: { L: [{ N: '0' }] } }, { ':x': { S: 'x' }, ':y': { S: 'y' }, ':z': { S: 'z' } });
+    expect(item).toEqual({ l: { L: [{ S: 'z' }, { S: 'y' }, { S: 'x' }] }, m: { S: 'z' } });
+  });
+
   it('REMOVE attributes and list elements by their original positions', () => {
     const { item } = update('REMOVE a, l[0], l[2]', { a: { S: 'x' }, l: { L: [{ N: '0' }, { N: '1' }, { N: '2' }, { N: '3' }] } });
     expect(item).toEqual({ l: { L: [{ N: '1' }, { N: '3' }] } });

@@ -90,10 +90,18 @@ function subtract(existing: AttributeValue, operand: AttributeValue): AttributeV
   return rest.length ? ({ [have.type]: rest } as AttributeValue) : undefined;
 }
 
+/** The list index a path ends with (-1 for a name): SETs past a list's end apply in this order. */
+function listIndex(path: DocumentPath): number {
+  const last = path[path.length - 1];
+  return typeof last === 'number' ? last : -1;
+}
+
 export function applyUpdate(expr: UpdateExpr, item: Item | undefined): { item: Item; updatedPaths: DocumentPath[] } {
   const original = item ?? {};
   const next: Item = structuredClone(original);
   const sets = expr.actions.flatMap((a) => (a.kind === 'set' ? [{ path: a.path, value: evaluate(a.value, original) }] : []));
+  // Indexes past a list's end append in index order, whatever the order of the actions.
+  sets.sort((a, b) => listIndex(a.path) - listIndex(b.path));
   for (const { path, value } of sets) put(next, path, value);
   // List elements named by REMOVE refer to the original positions: remove from the back.
   const removals = expr.actions.filter((a) => a.kind === 'remove')
