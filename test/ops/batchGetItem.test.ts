@@ -30,6 +30,12 @@ describe('BatchGetItem', () => {
     expect(error.message).toBe('Provided list of item keys contains duplicates');
   });
 
+  it('rejects an attribute named twice in AttributesToGet, as a legacy parameter', async () => {
+    const error = await failure(get({ [table]: { Keys: [{ pk: { S: 'a' } }], AttributesToGet: ['v', 'v'] } }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe('One or more parameter values were invalid: Duplicate value in attribute name: v');
+  });
+
   it('rejects more than 100 keys', async () => {
     const error = await failure(get({ [table]: { Keys: Array.from({ length: 101 }, (_, i) => ({ pk: { S: `k${i}` } })) } }));
     expect(error.message).toBe(`1 validation error detected: Value at 'RequestItems.${table}.member.Keys' failed to satisfy constraint: Member must have length less than or equal to 100`);

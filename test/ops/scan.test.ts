@@ -81,6 +81,24 @@ describe('Scan', () => {
       .toEqual(['other', 'string', 'stringSet']);
   });
 
+  it('applies no expression limit to a legacy ScanFilter: IN with 27,500 values', async () => {
+    const values = Array.from({ length: 27_500 }, (_, i) => ({ N: String(i * 2) }));
+    const result = await scan({ ScanFilter: { n: { ComparisonOperator: 'IN', AttributeValueList: values } }, Select: 'COUNT' });
+    expect(result.Count).toBe(COUNT / 2);
+  });
+
+  it.each([
+    [{ n: { ComparisonOperator: 'LT', AttributeValueList: [{ SS: ['a'] }] } }, 'One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue type'],
+    [{ n: { ComparisonOperator: 'CONTAINS', AttributeValueList: [{ L: [] }] } }, 'One or more parameter values were invalid: ComparisonOperator CONTAINS is not valid for L AttributeValue type'],
+    [{ n: { ComparisonOperator: 'BEGINS_WITH', AttributeValueList: [{ N: '1' }] } }, 'One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type'],
+    [{ n: { ComparisonOperator: 'IN', AttributeValueList: [{ S: 'b' }, { N: '1' }] } }, 'One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type'],
+    [{ n: { ComparisonOperator: 'BETWEEN', AttributeValueList: [{ N: '2' }, { N: '1' }] } }, 'The BETWEEN condition was provided a range where the lower bound is greater than the upper bound'],
+  ])('words a legacy ScanFilter problem as DynamoDB does for legacy parameters %#', async (ScanFilter, message) => {
+    const error = await failure(scan({ ScanFilter }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+  });
+
   it('stops a page at 1 MB and returns a LastEvaluatedKey', async () => {
     const big = await createTable(region.client);
     const value = 'x'.repeat(300 * 1024);

@@ -107,6 +107,32 @@ describe('UpdateItem', () => {
     expect(result.Attributes?.a).toEqual({ L: [{ S: 'first' }, { S: 'y' }, { S: 'x' }] });
   });
 
+  it('applies no expression limit to legacy AttributeUpdates and Expected: 200 attributes', async () => {
+    const names = Array.from({ length: 200 }, (_, i) => `attribute_with_a_long_name_${i}`);
+    await update({ Key: key('wide'), AttributeUpdates: Object.fromEntries(names.map((name) => [name, { Action: 'PUT', Value: { N: '1' } }])) });
+    const result = await update({
+      Key: key('wide'),
+      Expected: Object.fromEntries(names.map((name) => [name, { Value: { N: '1' } }])),
+      AttributeUpdates: Object.fromEntries(names.map((name) => [name, { Action: 'ADD', Value: { N: '1' } }])),
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(Object.keys(result.Attributes ?? {})).toHaveLength(202);
+    expect(result.Attributes?.[names[199]]).toEqual({ N: '2' });
+  });
+
+  it.each([
+    [{ n: { Action: 'ADD', Value: { SS: ['x'] } } }, 'Type mismatch for attribute to update'],
+    [{ s: { Action: 'DELETE', Value: { NS: ['1'] } } }, 'Type mismatch for attribute to update'],
+    [{ n: { Action: 'ADD', Value: { S: 'x' } } }, 'One or more parameter values were invalid: ADD action is not supported for the type S'],
+    [{ n: { Action: 'DELETE', Value: { N: '1' } } }, 'One or more parameter values were invalid: DELETE action with value is not supported for the type N'],
+  ])('words a legacy AttributeUpdates problem as DynamoDB does %#', async (AttributeUpdates, message) => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('legacyTypes'), n: { N: '1' }, s: { SS: ['a'] } } }));
+    const error = await failure(update({ Key: key('legacyTypes'), AttributeUpdates }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+    expect(await read('legacyTypes')).toEqual({ ...key('legacyTypes'), n: { N: '1' }, s: { SS: ['a'] } });
+  });
+
   it('applies the condition to the current item only', async () => {
     const error = await failure(update({ Key: key('cond'), UpdateExpression: 'SET a = :v', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':v': { S: '1' } } }));
     expect(error.name).toBe('ConditionalCheckFailedException');

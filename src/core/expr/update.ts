@@ -3,15 +3,17 @@ import { addNumbers, subtractNumbers } from '../decimal.js';
 import type { AttributeValue, Item } from '../types.js';
 import { valuesEqual } from '../values.js';
 import type { DocumentPath, SetValue, UpdateExpr } from './ast.js';
-import { ExpressionError } from './errors.js';
+import { ExpressionError, UpdateOperandTypeError } from './errors.js';
 import { valueAt } from './paths.js';
 import { setOwn } from '../plainData.js';
 
 const INVALID_PATH = 'The document path provided in the update expression is invalid for update';
 const WRONG_TYPE = 'An operand in the update expression has an incorrect data type';
 
+const LEGACY_WRONG_TYPE = 'Type mismatch for attribute to update';
+
 function fail(message: string): never {
-  throw new ExpressionError(message);
+  throw message === WRONG_TYPE ? new UpdateOperandTypeError(message) : new ExpressionError(message);
 }
 
 function evaluate(value: SetValue, original: Item): AttributeValue {
@@ -97,6 +99,15 @@ function listIndex(path: DocumentPath): number {
 }
 
 export function applyUpdate(expr: UpdateExpr, item: Item | undefined): { item: Item; updatedPaths: DocumentPath[] } {
+  try {
+    return applyActions(expr, item);
+  } catch (error) {
+    if (expr.legacy && error instanceof UpdateOperandTypeError) throw new ExpressionError(LEGACY_WRONG_TYPE);
+    throw error;
+  }
+}
+
+function applyActions(expr: UpdateExpr, item: Item | undefined): { item: Item; updatedPaths: DocumentPath[] } {
   const original = item ?? {};
   const next: Item = structuredClone(original);
   const sets = expr.actions.flatMap((a) => (a.kind === 'set' ? [{ path: a.path, value: evaluate(a.value, original) }] : []));

@@ -3,7 +3,7 @@ import type { Item, KeyShape } from '../../core/types.js';
 import { invalid } from '../errors.js';
 import { keyOfKeyParam, type ResolvedKey } from './keys.js';
 import { commonItemShape, type ExpressionParams } from './request.js';
-import type { LegacyCapableRequest } from './legacy.js';
+import { checkAttributesToGet, type LegacyCapableRequest } from './legacy.js';
 import { bool, int, itemMap, list, str, TABLE_NAME_PATTERN, type FieldRule } from '../validation/shape.js';
 
 /** The members of a Query or Scan request that both share. */
@@ -47,13 +47,7 @@ export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): 
   if (request.Select === 'SPECIFIC_ATTRIBUTES' && !projection) {
     fail('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
   }
-  if (request.AttributesToGet) {
-    const seen = new Set<string>();
-    for (const name of request.AttributesToGet) {
-      if (seen.has(name)) invalid(`One or more parameter values were invalid: Duplicate value in attribute name: ${name}`);
-      seen.add(name);
-    }
-  }
+  checkAttributesToGet(request.AttributesToGet);
 }
 
 /** Tables here have no secondary indexes, so any IndexName names an index the table lacks. */

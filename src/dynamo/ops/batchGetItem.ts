@@ -1,11 +1,11 @@
 /** BatchGetItem: up to 100 items by key over several tables; what does not fit in 16 MB is left unprocessed. */
-import { parseExpressions, project } from '../../core/expr/index.js';
+import { project } from '../../core/expr/index.js';
 import { own, setOwn } from '../../core/plainData.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { requestExpressions } from '../items/legacy.js';
 import { checkExpressionParams, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
@@ -63,7 +63,7 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
       name,
       entry,
       keys: entry.Keys.map((key) => normalizeValues(key)),
-      parsed: parseExpressions(expressionInput(entry)),
+      parsed: requestExpressions(entry),
     }));
     return ctx.store.read((txn) => {
       const responses: Record<string, Item[]> = {};

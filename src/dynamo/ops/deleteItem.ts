@@ -1,9 +1,8 @@
 /** DeleteItem: removes one item by key, optionally only if a condition holds. */
-import { parseExpressions } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkCondition, checkExpressionParams, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity, normalizeValues,
   writeUnits, type ExpressionParams,
@@ -26,7 +25,7 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ConditionExpression'], ['Expected']);
     const key = normalizeValues(request.Key);
     checkOldOnlyReturnValues(request.ReturnValues);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const { keys, encoded } = keyOfKeyParam(keyShapeOf(table), key);

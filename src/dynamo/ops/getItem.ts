@@ -1,9 +1,9 @@
 /** GetItem: one item by its key, optionally projected. */
-import { parseExpressions, project } from '../../core/expr/index.js';
+import { project } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { requestExpressions } from '../items/legacy.js';
 import { checkExpressionParams, consumedCapacity, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, expressionNames, itemMap, list, returnConsumedCapacity, str, tableNameRule } from '../validation/shape.js';
@@ -33,7 +33,7 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
     const key = normalizeValues(request.Key);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const found = ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       return txn.getItem(table.id, keyOfKeyParam(keyShapeOf(table), key).encoded)?.item ?? undefined;

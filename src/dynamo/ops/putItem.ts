@@ -1,9 +1,8 @@
 /** PutItem: writes a whole item, optionally only if a condition holds on the current one. */
-import { parseExpressions } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfItem } from '../items/keys.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkCondition, checkExpressionParams, checkItemSize, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity,
   normalizeValues, writeUnits, type ExpressionParams,
@@ -27,7 +26,7 @@ export const putItem = defineOperation<PutItemRequest, unknown>({
     const item = normalizeValues(request.Item);
     checkOldOnlyReturnValues(request.ReturnValues);
     checkItemSize(item);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const { keys, encoded } = keyOfItem(keyShapeOf(table), item);

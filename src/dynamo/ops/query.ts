@@ -1,9 +1,9 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
-import { parseExpressions, resolveKeyCondition } from '../../core/expr/index.js';
+import { resolveKeyCondition } from '../../core/expr/index.js';
 import { own } from '../../core/plainData.js';
 import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
-import { expressionInput } from '../items/legacy.js';
+import { legacyExpressions, withExpressions } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
@@ -32,11 +32,11 @@ export const query = defineOperation<QueryRequest, unknown>({
       ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions']);
     checkSelect(request, 'Query');
     const startKey = normalizeValues(request.ExclusiveStartKey);
-    const input = expressionInput(request);
-    if (!input.KeyConditionExpression) {
+    const legacy = legacyExpressions(request);
+    if (!legacy.keyCondition && !request.KeyConditionExpression) {
       invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
-    const parsed = parseExpressions(input);
+    const parsed = withExpressions(legacy, request);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       checkIndexName(request);

@@ -1,8 +1,7 @@
 /** Scan: every item of a table, in key-hash order, optionally one segment of a parallel scan. */
-import { parseExpressions } from '../../core/expr/index.js';
 import { segmentBounds } from '../../core/keys.js';
 import { invalid } from '../errors.js';
-import { expressionInput } from '../items/legacy.js';
+import { requestExpressions } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
@@ -44,7 +43,7 @@ export const scan = defineOperation<ScanRequest, unknown>({
     checkSelect(request, 'Scan');
     const startKey = normalizeValues(request.ExclusiveStartKey);
     checkSegments(request);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       checkIndexName(request);

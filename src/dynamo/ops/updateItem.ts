@@ -1,10 +1,10 @@
 /** UpdateItem: edits (or creates) one item with an update expression, optionally conditionally. */
-import { applyUpdate, parseExpressions, projectPaths, type DocumentPath } from '../../core/expr/index.js';
+import { applyUpdate, projectPaths, type DocumentPath } from '../../core/expr/index.js';
 import type { Item, KeyShape } from '../../core/types.js';
 import { invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkCondition, checkExpressionParams, checkItemSize, conditionalWriteShape, consumedCapacity, normalizeValues, writeUnits,
   type ExpressionParams,
@@ -49,7 +49,7 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['UpdateExpression', 'ConditionExpression'], ['AttributeUpdates', 'Expected']);
     const key = normalizeValues(request.Key);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const result = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const shape = keyShapeOf(table);
