@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { readAll, streamsClient, streamTable } from '../helpers/streams.js';
 import { createTable } from '../helpers/tables.js';
 
 let region: TestRegion;
@@ -131,6 +132,38 @@ describe('UpdateItem', () => {
     expect(error.name).toBe('ValidationException');
     expect(error.message).toBe(message);
     expect(await read('legacyTypes')).toEqual({ ...key('legacyTypes'), n: { N: '1' }, s: { SS: ['a'] } });
+  });
+
+  it('creates nothing when the only actions are removals and the item does not exist', async () => {
+    const { table: streamed, streamArn } = await streamTable(region);
+    const send = (input: Record<string, unknown>) => region.client.send(new UpdateItemCommand({ TableName: streamed, ...input } as never));
+    const missing = (pk: string) => ({ pk: { S: pk } });
+    const removed = await send({ Key: missing('r'), UpdateExpression: 'REMOVE a, b', ReturnValues: 'ALL_NEW' });
+    expect(removed.Attributes).toBeUndefined();
+    await send({ Key: missing('d'), UpdateExpression: 'DELETE s :s', ExpressionAttributeValues: { ':s': { SS: ['x'] } } });
+    await send({ Key: missing('legacy'), AttributeUpdates: { a: { Action: 'DELETE' }, s: { Action: 'DELETE', Value: { SS: ['x'] } } } });
+    await send({ Key: missing('added'), AttributeUpdates: { a: { Action: 'DELETE' }, n: { Action: 'ADD', Value: { N: '5' } } } });
+    await send({ Key: missing('bare') });
+    const get = async (pk: string) => (await region.client.send(new GetItemCommand({ TableName: streamed, Key: missing(pk), ConsistentRead: true }))).Item;
+    for (const pk of ['r', 'd', 'legacy']) expect(await get(pk)).toBeUndefined();
+    expect(await get('added')).toEqual({ ...missing('added'), n: { N: '5' } });
+    expect(await get('bare')).toEqual(missing('bare'));
+    const records = await readAll(streamsClient(region), streamArn);
+    expect(records.map((record) => record.dynamodb?.Keys?.pk.S)).toEqual(['added', 'bare']);
+  });
+
+  it('refuses a REMOVE or DELETE below an attribute that is not there, or not a map or list as the path says', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: { ...key('paths'), s: { S: 'x' }, m: { M: { '1': { S: 'a' } } }, l: { L: [{ S: 'a' }] } } }));
+    for (const expression of ['REMOVE s.a', 'REMOVE y.a', 'REMOVE y[1]', 'REMOVE m[1]', 'REMOVE l.#1', 'DELETE y.a :a', 'DELETE m[1] :a', 'DELETE l.#1 :a']) {
+      const error = await failure(update({
+        Key: key('paths'), UpdateExpression: expression,
+        ...(expression.includes('#1') ? { ExpressionAttributeNames: { '#1': '1' } } : {}),
+        ...(expression.includes(':a') ? { ExpressionAttributeValues: { ':a': { SS: ['a'] } } } : {}),
+      }));
+      expect(error.message, expression).toBe('The document path provided in the update expression is invalid for update');
+    }
+    await update({ Key: key('paths'), UpdateExpression: 'REMOVE m.absent, l[5], absent DELETE m.gone :a', ExpressionAttributeValues: { ':a': { SS: ['a'] } } });
+    expect(await read('paths')).toEqual({ ...key('paths'), s: { S: 'x' }, m: { M: { '1': { S: 'a' } } }, l: { L: [{ S: 'a' }] } });
   });
 
   it('applies the condition to the current item only', async () => {

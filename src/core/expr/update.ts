@@ -56,9 +56,9 @@ function put(item: Item, path: DocumentPath, value: AttributeValue): void {
   } else setOwn((parent as { M: Item }).M, step, value);
 }
 
+/** Removing from a container that is not there (or not a map or list as the path says) is invalid. */
 function remove(item: Item, path: DocumentPath): void {
-  const parent = parentOf(item, path);
-  if (!parent) return;
+  const parent = parentOf(item, path) ?? fail(INVALID_PATH);
   const step = path[path.length - 1];
   if (parent === item) delete item[step as string];
   else if (typeof step === 'number') (parent as { L: AttributeValue[] }).L.splice(step, 1);
@@ -121,6 +121,7 @@ function applyActions(expr: UpdateExpr, item: Item | undefined): { item: Item; u
   for (const action of expr.actions) {
     if (action.kind === 'add') put(next, action.path, add(valueAt(next, action.path), action.value));
     if (action.kind === 'delete') {
+      if (!parentOf(next, action.path)) fail(INVALID_PATH);
       const existing = valueAt(next, action.path);
       if (!existing) continue;
       const rest = subtract(existing, action.value);

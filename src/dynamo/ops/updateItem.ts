@@ -32,12 +32,12 @@ function checkKeyNotUpdated(shape: KeyShape, paths: DocumentPath[]): void {
   }
 }
 
-function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefined, next: Item, paths: DocumentPath[]): Item | undefined {
+function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefined, next: Item | undefined, paths: DocumentPath[]): Item | undefined {
   switch (mode) {
     case 'ALL_OLD': return old;
     case 'ALL_NEW': return next;
     case 'UPDATED_OLD': return old ? projectPaths(old, paths) : undefined;
-    case 'UPDATED_NEW': return projectPaths(next, paths);
+    case 'UPDATED_NEW': return next ? projectPaths(next, paths) : undefined;
     default: return undefined;
   }
 }
@@ -66,6 +66,10 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
         paths = applied.updatedPaths;
       }
       checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
+      // Only removals on an item that does not exist: DynamoDB creates nothing (no update at all does create it).
+      if (!old && parsed.update && parsed.update.actions.every((action) => action.kind === 'remove' || action.kind === 'delete')) {
+        return { old, next: undefined, paths };
+      }
       commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next, update: true, forcedTimestampMs: options.timestampMs });
       return { old, next, paths };
     });
