@@ -1,6 +1,6 @@
 /** Document paths: parsing, printing as DynamoDB prints them, lookup, and overlap rules. */
 import type { AttributeValue, Item } from '../types.js';
-import type { DocumentPath } from './ast.js';
+import type { ConditionExpr, DocumentPath, Operand } from './ast.js';
 import type { ProblemSet } from './context.js';
 import type { Cursor } from './lexer.js';
 import { own } from '../plainData.js';
@@ -73,4 +73,24 @@ export function checkDisjoint(paths: DocumentPath[], problems: ProblemSet): void
       }
     }
   }
+}
+
+/** The top-level attributes a condition names anywhere (walked without recursion: conditions nest deep). */
+export function conditionPathHeads(expr: ConditionExpr): Set<string> {
+  const heads = new Set<string>();
+  const note = (operand: Operand): void => {
+    if (operand.kind !== 'value') heads.add(String(operand.path[0]));
+  };
+  const pending: ConditionExpr[] = [expr];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    switch (next.kind) {
+      case 'and': case 'or': pending.push(next.left, next.right); break;
+      case 'not': pending.push(next.operand); break;
+      case 'compare': note(next.left); note(next.right); break;
+      case 'between': [next.subject, next.low, next.high].forEach(note); break;
+      case 'in': [next.subject, ...next.options].forEach(note); break;
+      case 'function': next.args.forEach(note); break;
+    }
+  }
+  return heads;
 }

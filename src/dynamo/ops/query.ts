@@ -1,5 +1,6 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
-import { resolveKeyCondition } from '../../core/expr/index.js';
+import { conditionPathHeads, resolveKeyCondition, type ConditionExpr } from '../../core/expr/index.js';
+import type { KeyShape } from '../../core/types.js';
 import { own } from '../../core/plainData.js';
 import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
@@ -15,6 +16,16 @@ import { defineOperation } from './operation.js';
 
 interface QueryRequest extends ReadRequest {
   ScanIndexForward?: boolean;
+}
+
+/** A filter runs after the key condition has chosen the items: DynamoDB refuses one on a key attribute. */
+function checkFilterKeys(request: QueryRequest, filter: ConditionExpr | undefined, shape: KeyShape): void {
+  if (!filter) return;
+  const named = request.QueryFilter ? new Set(Object.keys(request.QueryFilter)) : conditionPathHeads(filter);
+  const where = request.QueryFilter ? 'QueryFilter' : 'Filter Expression';
+  for (const key of [shape.hash.name, shape.range?.name]) {
+    if (key !== undefined && named.has(key)) invalid(`${where} can only contain non-primary key attributes: Primary key attribute: ${key}`);
+  }
 }
 
 export const query = defineOperation<QueryRequest, unknown>({
@@ -52,6 +63,7 @@ export const query = defineOperation<QueryRequest, unknown>({
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
+      checkFilterKeys(request, parsed.filter, shape);
       return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end, reverse }));
     });
   },
