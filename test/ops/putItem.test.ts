@@ -79,7 +79,7 @@ describe('PutItem', () => {
   it.each([
     [{ Item: { other: { S: 'x' } } }, 'One or more parameter values were invalid: Missing the key pk in the item'],
     [{ Item: { pk: { N: '1' } } }, 'One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N'],
-    [{ Item: { pk: { S: '' } } }, 'One or more parameter values were invalid: The AttributeValue for a key attribute cannot contain an empty string value. Key: pk'],
+    [{ Item: { pk: { S: '' } } }, 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk'],
     [{ Item: { pk: { S: 'a' }, ss: { SS: [] } } }, 'One or more parameter values were invalid: An string set  may not be empty'],
     [{ Item: { pk: { S: 'a' }, ns: { NS: [] } } }, 'One or more parameter values were invalid: An number set  may not be empty'],
     [{ Item: { pk: { S: 'a' }, ss: { SS: ['a', 'a'] } } }, 'One or more parameter values were invalid: Input collection [a, a] contains duplicates.'],

@@ -3,11 +3,19 @@ import { encodeItemKey } from '../../core/keys.js';
 import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
 import { own, setOwn } from '../../core/plainData.js';
 import { attributeType, attributeValueSize } from '../../core/values.js';
-import { invalid } from '../errors.js';
+import { invalid, ValidationException } from '../errors.js';
 
 const PREFIX = 'One or more parameter values were invalid: ';
 const MAX_HASH_KEY_BYTES = 2048;
 const MAX_RANGE_KEY_BYTES = 1024;
+
+/** An item's key attribute missing or of the wrong type: inside a batch DynamoDB words it as a schema mismatch. */
+export class KeySchemaMismatch extends ValidationException {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationException';
+  }
+}
 
 export interface ResolvedKey {
   /** Just the key attributes. */
@@ -45,9 +53,10 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
   const keys: Item = {};
   for (const { name, type } of keyNames(shape)) {
     const value = own(item, name);
-    if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
-    if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
-    if (isEmpty(value)) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    if (!value) throw new KeySchemaMismatch(`${PREFIX}Missing the key ${name} in the item`);
+    if (attributeType(value) !== type) throw new KeySchemaMismatch(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
+    // A whole item's empty key is worded differently from a Key parameter's.
+    if (isEmpty(value)) invalid(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
     setOwn(keys, name, value);
   }
   checkSizes(shape, keys);

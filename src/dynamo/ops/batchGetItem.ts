@@ -86,10 +86,11 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
             return;
           }
           const item = txn.getItem(table.id, key.encoded)?.item;
-          if (!item) return;
-          const size = itemSize(item);
-          bytes += size;
+          // Every key read is charged, found or not, as by GetItem.
+          const size = item ? itemSize(item) : 0;
           units += readUnits(size, plan.entry.ConsistentRead === true);
+          if (!item) return;
+          bytes += size;
           found.push(plan.parsed.projection ? project(item, plan.parsed.projection) : item);
         });
         setOwn(responses, plan.name, found);
