@@ -45,6 +45,8 @@ describe('GetItem', () => {
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' }, x: { S: 'y' } } }, 'The provided key element does not match the schema'],
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: '!!' }, 'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"'],
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ExpressionAttributeNames: { '#a': 'x' } }, 'ExpressionAttributeNames can only be specified when using expressions'],
+    [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: '#n, #k.b.c', ExpressionAttributeNames: { '#k': 'pk', '#n': 'name' } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
+    [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: 'sk[0]' }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"],
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, AttributesToGet: ['name', 'x', 'name'] }, 'One or more parameter values were invalid: Duplicate value in attribute name: name'],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(get(input));

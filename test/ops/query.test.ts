@@ -93,6 +93,7 @@ describe('Query', () => {
     [{ KeyConditionExpression: 'pk = :p', FilterExpression: 'sk = :t AND pk = :t', ExpressionAttributeValues: { ':p': { S: 'p' }, ':t': { BOOL: true } } }, 'Filter Expression can only contain non-primary key attributes: Primary key attribute: pk'],
     [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] } }, QueryFilter: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] } } }, 'QueryFilter can only contain non-primary key attributes: Primary key attribute: pk'],
     [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] } }, QueryFilter: { sk: { ComparisonOperator: 'NOT_NULL' } } }, 'QueryFilter can only contain non-primary key attributes: Primary key attribute: sk'],
+    [{ KeyConditionExpression: 'pk = :p', ProjectionExpression: 'even, sk.x', ExpressionAttributeValues: { ':p': { S: 'p' } } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(query(input));
     expect(error.name).toBe('ValidationException');

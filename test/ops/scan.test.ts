@@ -120,6 +120,8 @@ describe('Scan', () => {
     [{ Select: 'ALL_ATTRIBUTES', ProjectionExpression: 'n' }, 'Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES'],
     [{ Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"],
     [{ ExclusiveStartKey: { nope: { S: 'x' } } }, 'The provided starting key is invalid: The provided key element does not match the schema'],
+    [{ FilterExpression: 'attribute_exists(n) AND attribute_exists(#k.b.c)', ExpressionAttributeNames: { '#k': 'pk' } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
+    [{ ProjectionExpression: 'pk[0]' }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(scan(input));
     expect(error.name).toBe('ValidationException');

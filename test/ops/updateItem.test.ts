@@ -179,6 +179,12 @@ describe('UpdateItem', () => {
     [{ UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'x' }, ':unused': { S: 'y' } } }, 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}'],
     [{ UpdateExpression: 'SET a = :v', ExpressionAttributeValues: { ':v': { S: 'x' } }, ExpressionAttributeNames: { '#unused': 'b' } }, 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}'],
     [{ UpdateExpression: '' }, 'Invalid UpdateExpression: The expression can not be empty;'],
+    [{ UpdateExpression: 'ADD pk.b :a', ExpressionAttributeValues: { ':a': { N: '1' } } }, 'One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key'],
+    [{ UpdateExpression: 'SET pk = pk.b + pk[1]' }, 'One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key'],
+    [{ UpdateExpression: 'REMOVE d SET b = :a, sk = :a', ExpressionAttributeValues: { ':a': { N: '1' } } }, 'One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key'],
+    [{ AttributeUpdates: { pk: { Value: { S: 'x' } } } }, 'One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key'],
+    [{ UpdateExpression: 'SET x = list_append(sk.a, :l)', ExpressionAttributeValues: { ':l': { L: [] } } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"],
+    [{ UpdateExpression: 'SET x = if_not_exists(pk[0], :l)', ExpressionAttributeValues: { ':l': { L: [] } } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
     [{ ConditionExpression: 'a < :l', ExpressionAttributeValues: { ':l': { L: [{ N: '1' }] } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: L'],
     [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { M: {} }, ':y': { M: {} } } }, 'Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: M'],
   ])('rejects %#: %s', async (input, message) => {

@@ -17,7 +17,7 @@ export { applyUpdate } from './update.js';
 export { project, projectPaths } from './project.js';
 export { resolveKeyCondition, type KeyCondition } from './keyCondition.js';
 export { ExpressionError } from './errors.js';
-export { conditionPathHeads } from './paths.js';
+export { conditionPaths, updatePaths } from './paths.js';
 
 export interface ExpressionInput {
   ConditionExpression?: string;

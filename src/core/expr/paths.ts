@@ -1,6 +1,6 @@
 /** Document paths: parsing, printing as DynamoDB prints them, lookup, and overlap rules. */
 import type { AttributeValue, Item } from '../types.js';
-import type { ConditionExpr, DocumentPath, Operand } from './ast.js';
+import type { ConditionExpr, DocumentPath, Operand, SetValue, UpdateExpr } from './ast.js';
 import type { ProblemSet } from './context.js';
 import type { Cursor } from './lexer.js';
 import { own } from '../plainData.js';
@@ -75,16 +75,16 @@ export function checkDisjoint(paths: DocumentPath[], problems: ProblemSet): void
   }
 }
 
-/** The top-level attributes a condition names anywhere (walked without recursion: conditions nest deep). */
-export function conditionPathHeads(expr: ConditionExpr): Set<string> {
-  const heads = new Set<string>();
+/** Every document path a condition names, operands included (walked without recursion: conditions nest deep). */
+export function conditionPaths(expr: ConditionExpr): DocumentPath[] {
+  const paths: DocumentPath[] = [];
   const note = (operand: Operand): void => {
-    if (operand.kind !== 'value') heads.add(String(operand.path[0]));
+    if (operand.kind !== 'value') paths.push(operand.path);
   };
   const pending: ConditionExpr[] = [expr];
   for (let next = pending.pop(); next; next = pending.pop()) {
     switch (next.kind) {
-      case 'and': case 'or': pending.push(next.left, next.right); break;
+      case 'and': case 'or': pending.push(next.right, next.left); break;
       case 'not': pending.push(next.operand); break;
       case 'compare': note(next.left); note(next.right); break;
       case 'between': [next.subject, next.low, next.high].forEach(note); break;
@@ -92,5 +92,25 @@ export function conditionPathHeads(expr: ConditionExpr): Set<string> {
       case 'function': next.args.forEach(note); break;
     }
   }
-  return heads;
+  return paths;
+}
+
+/** Every document path an update names: the paths it changes and the paths its values read. */
+export function updatePaths(expr: UpdateExpr): DocumentPath[] {
+  const paths: DocumentPath[] = [];
+  const pending: SetValue[] = [];
+  for (const action of expr.actions) {
+    paths.push(action.path);
+    if (action.kind === 'set') pending.push(action.value);
+  }
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    switch (next.kind) {
+      case 'value': break;
+      case 'path': case 'size': paths.push(next.path); break;
+      case 'if_not_exists': paths.push(next.path); pending.push(next.fallback); break;
+      case 'list_append': pending.push(next.second, next.first); break;
+      default: pending.push(next.right, next.left);
+    }
+  }
+  return paths;
 }

@@ -1,5 +1,6 @@
 /** Key attributes of a request: checked against the table's schema with DynamoDB's messages. */
 import { encodeItemKey } from '../../core/keys.js';
+import type { DocumentPath } from '../../core/expr/index.js';
 import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
 import { own, setOwn } from '../../core/plainData.js';
 import { attributeType, attributeValueSize } from '../../core/values.js';
@@ -75,4 +76,13 @@ export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
   }
   checkSizes(shape, key);
   return { keys: key, encoded: encodeItemKey(shape, key) };
+}
+
+/** A key attribute is a scalar: an expression may not look inside it (a.b, a[0]). */
+export function checkKeyPaths(shape: KeyShape, paths: DocumentPath[]): void {
+  for (const name of [shape.hash.name, shape.range?.name]) {
+    if (name !== undefined && paths.some((path) => path.length > 1 && path[0] === name)) {
+      invalid(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: ${name}`);
+    }
+  }
 }

@@ -2,7 +2,7 @@
 import { project } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
-import { keyOfKeyParam } from '../items/keys.js';
+import { checkKeyPaths, keyOfKeyParam } from '../items/keys.js';
 import { requestExpressions } from '../items/legacy.js';
 import { checkExpressionParams, consumedCapacity, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -36,7 +36,10 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
     const parsed = requestExpressions(request);
     const found = ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      return txn.getItem(table.id, keyOfKeyParam(keyShapeOf(table), key).encoded)?.item ?? undefined;
+      const shape = keyShapeOf(table);
+      const { encoded } = keyOfKeyParam(shape, key);
+      if (parsed.projection) checkKeyPaths(shape, parsed.projection.paths);
+      return txn.getItem(table.id, encoded)?.item ?? undefined;
     });
     const capacity = request.ReturnConsumedCapacity
       ? consumedCapacity(request.TableName, readUnits(found ? itemSize(found) : 0, request.ConsistentRead === true), request.ReturnConsumedCapacity)

@@ -1,12 +1,12 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
-import { conditionPathHeads, resolveKeyCondition, type ConditionExpr } from '../../core/expr/index.js';
+import { conditionPaths, resolveKeyCondition, type ConditionExpr } from '../../core/expr/index.js';
 import type { KeyShape } from '../../core/types.js';
 import { own } from '../../core/plainData.js';
 import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { legacyExpressions, withExpressions } from '../items/legacy.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
-import { checkKeyValueSizes } from '../items/keys.js';
+import { checkKeyPaths, checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
 import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
@@ -21,7 +21,7 @@ interface QueryRequest extends ReadRequest {
 /** A filter runs after the key condition has chosen the items: DynamoDB refuses one on a key attribute. */
 function checkFilterKeys(request: QueryRequest, filter: ConditionExpr | undefined, shape: KeyShape): void {
   if (!filter) return;
-  const named = request.QueryFilter ? new Set(Object.keys(request.QueryFilter)) : conditionPathHeads(filter);
+  const named = request.QueryFilter ? new Set(Object.keys(request.QueryFilter)) : new Set(conditionPaths(filter).map((path) => path[0]));
   const where = request.QueryFilter ? 'QueryFilter' : 'Filter Expression';
   for (const key of [shape.hash.name, shape.range?.name]) {
     if (key !== undefined && named.has(key)) invalid(`${where} can only contain non-primary key attributes: Primary key attribute: ${key}`);
@@ -63,6 +63,7 @@ export const query = defineOperation<QueryRequest, unknown>({
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
+      checkKeyPaths(shape, parsed.projection?.paths ?? []);
       checkFilterKeys(request, parsed.filter, shape);
       return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end, reverse }));
     });

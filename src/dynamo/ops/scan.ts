@@ -1,5 +1,7 @@
 /** Scan: every item of a table, in key-hash order, optionally one segment of a parallel scan. */
+import { conditionPaths } from '../../core/expr/index.js';
 import { segmentBounds } from '../../core/keys.js';
+import { checkKeyPaths } from '../items/keys.js';
 import { invalid } from '../errors.js';
 import { requestExpressions } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
@@ -53,6 +55,8 @@ export const scan = defineOperation<ScanRequest, unknown>({
         : { start: new Uint8Array(0) };
       const start = resolveStartKey(shape, startKey);
       if (start) range = resumeAfter(range, start.encoded, false);
+      checkKeyPaths(shape, parsed.projection?.paths ?? []);
+      if (parsed.filter) checkKeyPaths(shape, conditionPaths(parsed.filter));
       return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end }));
     });
   },

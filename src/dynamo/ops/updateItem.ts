@@ -1,9 +1,9 @@
 /** UpdateItem: edits (or creates) one item with an update expression, optionally conditionally. */
-import { applyUpdate, projectPaths, type DocumentPath } from '../../core/expr/index.js';
+import { applyUpdate, projectPaths, updatePaths, type DocumentPath } from '../../core/expr/index.js';
 import type { Item, KeyShape } from '../../core/types.js';
 import { invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
-import { keyOfKeyParam } from '../items/keys.js';
+import { checkKeyPaths, keyOfKeyParam } from '../items/keys.js';
 import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
 import {
   checkCondition, checkExpressionParams, checkItemSize, conditionalWriteShape, consumedCapacity, normalizeValues, writeUnits,
@@ -56,12 +56,15 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
       const { keys, encoded } = keyOfKeyParam(shape, key);
       const existing = txn.getItem(table.id, encoded);
       const old = existing?.item ?? undefined;
+      if (parsed.update) {
+        checkKeyNotUpdated(shape, parsed.update.actions.map((action) => action.path));
+        checkKeyPaths(shape, updatePaths(parsed.update));
+      }
       checkCondition(parsed.condition, old, request.ReturnValuesOnConditionCheckFailure);
       let next: Item = old ?? { ...keys };
       let paths: DocumentPath[] = [];
       if (parsed.update) {
         const applied = applyUpdate(parsed.update, old ?? { ...keys });
-        checkKeyNotUpdated(shape, applied.updatedPaths);
         next = applied.item;
         paths = applied.updatedPaths;
       }
