@@ -74,6 +74,10 @@ describe('condition evaluation', () => {
     expect(check('(size(arr)) < (size(tags)) OR (s) = :x', { ':x': { S: 'x' } })).toBe(false);
   });
 
+  it('takes the size of a constant', () => {
+    expect(check('size(:s) = :three AND size(:l) < size(s)', { ':s': { S: 'abc' }, ':three': { N: '3' }, ':l': { L: [{ N: '1' }] } })).toBe(true);
+  });
+
   it('compares lists, maps and sets for equality, and orders only S, N and B constants', () => {
     expect(check('arr = :l AND arr <> :m AND tags = :t', { ':l': { L: [{ S: 'x' }, { N: '3' }] }, ':m': { M: {} }, ':t': { SS: ['blue', 'red'] } })).toBe(true);
     expect(check('s < :b OR arr > :n', { ':b': { B: 'AQ==' }, ':n': { N: '1' } })).toBe(false);
@@ -102,6 +106,17 @@ describe('condition errors', () => {
     [{ ConditionExpression: 'a = a' }, 'Invalid ConditionExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]'],
     [{ ConditionExpression: 'a BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':hi': { N: '2' }, ':lo': { N: '1' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:2}, upper bound operand: AttributeValue: {N:1}'],
     [{ ConditionExpression: 'a BETWEEN :x AND :y', ExpressionAttributeValues: { ':x': { N: '1' }, ':y': { S: 'a' } } }, 'Invalid ConditionExpression: The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:a}'],
+    [{ FilterExpression: 'a=a and a > ((views))' }, 'Invalid FilterExpression: The expression has redundant parentheses;'],
+    [{ FilterExpression: 'a > whatever((:things), ((a)))' }, 'Invalid FilterExpression: The expression has redundant parentheses;'],
+    [{ FilterExpression: 'begins_with(:hello, #a, #b)' }, 'Invalid FilterExpression: An expression attribute value used in expression is not defined; attribute value: :hello'],
+    [{ FilterExpression: 'attribute_exists(#P.R, :a) and a=a' }, 'Invalid FilterExpression: An expression attribute name used in the document path is not defined; attribute name: #P'],
+    [{ FilterExpression: 'attribute_type(a, size(a)) and a=a and a=:a', ExpressionAttributeValues: { ':a': { N: '1' } } }, 'Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N'],
+    [{ FilterExpression: 'a = a AND #a = b AND :views > a', ExpressionAttributeNames: { '#a': 'a' } }, 'Invalid FilterExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]'],
+    [{ FilterExpression: 'attribute_type(ab.bc[1].#a, ab.bc[1].a)', ExpressionAttributeNames: { '#a': 'a' } }, 'Invalid FilterExpression: The first operand must be distinct from the remaining operands for this operator or function; operator: attribute_type, first operand: [ab, bc, [1], a]'],
+    [{ FilterExpression: 'size(size(a)) > :a', ExpressionAttributeValues: { ':a': { N: '1' } } }, 'Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N'],
+    [{ FilterExpression: 'size(:a) > a', ExpressionAttributeValues: { ':a': { BOOL: true } } }, 'Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: size, operand type: BOOL'],
+    [{ FilterExpression: 'attribute_not_exists(size(:a))', ExpressionAttributeValues: { ':a': { S: '1' } } }, 'Invalid FilterExpression: Operator or function requires a document path; operator or function: attribute_not_exists'],
+    [{ FilterExpression: 'a > between' }, 'Invalid FilterExpression: Syntax error; token: "between", near: "> between"'],
     [{ ConditionExpression: '(size(#x)) = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #x'],
     [{ ConditionExpression: '(size(a))' }, 'Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size'],
     [{ ConditionExpression: '(a = :v) = :v', ExpressionAttributeValues: { ':v': { N: '1' } } }, 'Invalid ConditionExpression: Syntax error; token: "=", near: ") = :v"'],

@@ -73,6 +73,8 @@ describe('update expressions', () => {
     ['SET a :n', 'Invalid UpdateExpression: Syntax error; token: ":n", near: "a :n"'],
     ['SET a = (:n + :n) + :n', 'Invalid UpdateExpression: Syntax error; token: "+", near: ") + :n"'],
     ['SET a = :n + (:n - :n)', 'Invalid UpdateExpression: Syntax error; token: "-", near: ":n - :n"'],
+    ['SET a = set', 'Invalid UpdateExpression: Syntax error; token: "set", near: "= set"'],
+    ['SET a = between', 'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: between'],
     ['UPDATE a = :n', 'Invalid UpdateExpression: Syntax error; token: "UPDATE", near: "UPDATE a"'],
   ])('%s', (expression, message) => {
     const values = { ':v': { N: '1' }, ':s': { S: 'x' }, ':n': { N: '1' } };

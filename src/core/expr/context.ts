@@ -9,7 +9,7 @@ import { isReservedWord } from './reserved.js';
 
 export type ErrorCategory =
   | 'parens' | 'reserved' | 'unknownFunction' | 'misusedFunction' | 'section' | 'attrName' | 'attrVal'
-  | 'pathOverlap' | 'pathConflict' | 'operand' | 'distinct' | 'function';
+  | 'pathOverlap' | 'pathConflict' | 'operand' | 'distinct' | 'function' | 'condition';
 
 export class Placeholders {
   readonly unusedNames: Set<string>;
@@ -36,7 +36,11 @@ export class ProblemSet {
   /** Problems found while reading parts that will be remembered, innermost last. */
   private readonly recordings: Problem[][] = [];
 
-  constructor(private readonly placeholders: Placeholders) {}
+  /**
+   * `valueCategory`: where an undefined value placeholder ranks. A condition ranks names and
+   * values together (the first one undefined is reported), an update names first.
+   */
+  constructor(private readonly placeholders: Placeholders, private readonly valueCategory: ErrorCategory = 'attrVal') {}
 
   add(category: ErrorCategory, message: string): void {
     if (!this.found.some((p) => p.category === category)) this.found.push({ category, message });
@@ -84,7 +88,7 @@ export class ProblemSet {
   value(placeholder: string): AttributeValue {
     const resolved = own(this.placeholders.values, placeholder);
     if (resolved === undefined) {
-      this.add('attrVal', `An expression attribute value used in expression is not defined; attribute value: ${placeholder}`);
+      this.add(this.valueCategory, `An expression attribute value used in expression is not defined; attribute value: ${placeholder}`);
       return { NULL: true };
     }
     this.placeholders.unusedValues.delete(placeholder);
@@ -94,6 +98,18 @@ export class ProblemSet {
   bareName(name: string): string {
     if (isReservedWord(name)) this.add('reserved', `Attribute name is a reserved keyword; reserved keyword: ${name}`);
     return name;
+  }
+
+  /**
+   * Settles one part of an expression (a comparison or function of a condition): unless an
+   * earlier part settled, the first of the given categories found so far becomes `as`.
+   */
+  settle(categories: readonly ErrorCategory[], as: ErrorCategory): void {
+    if (this.found.some((p) => p.category === as)) return;
+    for (const category of categories) {
+      const problem = this.found.find((p) => p.category === category);
+      if (problem) { this.add(as, problem.message); return; }
+    }
   }
 
   /** Throws the most important problem found, in the given order. */

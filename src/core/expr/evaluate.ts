@@ -5,7 +5,7 @@ import { attributeType, compareScalars, valuesEqual } from '../values.js';
 import type { ConditionExpr, Operand } from './ast.js';
 import { valueAt } from './paths.js';
 
-function sizeOf(value: AttributeValue | undefined): AttributeValue | undefined {
+export function sizeOf(value: AttributeValue | undefined): AttributeValue | undefined {
   if (!value) return undefined;
   let size: number | undefined;
   if ('S' in value) size = value.S.length;

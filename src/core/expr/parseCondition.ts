@@ -5,6 +5,7 @@ import { compareScalars } from '../values.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
 import type { Problem, ProblemSet } from './context.js';
 import { ExpressionProblem, TooManyOperators } from './errors.js';
+import { sizeOf } from './evaluate.js';
 import type { Cursor } from './lexer.js';
 import { parsePath, pathString } from './paths.js';
 import { catches, runSteps, type Step } from './steps.js';
@@ -73,6 +74,9 @@ export class ConditionParser {
    */
   private readonly operands = new Map<number, { parsed: Parsed; endIndex: number; problems: Problem[] } | { error: unknown }>();
 
+  /** Where parenthesized operands start (their token index), to spot ((a)). */
+  private readonly parenthesizedAt = new Set<number>();
+
   /** The last condition parsed as a parenthesized group, to spot ((…)) around nothing else. */
   private lastGroup: ConditionExpr | undefined;
 
@@ -131,6 +135,12 @@ export class ConditionParser {
   }
 
   private *comparison(): Step<ConditionExpr> {
+    const part: ConditionExpr = yield this.comparisonPart();
+    this.problems.settle(PER_PART_ORDER, 'condition');
+    return part;
+  }
+
+  private *comparisonPart(): Step<ConditionExpr> {
     const subject: Parsed = yield this.operandOrCall();
     const op = COMPARATORS.find((c) => this.cursor.peek().kind === 'punct' && this.cursor.peek().text === c);
     if (op) {
@@ -213,9 +223,13 @@ export class ConditionParser {
   private *readOperand(): Step<Parsed> {
     const token = this.cursor.peek();
     if (token.kind === 'punct' && token.text === '(') {
+      const start = this.cursor.mark().index;
       this.cursor.next();
       const inner: Parsed = yield this.operandOrCall();
       this.cursor.expect(')');
+      // ((a)): the inner operand was itself parenthesized.
+      if (this.parenthesizedAt.has(start + 1)) this.problems.add('parens', 'The expression has redundant parentheses;');
+      this.parenthesizedAt.add(start);
       return inner;
     }
     if (token.kind === 'attrValue') {
@@ -239,7 +253,12 @@ export class ConditionParser {
     }
     this.cursor.expect(')');
     this.checkFunction(name, args);
-    if (name === 'size' && args[0]?.kind === 'path') return { kind: 'size', path: args[0].path };
+    if (name === 'size') {
+      const [arg] = args;
+      if (arg?.kind === 'path') return { kind: 'size', path: arg.path };
+      // The size of a constant is a constant; of anything else it is an error already noted.
+      return { kind: 'value', value: (arg?.kind === 'value' ? sizeOf(arg.value) : undefined) ?? { N: '0' } };
+    }
     return { kind: 'call', name, args };
   }
 
@@ -252,6 +271,9 @@ export class ConditionParser {
     if (args.length !== arity) {
       this.problems.add('operand', `Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${args.length}`);
       return;
+    }
+    if (args.length === 2 && args[0].kind === 'path' && args[1].kind === 'path' && pathString(args[0].path) === pathString(args[1].path)) {
+      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${name}, first operand: ${pathString(args[0].path)}`);
     }
     const fail = (type: string): void => this.problems.add('function', `Incorrect operand type for operator or function; operator or function: ${name}, operand type: ${type}`);
     if (name === 'attribute_exists' || name === 'attribute_not_exists' || name === 'size') {
@@ -273,9 +295,6 @@ export class ConditionParser {
       if (!TYPE_NAMES.includes(wanted)) {
         this.problems.add('function', `Invalid attribute type name found; type: ${wanted}, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}`);
       }
-    }
-    if (args.length === 2 && args[0].kind === 'path' && args[1].kind === 'path' && pathString(args[0].path) === pathString(args[1].path)) {
-      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${name}, first operand: ${pathString(args[0].path)}`);
     }
   }
 
@@ -313,5 +332,10 @@ export class ConditionParser {
   }
 }
 
-/** DynamoDB's precedence among the problems a condition can have. */
-export const CONDITION_ERROR_ORDER = ['parens', 'unknownFunction', 'misusedFunction', 'reserved', 'attrName', 'attrVal', 'operand', 'distinct', 'function'] as const;
+/**
+ * DynamoDB's precedence among the problems a condition can have. Undefined placeholders,
+ * operand counts, distinct operands and operand types rank within each comparison or function
+ * (in that order), and the first comparison with any of them is the one reported ('condition').
+ */
+export const CONDITION_ERROR_ORDER = ['parens', 'unknownFunction', 'misusedFunction', 'reserved', 'condition'] as const;
+const PER_PART_ORDER = ['attrName', 'operand', 'distinct', 'function'] as const;

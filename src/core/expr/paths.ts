@@ -9,7 +9,7 @@ const MAX_DEPTH = 32;
 
 function element(cursor: Cursor, problems: ProblemSet): string {
   const token = cursor.peek();
-  if (token.kind === 'name') { cursor.next(); return problems.bareName(token.text); }
+  if (token.kind === 'name' && !cursor.isGrammarKeyword(token)) { cursor.next(); return problems.bareName(token.text); }
   if (token.kind === 'attrName') { cursor.next(); return problems.name(token.text); }
   return cursor.fail();
 }
