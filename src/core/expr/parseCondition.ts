@@ -1,32 +1,17 @@
 /** ConditionExpression / FilterExpression / KeyConditionExpression grammar, with DynamoDB's checks. */
-import { lookupTable } from '../plainData.js';
-import type { AttributeValue } from '../types.js';
-import { compareScalars } from '../values.js';
+import { checkBetween, checkDistinct, checkFunction, checkOrderable } from './conditionChecks.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
 import type { Problem, ProblemSet } from './context.js';
 import { ExpressionProblem, TooManyOperators } from './errors.js';
 import { sizeOf } from './evaluate.js';
 import type { Cursor } from './lexer.js';
-import { parsePath, pathString } from './paths.js';
+import { parsePath } from './paths.js';
 import { catches, runSteps, type Step } from './steps.js';
 
 const COMPARATORS: Comparator[] = ['=', '<>', '<', '<=', '>', '>='];
-const ARITY = lookupTable({
-  attribute_exists: 1, attribute_not_exists: 1, attribute_type: 2, begins_with: 2, contains: 2, size: 1,
-});
-const TYPE_NAMES = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
 const MAX_IN_OPERANDS = 100;
-const ORDERED_TYPES = ['S', 'N', 'B'];
 
 type Parsed = Operand | { kind: 'call'; name: string; args: Operand[] };
-
-function typeOf(value: AttributeValue): string {
-  return Object.keys(value)[0];
-}
-
-function valueType(operand: Operand): string | undefined {
-  return operand.kind === 'value' ? typeOf(operand.value) : operand.kind === 'size' ? 'N' : undefined;
-}
 
 export class ConditionParser {
   constructor(private readonly cursor: Cursor, private readonly problems: ProblemSet) {}
@@ -148,8 +133,8 @@ export class ConditionParser {
       this.cursor.countOperator();
       const right: Operand = yield this.operand();
       const left = this.asOperand(subject);
-      this.checkDistinct(op, left, right);
-      if (op !== '=' && op !== '<>') this.checkOrderable(op, [left, right]);
+      checkDistinct(this.problems, op, left, right);
+      if (op !== '=' && op !== '<>') checkOrderable(this.problems, op, [left, right]);
       return { kind: 'compare', op, left, right };
     }
     if (this.cursor.accept('BETWEEN')) {
@@ -158,8 +143,8 @@ export class ConditionParser {
       this.cursor.expect('AND');
       const high: Operand = yield this.operand();
       const between = { kind: 'between', subject: this.asOperand(subject), low, high } as const;
-      this.checkOrderable('BETWEEN', [between.subject]);
-      this.checkBetween(low, high);
+      checkOrderable(this.problems, 'BETWEEN', [between.subject]);
+      checkBetween(this.problems, low, high);
       return between;
     }
     if (this.cursor.accept('IN')) {
@@ -252,7 +237,7 @@ export class ConditionParser {
       while (this.cursor.accept(',')) args.push(yield this.operand());
     }
     this.cursor.expect(')');
-    this.checkFunction(name, args);
+    checkFunction(this.problems, name, args);
     if (name === 'size') {
       const [arg] = args;
       if (arg?.kind === 'path') return { kind: 'size', path: arg.path };
@@ -260,75 +245,6 @@ export class ConditionParser {
       return { kind: 'value', value: (arg?.kind === 'value' ? sizeOf(arg.value) : undefined) ?? { N: '0' } };
     }
     return { kind: 'call', name, args };
-  }
-
-  private checkFunction(name: string, args: Operand[]): void {
-    const arity = ARITY[name];
-    if (arity === undefined) {
-      this.problems.add('unknownFunction', `Invalid function name; function: ${name}`);
-      return;
-    }
-    if (args.length !== arity) {
-      this.problems.add('operand', `Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${args.length}`);
-      return;
-    }
-    if (args.length === 2 && args[0].kind === 'path' && args[1].kind === 'path' && pathString(args[0].path) === pathString(args[1].path)) {
-      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${name}, first operand: ${pathString(args[0].path)}`);
-    }
-    const fail = (type: string): void => this.problems.add('function', `Incorrect operand type for operator or function; operator or function: ${name}, operand type: ${type}`);
-    if (name === 'attribute_exists' || name === 'attribute_not_exists' || name === 'size') {
-      if (args[0].kind !== 'path') {
-        if (name === 'size') {
-          const type = valueType(args[0]);
-          if (type && ['N', 'BOOL', 'NULL'].includes(type)) fail(type);
-        } else this.problems.add('function', `Operator or function requires a document path; operator or function: ${name}`);
-      }
-    } else if (name === 'begins_with') {
-      for (const arg of args) {
-        const type = valueType(arg);
-        if (type && type !== 'S' && type !== 'B') { fail(type); return; }
-      }
-    } else if (name === 'attribute_type') {
-      const type = valueType(args[1]);
-      if (type !== 'S') { fail(type ?? '{NS,SS,L,BS,N,M,B,BOOL,NULL,S}'); return; }
-      const wanted = (args[1] as { value: { S: string } }).value.S;
-      if (!TYPE_NAMES.includes(wanted)) {
-        this.problems.add('function', `Invalid attribute type name found; type: ${wanted}, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}`);
-      }
-    }
-  }
-
-  private checkDistinct(op: string, left: Operand, right: Operand): void {
-    if (left.kind === 'path' && right.kind === 'path' && pathString(left.path) === pathString(right.path)) {
-      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${op}, first operand: ${pathString(left.path)}`);
-    }
-  }
-
-  /** Only strings, numbers and binaries have an order: a constant of another type is refused. */
-  private checkOrderable(op: string, operands: Operand[]): void {
-    for (const operand of operands) {
-      const type = valueType(operand);
-      if (type && !ORDERED_TYPES.includes(type)) {
-        this.problems.add('function', `Incorrect operand type for operator or function; operator or function: ${op}, operand type: ${type}`);
-        return;
-      }
-    }
-  }
-
-  private checkBetween(low: Operand, high: Operand): void {
-    if (low.kind !== 'value' || high.kind !== 'value') return;
-    const [lowType, highType] = [typeOf(low.value), typeOf(high.value)];
-    // A map's keys are client data (a key `toString` would break String()): only text is shown as it is.
-    const shown = (member: unknown): string => (typeof member === 'string' ? member : JSON.stringify(member));
-    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${shown((value as Record<string, unknown>)[type])}}`;
-    const bounds = (): string => `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
-    if (lowType !== highType) {
-      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds()}`);
-    } else if (!ORDERED_TYPES.includes(lowType)) {
-      this.checkOrderable('BETWEEN', [low]);
-    } else if (compareScalars(low.value, high.value) === 1) {
-      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds()}`);
-    }
   }
 }
 
