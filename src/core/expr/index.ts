@@ -15,7 +15,7 @@ export type { ConditionExpr, DocumentPath, KeyConditionExpr, Operand, Projection
 export { evaluateCondition } from './evaluate.js';
 export { applyUpdate } from './update.js';
 export { project, projectPaths } from './project.js';
-export { resolveKeyCondition, type KeyCondition } from './keyCondition.js';
+export { keyConditionParts, matchKeySchema, resolveKeyCondition, type KeyCondition, type KeyConditionPart } from './keyCondition.js';
 export { ExpressionError } from './errors.js';
 export { conditionPaths, updatePaths } from './paths.js';
 

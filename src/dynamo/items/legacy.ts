@@ -13,6 +13,7 @@ import { lookupTable } from '../../core/plainData.js';
 import type { AttributeValue } from '../../core/types.js';
 import { attributeType, checkAttributeName, compareScalars, normalizeAttributeValue } from '../../core/values.js';
 import { invalid } from '../errors.js';
+import { checkKeyConditionCount } from './legacyKeyConditions.js';
 
 export interface LegacyCondition {
   ComparisonOperator?: string;
@@ -168,6 +169,12 @@ function projection(names: string[] | undefined): ProjectionExpr | undefined {
   return { paths: names.map(attributePath) };
 }
 
+function keyConditions(specs: Record<string, LegacyCondition> | undefined): ConditionExpr | undefined {
+  if (!specs) return undefined;
+  checkKeyConditionCount(specs);
+  return conditions(specs, 'AND', NULL_ENTRY.filter);
+}
+
 /** The trees of the request's legacy parameters; an expression parameter given instead wins. */
 export function legacyExpressions(request: LegacyCapableRequest): ParsedExpressions {
   const joiner = request.ConditionalOperator ?? 'AND';
@@ -175,7 +182,7 @@ export function legacyExpressions(request: LegacyCapableRequest): ParsedExpressi
     condition: request.ConditionExpression === undefined ? conditions(request.Expected, joiner, NULL_ENTRY.expected) : undefined,
     update: request.UpdateExpression === undefined ? updates(request.AttributeUpdates) : undefined,
     projection: request.ProjectionExpression === undefined ? projection(request.AttributesToGet) : undefined,
-    keyCondition: request.KeyConditionExpression === undefined ? conditions(request.KeyConditions, 'AND', NULL_ENTRY.filter) : undefined,
+    keyCondition: request.KeyConditionExpression === undefined ? keyConditions(request.KeyConditions) : undefined,
     filter: request.FilterExpression === undefined ? conditions(request.QueryFilter ?? request.ScanFilter, joiner, NULL_ENTRY.filter) : undefined,
   };
   return Object.fromEntries(Object.entries(found).filter(([, tree]) => tree !== undefined));

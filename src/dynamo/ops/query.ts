@@ -1,10 +1,11 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
-import { conditionPaths, resolveKeyCondition, type ConditionExpr } from '../../core/expr/index.js';
+import { conditionPaths, keyConditionParts, matchKeySchema, type ConditionExpr } from '../../core/expr/index.js';
 import type { KeyShape } from '../../core/types.js';
 import { own } from '../../core/plainData.js';
 import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { legacyExpressions, withExpressions } from '../items/legacy.js';
+import { legacyKeyCondition } from '../items/legacyKeyConditions.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { checkKeyPaths, checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
@@ -48,11 +49,13 @@ export const query = defineOperation<QueryRequest, unknown>({
       invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
     const parsed = withExpressions(legacy, request);
+    // An expression's comparisons are checked before the table is looked up; legacy KeyConditions against it.
+    const keyParts = request.KeyConditionExpression === undefined ? undefined : keyConditionParts(parsed.keyCondition!);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       checkIndexName(request);
       const shape = keyShapeOf(table);
-      const condition = resolveKeyCondition(parsed.keyCondition!, shape);
+      const condition = keyParts ? matchKeySchema(keyParts, shape) : legacyKeyCondition(request.KeyConditions!, shape);
       checkKeyValueSizes(condition.hash, condition.range?.values);
       const reverse = request.ScanIndexForward === false;
       let range = queryRange(shape, condition);
