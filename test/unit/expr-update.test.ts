@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyUpdate, parseExpressions } from '../../src/core/expr/index.js';
+import { applyUpdate, parseExpressions, projectPaths } from '../../src/core/expr/index.js';
 import type { AttributeValue, Item } from '../../src/core/types.js';
 
 function update(expression: string, item: Item | undefined, values: Record<string, AttributeValue> = {}, names?: Record<string, string>) {
@@ -32,6 +32,18 @@ describe('update expressions', () => {
   it('SET past the end of a list appends in index order, not in the order written', () => {
     const { item } = update('SET l[84] = :x, l[37] = :y, l[0] = :z, m = :z', { l: { L: [{ N: '0' }] } }, { ':x': { S: 'x' }, ':y': { S: 'y' }, ':z': { S: 'z' } });
     expect(item).toEqual({ l: { L: [{ S: 'z' }, { S: 'y' }, { S: 'x' }] }, m: { S: 'z' } });
+  });
+
+  it('SET and ADD past the end of a list, values read from the item as it was', () => {
+    const key = { S: 'k' };
+    const start = { a: key, b: { M: { a: { N: '1' }, b: { N: '2' }, c: { N: '3' } } }, c: { L: [{ N: '1' }, { N: '3' }] } };
+    const { item, updatedPaths } = update('set b.c=((c[1])+(b.a)),b.a = a,c[1] = a, c[4] = b.a - b.b, c[2] = b.c add c[8] :b, c[6] :a', start,
+      { ':a': { N: '2' }, ':b': { SS: ['a'] } });
+    expect(item).toEqual({
+      a: key, b: { M: { a: key, b: { N: '2' }, c: { N: '4' } } },
+      c: { L: [{ N: '1' }, key, { N: '3' }, { N: '-1' }, { N: '2' }, { SS: ['a'] }] },
+    });
+    expect(projectPaths(item, updatedPaths)).toEqual({ b: { M: { a: key, c: { N: '4' } } }, c: { L: [key, { N: '3' }, { N: '2' }] } });
   });
 
   it('REMOVE attributes and list elements by their original positions', () => {

@@ -111,14 +111,15 @@ function applyActions(expr: UpdateExpr, item: Item | undefined): { item: Item; u
   const original = item ?? {};
   const next: Item = structuredClone(original);
   const sets = expr.actions.flatMap((a) => (a.kind === 'set' ? [{ path: a.path, value: evaluate(a.value, original) }] : []));
-  // Indexes past a list's end append in index order, whatever the order of the actions.
+  // Indexes past a list's end append in index order, whatever the order of the actions (ADDs too, below).
   sets.sort((a, b) => listIndex(a.path) - listIndex(b.path));
   for (const { path, value } of sets) put(next, path, value);
   // List elements named by REMOVE refer to the original positions: remove from the back.
   const removals = expr.actions.filter((a) => a.kind === 'remove')
     .sort((a, b) => Number(b.path[b.path.length - 1]) - Number(a.path[a.path.length - 1]) || 0);
   for (const action of removals) remove(next, action.path);
-  for (const action of expr.actions) {
+  const additions = expr.actions.filter((a) => a.kind === 'add' || a.kind === 'delete').sort((a, b) => listIndex(a.path) - listIndex(b.path));
+  for (const action of additions) {
     if (action.kind === 'add') put(next, action.path, add(valueAt(next, action.path), action.value));
     if (action.kind === 'delete') {
       if (!parentOf(next, action.path)) fail(INVALID_PATH);
