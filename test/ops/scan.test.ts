@@ -87,6 +87,12 @@ describe('Scan', () => {
     expect(result.Count).toBe(COUNT / 2);
   });
 
+  it('evaluates a ScanFilter of 100,000 conditions', async () => {
+    const ScanFilter = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`absent${i}`, { ComparisonOperator: 'NULL' }]));
+    const result = await scan({ ScanFilter, Select: 'COUNT' });
+    expect(result.Count).toBe(COUNT);
+  });
+
   it.each([
     [{ n: { ComparisonOperator: 'LT', AttributeValueList: [{ SS: ['a'] }] } }, 'One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue type'],
     [{ n: { ComparisonOperator: 'CONTAINS', AttributeValueList: [{ L: [] }] } }, 'One or more parameter values were invalid: ComparisonOperator CONTAINS is not valid for L AttributeValue type'],

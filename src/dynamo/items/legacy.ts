@@ -81,8 +81,23 @@ function checkArguments(operator: string, values: AttributeValue[]): void {
   }
 }
 
-function condition(attribute: string, spec: LegacyCondition): ConditionExpr {
+/** How an Expected entry may combine its members, in DynamoDB's order and words. */
+function checkExpectedMembers(attribute: string, spec: LegacyCondition): void {
+  const given = (member: keyof LegacyCondition): boolean => spec[member] !== undefined;
+  if (given('AttributeValueList') && given('Value')) invalid(`${PREFIX}Value and AttributeValueList cannot be used together for Attribute: ${attribute}`);
+  if (given('ComparisonOperator')) {
+    if (given('Exists')) invalid(`${PREFIX}Exists and ComparisonOperator cannot be used together for Attribute: ${attribute}`);
+    if (spec.ComparisonOperator !== 'NULL' && spec.ComparisonOperator !== 'NOT_NULL' && !given('AttributeValueList') && !given('Value')) {
+      invalid(`${PREFIX}Value or AttributeValueList must be used with ComparisonOperator: ${spec.ComparisonOperator} for Attribute: ${attribute}`);
+    }
+  } else if (given('AttributeValueList')) {
+    invalid(`${PREFIX}AttributeValueList can only be used with a ComparisonOperator for Attribute: ${attribute}`);
+  }
+}
+
+function condition(attribute: string, spec: LegacyCondition, expected = false): ConditionExpr {
   const path: Operand = { kind: 'path', path: attributePath(attribute) };
+  if (expected) checkExpectedMembers(attribute, spec);
   if (spec.ComparisonOperator === undefined) {
     if (spec.Exists === false) {
       if (spec.Value) invalid(`${PREFIX}Value cannot be used when Exists is false for Attribute: ${attribute}`);
@@ -117,15 +132,28 @@ const NULL_ENTRY = {
 };
 
 function conditions(
-  specs: Record<string, LegacyCondition> | undefined, joiner: 'AND' | 'OR', nullEntry: (attribute: string) => string,
+  specs: Record<string, LegacyCondition> | undefined, joiner: 'AND' | 'OR', parameter: keyof typeof NULL_ENTRY,
 ): ConditionExpr | undefined {
   if (!specs) return undefined;
   const parts = Object.entries(specs).map(([attribute, spec]) => {
-    if (spec == null) invalid(nullEntry(attribute));
-    return condition(attribute, spec);
+    if (spec == null) invalid(NULL_ENTRY[parameter](attribute));
+    return condition(attribute, spec, parameter === 'expected');
   });
-  const kind = joiner === 'OR' ? 'or' : 'and';
-  return parts.length ? parts.reduce((left, right) => ({ kind, left, right })) : undefined;
+  return parts.length ? joined(parts, joiner === 'OR' ? 'or' : 'and') : undefined;
+}
+
+/**
+ * Conditions joined as a balanced tree: a legacy map may hold hundreds of thousands of entries,
+ * and the evaluator descends the tree, so its depth must grow with the logarithm of their number.
+ */
+function joined(parts: ConditionExpr[], kind: 'and' | 'or'): ConditionExpr {
+  let level = parts;
+  while (level.length > 1) {
+    const next: ConditionExpr[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? { kind, left: level[i], right: level[i + 1] } : level[i]);
+    level = next;
+  }
+  return level[0];
 }
 
 function update(attribute: string, spec: { Action?: string; Value?: AttributeValue }): UpdateAction {
@@ -172,18 +200,18 @@ function projection(names: string[] | undefined): ProjectionExpr | undefined {
 function keyConditions(specs: Record<string, LegacyCondition> | undefined): ConditionExpr | undefined {
   if (!specs) return undefined;
   checkKeyConditionCount(specs);
-  return conditions(specs, 'AND', NULL_ENTRY.filter);
+  return conditions(specs, 'AND', 'filter');
 }
 
 /** The trees of the request's legacy parameters; an expression parameter given instead wins. */
 export function legacyExpressions(request: LegacyCapableRequest): ParsedExpressions {
   const joiner = request.ConditionalOperator ?? 'AND';
   const found: ParsedExpressions = {
-    condition: request.ConditionExpression === undefined ? conditions(request.Expected, joiner, NULL_ENTRY.expected) : undefined,
+    condition: request.ConditionExpression === undefined ? conditions(request.Expected, joiner, 'expected') : undefined,
     update: request.UpdateExpression === undefined ? updates(request.AttributeUpdates) : undefined,
     projection: request.ProjectionExpression === undefined ? projection(request.AttributesToGet) : undefined,
     keyCondition: request.KeyConditionExpression === undefined ? keyConditions(request.KeyConditions) : undefined,
-    filter: request.FilterExpression === undefined ? conditions(request.QueryFilter ?? request.ScanFilter, joiner, NULL_ENTRY.filter) : undefined,
+    filter: request.FilterExpression === undefined ? conditions(request.QueryFilter ?? request.ScanFilter, joiner, 'filter') : undefined,
   };
   return Object.fromEntries(Object.entries(found).filter(([, tree]) => tree !== undefined));
 }
