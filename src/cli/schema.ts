@@ -12,6 +12,7 @@ const STEP_DESCRIPTIONS: Record<StepKind, string> = {
   put: 'PutItem in one region.',
   update: 'UpdateItem in one region: set/remove/add, or a full UpdateExpression.',
   delete: 'DeleteItem in one region.',
+  transact: 'TransactWriteItems in one region (put, update, delete, check actions); optionally watch another region read its items until they are all there.',
   get: 'GetItem in one region, and check the item (equals, has or absent).',
   query: 'Query in one region, and check how many items come back.',
   workload: 'Writes at a steady rate from the listed regions for a while.',

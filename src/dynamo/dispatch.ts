@@ -24,18 +24,39 @@ export function toDynamoError(error: unknown): DynamoError {
   return new InternalServerError({ cause: error });
 }
 
-export async function dispatch(
+export function dispatch(
   ctx: RegionContext,
   registry: ReadonlyMap<string, Operation>,
   operationName: string,
   body: Uint8Array,
   options: OperationOptions = {},
 ): Promise<DispatchResult> {
+  return run(ctx, registry, operationName, () => parseRequestBody(body), options);
+}
+
+/** dispatch() for a body the caller has parsed already (with parseRequestBody). */
+export function dispatchParsed(
+  ctx: RegionContext,
+  registry: ReadonlyMap<string, Operation>,
+  operationName: string,
+  parsedBody: unknown,
+  options: OperationOptions = {},
+): Promise<DispatchResult> {
+  return run(ctx, registry, operationName, () => parsedBody, options);
+}
+
+async function run(
+  ctx: RegionContext,
+  registry: ReadonlyMap<string, Operation>,
+  operationName: string,
+  parse: () => unknown,
+  options: OperationOptions,
+): Promise<DispatchResult> {
   try {
     const op = registry.get(operationName);
     if (!op) throw new UnknownOperationException();
     if (options.timestampMs !== undefined) checkForcedTimestamp(options.timestampMs, ctx.clock.trueNowMs());
-    const parsed = parseRequestBody(body);
+    const parsed = parse();
     // Before anything recurses into the request's attribute values.
     checkNesting(parsed, op.shape);
     const request = deserializeRequest(parsed, op.shape);

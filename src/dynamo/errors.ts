@@ -41,6 +41,24 @@ export class ResourceInUseException extends DynamoError {}
 export class LimitExceededException extends DynamoError {}
 export class ItemCollectionSizeLimitExceededException extends DynamoError {}
 export class TransactionConflictException extends DynamoError {}
+export class IdempotentParameterMismatchException extends DynamoError {}
+
+/** Why one action of a transaction stopped it ('None' for an action that was fine), in request order. */
+export interface CancellationReason {
+  Code: string;
+  Message?: string;
+  Item?: Record<string, unknown>;
+}
+
+/** A cancelled transaction: DynamoDB writes its message in `Message`, next to one reason per action. */
+export class TransactionCanceledException extends DynamoError {
+  override readonly messageField = 'Message';
+
+  constructor(readonly reasons: CancellationReason[]) {
+    super(`Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`);
+    this.extra = { CancellationReasons: reasons };
+  }
+}
 export class ProvisionedThroughputExceededException extends DynamoError {}
 export class TrimmedDataAccessException extends DynamoError {}
 export class ExpiredIteratorException extends DynamoError {}
@@ -49,8 +67,14 @@ export class GlobalTableAlreadyExistsException extends DynamoError {}
 export class ReplicaAlreadyExistsException extends DynamoError {}
 export class ReplicaNotFoundException extends DynamoError {}
 export class TableNotFoundException extends DynamoError {}
+export class ContinuousBackupsUnavailableException extends DynamoError {}
 
 export class SerializationException extends DynamoError {
+  override readonly typePrefix = CORAL;
+  override readonly messageField = 'Message';
+}
+/** What DynamoDB answers an ARN it cannot even parse as one (its authorization layer refuses before validation). */
+export class AccessDeniedException extends DynamoError {
   override readonly typePrefix = CORAL;
   override readonly messageField = 'Message';
 }
@@ -67,6 +91,9 @@ export class MissingAuthenticationTokenException extends DynamoError {
     super('Request is missing Authentication Token');
   }
 }
+export class InvalidSignatureException extends DynamoError {
+  override readonly typePrefix = CORAL;
+}
 export class InternalServerError extends DynamoError {
   override readonly statusCode = 500;
   constructor(options?: { cause?: unknown }) {
@@ -77,4 +104,10 @@ export class InternalServerError extends DynamoError {
 /** Shorthand for the most common error, so validation code reads as the rule it enforces. */
 export function invalid(message: string): never {
   throw new ValidationException(message);
+}
+/** A PartiQL INSERT of a key that already holds an item. */
+export class DuplicateItemException extends DynamoError {
+  constructor() {
+    super('Duplicate primary key exists in table');
+  }
 }

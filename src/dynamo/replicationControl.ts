@@ -1,5 +1,7 @@
 /** What table operations may ask of the region's replication (global tables), without depending on how it works. */
+import type { IndexChangeRequest } from './indexes/indexSync.js';
 import type { ReplicaStatus, StreamSpecification, TableMeta } from './tables.js';
+import type { ReplicaSettingsChange } from './replicaSettings.js';
 import type { StoreTxn } from '../storage/store.js';
 import type { ConflictEntry } from '../replication/conflicts.js';
 
@@ -24,6 +26,10 @@ export interface ReplicationControl {
    * region not in `members` leaves, its table becoming regional again.
    */
   announceLegacyMembership(table: string, members: Record<string, ReplicaStatus>, regions: string[]): Promise<void>;
+  /** Changes the capacity settings of another region's replica of the table and waits until it has stored them. */
+  changeReplicaSettings(region: string, table: string, change: ReplicaSettingsChange): Promise<void>;
+  /** One of a global table's indexes was created or deleted here: every other replica does the same (in the background). */
+  indexChanged(table: TableMeta, change: IndexChangeRequest): void;
 }
 
 /** What a region answers about one of its tables to a peer (GET /admin/tables/:name). */
@@ -35,4 +41,9 @@ export interface PeerTable {
   streamSpecification?: StreamSpecification;
   replicas?: Record<string, ReplicaStatus>;
   globalTableVersion?: TableMeta['globalTableVersion'];
+  /** The replica's capacity settings (what DescribeGlobalTableSettings reports of it). */
+  billingMode?: TableMeta['billingMode'];
+  throughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  /** Names of the table's secondary indexes, when it has any. */
+  indexes?: string[];
 }

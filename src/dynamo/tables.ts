@@ -3,6 +3,8 @@ import type { AttributeDefinition, KeySchemaElement, KeyShape, KeyType, Version 
 import { ResourceInUseException, ResourceNotFoundException } from './errors.js';
 import type { RegionContext } from './context.js';
 import type { StoreTxn } from '../storage/store.js';
+import type { Tag } from './tags.js';
+import { describeIndexes, type IndexMeta } from './indexes/indexMeta.js';
 
 export interface ThroughputMeta {
   ReadCapacityUnits: number;
@@ -39,8 +41,14 @@ export interface TableMeta {
   replicas?: Record<string, ReplicaStatus>;
   /** Set on tables joined with CreateGlobalTable (2017.11.29); absent for 2019.11.21 global tables and regional tables. */
   globalTableVersion?: '2017.11.29';
+  /** The table's tags in the order they were first set (TagResource, CreateTable's Tags); regional, as in DynamoDB. */
+  tags?: Tag[];
+  /** Point-in-time recovery, a setting only (nothing is restored): when it was turned on and how far back it reaches; absent when off. */
+  pointInTimeRecovery?: { enabledAtMs: number; recoveryPeriodInDays: number };
   /** The newest version of any tombstone purged from the table: no write to a forgotten key is stamped below it. */
   purgedVersion?: Version;
+  /** Local and global secondary indexes, in the order they were defined. */
+  indexes?: IndexMeta[];
 }
 
 export type ReplicaStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
@@ -125,7 +133,10 @@ export function requireTable(txn: StoreTxn, name: string, nowMs: number): TableM
 const seconds = (ms: number): number => ms / 1000;
 
 /** TableDescription exactly as DescribeTable (and Create/Update/DeleteTable) return it. */
-export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats, status?: TableStatus): Record<string, unknown> {
+export function describe(
+  ctx: RegionContext, meta: TableMeta, stats: TableStats, status?: TableStatus, indexStats: (id: number) => TableStats = () => ({ itemCount: 0, sizeBytes: 0 }),
+): Record<string, unknown> {
+  const nowMs = ctx.clock.trueNowMs();
   const throughput: Record<string, unknown> = {
     NumberOfDecreasesToday: meta.throughput.NumberOfDecreasesToday,
     ReadCapacityUnits: meta.throughput.ReadCapacityUnits,
@@ -137,7 +148,7 @@ export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats,
     AttributeDefinitions: meta.attributeDefinitions,
     TableName: meta.name,
     KeySchema: meta.keySchema,
-    TableStatus: status ?? tableStatus(meta, ctx.clock.trueNowMs()),
+    TableStatus: status ?? tableStatus(meta, nowMs),
     CreationDateTime: seconds(meta.createdAtMs),
     ProvisionedThroughput: throughput,
     TableSizeBytes: stats.sizeBytes,
@@ -146,6 +157,10 @@ export function describe(ctx: RegionContext, meta: TableMeta, stats: TableStats,
     TableId: meta.tableId,
     DeletionProtectionEnabled: meta.deletionProtection ?? false,
   };
+  if (meta.indexes?.length) {
+    const creating = (status ?? tableStatus(meta, nowMs)) === 'CREATING';
+    Object.assign(description, describeIndexes(meta.indexes, tableArn(ctx, meta.name), creating, nowMs, indexStats));
+  }
   if (meta.billingMode === 'PAY_PER_REQUEST') {
     description.BillingModeSummary = {
       BillingMode: 'PAY_PER_REQUEST',

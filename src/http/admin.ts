@@ -17,7 +17,8 @@ import { prometheusText, regionMetrics } from './metricsView.js';
 import { badRequest, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
 import { mountFaultRoutes } from './adminFaults.js';
 import { adminGuard } from './adminAuth.js';
-import { ConflictsQuery, DigestQuery, ReplicaCreate, ReplicaDelete, ReplicaMembership, TableParam, TableQuery } from './adminSchemas.js';
+import { ConflictsQuery, DigestQuery, ReplicaCreate, ReplicaDelete, ReplicaIndexChange, ReplicaMembership, ReplicaSettings, TableParam, TableQuery } from './adminSchemas.js';
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { lastOwnLsn } from '../replication/ownChanges.js';
 
 export interface AdminDeps {
@@ -102,6 +103,14 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   app.post(PEER_PATHS.deleteReplica, async (c) => {
     const body = await parseBody(c, ReplicaDelete);
     return body instanceof Response ? body : done(c, peer.deleteReplica(body));
+  });
+  app.post(PEER_PATHS.replicaSettings, async (c) => {
+    const body = await parseBody(c, ReplicaSettings);
+    return body instanceof Response ? body : done(c, peer.replicaSettings(body));
+  });
+  app.post(PEER_PATHS.indexChange, async (c) => {
+    const body = await parseBody(c, ReplicaIndexChange);
+    return body instanceof Response ? body : done(c, peer.indexChange(body as IndexChangeRequest));
   });
 }
 

@@ -74,20 +74,35 @@ export const ItemQuery = object({
 const attributeName = z.string().min(1).max(255);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+const keySchemaBody = z.array(object({ AttributeName: attributeName, KeyType: z.enum(['HASH', 'RANGE']) })).min(1).max(2);
+const definitionsBody = z.array(object({ AttributeName: attributeName, AttributeType: z.enum(['S', 'N', 'B']) })).min(1).max(64);
+const throughputBody = object({
+  ReadCapacityUnits: count,
+  WriteCapacityUnits: count,
+  LastIncreaseDateTime: count.optional(),
+  LastDecreaseDateTime: count.optional(),
+  NumberOfDecreasesToday: count,
+});
+
+/** A secondary index as regions hand it to each other (IndexDefinition in indexSync.ts). */
+const IndexDefinitionBody = object({
+  name: tableName,
+  kind: z.enum(['local', 'global']),
+  keySchema: keySchemaBody,
+  projection: object({ ProjectionType: z.enum(['ALL', 'KEYS_ONLY', 'INCLUDE']), NonKeyAttributes: z.array(attributeName).min(1).max(100).optional() }),
+  throughput: throughputBody.optional(),
+});
+
 /** What a coordinator sends a new replica (ReplicaSchema in replicas.ts): a key schema a table can have. */
 const ReplicaSchemaBody = object({
   name: tableName,
-  keySchema: z.array(object({ AttributeName: attributeName, KeyType: z.enum(['HASH', 'RANGE']) })).min(1).max(2),
-  attributeDefinitions: z.array(object({ AttributeName: attributeName, AttributeType: z.enum(['S', 'N', 'B']) })).min(1).max(2),
+  keySchema: keySchemaBody,
+  attributeDefinitions: definitionsBody,
   billingMode: z.enum(['PROVISIONED', 'PAY_PER_REQUEST']),
-  throughput: object({
-    ReadCapacityUnits: count,
-    WriteCapacityUnits: count,
-    LastIncreaseDateTime: count.optional(),
-    LastDecreaseDateTime: count.optional(),
-    NumberOfDecreasesToday: count,
-  }),
+  throughput: throughputBody,
   ttl: object({ attributeName, enabled: z.boolean() }).optional(),
+  streamViewType: z.enum(['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY']).optional(),
+  indexes: z.array(IndexDefinitionBody).max(25).optional(),
 }).superRefine((schema, ctx) => {
   const [first, second] = schema.keySchema;
   if (first.KeyType !== 'HASH' || second?.KeyType === 'HASH') {
@@ -96,6 +111,11 @@ const ReplicaSchemaBody = object({
   for (const [i, key] of schema.keySchema.entries()) {
     if (!schema.attributeDefinitions.some((d) => d.AttributeName === key.AttributeName)) {
       ctx.addIssue({ code: 'custom', path: ['keySchema', i, 'AttributeName'], message: 'must be defined in attributeDefinitions' });
+    }
+  }
+  for (const [i, index] of (schema.indexes ?? []).entries()) {
+    if (!index.keySchema.every((key) => schema.attributeDefinitions.some((d) => d.AttributeName === key.AttributeName))) {
+      ctx.addIssue({ code: 'custom', path: ['indexes', i, 'keySchema'], message: 'must be defined in attributeDefinitions' });
     }
   }
 });
@@ -107,3 +127,21 @@ const Members = z.record(regionName, z.enum(['CREATING', 'ACTIVE', 'DELETING']))
 export const ReplicaCreate = object({ schema: ReplicaSchemaBody, members: Members, coordinator: regionName });
 export const ReplicaMembership = object({ table: tableName, members: Members, globalTableVersion: z.literal('2017.11.29').optional() });
 export const ReplicaDelete = object({ table: tableName });
+/** What ReplicaSettingsRequest carries: capacity units as DynamoDB bounds them (1 to 10^12). */
+const capacityUnits = bounded(1, 1_000_000_000_000, 'capacity units');
+export const ReplicaSettings = object({
+  table: tableName,
+  change: object({
+    billingMode: z.enum(['PROVISIONED', 'PAY_PER_REQUEST']).optional(),
+    readCapacityUnits: capacityUnits.optional(),
+    writeCapacityUnits: capacityUnits.optional(),
+  }),
+});
+
+/** One region's index change of a global table (IndexChangeRequest in indexSync.ts): a create or a delete. */
+export const ReplicaIndexChange = object({
+  table: tableName,
+  attributeDefinitions: definitionsBody.optional(),
+  create: IndexDefinitionBody.optional(),
+  delete: tableName.optional(),
+}).refine((change) => (change.create === undefined) !== (change.delete === undefined), { error: 'must hold one of create or delete' });

@@ -65,10 +65,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 /**
  * Answers 413 with `Connection: close` at once, then reads and drops what the client still sends
  * (within the limits' drain bounds) before the connection closes; `body` is the answer's body
- * (DynamoDB's is empty).
+ * (DynamoDB's is empty, sent chunked).
  */
 export function refuseBody(req: IncomingMessage, res: ServerResponse, limits: FrontDoorLimits, body: Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(413, { ...headers, Connection: 'close', 'Content-Length': String(body.length) });
+  // A chunked answer (DynamoDB's 413) has no length.
+  const length = headers['Transfer-Encoding'] === undefined ? { 'Content-Length': String(body.length) } : {};
+  res.writeHead(413, { ...headers, ...length, Connection: 'close' });
   if (body.length) res.write(body);
   else res.flushHeaders();
   let drained = 0;

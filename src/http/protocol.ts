@@ -2,18 +2,20 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { RegionContext } from '../dynamo/context.js';
-import { dispatch } from '../dynamo/dispatch.js';
-import { MissingAuthenticationTokenException, UnknownOperationException, type DynamoError } from '../dynamo/errors.js';
+import { dispatchParsed, toDynamoError } from '../dynamo/dispatch.js';
+import { SerializationException, UnknownOperationException, type DynamoError } from '../dynamo/errors.js';
 import { FORCED_TIMESTAMP_HEADER, parseForcedTimestampHeader, type OperationOptions } from '../dynamo/forcedTimestamp.js';
 import type { Operation } from '../dynamo/ops/operation.js';
+import { parseRequestBody } from '../dynamo/validation/body.js';
 import { ADMIN_TOKEN_CHALLENGE, adminRefusal, type AdminRefusal } from './adminAuth.js';
+import { authenticationError } from './authentication.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_PREFIX = Array.from(randomBytes(40), (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
 let idCounter = 0;
 
 /** 52 characters like DynamoDB's request ids: a random per-process prefix and a counter (cheap per request). */
-function requestId(): string {
+export function requestId(): string {
   idCounter = (idCounter + 1) % 36 ** 8;
   return ID_PREFIX + idCounter.toString(36).toUpperCase().padStart(12, '0');
 }
@@ -31,14 +33,17 @@ export interface ApiFrontDoor {
 }
 
 export interface ApiRequest {
-  target: string;
-  contentType: string | undefined;
-  authorized: boolean;
+  target: string | undefined;
+  /** The content type answers are framed in (edges.ts picks it from the request's). */
+  responseType: string;
+  authorization: string | undefined;
+  /** The URL's query string, without its `?`: a presigned request's signature travels there. */
+  query: string;
   /** FORCED_TIMESTAMP_HEADER as sent, if sent. */
   forcedTimestamp?: string;
   /** Who sent the request: what the admin check of a forced timestamp looks at. */
   caller: { remoteAddress?: string; authorization?: string };
-  /** The body as received: decoding it is part of the request's validation. */
+  /** The body as received (decoded of its Content-Encoding): decoding it is part of the request's validation. */
   body: Uint8Array;
 }
 
@@ -47,8 +52,6 @@ export interface ApiResponse {
   headers: Record<string, string>;
   body: Buffer;
 }
-
-const DEFAULT_TYPE = 'application/x-amz-json-1.0';
 
 export function frame(status: number, text: string, contentType: string): ApiResponse {
   const body = Buffer.from(text, 'utf8');
@@ -65,12 +68,8 @@ export function frame(status: number, text: string, contentType: string): ApiRes
   };
 }
 
-function responseType(requested: string | undefined): string {
-  return requested?.startsWith('application/x-amz-json') ? requested : DEFAULT_TYPE;
-}
-
-export function errorResponse(error: DynamoError, requestedType: string | undefined): ApiResponse {
-  return frame(error.statusCode, JSON.stringify(error.toBody()), responseType(requestedType));
+export function errorResponse(error: DynamoError, responseType: string): ApiResponse {
+  return frame(error.statusCode, JSON.stringify(error.toBody()), responseType);
 }
 
 /** The admin guard's answer, in its JSON shape (the caller is refused as an admin caller, not as a DynamoDB client). */
@@ -80,12 +79,28 @@ function adminOnlyResponse(refusal: AdminRefusal): ApiResponse {
   return response;
 }
 
+/**
+ * One API call, checked in DynamoDB's order: the body must be JSON, then the target a known
+ * operation, then the request signed; an empty body passes the first check but not the last.
+ */
 export async function handleApiRequest(ctx: RegionContext, api: ApiFrontDoor, request: ApiRequest): Promise<ApiResponse> {
-  const dot = request.target.lastIndexOf('.');
-  const service = api.services.find((s) => s.targetPrefix === request.target.slice(0, dot));
-  const contentType = responseType(request.contentType);
-  if (!service) return errorResponse(new UnknownOperationException(), contentType);
-  if (!request.authorized) return errorResponse(new MissingAuthenticationTokenException(), contentType);
+  const { responseType } = request;
+  let parsed: unknown;
+  try {
+    parsed = parseRequestBody(request.body);
+  } catch (error) {
+    return errorResponse(toDynamoError(error), responseType);
+  }
+  const target = request.target ?? '';
+  const dot = target.lastIndexOf('.');
+  const service = api.services.find((s) => s.targetPrefix === target.slice(0, dot));
+  const operation = target.slice(dot + 1);
+  if (!service || !service.operations.has(operation)) return errorResponse(new UnknownOperationException(), responseType);
+  // A forced timestamp's admin token travels in Authorization, in the signature's place: the
+  // admin guard below judges that request instead.
+  const unsigned = request.forcedTimestamp === undefined ? authenticationError(request.authorization, request.query) : undefined;
+  if (unsigned) return errorResponse(unsigned, responseType);
+  if (!request.body.length) return errorResponse(new SerializationException(''), responseType);
   const options: OperationOptions = {};
   if (request.forcedTimestamp !== undefined) {
     // Forcing a version's timestamp stages conflicts at will: only callers allowed admin changes may.
@@ -93,6 +108,6 @@ export async function handleApiRequest(ctx: RegionContext, api: ApiFrontDoor, re
     if (refusal) return adminOnlyResponse(refusal);
     options.timestampMs = parseForcedTimestampHeader(request.forcedTimestamp);
   }
-  const result = await dispatch(ctx, service.operations, request.target.slice(dot + 1), request.body, options);
-  return frame(result.status, JSON.stringify(result.body), contentType);
+  const result = await dispatchParsed(ctx, service.operations, operation, parsed, options);
+  return frame(result.status, JSON.stringify(result.body), responseType);
 }

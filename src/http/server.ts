@@ -1,8 +1,9 @@
 /**
- * The region's HTTP server. DynamoDB API calls (POST / with X-Amz-Target) take a direct path on
- * node's request objects, which measurably beats building Web Request/Response objects for each
- * call; every other route is served by the hono app. Every body is read here, against a limit,
- * and no request can end in anything but an answer or a closed connection.
+ * The region's HTTP server. Requests to `/` (DynamoDB's API calls, and its health, CORS and 404
+ * answers: edges.ts) take a direct path on node's request objects, which measurably beats
+ * building Web Request/Response objects for each call; every other route is served by the hono
+ * app. Every body is read here, against a limit, and no request can end in anything but an
+ * answer or a closed connection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
@@ -11,14 +12,17 @@ import type { RegionContext } from '../dynamo/context.js';
 import { InternalServerError } from '../dynamo/errors.js';
 import { FORCED_TIMESTAMP_HEADER } from '../dynamo/forcedTimestamp.js';
 import { BodyAborted, BodyTooLarge, readBody, refuseBody } from './body.js';
+import { AMZ_JSON, classifyRequest, corsHeaders, notFoundAnswer, preflightAnswer } from './edges.js';
+import { COMPRESSION_THRESHOLD_BYTES, compressAnswer, DecodedBodyTooLarge, decodeBody, UndecodableBody } from './encoding.js';
 import { DEFAULT_FRONT_DOOR_LIMITS, type FrontDoorLimits } from './limits.js';
-import { errorResponse, handleApiRequest, type ApiFrontDoor, type ApiResponse } from './protocol.js';
+import { errorResponse, frame, handleApiRequest, type ApiFrontDoor, type ApiResponse } from './protocol.js';
 
 /** Node's request headers are keyed in lower case. */
 const FORCED_TIMESTAMP_KEY = FORCED_TIMESTAMP_HEADER.toLowerCase();
 
-function isApiCall(req: IncomingMessage): boolean {
-  return req.method === 'POST' && req.headers['x-amz-target'] !== undefined && (req.url === '/' || req.url?.startsWith('/?') === true);
+/** Every request to `/` meets DynamoDB's protocol (health, CORS, 404s, API calls); other paths are hono's. */
+function isFrontDoor(req: IncomingMessage): boolean {
+  return req.url === '/' || req.url?.startsWith('/?') === true;
 }
 
 function send(res: ServerResponse, response: ApiResponse): void {
@@ -26,17 +30,59 @@ function send(res: ServerResponse, response: ApiResponse): void {
   res.end(response.body);
 }
 
-async function serveApiCall(ctx: RegionContext, frontDoor: ApiFrontDoor, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+/** DynamoDB's 413: no body, sent chunked. */
+const TOO_LARGE_HEADERS = { 'Transfer-Encoding': 'chunked' };
+
+async function serveApiCall(
+  ctx: RegionContext, frontDoor: ApiFrontDoor, req: IncomingMessage, body: Buffer, responseType: string, maxBytes: number,
+): Promise<ApiResponse | 'tooLarge'> {
+  let decoded = body;
+  const contentEncoding = req.headers['content-encoding'];
+  // Checked here so that an uncompressed call (nearly all of them) waits on nothing more.
+  if (contentEncoding !== undefined) {
+    try {
+      decoded = await decodeBody(body, contentEncoding, maxBytes);
+    } catch (error) {
+      if (error instanceof DecodedBodyTooLarge) return 'tooLarge';
+      // DynamoDB answers a body it cannot decode with a server error.
+      if (error instanceof UndecodableBody) return errorResponse(new InternalServerError({ cause: error }), responseType);
+      throw error;
+    }
+  }
+  const url = req.url ?? '/';
   const forcedTimestamp = req.headers[FORCED_TIMESTAMP_KEY];
-  send(res, await handleApiRequest(ctx, frontDoor, {
-    target: String(req.headers['x-amz-target']),
-    contentType: req.headers['content-type'],
-    authorized: Boolean(req.headers.authorization) || (req.url ?? '').includes('X-Amz-Algorithm='),
+  const response = await handleApiRequest(ctx, frontDoor, {
+    // Node joins a header sent twice into one string (only Set-Cookie is kept as a list).
+    target: req.headers['x-amz-target'] as string | undefined,
+    responseType,
+    authorization: req.headers.authorization,
+    query: url.length > 2 ? url.slice(2) : '',
     // Sent twice, it is refused as malformed rather than one of the values picked.
     ...(forcedTimestamp === undefined ? {} : { forcedTimestamp: Array.isArray(forcedTimestamp) ? forcedTimestamp.join(',') : forcedTimestamp }),
     caller: { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization },
-    body,
-  }));
+    body: decoded,
+  });
+  const acceptEncoding = req.headers['accept-encoding'];
+  return acceptEncoding === undefined || response.body.length < COMPRESSION_THRESHOLD_BYTES ? response : compressAnswer(response, acceptEncoding);
+}
+
+async function serveFrontDoor(ctx: RegionContext, frontDoor: ApiFrontDoor, req: IncomingMessage, res: ServerResponse, body: Buffer, maxBytes: number): Promise<void> {
+  const hasOrigin = req.headers.origin !== undefined;
+  const edge = classifyRequest(req.method, req.headers['content-type'], hasOrigin, body.length);
+  let response: ApiResponse;
+  if (edge.kind === 'preflight') {
+    response = preflightAnswer(req.headers['access-control-request-headers'], req.headers['access-control-request-method']);
+  } else if (edge.kind === 'health') {
+    response = frame(200, `healthy: dynamodb.${ctx.region}.amazonaws.com `, 'text/plain');
+  } else if (edge.kind === 'notFound') {
+    response = notFoundAnswer();
+  } else {
+    const answer = await serveApiCall(ctx, frontDoor, req, body, edge.responseType, maxBytes);
+    if (answer === 'tooLarge') return void res.writeHead(413, TOO_LARGE_HEADERS).end();
+    response = answer;
+  }
+  if (hasOrigin) Object.assign(response.headers, corsHeaders());
+  send(res, response);
 }
 
 /**
@@ -50,30 +96,31 @@ export function createRegionServer(
 ): Server {
   const fallback = getRequestListener(app.fetch);
   const handle = async (req: IncomingMessage, res: ServerResponse, api: boolean): Promise<void> => {
+    const maxBytes = api ? limits.apiMaxBodyBytes : limits.otherMaxBodyBytes;
     let body: Buffer;
     try {
-      body = await readBody(req, api ? limits.apiMaxBodyBytes : limits.otherMaxBodyBytes);
+      body = await readBody(req, maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         // DynamoDB answers 413 with an empty body; the admin API's errors are JSON.
-        const answer = api ? Buffer.alloc(0) : Buffer.from(JSON.stringify({ error: error.message }));
-        return refuseBody(req, res, limits, answer, api ? {} : { 'Content-Type': 'application/json' });
+        if (api) return refuseBody(req, res, limits, Buffer.alloc(0), TOO_LARGE_HEADERS);
+        return refuseBody(req, res, limits, Buffer.from(JSON.stringify({ error: error.message })), { 'Content-Type': 'application/json' });
       }
       if (error instanceof BodyAborted) return void res.destroy();
       throw error;
     }
-    if (api) return serveApiCall(ctx, frontDoor, req, res, body);
+    if (api) return serveFrontDoor(ctx, frontDoor, req, res, body, maxBytes);
     // The hono adapter takes a body already read from `rawBody`.
     (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
     return fallback(req, res);
   };
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
-    const api = isApiCall(req);
+    const api = isFrontDoor(req);
     handle(req, res, api).catch((error: unknown) => {
       // Only a fault of the region's own reaches this far: bad input has its own answers.
       console.error(`[${ctx.region}] request failed:`, error);
       if (res.headersSent) return void res.destroy();
-      if (api) send(res, errorResponse(new InternalServerError({ cause: error }), String(req.headers['content-type'] ?? '')));
+      if (api) send(res, errorResponse(new InternalServerError({ cause: error }), AMZ_JSON));
       else res.writeHead(500).end();
     });
   };

@@ -88,7 +88,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   };
   const host = options.host ?? '127.0.0.1';
   const admin: AdminDeps = { ctx, conflicts, replication, adminToken: options.adminToken };
-  const app = createApp(ctx, frontDoor);
+  const app = createApp();
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
   // requests wait until then, so a client that sees the region answer can use everything it

@@ -18,6 +18,7 @@ import { startChangeLogRetention } from './changeLogRetention.js';
 import { startPublishing, type Publishing } from './publishing.js';
 import { startTombstoneRetention } from './tombstoneRetention.js';
 import { startTtlSweeper } from './ttlSweeper.js';
+import { resumeIndexWork } from '../dynamo/indexes/indexUpdates.js';
 
 export interface RegionCoreOptions {
   name: string;
@@ -70,6 +71,7 @@ export interface RegionWork {
 export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefined, log: (message: string) => void): Promise<RegionWork> {
   const { ctx, replication } = core;
   const stops: (() => void | Promise<void>)[] = [startTtlSweeper(ctx)];
+  resumeIndexWork(ctx);
   let publishing: Publishing | undefined;
   try {
     if (bus) {

@@ -4,6 +4,7 @@
  * modes run one server-side code path. Refusals are typed errors; peerErrorStatus says what each
  * answers as.
  */
+import { applyIndexChange, type IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { readStats, type TableMeta } from '../dynamo/tables.js';
@@ -11,7 +12,8 @@ import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.j
 import { lastOwnLsn } from './ownChanges.js';
 import { PeerRequestError } from './peerTransport.js';
 import { readCheckpoints } from './replicator.js';
-import type { CreateReplicaRequest, DeleteReplicaRequest, InfoResponse, MembershipRequest } from './peerWire.js';
+import type { CreateReplicaRequest, DeleteReplicaRequest, InfoResponse, MembershipRequest, ReplicaSettingsRequest } from './peerWire.js';
+import { applyReplicaSettings } from '../dynamo/replicaSettings.js';
 import { peerTableOf, ReplicaConflictError, type Membership, type ReplicaSchema } from './replicas.js';
 import type { TableSnapshot } from './snapshot.js';
 
@@ -60,6 +62,9 @@ export interface PeerHandlers {
   createReplica(request: CreateReplicaRequest): Promise<void>;
   membership(request: MembershipRequest): Promise<void>;
   deleteReplica(request: DeleteReplicaRequest): Promise<void>;
+  /** A replica this region no longer has takes no settings: nothing to change. */
+  replicaSettings(request: ReplicaSettingsRequest): Promise<void>;
+  indexChange(request: IndexChangeRequest): Promise<void>;
 }
 
 function replicationOf(host: PeerHost): ReplicaHost {
@@ -110,6 +115,15 @@ export function peerHandlers(host: PeerHost): PeerHandlers {
 
     async deleteReplica({ table }) {
       await replicationOf(host).dropReplica(table);
+    },
+
+    async replicaSettings({ table, change }) {
+      await applyReplicaSettings(host.ctx, table, change);
+    },
+
+    async indexChange(request) {
+      replicationOf(host);
+      await applyIndexChange(host.ctx, request);
     },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * The PeerTransport seam: the region-to-region protocol that builds and repairs global tables
- * (info, a table's view, snapshots, replica create / membership / delete). Real: HTTP to the peer's
+ * (info, a table's view, snapshots, replica create / membership / delete / settings). Real: HTTP to the peer's
  * admin API (peers.ts). Simulated: an in-process call through the simulated network
  * (src/sim/peerTransport.ts), so a partition cuts it as it cuts the stream.
  */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import type { ReplicaSchema, Membership } from './replicas.js';
 import type { TableSnapshot } from './snapshot.js';
+import type { ReplicaSettingsRequest } from './peerWire.js';
 
 export interface PeerInfo {
   region: string;
@@ -37,4 +39,8 @@ export interface PeerTransport {
   createReplica(request: { schema: ReplicaSchema; members: Membership; coordinator: string }): Promise<void>;
   membership(request: { table: string; members: Membership; globalTableVersion?: string }): Promise<void>;
   deleteReplica(table: string): Promise<void>;
+  /** Changes the capacity settings of the peer's replica (a legacy global table's UpdateGlobalTableSettings). */
+  replicaSettings(request: ReplicaSettingsRequest): Promise<void>;
+  /** One of a global table's indexes was created or deleted: the peer does the same to its replica. */
+  indexChange(request: IndexChangeRequest): Promise<void>;
 }

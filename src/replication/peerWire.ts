@@ -9,6 +9,7 @@ import type { ClockMode } from '../core/version.js';
 import type { Granularity } from '../core/lww.js';
 import { PeerRequestError, type PeerInfo } from './peerTransport.js';
 import { ReplicaConflictError, type Membership, type ReplicaSchema } from './replicas.js';
+import type { ReplicaSettingsChange } from '../dynamo/replicaSettings.js';
 
 export const PEER_PATHS = {
   info: '/admin/info',
@@ -19,6 +20,8 @@ export const PEER_PATHS = {
   createReplica: '/admin/replicas/create',
   membership: '/admin/replicas/membership',
   deleteReplica: '/admin/replicas/delete',
+  replicaSettings: '/admin/replicas/settings',
+  indexChange: '/admin/replicas/index',
 } as const;
 
 export const snapshotPath = (table: string): string => `${PEER_PATHS.snapshot}?table=${encodeURIComponent(table)}`;
@@ -52,8 +55,16 @@ export interface MembershipRequest {
   globalTableVersion?: string;
 }
 
+export type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
+
 export interface DeleteReplicaRequest {
   table: string;
+}
+
+/** A legacy global table's settings for the receiving region's replica (UpdateGlobalTableSettings). */
+export interface ReplicaSettingsRequest {
+  table: string;
+  change: ReplicaSettingsChange;
 }
 
 /** The answer to a call that changes something and has nothing to report. */
@@ -68,7 +79,7 @@ export interface ErrorResponse {
 }
 
 /** What the caller asked for, as a failure names it. */
-export type PeerOperation = 'info' | 'table' | 'snapshot' | 'createReplica' | 'membership' | 'deleteReplica';
+export type PeerOperation = 'info' | 'table' | 'snapshot' | 'createReplica' | 'membership' | 'deleteReplica' | 'replicaSettings' | 'indexChange';
 
 /**
  * What a caller makes of a peer's refusal or failure, the same for every transport: a 409 to a

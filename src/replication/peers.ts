@@ -1,11 +1,12 @@
 /** The other regions, reached only through their configured URLs (never by sharing a process). */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { adminHeaders } from '../config/adminToken.js';
 import type { PeerConfig } from '../config/regionConfig.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { PeerRequestError, type PeerInfo, type PeerTransport } from './peerTransport.js';
 import {
   PEER_LONG_TIMEOUT_MS, PEER_PATHS, PEER_TIMEOUT_MS, peerFailure, snapshotPath, tablePath,
-  type CreateReplicaRequest, type DeleteReplicaRequest, type InfoResponse, type MembershipRequest, type PeerOperation,
+  type CreateReplicaRequest, type DeleteReplicaRequest, type InfoResponse, type MembershipRequest, type PeerOperation, type ReplicaSettingsRequest,
 } from './peerWire.js';
 import type { TableSnapshot } from './snapshot.js';
 
@@ -58,6 +59,14 @@ export class HttpPeerTransport implements PeerTransport {
   async deleteReplica(table: string): Promise<void> {
     const request: DeleteReplicaRequest = { table };
     await this.call({ operation: 'deleteReplica', method: 'POST', path: PEER_PATHS.deleteReplica, body: request });
+  }
+
+  async replicaSettings(request: ReplicaSettingsRequest): Promise<void> {
+    await this.call({ operation: 'replicaSettings', method: 'POST', path: PEER_PATHS.replicaSettings, body: request });
+  }
+
+  async indexChange(request: IndexChangeRequest): Promise<void> {
+    await this.call({ operation: 'indexChange', method: 'POST', path: PEER_PATHS.indexChange, body: request });
   }
 
   private async call<T>({ operation, method, path, body, timeoutMs = this.timeoutMs, absentOn404 = false }: Call): Promise<T | undefined> {

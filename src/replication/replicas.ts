@@ -9,7 +9,7 @@ import type { ReplicaStatus, TableMeta } from '../dynamo/tables.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { withLegacyMembership } from '../dynamo/ops/createGlobalTable.js';
 import { LEGACY_GLOBAL_TABLE_VERSION } from '../dynamo/ops/describeGlobalTable.js';
-import { openStream } from '../streams/registry.js';
+import { openStream, type StreamViewType } from '../streams/registry.js';
 import type { ConflictLog } from './conflicts.js';
 import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import { mergeSnapshot } from './snapshot.js';
@@ -17,6 +17,8 @@ import { applyChanges } from './apply.js';
 import { incomingOf } from './incoming.js';
 import { readCheckpoint } from './replicator.js';
 import type { ChangeSource } from './changeSource.js';
+import { definitionsOf, localIndexes, type IndexChangeRequest, type IndexDefinition } from '../dynamo/indexes/indexSync.js';
+import { allocateStoreId } from '../dynamo/ops/createTable.js';
 
 export type Membership = Record<string, ReplicaStatus>;
 
@@ -28,6 +30,10 @@ export interface ReplicaSchema {
   billingMode: TableMeta['billingMode'];
   throughput: TableMeta['throughput'];
   ttl?: TableMeta['ttl'];
+  /** The view type of the global table's stream, which every replica shares; NEW_AND_OLD_IMAGES when absent. */
+  streamViewType?: StreamViewType;
+  /** The table's secondary indexes (each region gives them its own store ids). */
+  indexes?: IndexDefinition[];
 }
 
 export class ReplicaConflictError extends Error {
@@ -53,6 +59,8 @@ export const schemaOf = (meta: TableMeta): ReplicaSchema => ({
   billingMode: meta.billingMode,
   throughput: meta.throughput,
   ...(meta.ttl ? { ttl: meta.ttl } : {}),
+  ...(meta.streamSpecification?.StreamViewType ? { streamViewType: meta.streamSpecification.StreamViewType } : {}),
+  ...(meta.indexes?.length ? { indexes: definitionsOf(meta) } : {}),
 });
 
 /** Stores a membership for a local table; a region no longer listed drops out of replication for it. */
@@ -91,6 +99,13 @@ class NotYetAppliedError extends Error {
     super(`${region} has applied ${source}'s changes up to ${applied} of ${lsn}`);
     this.name = 'NotYetAppliedError';
   }
+}
+
+/** Tells every other member of a global table that one of its indexes was created or deleted here. */
+export async function broadcastIndexChange(deps: MembershipDeps, members: Membership, change: IndexChangeRequest): Promise<void> {
+  const targets = Object.keys(members).filter((r) => r !== deps.ctx.region && deps.peer(r));
+  await Promise.all(targets.map((region) => withRetry(deps, `index change of ${change.table} to ${region}`,
+    () => deps.peer(region)!.indexChange(change))));
 }
 
 async function withRetry<T>(deps: MembershipDeps, what: string, fn: () => Promise<T>, attempts = 60): Promise<T> {
@@ -190,9 +205,9 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
       if (existing.replicas && Object.hasOwn(existing.replicas, ctx.region)) return;
       throw new ReplicaConflictError(`Table already exists: ${schema.name}`);
     }
-    const id = txn.getMeta<number>('nextTableId') ?? 1;
-    txn.putMeta('nextTableId', id + 1);
+    const id = allocateStoreId(txn);
     const nowMs = ctx.clock.trueNowMs();
+    const viewType = schema.streamViewType ?? 'NEW_AND_OLD_IMAGES';
     const meta: TableMeta = {
       id,
       name: schema.name,
@@ -205,11 +220,13 @@ async function createReplicaTable(ctx: RegionContext, schema: ReplicaSchema, mem
       // CREATING until the backfill is done.
       busyUntilMs: Number.MAX_SAFE_INTEGER,
       busyStatus: 'CREATING',
-      streamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      streamSpecification: { StreamEnabled: true, StreamViewType: viewType },
       ...(schema.ttl ? { ttl: schema.ttl } : {}),
+      // Built from the snapshot's items as they are merged, like the table itself.
+      ...(schema.indexes?.length ? { indexes: localIndexes(txn, schema.indexes) } : {}),
       replicas: { ...members, [ctx.region]: 'CREATING' },
     };
-    const opened = openStream(ctx, txn, meta, 'NEW_AND_OLD_IMAGES');
+    const opened = openStream(ctx, txn, meta, viewType);
     meta.latestStream = { arn: opened.arn, label: opened.label };
     txn.putTable(meta.name, meta);
   });
@@ -221,9 +238,12 @@ export const peerTableOf = (meta: TableMeta, itemCount: number): PeerTable => ({
   keySchema: meta.keySchema,
   attributeDefinitions: meta.attributeDefinitions,
   itemCount,
+  ...(meta.indexes?.length ? { indexes: meta.indexes.map((index) => index.name) } : {}),
   ...(meta.streamSpecification?.StreamEnabled ? { streamSpecification: meta.streamSpecification } : {}),
   ...(meta.replicas ? { replicas: meta.replicas } : {}),
   ...(meta.globalTableVersion ? { globalTableVersion: meta.globalTableVersion } : {}),
+  billingMode: meta.billingMode,
+  throughput: { ReadCapacityUnits: meta.throughput.ReadCapacityUnits, WriteCapacityUnits: meta.throughput.WriteCapacityUnits },
 });
 
 /**

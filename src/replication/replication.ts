@@ -4,8 +4,12 @@
  * it; global table membership; conflicts and metrics. The same code in a real region (NatsWiring)
  * and in the simulator (SimWiring).
  */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
+import { clearIndexEntries } from '../dynamo/indexes/maintain.js';
+import { indexesOf } from '../dynamo/indexes/indexMeta.js';
 import type { RegionContext } from '../dynamo/context.js';
 import type { PeerTable, ReplicationControl } from '../dynamo/replicationControl.js';
+import type { ReplicaSettingsChange } from '../dynamo/replicaSettings.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import type { Link } from '../nats/link.js';
 import { closeStream } from '../streams/registry.js';
@@ -14,7 +18,7 @@ import type { ConflictLog } from './conflicts.js';
 import { PairMetrics, type PairStatus } from './metrics.js';
 import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import type { PeerConnection, PeerWiring } from './peerWiring.js';
-import { acceptReplica, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
+import { acceptReplica, broadcastIndexChange, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
 import { checkpointKey, RECEIVE_LIMITS, Replicator } from './replicator.js';
 import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 import { TombstoneStability } from './tombstoneStability.js';
@@ -139,6 +143,11 @@ export class Replication implements ReplicationControl {
   }
 
   /** This region's replica of a global table was deleted here: the others stop replicating with it. */
+  indexChanged(table: TableMeta, change: IndexChangeRequest): void {
+    if (!table.replicas) return;
+    this.background(`index change of ${table.name}`, broadcastIndexChange(this.deps(), table.replicas, change));
+  }
+
   tableDeleted(table: TableMeta): void {
     if (!table.replicas) return;
     const members = { ...table.replicas };
@@ -155,6 +164,10 @@ export class Replication implements ReplicationControl {
 
   announceLegacyMembership(table: string, members: Membership, regions: string[]): Promise<void> {
     return announceLegacyMembership(this.deps(), table, members, regions);
+  }
+
+  changeReplicaSettings(region: string, table: string, change: ReplicaSettingsChange): Promise<void> {
+    return this.peer(region)!.replicaSettings({ table, change });
   }
 
   /** Peer-facing handlers (the admin API calls these). */
@@ -176,6 +189,7 @@ export class Replication implements ReplicationControl {
       if (!meta) return;
       closeStream(this.ctx, txn, table);
       txn.clearItems(meta.id);
+      clearIndexEntries(txn, indexesOf(meta));
       txn.removeTable(table);
     });
   }

@@ -76,10 +76,10 @@ export async function callDynamo<T = Record<string, unknown>>(
       headers: {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${operation}`,
-        // The admin token takes the signature's place: it travels in Authorization, as on admin calls.
         authorization: UNCHECKED_SIGNATURE,
-        ...adminHeaders(options.adminToken),
-        ...(options.timestampMs === undefined ? {} : { [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) }),
+        // Only a forced timestamp needs the admin token; it takes the signature's place, in
+        // Authorization, as on admin calls (elsewhere a bearer token is no signature).
+        ...(options.timestampMs === undefined ? {} : { ...adminHeaders(options.adminToken), [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) }),
       },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),

@@ -45,6 +45,22 @@ export interface DivergenceWindow {
   ms: number;
 }
 
+/** What a region watching another region's transaction saw (the transact step's watch). */
+export interface TransactionSighting {
+  step: number;
+  origin: string;
+  watchedIn: string;
+  /** Items the transaction wrote. */
+  items: number;
+  /** Snapshots read (TransactGetItems), and how many held some of the items without the others. */
+  snapshots: number;
+  partialSnapshots: number;
+  /** The first snapshot that held part of the transaction: ms after the commit, items there and not yet. */
+  firstPartial?: { afterMs: number; applied: string[]; missing: string[] };
+  whole: boolean;
+  wholeAfterMs?: number;
+}
+
 export const FAULT_KINDS = ['partitions', 'heals', 'latencyChanges', 'networkFaults', 'regionCrashes', 'regionRestarts', 'natsCrashes', 'natsRestarts', 'clockChanges'] as const;
 export type FaultCounters = Record<(typeof FAULT_KINDS)[number], number>;
 
@@ -54,6 +70,7 @@ export class Recorder {
   readonly expectations: ExpectationResult[] = [];
   readonly steps: StepResult[] = [];
   readonly divergence: DivergenceWindow[] = [];
+  readonly transactions: TransactionSighting[] = [];
   readonly faults: FaultCounters = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as FaultCounters;
   readonly tables = new Set<string>();
   lastHealAtMs: number | undefined;

@@ -3,7 +3,8 @@ import type { RegionMetrics, TombstonesView } from '../http/metricsView.js';
 import { unmarshalItem } from './client.js';
 import type { RunContext } from './context.js';
 import { allConflicts, classifyOverwrites, type OverwriteSummary } from './overwrites.js';
-import type { ConvergenceEvent, DivergenceWindow, ExpectationResult, FaultCounters, StepResult } from './recorder.js';
+import type { ConvergenceEvent, DivergenceWindow, ExpectationResult, FaultCounters, StepResult, TransactionSighting } from './recorder.js';
+import { sightingText } from './steps/transact.js';
 
 export interface ScenarioReport {
   scenario: string;
@@ -22,6 +23,8 @@ export interface ScenarioReport {
   conflicts: { table: string; key: Record<string, unknown>; reason: string; winner: { origin: string; writtenAtMs: number; version: unknown }; loser: { origin: string; writtenAtMs: number; version: unknown }; detectedIn: string; lostAttributes?: string[] }[];
   overwritten: Omit<OverwriteSummary, 'lost'> & { lost: { table: string; key: string; region: string; class: string; step: number }[] };
   divergenceWindows: DivergenceWindow[];
+  /** Transactions watched from another region: whether a snapshot there held part of one. */
+  transactions: TransactionSighting[];
   faults: FaultCounters;
   acknowledgedWrites: number;
   /** Per region: tombstones purged, possible resurrections (writes a purged delete may have let through), peers purges wait for. */
@@ -71,6 +74,7 @@ export async function buildReport(ctx: RunContext, seed: number, durationMs: num
       ? { ...overwrites, lost: overwrites.lost.map((w) => ({ table: w.table, key: w.key, region: w.region, class: w.class, step: w.step })) }
       : { total: 0, superseded: 0, concurrent: 0, skewInverted: 0, tieBreak: 0, lost: [] },
     divergenceWindows: recorder.divergence,
+    transactions: recorder.transactions,
     faults: recorder.faults,
     acknowledgedWrites: recorder.writes.length,
     tombstones,
@@ -111,6 +115,10 @@ export function renderReport(report: ScenarioReport): string {
   section('Convergence');
   for (const c of report.convergence) lines.push(`  step ${c.step + 1}: ${c.converged ? `converged in ${c.waitedMs} ms` : `NOT converged after ${c.waitedMs} ms`}${c.afterHealMs !== undefined ? `, ${c.afterHealMs} ms after the heal` : ''}`);
   for (const d of report.divergenceWindows) lines.push(`  replicas differed from step ${d.fromStep + 1} to step ${d.toStep + 1}: ${d.ms} ms`);
+  if (report.transactions.length) {
+    section('Transactions seen from another region (atomic only where they were made)');
+    for (const t of report.transactions) lines.push(`  step ${t.step + 1}: ${sightingText(t)}`);
+  }
   section(`Conflicts (${report.conflicts.length})`);
   for (const c of report.conflicts.slice(0, 20)) {
     lines.push(`  ${c.table} ${JSON.stringify(c.key)}: ${c.winner.origin}'s write (ts ${JSON.stringify(c.winner.version)}) beat ${c.loser.origin}'s (ts ${JSON.stringify(c.loser.version)}) — ${c.reason}${c.reason === 'skew-inverted' ? `: the loser was written ${c.loser.writtenAtMs - c.winner.writtenAtMs} ms later in true time` : ''}${c.lostAttributes ? `; attributes lost: ${c.lostAttributes.join(', ') || '(the item\'s existence)'}` : ''}`);

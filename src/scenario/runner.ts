@@ -13,6 +13,7 @@ import { get, query, write } from './steps/data.js';
 import { addReplica, createTable, enableTtl, removeReplica } from './steps/tables.js';
 import { clockJump, clockSkew, crashNats, crashRegion, heal, latency, networkFaults, partition, pause, restartNats, restartRegion } from './steps/faults.js';
 import { expect, waitConverged } from './steps/checks.js';
+import { transact } from './steps/transact.js';
 import { workload } from './steps/workload.js';
 
 export interface RunOptions {
@@ -34,6 +35,7 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
     case 'put': return write(ctx, 'put', step.args, index);
     case 'update': return write(ctx, 'update', step.args, index);
     case 'delete': return write(ctx, 'delete', step.args, index);
+    case 'transact': return transact(ctx, step.args, index);
     case 'get': return get(ctx, step.args, index, line);
     case 'query': return query(ctx, step.args, index, line);
     case 'workload': return workload(ctx, step.args, index);

@@ -18,13 +18,38 @@ const linkDelayMs = positiveMs.max(MAX_LINK_DELAY_MS);
 /** Below 1: a link that loses every message is a partition (a stall), which `partition` says better. */
 const probability = z.number().min(0).lt(1);
 
-const writeOptions = {
-  region: regionName,
+/** What a write says of itself, alone or as an action of a transaction. */
+const writeBody = {
   table: tableName,
   /** A ConditionExpression, with placeholders in `names` and `values`. */
   condition: z.string().optional(),
   names: z.record(z.string(), z.string()).optional(),
   values: plainItem.optional(),
+};
+
+const updateBody = {
+  key: plainItem,
+  /** Attributes to set (SET a = :v for each). */
+  set: plainItem.optional(),
+  /** Attributes to remove. */
+  remove: z.array(z.string()).optional(),
+  /** Numbers to add (ADD a :n). */
+  add: z.record(z.string(), z.number()).optional(),
+  /** A full UpdateExpression instead of set/remove/add. */
+  expression: z.string().optional(),
+};
+
+/** One action of a transaction: exactly one of put, update, delete or check (a ConditionCheck). */
+const transactAction = z.union([
+  z.object({ put: z.object({ ...writeBody, item: plainItem }).strict() }).strict(),
+  z.object({ update: z.object({ ...writeBody, ...updateBody }).strict() }).strict(),
+  z.object({ delete: z.object({ ...writeBody, key: plainItem }).strict() }).strict(),
+  z.object({ check: z.object({ ...writeBody, key: plainItem, condition: z.string() }).strict() }).strict(),
+]);
+
+const writeOptions = {
+  region: regionName,
+  ...writeBody,
   /** Stamp this write's version with exactly this timestamp (ms), to stage a conflict. */
   timestampMs: z.number().int().min(0).optional(),
   /** The write must fail with this error (for instance ConditionalCheckFailedException). */
@@ -58,19 +83,25 @@ export const stepSchemas = {
    */
   enableTtl: z.object({ table: tableName, attribute: z.string().min(1).max(255), region: regionName.optional() }).strict(),
   put: z.object({ ...writeOptions, item: plainItem }).strict(),
-  update: z.object({
-    ...writeOptions,
-    key: plainItem,
-    /** Attributes to set (SET a = :v for each). */
-    set: plainItem.optional(),
-    /** Attributes to remove. */
-    remove: z.array(z.string()).optional(),
-    /** Numbers to add (ADD a :n). */
-    add: z.record(z.string(), z.number()).optional(),
-    /** A full UpdateExpression instead of set/remove/add. */
-    expression: z.string().optional(),
-  }).strict(),
+  update: z.object({ ...writeOptions, ...updateBody }).strict(),
   delete: z.object({ ...writeOptions, key: plainItem }).strict(),
+  /**
+   * TransactWriteItems in one region: all its actions or none. `watch`: once it is acknowledged,
+   * read its items in another region with TransactGetItems (one snapshot each time) every `everyMs`
+   * until they are all there, and report whether a snapshot showed some without the others.
+   */
+  transact: z.object({
+    region: regionName,
+    actions: z.array(transactAction).min(1).max(100),
+    timestampMs: z.number().int().min(0).optional(),
+    /** The transaction must fail with this error (for instance TransactionCanceledException). */
+    expectError: z.string().optional(),
+    watch: z.object({
+      region: regionName,
+      everyMs: z.number().int().min(1).default(5),
+      timeoutMs: positiveMs.default(30_000),
+    }).strict().optional(),
+  }).strict(),
   get: z.object({ region: regionName, table: tableName, key: plainItem, ...readExpectation }).strict(),
   query: z.object({
     region: regionName,

@@ -6,13 +6,14 @@
  * the virtual clock) gives up. Requests and answers are copied on the way, so two regions never
  * share an object.
  */
+import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { every, type Clock } from '../clock/clock.js';
 import type { PeerTable } from '../dynamo/replicationControl.js';
 import { peerErrorStatus, type PeerHandlers } from '../replication/peerHandlers.js';
 import { PeerRequestError, type PeerInfo, type PeerTransport } from '../replication/peerTransport.js';
 import {
   PEER_LONG_TIMEOUT_MS, PEER_TIMEOUT_MS, peerFailure,
-  type CreateReplicaRequest, type MembershipRequest, type PeerOperation,
+  type CreateReplicaRequest, type MembershipRequest, type PeerOperation, type ReplicaSettingsRequest,
 } from '../replication/peerWire.js';
 import type { TableSnapshot } from '../replication/snapshot.js';
 import type { SimNet } from './net.js';
@@ -71,6 +72,14 @@ export class SimPeerTransport implements PeerTransport {
 
   deleteReplica(table: string): Promise<void> {
     return this.call('deleteReplica', { table }, this.timeoutMs, (h, sent) => h.deleteReplica(sent));
+  }
+
+  replicaSettings(request: ReplicaSettingsRequest): Promise<void> {
+    return this.call('replicaSettings', request, this.timeoutMs, (h, sent) => h.replicaSettings(sent));
+  }
+
+  indexChange(request: IndexChangeRequest): Promise<void> {
+    return this.call('indexChange', request, this.timeoutMs, (h, sent) => h.indexChange(sent));
   }
 
   /**

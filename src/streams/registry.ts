@@ -57,6 +57,13 @@ export function closeStream(ctx: RegionContext, txn: StoreTxn, tableName: string
   txn.putMeta(STREAMS_KEY, streams.map((s) => (s.tableName === tableName && s.endLsn === undefined ? { ...s, endLsn } : s)));
 }
 
+/** A stream ARN's shape: `arn:<partition>:dynamodb:<region>:<account>:table/<name>/stream/<label>`. */
+const STREAM_ARN = /^arn:[^:]+:dynamodb:[^:]+:[^:]+:table\/[a-zA-Z0-9_.-]{3,255}\/stream\/[^/]+$/;
+
+export function isStreamArn(arn: string): boolean {
+  return STREAM_ARN.test(arn);
+}
+
 export function findStream(txn: StoreTxn, arn: string): StreamMeta | undefined {
   return listStreamMetas(txn).find((s) => s.arn === arn);
 }

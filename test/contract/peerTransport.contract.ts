@@ -89,6 +89,22 @@ export function runPeerTransportContract(name: string, open: () => Promise<PeerH
       expect(await h.settle(h.transport.snapshot(table))).toBeUndefined();
     });
 
+    it('creates a replica with the table\'s indexes, and creates and deletes a global index there when told', async () => {
+      const table = tableName('indexes');
+      await h.createTable(h.caller, table, ['x']);
+      const byPk = { name: 'byPk', kind: 'global' as const, keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }], projection: { ProjectionType: 'KEYS_ONLY' as const } };
+      await h.settle(h.transport.createReplica({ schema: { ...schemaOf(table), indexes: [byPk] }, members: { [h.caller]: 'ACTIVE', [h.target]: 'CREATING' }, coordinator: h.caller }));
+      expect(await h.settle(h.transport.table(table))).toMatchObject({ itemCount: 1, indexes: ['byPk'] });
+      await h.settle(h.transport.indexChange({ table, delete: 'byPk' }));
+      expect((await h.settle(h.transport.table(table)))?.indexes).toBeUndefined();
+      const created = { table, attributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' as const }], create: { ...byPk, name: 'again' } };
+      await h.settle(h.transport.indexChange(created));
+      // Told twice (a retry): still one index.
+      await h.settle(h.transport.indexChange(created));
+      expect((await h.settle(h.transport.table(table)))?.indexes).toEqual(['again']);
+      await h.settle(h.transport.deleteReplica(table));
+    });
+
     it('refuses a replica over a regional table of that name with ReplicaConflictError, leaving the table as it was', async () => {
       const table = tableName('regional');
       await h.createTable(h.target, table, ['kept']);

@@ -69,7 +69,10 @@ describe('request body limit (16 MiB, as DynamoDB)', () => {
     const answer = await conn.answer;
     await conn.closed;
     expect(answer.status).toBe(413);
+    // DynamoDB's 413: an empty body, sent chunked.
     expect(answer.body).toBe('');
+    expect(answer.headers['transfer-encoding']).toBe('chunked');
+    expect(answer.headers['content-length']).toBeUndefined();
     expect(answer.headers.connection).toBe('close');
     // Answered before the body, and closed long before all of it: at most the drain allowance
     // (32 MiB) and the sockets' buffers were taken.
@@ -106,7 +109,20 @@ describe('request body limit (16 MiB, as DynamoDB)', () => {
     expect(exact.json.TableNames).toContain(table);
     const over = await fetch(region.region.endpoint, { method: 'POST', headers: { 'X-Amz-Target': 'DynamoDB_20120810.ListTables', Authorization: 'x' }, body: padded(16 * MiB + 1) });
     expect(over.status).toBe(413);
+    expect(over.headers.get('transfer-encoding')).toBe('chunked');
     expect(await over.text()).toBe('');
+  });
+
+  it('applies the API limit to every POST to /, with or without a target', async () => {
+    const padded = (size: number): string => `{${' '.repeat(size - 2)}}`;
+    const post = (size: number) => fetch(region.region.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: padded(size) });
+    const over = await post(16 * MiB + 1);
+    expect(over.status).toBe(413);
+    expect(await over.text()).toBe('');
+    // Past the admin API's limit but within DynamoDB's: the body is read, and the missing target answered.
+    const within = await post(2 * MiB);
+    expect(within.status).toBe(400);
+    expect(await within.json()).toEqual({ __type: 'com.amazon.coral.service#UnknownOperationException' });
   });
 
   it('takes a chunked body under the limit', async () => {

@@ -54,6 +54,9 @@ function placeholders(texts: string[], names: Json, values: Json): Json {
   return out;
 }
 
+/** A PartiQL double-quoted name. */
+const quoted = (text: string): string => `"${text.replace(/"/g, '""')}"`;
+
 const projection = fc.constantFrom('#a', '#a, #b', '#a.#b', '#a[0]', 'pk, #a');
 const itemWith = (table: string, pk: string, sk: number) => fc.dictionary(name, attributeValue, { maxKeys: 4 })
   .map((attrs) => ({ ...attrs, ...key(table, pk, sk) }));
@@ -107,6 +110,26 @@ function itemOps(): Record<string, fc.Arbitrary<Json>> {
       itemWith(HASH_TABLE, pk, 0).map((Item) => ({ PutRequest: { Item } })),
       fc.constant({ DeleteRequest: { Key: key(HASH_TABLE, pk, 0) } }),
     )))).map((writes) => ({ RequestItems: { [HASH_TABLE]: writes } })),
+    TransactWriteItems: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).chain((pks) => fc.tuple(...pks.map((pk) => fc.oneof(
+      itemWith(HASH_TABLE, pk, 0).chain((Item) => conditionalWrite({ TableName: HASH_TABLE, Item })).map(({ ReturnValues: _, ...Put }) => ({ Put })),
+      conditionalWrite({ TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0) }).map(({ ReturnValues: _, ...Delete }) => ({ Delete })),
+      fc.tuple(condition).map(([c]) => ({ ConditionCheck: { TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0), ConditionExpression: c.text, ...placeholders([c.text], c.names, c.values) } })),
+    )))).map((TransactItems) => ({ TransactItems, ReturnConsumedCapacity: 'TOTAL' })),
+    TransactGetItems: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
+      TransactItems: pks.map((pk) => ({ Get: { TableName: HASH_TABLE, Key: key(HASH_TABLE, pk, 0), ProjectionExpression: 'pk, #n', ExpressionAttributeNames: { '#n': '__proto__' } } })),
+    })),
+    ExecuteStatement: fc.oneof(
+      fc.tuple(itemTable, partition, name).map(([table, pk, a]) => ({ Statement: `SELECT ${quoted(a)}, pk FROM "${table}" WHERE pk = ? AND ${quoted(a)} IS NOT MISSING`, Parameters: [{ S: pk }] })),
+      fc.tuple(partition, name, attributeValue).map(([pk, a, v]) => ({ Statement: `UPDATE "${HASH_TABLE}" SET ${quoted(a)} = ? WHERE pk = ?`, Parameters: [v, { S: pk }] })),
+      fc.tuple(partition, name, attributeValue).map(([pk, a, v]) => ({ Statement: `INSERT INTO "${HASH_TABLE}" VALUE {'pk': ?, '${a.replace(/'/g, "''")}': ?}`, Parameters: [{ S: pk }, v] })),
+      fc.tuple(partition, name, attributeValue).map(([pk, a, v]) => ({ Statement: `DELETE FROM "${HASH_TABLE}" WHERE pk = ? AND ${quoted(a)} <> ?`, Parameters: [{ S: pk }, v] })),
+    ),
+    BatchExecuteStatement: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
+      Statements: pks.map((pk) => ({ Statement: `UPDATE "${HASH_TABLE}" SET n = 1 WHERE pk = ?`, Parameters: [{ S: pk }] })),
+    })),
+    ExecuteTransaction: fc.uniqueArray(partition, { minLength: 1, maxLength: 3 }).map((pks) => ({
+      TransactStatements: pks.map((pk) => ({ Statement: `SELECT * FROM "${HASH_TABLE}" WHERE pk = ?`, Parameters: [{ S: pk }] })),
+    })),
   };
 }
 
@@ -129,8 +152,27 @@ function tableOps(): Record<string, fc.Arbitrary<Json>> {
     DescribeGlobalTable: anyTable.map((GlobalTableName) => ({ GlobalTableName })),
     UpdateGlobalTable: spareTable.map((GlobalTableName) => ({ GlobalTableName, ReplicaUpdates: [{ Create: { RegionName: 'constructor' } }] })),
     ListGlobalTables: fc.record({ Limit: fc.integer({ min: 1, max: 100 }), RegionName: fc.constantFrom('us-east-1', 'toString') }, { requiredKeys: [] }),
+    TagResource: fc.tuple(tableArn(anyTable), fc.uniqueArray(fc.constantFrom('env', '__proto__', 'constructor', 'a b'), { minLength: 1 }), fc.string({ maxLength: 4 }))
+      .map(([ResourceArn, keys, Value]) => ({ ResourceArn, Tags: keys.map((Key) => ({ Key, Value })) })),
+    UntagResource: fc.tuple(tableArn(anyTable), fc.uniqueArray(fc.constantFrom('env', '__proto__', 'toString'), { minLength: 1 }))
+      .map(([ResourceArn, TagKeys]) => ({ ResourceArn, TagKeys })),
+    DescribeContinuousBackups: anyTable.map((TableName) => ({ TableName })),
+    UpdateContinuousBackups: fc.tuple(spareTable, fc.boolean(), maybe(fc.integer({ min: 1, max: 35 })))
+      .map(([TableName, PointInTimeRecoveryEnabled, RecoveryPeriodInDays]) => ({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled, RecoveryPeriodInDays } })),
+    DescribeGlobalTableSettings: anyTable.map((GlobalTableName) => ({ GlobalTableName })),
+    UpdateGlobalTableSettings: fc.tuple(spareTable, fc.constantFrom('PROVISIONED', 'PAY_PER_REQUEST'), fc.integer({ min: 1, max: 100 }), fc.constantFrom('us-east-1', '__proto__'))
+      .map(([GlobalTableName, GlobalTableBillingMode, units, RegionName]) => ({
+        GlobalTableName, GlobalTableBillingMode, GlobalTableProvisionedWriteCapacityUnits: units,
+        ReplicaSettingsUpdate: [{ RegionName, ReplicaProvisionedReadCapacityUnits: units }],
+      })),
+    DescribeEndpoints: fc.constant({}),
+    DescribeLimits: fc.constant({}),
+    ListTagsOfResource: fc.tuple(tableArn(anyTable), maybe(fc.constantFrom('env', '__proto__'))).map(([ResourceArn, NextToken]) => ({ ResourceArn, NextToken })),
   };
 }
+
+/** The ARN of one of the world's tables, as the tag operations name it. */
+const tableArn = (table: fc.Arbitrary<string>): fc.Arbitrary<string> => table.map((name) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`);
 
 function streamOps(world: FuzzWorld): Record<string, fc.Arbitrary<Json>> {
   // The issue time of the world's own iterator: hand-made iterators are then as fresh as it.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateGlobalTableCommand, DescribeGlobalTableCommand, DescribeTableCommand, UpdateGlobalTableCommand,
+  CreateGlobalTableCommand, DescribeGlobalTableCommand, DescribeTableCommand, UpdateGlobalTableCommand, UpdateTableCommand,
   type CreateTableCommandInput, type ReplicaUpdate,
 } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,6 +60,19 @@ describe('UpdateGlobalTable', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await get(EU, name, 'after')).toBeUndefined();
     expect(await get(EU, name, 'from-ap')).toEqual({ pk: 'from-ap' });
+  });
+
+  it("keeps every member's stream on: disabling it is refused until the region has left", async () => {
+    const name = await globalTable();
+    const disable = (region: string) => cluster.byName(region).client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    for (const region of [US, EU]) {
+      expect(await failure(disable(region))).toMatchObject({
+        name: 'ValidationException', message: 'One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica.',
+      });
+    }
+    await update(name, [{ Delete: { RegionName: EU } }]);
+    await disable(EU);
+    expect((await cluster.byName(EU).client.send(new DescribeTableCommand({ TableName: name }))).Table?.StreamSpecification).toBeUndefined();
   });
 
   it('fails with GlobalTableNotFoundException for a table that is not a legacy global table', async () => {

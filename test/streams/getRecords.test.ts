@@ -77,12 +77,30 @@ describe('GetRecords', () => {
     const client = streamsClient(region);
     const { streamArn } = await streamTable(region);
     const malformed = await failure(client.send(new GetRecordsCommand({ ShardIterator: 'not-an-iterator' })));
-    expect(malformed.name).toBe('ValidationException');
-    const expired = encodeIterator({ arn: streamArn, shardId: 'shardId-x', position: 1, issuedAtMs: Date.now() - 16 * 60 * 1000 });
+    expect({ name: malformed.name, message: malformed.message }).toEqual({ name: 'ValidationException', message: 'Invalid ShardIterator' });
+    const issuedAtMs = Date.UTC(2024, 2, 15, 7, 58, 30);
+    const expired = encodeIterator({ arn: streamArn, shardId: 'shardId-x', position: 1, issuedAtMs });
     const error = await failure(client.send(new GetRecordsCommand({ ShardIterator: expired })));
     expect(error.name).toBe('ExpiredIteratorException');
+    expect(error.message).toMatch(/^Iterator expired\. The iterator was created at time Fri Mar 15 07:58:30 UTC 2024 while right now it is [A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4} which is further in the future than the tolerated delay of 900000 milliseconds\.$/);
+    const zero = await failure(client.send(new GetRecordsCommand({ ShardIterator: expired, Limit: 0 })));
+    expect(zero.message).toBe("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    const empty = await failure(client.send(new GetRecordsCommand({ ShardIterator: '' })));
+    expect(empty.message).toBe("1 validation error detected: Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1");
     const limit = await failure(client.send(new GetRecordsCommand({ ShardIterator: expired, Limit: 1001 })));
     expect(limit.message).toBe("1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
+    client.destroy();
+  });
+
+  it('refuses an iterator of another shard, or of a stream that is gone', async () => {
+    const client = streamsClient(region);
+    const { streamArn } = await streamTable(region);
+    const otherShard = encodeIterator({ arn: streamArn, shardId: 'shardId-00000000000000000000-00000000', position: 1, issuedAtMs: Date.now() });
+    const wrongShard = await failure(client.send(new GetRecordsCommand({ ShardIterator: otherShard })));
+    expect({ name: wrongShard.name, message: wrongShard.message }).toEqual({ name: 'ResourceNotFoundException', message: 'Invalid ShardId in ShardIterator' });
+    const gone = 'arn:aws:dynamodb:us-east-1:000000000000:table/none/stream/2020-01-01T00:00:00.000';
+    const noStream = await failure(client.send(new GetRecordsCommand({ ShardIterator: encodeIterator({ arn: gone, shardId: 'shardId-00000000000000000000-00000000', position: 1, issuedAtMs: Date.now() }) })));
+    expect({ name: noStream.name, message: noStream.message }).toEqual({ name: 'ResourceNotFoundException', message: `Requested resource not found: Stream: ${gone} not found` });
     client.destroy();
   });
 });

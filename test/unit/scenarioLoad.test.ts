@@ -124,7 +124,7 @@ describe('scenario problems', () => {
 
   it('suggests the closest step kind for a misspelt one', () => {
     expect(message(`${HEAD}${CREATE}  - heal:\n  - heal:\n  - partiton: { from: us-east-1, to: eu-west-1 }\n`)).toBe(
-      'broken.yaml:9: steps[3]: unknown step "partiton"; expected one of createTable, addReplica, removeReplica, enableTtl, put, update, delete, get, query, workload, '
+      'broken.yaml:9: steps[3]: unknown step "partiton"; expected one of createTable, addReplica, removeReplica, enableTtl, put, update, delete, transact, get, query, workload, '
       + 'latency, networkFaults, partition, heal, crashRegion, restartRegion, crashNats, restartNats, clockSkew, clockJump, sleep, '
       + 'waitConverged, expect; did you mean "partition"?');
   });

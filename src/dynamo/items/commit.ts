@@ -9,6 +9,9 @@ import { applyLocalWrite, type LocalWrite, type VersionedState } from '../../cor
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
 import { adjustStats, keyShapeOf, type TableMeta } from '../tables.js';
+import { updateIndexEntries } from '../indexes/maintain.js';
+import { checkIndexKeys } from '../indexes/writeChecks.js';
+import { checkCollectionLimit } from '../indexes/collections.js';
 
 export interface ItemChange {
   table: TableMeta;
@@ -44,6 +47,10 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
   if (change.next === null && !old) return false;
   if (change.next !== null && old && sameItem(old, change.next)) return false;
 
+  if (change.next !== null) {
+    checkIndexKeys(change.table, change.next);
+    checkCollectionLimit(txn, change.table, change.next, itemSize(change.next) - (old ? itemSize(old) : 0));
+  }
   const shape = keyShapeOf(change.table);
   const nowMs = ctx.clock.trueNowMs();
   const write: LocalWrite = {
@@ -84,7 +91,8 @@ function stampedState(ctx: RegionContext, txn: StoreTxn, change: ItemChange, wri
 }
 
 /**
- * Stores a new state for a key and keeps the table's statistics. A tombstone (item null) keeps the
+ * Stores a new state for a key and keeps the table's statistics and secondary indexes (in the
+ * same transaction: local writes, TTL deletes and replicated applies all come here). A tombstone (item null) keeps the
  * key attributes, so snapshots for replicas can carry it. `encodedState`: the state's record
  * already encoded, used only when the state is stored as it is.
  */
@@ -98,4 +106,5 @@ export function storeState(
   const oldSize = old ? itemSize(old) : 0;
   const newSize = state.item ? itemSize(state.item) : 0;
   adjustStats(txn, table.id, (state.item ? 1 : 0) - (old ? 1 : 0), newSize - oldSize);
+  if (table.indexes?.length && (old || state.item)) updateIndexEntries(txn, table, old, state);
 }

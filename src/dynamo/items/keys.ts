@@ -31,6 +31,26 @@ function keyNames(shape: KeyShape): { name: string; type: string; hash: boolean 
   return names;
 }
 
+/**
+ * An empty string or binary key value. A transaction reports it in other words than the
+ * single-item operations (see `transactionWording`), before any of its actions runs.
+ */
+export class EmptyKeyValueError extends ValidationException {
+  constructor(readonly keyName: string, readonly kind: 'string' | 'binary') {
+    super(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${kind} value. Key: ${keyName}`);
+    // On the wire it is a ValidationException like any other.
+    this.name = 'ValidationException';
+  }
+
+  transactionWording(): ValidationException {
+    return new ValidationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${this.kind} value. Key: ${this.keyName}`);
+  }
+}
+
+function checkNotEmpty(name: string, type: string, value: AttributeValue): void {
+  if (isEmpty(value)) throw new EmptyKeyValueError(name, type === 'S' ? 'string' : 'binary');
+}
+
 function isEmpty(value: AttributeValue): boolean {
   return ('S' in value && value.S === '') || ('B' in value && value.B === '');
 }
@@ -56,8 +76,8 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
     const value = own(item, name);
     if (!value) throw new KeySchemaMismatch(`${PREFIX}Missing the key ${name} in the item`);
     if (attributeType(value) !== type) throw new KeySchemaMismatch(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
-    // A whole item's empty key is worded differently from a Key parameter's.
-    if (isEmpty(value)) invalid(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    // A whole item's empty key is worded as a transaction words any empty key.
+    if (isEmpty(value)) throw new EmptyKeyValueError(name, type === 'S' ? 'string' : 'binary').transactionWording();
     setOwn(keys, name, value);
   }
   checkSizes(shape, keys);
@@ -72,7 +92,7 @@ export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
     && expected.every(({ name, type }) => Object.hasOwn(key, name) && attributeType(key[name]) === type);
   if (!matches) invalid('The provided key element does not match the schema');
   for (const { name, type } of expected) {
-    if (isEmpty(key[name])) invalid(`${PREFIX}The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`);
+    checkNotEmpty(name, type, key[name]);
   }
   checkSizes(shape, key);
   return { keys: key, encoded: encodeItemKey(shape, key) };

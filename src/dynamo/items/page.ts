@@ -19,10 +19,16 @@ export interface PageRequest {
   select?: string;
   consistent: boolean;
   returnConsumedCapacity?: string;
+  /** A LastEvaluatedKey's attributes (an index read names the index key and the table key); the table key by default. */
+  lastKeyOf?: (item: Item) => Item;
+  /** ConsumedCapacity for the units read (an index read reports the index); the table's by default. */
+  capacityOf?: (units: number) => Record<string, unknown>;
 }
 
+export type PageOptions = Pick<PageRequest, 'lastKeyOf' | 'capacityOf'>;
+
 /** The page a Query or Scan request asks for, over the records its key range selects. */
-export function pageFor(request: ReadRequest, parsed: ParsedExpressions, shape: KeyShape, records: Iterable<KeyedRecord>): Record<string, unknown> {
+export function pageFor(request: ReadRequest, parsed: ParsedExpressions, shape: KeyShape, records: Iterable<KeyedRecord>, options: PageOptions = {}): Record<string, unknown> {
   return readPage({
     tableName: request.TableName,
     shape,
@@ -33,6 +39,7 @@ export function pageFor(request: ReadRequest, parsed: ParsedExpressions, shape: 
     select: request.Select,
     consistent: request.ConsistentRead === true,
     returnConsumedCapacity: request.ReturnConsumedCapacity,
+    ...options,
   });
 }
 
@@ -66,6 +73,7 @@ export function readPage(request: PageRequest): Record<string, unknown> {
   if (request.select !== 'COUNT') {
     response.Items = request.projection ? items.map((item) => project(item, request.projection!)) : items;
   }
-  if (truncated && last) response.LastEvaluatedKey = keyOf(request.shape, last);
-  return { ...response, ...consumedCapacity(request.tableName, readUnits(bytes, request.consistent), request.returnConsumedCapacity) };
+  if (truncated && last) response.LastEvaluatedKey = request.lastKeyOf ? request.lastKeyOf(last) : keyOf(request.shape, last);
+  const units = readUnits(bytes, request.consistent);
+  return { ...response, ...(request.capacityOf ? request.capacityOf(units) : consumedCapacity(request.tableName, units, request.returnConsumedCapacity)) };
 }

@@ -4,6 +4,10 @@ import { invalid } from '../errors.js';
 import { keyOfKeyParam, type ResolvedKey } from './keys.js';
 import { commonItemShape, type ExpressionParams } from './request.js';
 import { checkAttributesToGet, type LegacyCapableRequest } from './legacy.js';
+import type { ParsedExpressions } from '../../core/expr/index.js';
+import type { TableMeta } from '../tables.js';
+import { indexCapacity, indexLastKey, indexRead, indexStartKey, type IndexRead } from '../indexes/indexReads.js';
+import type { PageOptions } from './page.js';
 import { bool, int, itemMap, list, str, TABLE_NAME_PATTERN, type FieldRule } from '../validation/shape.js';
 
 /** The members of a Query or Scan request that both share. */
@@ -50,9 +54,21 @@ export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): 
   checkAttributesToGet(request.AttributesToGet);
 }
 
-/** Tables here have no secondary indexes, so any IndexName names an index the table lacks. */
-export function checkIndexName(request: ReadRequest): void {
-  if (request.IndexName !== undefined) invalid(`The table does not have the specified index: ${request.IndexName}`);
+/** The index a Query or Scan reads, if it names one (checked as DynamoDB checks it). */
+export function indexReadOf(table: TableMeta, request: ReadRequest, parsed: ParsedExpressions): IndexRead | undefined {
+  return request.IndexName === undefined ? undefined : indexRead(table, request, parsed);
+}
+
+/** Page options of an index read: its LastEvaluatedKey and ConsumedCapacity. */
+export function indexPageOptions(request: ReadRequest, read: IndexRead): PageOptions {
+  return {
+    lastKeyOf: (item) => indexLastKey(read, item),
+    capacityOf: (units) => indexCapacity(request.TableName, read, units, request.ReturnConsumedCapacity),
+  };
+}
+
+export function resolveIndexStartKey(read: IndexRead, startKey: Item | undefined): { keys: Item; encoded: Uint8Array } | undefined {
+  return startKey ? { keys: startKey, encoded: indexStartKey(read, startKey) } : undefined;
 }
 
 export function resolveStartKey(shape: KeyShape, startKey: Item | undefined): ResolvedKey | undefined {

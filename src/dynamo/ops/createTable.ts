@@ -6,6 +6,10 @@ import { list, str, struct, long, newTableNameRule, bool, type FieldRule } from 
 import { defineOperation } from './operation.js';
 import { checkStreamSpecification, streamSpecificationRule } from './streamSpecification.js';
 import { openStream } from '../../streams/registry.js';
+import { checkTags, mergeTags, tagListRule, type Tag } from '../tags.js';
+import { checkCreateIndexes, globalIndexesRule, indexMetaOf, localIndexesRule, type IndexRequest } from '../indexes/indexRequests.js';
+import type { IndexMeta } from '../indexes/indexMeta.js';
+import type { StoreTxn } from '../../storage/store.js';
 
 interface CreateTableRequest {
   TableName: string;
@@ -15,8 +19,9 @@ interface CreateTableRequest {
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   StreamSpecification?: StreamSpecification;
   DeletionProtectionEnabled?: boolean;
-  LocalSecondaryIndexes?: unknown[];
-  GlobalSecondaryIndexes?: unknown[];
+  LocalSecondaryIndexes?: IndexRequest[];
+  GlobalSecondaryIndexes?: IndexRequest[];
+  Tags?: Tag[];
 }
 
 const MAX_TABLES = 2500;
@@ -45,15 +50,16 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
     KeySchema: keySchemaRule(true),
     StreamSpecification: streamSpecificationRule(),
     DeletionProtectionEnabled: bool(),
-    LocalSecondaryIndexes: list({ type: 'Any' }),
-    GlobalSecondaryIndexes: list({ type: 'Any' }),
+    LocalSecondaryIndexes: localIndexesRule(),
+    GlobalSecondaryIndexes: globalIndexesRule(),
+    Tags: tagListRule(),
   },
   async run(ctx, request) {
     checkSchema(request);
-    if (request.LocalSecondaryIndexes || request.GlobalSecondaryIndexes) {
-      invalid('One or more parameter values were invalid: Secondary indexes are not supported by this region');
-    }
+    checkCreateIndexes(request);
     const stream = request.StreamSpecification ? checkStreamSpecification(request.StreamSpecification) : undefined;
+    if (request.Tags) checkTags(request.Tags);
+    const tags = request.Tags?.length ? mergeTags([], request.Tags) : undefined;
     const nowMs = ctx.clock.trueNowMs();
     const meta = await ctx.store.write((txn) => {
       const names = txn.listTableNames();
@@ -63,9 +69,12 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
       if (names.length >= MAX_TABLES) {
         throw new LimitExceededException(`Subscriber limit exceeded: Table count for account ${ctx.accountId} exceeds the limit of ${MAX_TABLES}`);
       }
-      const id = (txn.getMeta<number>('nextTableId') ?? 1);
-      txn.putMeta('nextTableId', id + 1);
+      const id = allocateStoreId(txn);
       const payPerRequest = request.BillingMode === 'PAY_PER_REQUEST';
+      const indexes: IndexMeta[] = [
+        ...(request.LocalSecondaryIndexes ?? []).map((index) => indexMetaOf(index, 'local', allocateStoreId(txn), payPerRequest)),
+        ...(request.GlobalSecondaryIndexes ?? []).map((index) => indexMetaOf(index, 'global', allocateStoreId(txn), payPerRequest)),
+      ];
       const created: TableMeta = {
         id,
         name: request.TableName,
@@ -83,6 +92,8 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
         busyStatus: 'CREATING',
         ...(stream ? { streamSpecification: stream } : {}),
         ...(request.DeletionProtectionEnabled ? { deletionProtection: true } : {}),
+        ...(tags ? { tags } : {}),
+        ...(indexes.length ? { indexes } : {}),
       };
       if (stream?.StreamViewType) {
         const opened = openStream(ctx, txn, created, stream.StreamViewType);
@@ -94,6 +105,13 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
     return { TableDescription: describe(ctx, meta, { itemCount: 0, sizeBytes: 0 }, 'CREATING') };
   },
 });
+
+/** A fresh store id for a table or an index: one counter, so ids never collide. */
+export function allocateStoreId(txn: StoreTxn): number {
+  const id = txn.getMeta<number>('nextTableId') ?? 1;
+  txn.putMeta('nextTableId', id + 1);
+  return id;
+}
 
 function checkSchema(request: CreateTableRequest): void {
   const prefix = 'One or more parameter values were invalid: ';

@@ -1,8 +1,8 @@
 /** DeleteItem: removes one item by key, optionally only if a condition holds. */
 import type { Item } from '../../core/types.js';
-import { commitItemChange } from '../items/commit.js';
 import { keyOfKeyParam } from '../items/keys.js';
 import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
+import { commitPrepared, readTarget } from '../items/prepareWrite.js';
 import {
   checkCondition, checkExpressionParams, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity, normalizeValues,
   writeUnits, type ExpressionParams,
@@ -28,12 +28,10 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     const parsed = requestExpressions(request);
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      const { keys, encoded } = keyOfKeyParam(keyShapeOf(table), key);
-      const existing = txn.getItem(table.id, encoded);
-      const current = existing?.item ?? undefined;
-      checkCondition(parsed.condition, current, request.ReturnValuesOnConditionCheckFailure);
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: null, forcedTimestampMs: options.timestampMs });
-      return current;
+      const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));
+      checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
+      commitPrepared(ctx, txn, { target, next: null }, options.timestampMs);
+      return target.current;
     });
     return {
       ...(request.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),

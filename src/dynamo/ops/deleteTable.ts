@@ -5,9 +5,12 @@ import { tableNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 import type { StoreTxn } from '../../storage/store.js';
 import { closeStream } from '../../streams/registry.js';
+import { clearIndexEntries } from '../indexes/maintain.js';
+import { indexesOf } from '../indexes/indexMeta.js';
 
 function removeTable(txn: StoreTxn, meta: TableMeta): void {
   txn.clearItems(meta.id);
+  clearIndexEntries(txn, indexesOf(meta));
   txn.removeTable(meta.name);
 }
 
@@ -26,7 +29,7 @@ export const deleteTable = defineOperation<{ TableName: string }, unknown>({
       closeStream(ctx, txn, meta.name);
       if (delayMs > 0) txn.putTable(meta.name, { ...meta, deleting: true });
       else removeTable(txn, meta);
-      return { meta, description: describe(ctx, meta, stats, 'DELETING') };
+      return { meta, description: describe(ctx, meta, stats, 'DELETING', (id) => readStats(txn, id)) };
     });
     ctx.replication?.tableDeleted(description.meta);
     if (delayMs > 0) {

@@ -10,7 +10,7 @@ export const describeTable = defineOperation<{ TableName: string }, unknown>({
     return ctx.store.read((txn) => {
       const meta = txn.getTable<TableMeta>(request.TableName);
       if (!meta) notFound();
-      return { Table: describe(ctx, meta, readStats(txn, meta.id)) };
+      return { Table: describe(ctx, meta, readStats(txn, meta.id), undefined, (id) => readStats(txn, id)) };
     });
   },
 });

@@ -1,8 +1,8 @@
 /** PutItem: writes a whole item, optionally only if a condition holds on the current one. */
 import type { Item } from '../../core/types.js';
-import { commitItemChange } from '../items/commit.js';
 import { keyOfItem } from '../items/keys.js';
 import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
+import { commitPrepared, readTarget } from '../items/prepareWrite.js';
 import {
   checkCondition, checkExpressionParams, checkItemSize, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity,
   normalizeValues, writeUnits, type ExpressionParams,
@@ -29,12 +29,10 @@ export const putItem = defineOperation<PutItemRequest, unknown>({
     const parsed = requestExpressions(request);
     const old = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      const { keys, encoded } = keyOfItem(keyShapeOf(table), item);
-      const existing = txn.getItem(table.id, encoded);
-      const current = existing?.item ?? undefined;
-      checkCondition(parsed.condition, current, request.ReturnValuesOnConditionCheckFailure);
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next: item, forcedTimestampMs: options.timestampMs });
-      return current;
+      const target = readTarget(txn, table, keyOfItem(keyShapeOf(table), item));
+      checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
+      commitPrepared(ctx, txn, { target, next: item }, options.timestampMs);
+      return target.current;
     });
     return {
       ...(request.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),

@@ -9,7 +9,9 @@ import { legacyKeyCondition } from '../items/legacyKeyConditions.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { checkKeyPaths, checkKeyValueSizes } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
-import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, indexPageOptions, indexReadOf, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { indexQueryRange } from '../indexes/indexRange.js';
+import { indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, conditionsRule, str } from '../validation/shape.js';
@@ -53,22 +55,25 @@ export const query = defineOperation<QueryRequest, unknown>({
     const keyParts = request.KeyConditionExpression === undefined ? undefined : keyConditionParts(parsed.keyCondition!);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      checkIndexName(request);
-      const shape = keyShapeOf(table);
+      const read = indexReadOf(table, request, parsed);
+      const shape = read ? read.shape : keyShapeOf(table);
       const condition = keyParts ? matchKeySchema(keyParts, shape) : legacyKeyCondition(request.KeyConditions!, shape);
       checkKeyValueSizes(condition.hash, condition.range?.values);
       const reverse = request.ScanIndexForward === false;
-      let range = queryRange(shape, condition);
-      const start = resolveStartKey(shape, startKey);
+      let range = read ? indexQueryRange(shape, condition) : queryRange(shape, condition);
+      const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
       if (start) {
         if (!valuesEqual(own(start.keys, shape.hash.name)!, condition.hash)) {
           invalid('The provided starting key is outside query boundaries based on provided conditions');
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
-      checkKeyPaths(shape, parsed.projection?.paths ?? []);
+      checkKeyPaths(keyShapeOf(table), parsed.projection?.paths ?? []);
       checkFilterKeys(request, parsed.filter, shape);
-      return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end, reverse }));
+      const storeId = read ? read.index.id : table.id;
+      const records = txn.range(storeId, { start: range.start, end: range.end, reverse });
+      if (!read) return pageFor(request, parsed, shape, records);
+      return pageFor(request, parsed, shape, indexRecords(txn, table, read, records), indexPageOptions(request, read));
     });
   },
 });

@@ -6,7 +6,8 @@ import { invalid } from '../errors.js';
 import { requestExpressions } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { pageFor } from '../items/page.js';
-import { checkIndexName, checkSelect, readShape, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, indexPageOptions, indexReadOf, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams, normalizeValues } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { conditionsRule, int } from '../validation/shape.js';
@@ -48,16 +49,18 @@ export const scan = defineOperation<ScanRequest, unknown>({
     const parsed = requestExpressions(request);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      checkIndexName(request);
+      const read = indexReadOf(table, request, parsed);
       const shape = keyShapeOf(table);
       let range: KeyRange = request.TotalSegments !== undefined
         ? segmentBounds(request.Segment!, request.TotalSegments)
         : { start: new Uint8Array(0) };
-      const start = resolveStartKey(shape, startKey);
+      const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
       if (start) range = resumeAfter(range, start.encoded, false);
       checkKeyPaths(shape, parsed.projection?.paths ?? []);
       if (parsed.filter) checkKeyPaths(shape, conditionPaths(parsed.filter));
-      return pageFor(request, parsed, shape, txn.range(table.id, { start: range.start, end: range.end }));
+      const records = txn.range(read ? read.index.id : table.id, { start: range.start, end: range.end });
+      if (!read) return pageFor(request, parsed, shape, records);
+      return pageFor(request, parsed, shape, indexRecords(txn, table, read, records), indexPageOptions(request, read));
     });
   },
 });

@@ -1,12 +1,11 @@
 /** UpdateItem: edits (or creates) one item with an update expression, optionally conditionally. */
-import { applyUpdate, projectPaths, updatePaths, type DocumentPath } from '../../core/expr/index.js';
-import type { Item, KeyShape } from '../../core/types.js';
-import { invalid } from '../errors.js';
-import { commitItemChange } from '../items/commit.js';
-import { checkKeyPaths, keyOfKeyParam } from '../items/keys.js';
+import { projectPaths, type DocumentPath } from '../../core/expr/index.js';
+import type { Item } from '../../core/types.js';
+import { keyOfKeyParam } from '../items/keys.js';
 import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
+import { checkUpdatePaths, commitPrepared, readTarget, updatedItem } from '../items/prepareWrite.js';
 import {
-  checkCondition, checkExpressionParams, checkItemSize, conditionalWriteShape, consumedCapacity, normalizeValues, writeUnits,
+  checkCondition, checkExpressionParams, conditionalWriteShape, consumedCapacity, normalizeValues, writeUnits,
   type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -22,14 +21,6 @@ interface UpdateItemRequest extends ExpressionParams, LegacyCapableRequest {
   ConditionExpression?: string;
   ReturnValues?: ReturnValues;
   ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
-}
-
-function checkKeyNotUpdated(shape: KeyShape, paths: DocumentPath[]): void {
-  for (const name of [shape.hash.name, shape.range?.name]) {
-    if (name !== undefined && paths.some((path) => path[0] === name)) {
-      invalid(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
-    }
-  }
 }
 
 function returnedAttributes(mode: ReturnValues | undefined, old: Item | undefined, next: Item | undefined, paths: DocumentPath[]): Item | undefined {
@@ -52,29 +43,13 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
     const parsed = requestExpressions(request);
     const result = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      const shape = keyShapeOf(table);
-      const { keys, encoded } = keyOfKeyParam(shape, key);
-      const existing = txn.getItem(table.id, encoded);
-      const old = existing?.item ?? undefined;
-      if (parsed.update) {
-        checkKeyNotUpdated(shape, parsed.update.actions.map((action) => action.path));
-        checkKeyPaths(shape, updatePaths(parsed.update));
-      }
-      checkCondition(parsed.condition, old, request.ReturnValuesOnConditionCheckFailure);
-      let next: Item = old ?? { ...keys };
-      let paths: DocumentPath[] = [];
-      if (parsed.update) {
-        const applied = applyUpdate(parsed.update, old ?? { ...keys });
-        next = applied.item;
-        paths = applied.updatedPaths;
-      }
-      checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
-      // Only removals on an item that does not exist: DynamoDB creates nothing (no update at all does create it).
-      if (!old && parsed.update && parsed.update.actions.every((action) => action.kind === 'remove' || action.kind === 'delete')) {
-        return { old, next: undefined, paths };
-      }
-      commitItemChange(ctx, txn, { table, key: encoded, keys, existing, next, update: true, forcedTimestampMs: options.timestampMs });
-      return { old, next, paths };
+      const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));
+      if (parsed.update) checkUpdatePaths(keyShapeOf(table), parsed.update);
+      checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
+      const { next, paths, createsNothing } = updatedItem(target, parsed.update);
+      if (createsNothing) return { old: target.current, next: undefined, paths };
+      commitPrepared(ctx, txn, { target, next, update: true }, options.timestampMs);
+      return { old: target.current, next, paths };
     });
     const attributes = returnedAttributes(request.ReturnValues, result.old, result.next, result.paths);
     return {

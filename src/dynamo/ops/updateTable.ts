@@ -9,6 +9,12 @@ import { streamSpecificationRule } from './streamSpecification.js';
 import { closeStream, openStream } from '../../streams/registry.js';
 import type { RegionContext } from '../context.js';
 import type { StoreTxn } from '../../storage/store.js';
+import type { AttributeDefinition } from '../../core/types.js';
+import { allocateStoreId } from './createTable.js';
+import { checkIndexUpdates, finishIndexDelete, globalIndexUpdatesRule, planIndexUpdates, type GlobalIndexUpdate, type IndexChanges } from '../indexes/indexUpdates.js';
+import { runBackfill } from '../indexes/backfill.js';
+import { definitionOf } from '../indexes/indexSync.js';
+import { findIndex } from '../indexes/indexMeta.js';
 
 interface UpdateTableRequest {
   TableName: string;
@@ -16,7 +22,8 @@ interface UpdateTableRequest {
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
   StreamSpecification?: StreamSpecification;
   DeletionProtectionEnabled?: boolean;
-  GlobalSecondaryIndexUpdates?: unknown[];
+  GlobalSecondaryIndexUpdates?: GlobalIndexUpdate[];
+  AttributeDefinitions?: AttributeDefinition[];
   ReplicaUpdates?: ReplicaUpdate[];
 }
 
@@ -43,13 +50,17 @@ function checkRequest(request: UpdateTableRequest): void {
     if (throughput.ReadCapacityUnits > MAX_CAPACITY_UNITS) invalid(`Given value ${throughput.ReadCapacityUnits} for ReadCapacityUnits is out of bounds`);
     if (throughput.WriteCapacityUnits > MAX_CAPACITY_UNITS) invalid(`Given value ${throughput.WriteCapacityUnits} for WriteCapacityUnits is out of bounds`);
   }
-  if (request.GlobalSecondaryIndexUpdates?.length) {
-    invalid(`${PREFIX}Global secondary indexes are not supported by this region`);
+  if (request.GlobalSecondaryIndexUpdates) {
+    if (!request.GlobalSecondaryIndexUpdates.length) invalid(`${PREFIX}List of GlobalSecondaryIndexUpdates is empty`);
+    checkIndexUpdates(request.GlobalSecondaryIndexUpdates);
   }
 }
 
-/** Applies a stream change: enabling twice or disabling a table without a stream is an error. */
-function updatedStream(meta: TableMeta, spec: StreamSpecification): StreamSpecification | undefined {
+/**
+ * Applies a stream change: enabling twice or disabling a table without a stream is an error, and a
+ * global table's stream stays on (its view type cannot change either: that would take a disable).
+ */
+function updatedStream(meta: TableMeta, spec: StreamSpecification, global: boolean): StreamSpecification | undefined {
   const current = meta.streamSpecification;
   if (spec.StreamEnabled) {
     if (!spec.StreamViewType) invalid(`${PREFIX}Stream is enabled, StreamViewType should be specified`);
@@ -57,6 +68,7 @@ function updatedStream(meta: TableMeta, spec: StreamSpecification): StreamSpecif
     return { StreamEnabled: true, StreamViewType: spec.StreamViewType };
   }
   if (spec.StreamViewType) invalid(`${PREFIX}Stream is disabled, StreamViewType should not be specified`);
+  if (global) invalid(`${PREFIX}Disabling Stream is not allowed for a Global Table replica.`);
   if (!current?.StreamEnabled) invalid(`Table already has no stream: TableName: ${meta.name}`);
   return undefined;
 }
@@ -116,14 +128,15 @@ function planReplicaUpdates(ctx: RegionContext, meta: TableMeta, updates: Replic
     if (actions[0] !== 'Create' && !present) invalid(`${PREFIX}Table ${meta.name} has no replica in region ${region}`);
     if (actions[0] !== 'Update') changes.push({ action: actions[0] === 'Create' ? 'create' : 'delete', region });
   }
-  const viewType = meta.streamSpecification?.StreamViewType;
-  if (changes.some((c) => c.action === 'create') && meta.streamSpecification?.StreamEnabled && viewType !== 'NEW_AND_OLD_IMAGES') {
-    invalid(`${PREFIX}A global table needs a stream with StreamViewType NEW_AND_OLD_IMAGES; this table's stream is ${viewType}`);
-  }
   return changes;
 }
 
-/** Records the new membership (new replicas CREATING) and turns the stream on, as a global table needs. */
+/**
+ * Records the new membership (new replicas CREATING) and turns a stream on if the table has none,
+ * as DynamoDB does (NEW_AND_OLD_IMAGES). A stream it has stays as it is, whatever its view type:
+ * DynamoDB makes a KEYS_ONLY table global and leaves its stream KEYS_ONLY (replication does not
+ * read the table's stream, here or there).
+ */
 function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, changes: ReplicaChange[]): void {
   const replicas = { ...(updated.replicas ?? { [ctx.region]: 'ACTIVE' as const }) };
   for (const change of changes) {
@@ -138,6 +151,15 @@ function makeGlobal(ctx: RegionContext, txn: StoreTxn, updated: TableMeta, chang
   }
 }
 
+/** A global table's index created or deleted here is created or deleted in its other replicas too. */
+function shareIndexChange(ctx: RegionContext, table: TableMeta, changes: IndexChanges | undefined): void {
+  if (!table.replicas || !ctx.replication || !(changes?.created || changes?.deleted)) return;
+  const created = changes.created ? findIndex(table, changes.created) : undefined;
+  ctx.replication.indexChanged(table, created
+    ? { table: table.name, attributeDefinitions: table.attributeDefinitions, create: definitionOf(created) }
+    : { table: table.name, delete: changes.deleted! });
+}
+
 export const updateTable = defineOperation<UpdateTableRequest, unknown>({
   name: 'UpdateTable',
   shape: {
@@ -146,7 +168,11 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     ProvisionedThroughput: throughputRule(),
     StreamSpecification: streamSpecificationRule(),
     DeletionProtectionEnabled: bool(),
-    GlobalSecondaryIndexUpdates: list({ type: 'Any' }),
+    GlobalSecondaryIndexUpdates: globalIndexUpdatesRule(),
+    AttributeDefinitions: list(struct('AttributeDefinition', {
+      AttributeName: str({ notNull: true, lengthMin: 1, lengthMax: 255 }),
+      AttributeType: str({ notNull: true, enum: ['B', 'N', 'S'] }),
+    }, { notNull: true })),
     ReplicaUpdates: list(struct('ReplicationGroupUpdate', {
       Create: struct('CreateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
       Update: struct('UpdateReplicationGroupMemberAction', { RegionName: str({ notNull: true }) }),
@@ -167,7 +193,8 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
         busyStatus: 'UPDATING',
       };
       if (request.StreamSpecification) {
-        const stream = updatedStream(meta, request.StreamSpecification);
+        const global = Boolean(meta.replicas) || replicaChanges.some((c) => c.action === 'create');
+        const stream = updatedStream(meta, request.StreamSpecification, global);
         if (stream?.StreamViewType) {
           updated.streamSpecification = stream;
           const opened = openStream(ctx, txn, meta, stream.StreamViewType);
@@ -178,15 +205,29 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
         }
       }
       if (request.DeletionProtectionEnabled !== undefined) updated.deletionProtection = request.DeletionProtectionEnabled;
+      const indexChanges = request.GlobalSecondaryIndexUpdates
+        ? planIndexUpdates(txn, meta, request.GlobalSecondaryIndexUpdates, request.AttributeDefinitions, nowMs, ctx.settings.updateTableMs, allocateStoreId)
+        : undefined;
+      if (indexChanges) {
+        updated.indexes = indexChanges.indexes;
+        updated.attributeDefinitions = indexChanges.attributeDefinitions;
+      }
       if (replicaChanges.length) makeGlobal(ctx, txn, updated, replicaChanges);
       txn.putTable(meta.name, updated);
       const onlyProtection = !request.BillingMode && !request.ProvisionedThroughput && !request.StreamSpecification && !replicaChanges.length;
-      return { updated, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING') };
+      return { updated, indexChanges, description: describe(ctx, updated, readStats(txn, meta.id), onlyProtection ? 'ACTIVE' : 'UPDATING', (id) => readStats(txn, id)) };
     });
     // Replicas are built in the background, as DynamoDB does: the table reports them CREATING meanwhile.
     for (const update of request.ReplicaUpdates ?? []) {
       if (update.Create?.RegionName) ctx.replication!.createReplica(description.updated, update.Create.RegionName);
       if (update.Delete?.RegionName) ctx.replication!.deleteReplica(description.updated, update.Delete.RegionName);
+    }
+    const { indexChanges } = description;
+    if (indexChanges?.created) runBackfill(ctx, request.TableName, indexChanges.created);
+    shareIndexChange(ctx, description.updated, indexChanges);
+    if (indexChanges?.deleted) {
+      const deleted = indexChanges.deleted;
+      ctx.clock.schedule(() => { void finishIndexDelete(ctx, request.TableName, deleted).catch(() => undefined); }, ctx.settings.updateTableMs);
     }
     return { TableDescription: description.description };
   },

@@ -21,19 +21,23 @@ function updateExpression(args: StepArgs<'update'>): { expression: string; names
   return { expression: clauses.join(' '), names, values };
 }
 
-/** put, update, delete: one write in one region, recorded when acknowledged. */
-export async function write(ctx: RunContext, kind: 'put' | 'update' | 'delete', args: WriteArgs, step: number): Promise<string> {
-  const region = regionOf(ctx, args.region);
+type WriteKind = 'put' | 'update' | 'delete';
+/** What a write says of itself wherever it is sent (a single write, or an action of a transaction). */
+type WriteBody = Pick<WriteArgs, 'table' | 'condition' | 'names' | 'values'> & Partial<Pick<StepArgs<'update'>, 'set' | 'remove' | 'add' | 'expression'>>
+  & { item?: Record<string, unknown>; key?: Record<string, unknown> };
+
+/** The request of a put, update or delete (PutItem's, UpdateItem's, DeleteItem's), and the key it writes. */
+export function writeRequest(ctx: RunContext, kind: WriteKind, args: WriteBody): { request: Record<string, unknown>; key: Record<string, unknown> } {
   const request: Record<string, unknown> = { TableName: args.table };
   let names = { ...args.names };
   let values = { ...args.values };
   let key: Record<string, unknown>;
   if (kind === 'put') {
-    const item = (args as StepArgs<'put'>).item;
+    const item = args.item!;
     request.Item = marshalItem(item);
     key = Object.fromEntries((ctx.keyNames.get(args.table) ?? []).map((n) => [n, item[n]]));
   } else {
-    key = (args as StepArgs<'update'>).key;
+    key = args.key!;
     request.Key = marshalItem(key);
   }
   if (kind === 'update') {
@@ -45,6 +49,13 @@ export async function write(ctx: RunContext, kind: 'put' | 'update' | 'delete', 
   if (args.condition) request.ConditionExpression = args.condition;
   if (Object.keys(names).length) request.ExpressionAttributeNames = names;
   if (Object.keys(values).length) request.ExpressionAttributeValues = marshalItem(values);
+  return { request, key };
+}
+
+/** put, update, delete: one write in one region, recorded when acknowledged. */
+export async function write(ctx: RunContext, kind: WriteKind, args: WriteArgs, step: number): Promise<string> {
+  const region = regionOf(ctx, args.region);
+  const { request, key } = writeRequest(ctx, kind, args as WriteBody);
   const operation = { put: 'PutItem', update: 'UpdateItem', delete: 'DeleteItem' }[kind];
   const sentAtMs = ctx.targets.nowMs();
   try {

@@ -1,8 +1,9 @@
 /** GetRecords: up to Limit (≤ 1000) records or 1 MB from a shard iterator, and the iterator after them. */
-import { TrimmedDataAccessException } from '../../dynamo/errors.js';
+import { ResourceNotFoundException, TrimmedDataAccessException } from '../../dynamo/errors.js';
 import { defineOperation } from '../../dynamo/ops/operation.js';
 import { int, str } from '../../dynamo/validation/shape.js';
-import { decodeIterator, encodeIterator } from '../iterators.js';
+import { decodeIterator, encodeIterator, TRIMMED_MESSAGE } from '../iterators.js';
+import { shardId } from '../registry.js';
 import { streamRecord } from '../records.js';
 import { requireStream } from './describeStream.js';
 
@@ -20,9 +21,10 @@ export const getRecords = defineOperation<{ ShardIterator: string; Limit?: numbe
     const nowMs = ctx.clock.trueNowMs();
     const iterator = decodeIterator(request.ShardIterator, nowMs);
     const stream = requireStream(ctx, iterator.arn);
+    if (iterator.shardId !== shardId(stream)) throw new ResourceNotFoundException('Invalid ShardId in ShardIterator');
     const firstRetained = ctx.store.changesAfter(0, 1)[0]?.lsn;
     if (firstRetained !== undefined && iterator.position < firstRetained && iterator.position <= ctx.store.lastLsn()) {
-      throw new TrimmedDataAccessException('Attempted to access data that has been trimmed from the stream: the iterator points before the retention period');
+      throw new TrimmedDataAccessException(TRIMMED_MESSAGE);
     }
     const limit = request.Limit ?? 1000;
     const end = stream.endLsn ?? Number.POSITIVE_INFINITY;

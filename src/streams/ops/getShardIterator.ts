@@ -2,7 +2,7 @@
 import { invalid, ResourceNotFoundException, TrimmedDataAccessException } from '../../dynamo/errors.js';
 import { defineOperation } from '../../dynamo/ops/operation.js';
 import { str } from '../../dynamo/validation/shape.js';
-import { encodeIterator } from '../iterators.js';
+import { encodeIterator, TRIMMED_MESSAGE } from '../iterators.js';
 import { lsnOf, shardId } from '../registry.js';
 import { requireStream } from './describeStream.js';
 
@@ -22,6 +22,10 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest, unknown
     SequenceNumber: str({ lengthMin: 21, lengthMax: 40 }),
   },
   run(ctx, request) {
+    const positioned = request.ShardIteratorType === 'AT_SEQUENCE_NUMBER' || request.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER';
+    if (!positioned && request.SequenceNumber !== undefined) {
+      invalid(`SequenceNumber is not allowed with ShardIteratorType ${request.ShardIteratorType}`);
+    }
     const stream = requireStream(ctx, request.StreamArn);
     if (request.ShardId !== shardId(stream)) {
       throw new ResourceNotFoundException(`Requested resource not found: Shard: ${request.ShardId} in Stream: ${stream.arn} not found`);
@@ -34,11 +38,12 @@ export const getShardIterator = defineOperation<GetShardIteratorRequest, unknown
     else {
       if (request.SequenceNumber === undefined) invalid(`Must provide a sequence number for ShardIteratorType ${request.ShardIteratorType}`);
       const lsn = lsnOf(request.SequenceNumber);
-      if (lsn === undefined || lsn < stream.startLsn || lsn > end) {
+      // Only a number the shard has given out: none past its end, or past the last change yet.
+      if (lsn === undefined || lsn < stream.startLsn || lsn > Math.min(end, ctx.store.lastLsn())) {
         invalid(`Invalid SequenceNumber ${request.SequenceNumber} for shard ${request.ShardId}`);
       }
       if (lsn < firstRetained) {
-        throw new TrimmedDataAccessException(`Attempted to access data that has been trimmed: sequence number ${request.SequenceNumber} is beyond the retention period`);
+        throw new TrimmedDataAccessException(TRIMMED_MESSAGE);
       }
       position = request.ShardIteratorType === 'AT_SEQUENCE_NUMBER' ? lsn : lsn + 1;
     }

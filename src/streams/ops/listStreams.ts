@@ -1,7 +1,8 @@
 /** ListStreams: the region's streams, optionally of one table, paged by stream ARN. */
+import { invalid } from '../../dynamo/errors.js';
 import { defineOperation } from '../../dynamo/ops/operation.js';
 import { int, str, TABLE_NAME_PATTERN } from '../../dynamo/validation/shape.js';
-import { listStreamMetas } from '../registry.js';
+import { isStreamArn, listStreamMetas } from '../registry.js';
 
 interface ListStreamsRequest {
   TableName?: string;
@@ -17,6 +18,7 @@ export const listStreams = defineOperation<ListStreamsRequest, unknown>({
     ExclusiveStartStreamArn: str({ lengthMin: 37, lengthMax: 1024 }),
   },
   run(ctx, request) {
+    if (request.ExclusiveStartStreamArn !== undefined && !isStreamArn(request.ExclusiveStartStreamArn)) invalid('Invalid StreamArn');
     const all = ctx.store.read((txn) => listStreamMetas(txn))
       .filter((s) => request.TableName === undefined || s.tableName === request.TableName);
     const start = request.ExclusiveStartStreamArn ? all.findIndex((s) => s.arn === request.ExclusiveStartStreamArn) + 1 : 0;

@@ -1,0 +1,102 @@
+/**
+ * Query and Scan on a secondary index: which index, what a request may ask of it (DynamoDB's
+ * messages), the start key (index key and table key), and the items a page shows — the entries
+ * themselves, or for a local index asked for attributes it does not project, the table's items.
+ */
+import type { ConditionExpr, Operand, ParsedExpressions } from '../../core/expr/index.js';
+import { encodeEntryKey } from '../../core/indexKeys.js';
+import { encodeItemKey } from '../../core/keys.js';
+import { own, setOwn } from '../../core/plainData.js';
+import type { Item, KeyShape } from '../../core/types.js';
+import { attributeType } from '../../core/values.js';
+import type { KeyedRecord, StoreTxn } from '../../storage/store.js';
+import { invalid } from '../errors.js';
+import type { ReadRequest } from '../items/readRequest.js';
+import { keyShapeOf, type TableMeta } from '../tables.js';
+import { findIndex, indexShapeOf, keyAttributeNames, projectedNames, type IndexMeta } from './indexMeta.js';
+
+export interface IndexRead {
+  index: IndexMeta;
+  /** The index's key shape: what the key condition is matched to. */
+  shape: KeyShape;
+  tableShape: KeyShape;
+  /** The attributes of a LastEvaluatedKey / ExclusiveStartKey. */
+  keyNames: string[];
+  /** Whether items come from the table (a local index asked for attributes it does not project). */
+  fetchFromTable: boolean;
+}
+
+/** The index a request names, checked as DynamoDB checks it. */
+export function indexRead(table: TableMeta, request: ReadRequest, parsed: ParsedExpressions): IndexRead {
+  const name = request.IndexName!;
+  const index = findIndex(table, name);
+  if (!index || index.status === 'DELETING') invalid(`The table does not have the specified index: ${name}`);
+  const global = index.kind === 'global';
+  if (global && request.ConsistentRead) invalid('Consistent reads are not supported on global secondary indexes');
+  if (index.status === 'CREATING') invalid(`Cannot read from backfilling global secondary index: ${name}`);
+  const shape = indexShapeOf(table, index);
+  const tableShape = keyShapeOf(table);
+  const projected = projectedNames(tableShape, shape, index);
+  if (global && projected && request.Select === 'ALL_ATTRIBUTES') {
+    invalid(`One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${name} because its projection type is not ALL`);
+  }
+  const fetchFromTable = !global && projected !== undefined && (request.Select === 'ALL_ATTRIBUTES'
+    || [...namesUsed(parsed)].some((attribute) => !projected.has(attribute)));
+  return { index, shape, tableShape, keyNames: keyAttributeNames(tableShape, shape), fetchFromTable };
+}
+
+/** Top-level attributes the projection and the filter read. */
+function namesUsed(parsed: ParsedExpressions): Set<string> {
+  const names = new Set<string>();
+  for (const path of parsed.projection?.paths ?? []) names.add(String(path[0]));
+  const operand = (o: Operand): void => { if (o.kind !== 'value') names.add(String(o.path[0])); };
+  const pending: ConditionExpr[] = parsed.filter ? [parsed.filter] : [];
+  while (pending.length) {
+    const expr = pending.pop()!;
+    switch (expr.kind) {
+      case 'compare': operand(expr.left); operand(expr.right); break;
+      case 'between': operand(expr.subject); operand(expr.low); operand(expr.high); break;
+      case 'in': operand(expr.subject); expr.options.forEach(operand); break;
+      case 'and': case 'or': pending.push(expr.left, expr.right); break;
+      case 'not': pending.push(expr.operand); break;
+      default: expr.args.forEach(operand);
+    }
+  }
+  return names;
+}
+
+/** The entry key an ExclusiveStartKey names: exactly the table and index key attributes, of their types. */
+export function indexStartKey(read: IndexRead, startKey: Item): Uint8Array {
+  const types = new Map<string, string>();
+  for (const key of [read.shape.hash, read.shape.range, read.tableShape.hash, read.tableShape.range]) if (key) types.set(key.name, key.type);
+  const names = Object.keys(startKey);
+  if (names.length !== types.size || names.some((name) => !types.has(name))) invalid('The provided starting key is invalid');
+  if (names.some((name) => attributeType(startKey[name]) !== types.get(name))) invalid('The provided key element does not match the schema');
+  return encodeEntryKey(read.shape, read.tableShape, startKey);
+}
+
+export function indexLastKey(read: IndexRead, item: Item): Item {
+  const key: Item = {};
+  for (const name of read.keyNames) setOwn(key, name, own(item, name)!);
+  return key;
+}
+
+/** The records a page reads: the entries, or the table items they point to. */
+export function* indexRecords(txn: StoreTxn, table: TableMeta, read: IndexRead, entries: Iterable<KeyedRecord>): Iterable<KeyedRecord> {
+  for (const entry of entries) {
+    if (!read.fetchFromTable) {
+      yield entry;
+      continue;
+    }
+    const record = txn.getItem(table.id, encodeItemKey(read.tableShape, entry.record.item!));
+    if (record?.item) yield { key: entry.key, record };
+  }
+}
+
+/** ConsumedCapacity of a read on an index. */
+export function indexCapacity(tableName: string, read: IndexRead, units: number, mode: string | undefined): Record<string, unknown> {
+  if (mode === 'TOTAL') return { ConsumedCapacity: { TableName: tableName, CapacityUnits: units } };
+  if (mode !== 'INDEXES') return {};
+  const group = read.index.kind === 'global' ? 'GlobalSecondaryIndexes' : 'LocalSecondaryIndexes';
+  return { ConsumedCapacity: { TableName: tableName, CapacityUnits: units, Table: { CapacityUnits: 0 }, [group]: { [read.index.name]: { CapacityUnits: units } } } };
+}

@@ -1,0 +1,82 @@
+/**
+ * The steps every item write shares — PutItem, UpdateItem, DeleteItem and the actions of
+ * TransactWriteItems: read the target, work out the next item, commit it. A transaction runs the
+ * first two for all its actions before it commits any.
+ */
+import { applyUpdate, updatePaths, type DocumentPath, type UpdateExpr } from '../../core/expr/index.js';
+import type { Item, KeyShape } from '../../core/types.js';
+import type { ItemRecord, StoreTxn } from '../../storage/store.js';
+import type { RegionContext } from '../context.js';
+import { invalid } from '../errors.js';
+import { keyShapeOf, type TableMeta } from '../tables.js';
+import { commitItemChange } from './commit.js';
+import { checkKeyPaths, type ResolvedKey } from './keys.js';
+import { checkItemSize } from './request.js';
+
+export interface WriteTarget {
+  table: TableMeta;
+  key: ResolvedKey;
+  /** What the store holds (a tombstone included). */
+  existing: ItemRecord | undefined;
+  /** The live item, if any. */
+  current: Item | undefined;
+}
+
+/** A write worked out and not yet committed: the item to store, or null to delete it. */
+export interface PreparedWrite {
+  target: WriteTarget;
+  next: Item | null;
+  /** UpdateItem changes only what it names (matters for attribute-level last-writer-wins). */
+  update?: boolean;
+}
+
+export function readTarget(txn: StoreTxn, table: TableMeta, key: ResolvedKey): WriteTarget {
+  const existing = txn.getItem(table.id, key.encoded);
+  return { table, key, existing, current: existing?.item ?? undefined };
+}
+
+/**
+ * An update may not name a key attribute, nor look inside one (a.b, a[0]): checked before the
+ * condition and before any value is read, as DynamoDB checks it.
+ */
+export function checkUpdatePaths(shape: KeyShape, update: UpdateExpr): void {
+  for (const name of [shape.hash.name, shape.range?.name]) {
+    if (name !== undefined && update.actions.some((action) => action.path[0] === name)) {
+      invalid(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
+    }
+  }
+  checkKeyPaths(shape, updatePaths(update));
+}
+
+/**
+ * UpdateItem's next item: the update applied to the current item (or to the bare key), within
+ * the limits. `createsNothing`: the item does not exist and the update only removes, so DynamoDB
+ * writes nothing (an update with no actions at all does create the item).
+ */
+export function updatedItem(target: WriteTarget, update: UpdateExpr | undefined): { next: Item; paths: DocumentPath[]; createsNothing: boolean } {
+  let next: Item = target.current ?? { ...target.key.keys };
+  let paths: DocumentPath[] = [];
+  if (update) {
+    checkUpdatePaths(keyShapeOf(target.table), update);
+    const applied = applyUpdate(update, target.current ?? { ...target.key.keys });
+    next = applied.item;
+    paths = applied.updatedPaths;
+  }
+  checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
+  const createsNothing = !target.current && update !== undefined && update.actions.every((a) => a.kind === 'remove' || a.kind === 'delete');
+  return { next, paths, createsNothing };
+}
+
+/** Commits a prepared write through commitItemChange; false when it changed nothing. */
+export function commitPrepared(ctx: RegionContext, txn: StoreTxn, write: PreparedWrite, forcedTimestampMs?: number): boolean {
+  const { target } = write;
+  return commitItemChange(ctx, txn, {
+    table: target.table,
+    key: target.key.encoded,
+    keys: target.key.keys,
+    existing: target.existing,
+    next: write.next,
+    ...(write.update ? { update: true } : {}),
+    forcedTimestampMs,
+  });
+}

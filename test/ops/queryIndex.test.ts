@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchWriteItemCommand, DeleteItemCommand, DescribeTableCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { failure, startTestRegion, type TestRegion } from '../helpers/region.js';
+import { createIndexedTable } from '../helpers/indexTables.js';
+
+let region: TestRegion;
+let table: string;
+
+type Row = Record<string, AttributeValue>;
+const person = (sk: string, extra: Row): Row => ({ pk: { S: 'team' }, sk: { S: sk }, ...extra });
+const people: Row[] = [
+  person('ann', { score: { N: '30' }, city: { S: 'Oslo' }, name: { S: 'Ann' }, age: { N: '41' }, note: { S: 'a' } }),
+  person('bob', { score: { N: '-2' }, city: { S: 'Oslo' }, name: { S: 'Bob' }, age: { N: '35' }, note: { S: 'b' } }),
+  person('cid', { score: { N: '7.5' }, city: { S: 'Rome' }, name: { S: 'Cid' }, note: { S: 'c' } }),
+  person('dee', { note: { S: 'no index keys' } }),
+  person('eve', { score: { N: '100' }, city: { S: 'Oslo' }, name: { S: 'Bob' }, age: { N: '35' } }),
+];
+
+beforeAll(async () => {
+  region = await startTestRegion();
+  table = await createIndexedTable(region.client);
+  await region.client.send(new BatchWriteItemCommand({ RequestItems: { [table]: people.map((Item) => ({ PutRequest: { Item } })) } }));
+});
+afterAll(async () => { await region.stop(); });
+
+const query = (input: Record<string, unknown>) => region.client.send(new QueryCommand({ TableName: table, ...input } as never));
+const inCity = (city: string, extra: Record<string, unknown> = {}) => query({
+  IndexName: 'byCity', KeyConditionExpression: 'city = :c', ExpressionAttributeValues: { ':c': { S: city } }, ...extra,
+});
+const field = (items: Row[] | undefined, name: string) => (items ?? []).map((item) => item[name]?.S ?? item[name]?.N);
+
+describe('Query on a local secondary index', () => {
+  it('returns the partition in index sort order, projecting the keys only', async () => {
+    const result = await query({ IndexName: 'byScore', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'team' } } });
+    expect(field(result.Items, 'sk')).toEqual(['bob', 'cid', 'ann', 'eve']);
+    expect(result.Items![0]).toEqual({ pk: { S: 'team' }, sk: { S: 'bob' }, score: { N: '-2' } });
+  });
+
+  it('narrows by the index sort key and reads backwards', async () => {
+    const result = await query({
+      IndexName: 'byScore', KeyConditionExpression: 'pk = :p AND score BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':p': { S: 'team' }, ':lo': { N: '0' }, ':hi': { N: '30' } }, ScanIndexForward: false,
+    });
+    expect(field(result.Items, 'sk')).toEqual(['ann', 'cid']);
+  });
+
+  it('fetches attributes it does not project from the table', async () => {
+    const all = await query({ IndexName: 'byScore', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'team' } }, Select: 'ALL_ATTRIBUTES', Limit: 1 });
+    expect(all.Items).toEqual([people[1]]);
+    const some = await query({ IndexName: 'byScore', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'team' } }, ProjectionExpression: 'note, score' });
+    expect(some.Items).toEqual([{ note: { S: 'b' }, score: { N: '-2' } }, { note: { S: 'c' }, score: { N: '7.5' } }, { note: { S: 'a' }, score: { N: '30' } }, { score: { N: '100' } }]);
+  });
+});
+
+describe('Query on a global secondary index', () => {
+  it('leaves out items without the index keys and projects what the index includes', async () => {
+    const result = await inCity('Oslo');
+    expect(field(result.Items, 'name')).toEqual(['Ann', 'Bob', 'Bob']);
+    expect(result.Items![0]).toEqual({ pk: { S: 'team' }, sk: { S: 'ann' }, city: { S: 'Oslo' }, name: { S: 'Ann' }, age: { N: '41' } });
+  });
+
+  it('pages with a LastEvaluatedKey holding the index key and the table key', async () => {
+    const first = await inCity('Oslo', { Limit: 2 });
+    expect(first.LastEvaluatedKey).toEqual({ pk: { S: 'team' }, sk: { S: 'bob' }, city: { S: 'Oslo' }, name: { S: 'Bob' } });
+    const rest = await inCity('Oslo', { ExclusiveStartKey: first.LastEvaluatedKey });
+    expect(field(rest.Items, 'sk')).toEqual(['eve']);
+    expect(rest.LastEvaluatedKey).toBeUndefined();
+  });
+
+  it('queries a hash-only index', async () => {
+    const result = await query({ IndexName: 'byAge', KeyConditionExpression: 'age = :a', ExpressionAttributeValues: { ':a': { N: '35' } } });
+    expect(result.Items).toEqual(expect.arrayContaining([people[1], people[4]]));
+    expect(result.Count).toBe(2);
+  });
+
+  it('reports the index in ConsumedCapacity when INDEXES is asked for', async () => {
+    const result = await inCity('Rome', { ReturnConsumedCapacity: 'INDEXES' });
+    expect(result.ConsumedCapacity).toEqual({ TableName: table, CapacityUnits: 0.5, Table: { CapacityUnits: 0 }, GlobalSecondaryIndexes: { byCity: { CapacityUnits: 0.5 } } });
+  });
+
+  it('follows updates and deletes', async () => {
+    await region.client.send(new PutItemCommand({ TableName: table, Item: person('fay', { city: { S: 'Lima' }, name: { S: 'Fay' } }) }));
+    expect(field((await inCity('Lima')).Items, 'sk')).toEqual(['fay']);
+    await region.client.send(new UpdateItemCommand({ TableName: table, Key: { pk: { S: 'team' }, sk: { S: 'fay' } }, UpdateExpression: 'SET city = :c', ExpressionAttributeValues: { ':c': { S: 'Kyiv' } } }));
+    expect((await inCity('Lima')).Count).toBe(0);
+    expect(field((await inCity('Kyiv')).Items, 'sk')).toEqual(['fay']);
+    await region.client.send(new UpdateItemCommand({ TableName: table, Key: { pk: { S: 'team' }, sk: { S: 'fay' } }, UpdateExpression: 'REMOVE #n', ExpressionAttributeNames: { '#n': 'name' } }));
+    expect((await inCity('Kyiv')).Count).toBe(0);
+    await region.client.send(new PutItemCommand({ TableName: table, Item: person('fay', { city: { S: 'Kyiv' }, name: { S: 'Fay' } }) }));
+    await region.client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'team' }, sk: { S: 'fay' } } }));
+    expect((await inCity('Kyiv')).Count).toBe(0);
+  });
+
+  it.each([
+    [{ ConsistentRead: true }, 'Consistent reads are not supported on global secondary indexes'],
+    [{ Select: 'ALL_ATTRIBUTES' }, 'One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index byCity because its projection type is not ALL'],
+    [{ ExclusiveStartKey: { pk: { S: 'team' }, sk: { S: 'ann' } } }, 'The provided starting key is invalid'],
+    [{ ExclusiveStartKey: { pk: { S: 'team' }, sk: { S: 'ann' }, city: { N: '1' }, name: { S: 'x' } } }, 'The provided key element does not match the schema'],
+    [{ ExclusiveStartKey: { pk: { S: 'team' }, sk: { S: 'ann' }, city: { S: 'Rome' }, name: { S: 'x' } } }, 'The provided starting key is outside query boundaries based on provided conditions'],
+  ])('refuses %j', async (extra, message) => {
+    const error = await failure(inCity('Oslo', extra));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+  });
+
+  it('refuses an index the table does not have', async () => {
+    const error = await failure(query({ IndexName: 'nope', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'team' } } }));
+    expect(error.message).toBe('The table does not have the specified index: nope');
+  });
+});
+
+describe('Writes to a table with secondary indexes', () => {
+  it('refuses an index key of the wrong type or empty, changing nothing', async () => {
+    const wrongType = await failure(region.client.send(new PutItemCommand({ TableName: table, Item: person('bad', { city: { N: '1' } }) })));
+    expect(wrongType.message).toBe('One or more parameter values were invalid: Type mismatch for Index Key city Expected: S Actual: N IndexName: byCity');
+    const empty = await failure(region.client.send(new PutItemCommand({ TableName: table, Item: person('bad', { name: { S: '' } }) })));
+    expect(empty.message).toBe('One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: byCity, IndexKey: name');
+    const items = await query({ KeyConditionExpression: 'pk = :p AND sk = :s', ExpressionAttributeValues: { ':p': { S: 'team' }, ':s': { S: 'bad' } } });
+    expect(items.Count).toBe(0);
+  });
+
+  it('counts the entries of each index in DescribeTable', async () => {
+    const { Table } = await region.client.send(new DescribeTableCommand({ TableName: table }));
+    const counts = Object.fromEntries([...Table!.LocalSecondaryIndexes!, ...Table!.GlobalSecondaryIndexes!].map((index) => [index.IndexName, index.ItemCount]));
+    expect(counts).toEqual({ byScore: 4, byCity: 4, byAge: 3 });
+  });
+});
