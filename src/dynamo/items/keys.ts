@@ -5,6 +5,7 @@ import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
 import { own, setOwn } from '../../core/plainData.js';
 import { attributeType, attributeValueSize } from '../../core/values.js';
 import { invalid, ValidationException } from '../errors.js';
+import type { TableMeta } from '../tables.js';
 
 const PREFIX = 'One or more parameter values were invalid: ';
 const MAX_HASH_KEY_BYTES = 2048;
@@ -98,11 +99,20 @@ export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
   return { keys: key, encoded: encodeItemKey(shape, key) };
 }
 
-/** A key attribute is a scalar: an expression may not look inside it (a.b, a[0]). */
-export function checkKeyPaths(shape: KeyShape, paths: DocumentPath[]): void {
-  for (const name of [shape.hash.name, shape.range?.name]) {
-    if (name !== undefined && paths.some((path) => path.length > 1 && path[0] === name)) {
-      invalid(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: ${name}`);
-    }
+/** The key attributes of a table's indexes, in the order the indexes were defined. */
+export function indexKeyNames(table: Pick<TableMeta, 'indexes'>): string[] {
+  return (table.indexes ?? []).flatMap((index) => index.keySchema.map((element) => element.AttributeName));
+}
+
+/** A key attribute (of the table, then of an index) is a scalar: an expression may not look inside it (a.b, a[0]). */
+export function checkKeyPaths(shape: KeyShape, paths: DocumentPath[], indexKeys: string[] = []): void {
+  const nested = new Set(paths.filter((path) => path.length > 1).map((path) => path[0]));
+  if (!nested.size) return;
+  const tableKeys = [shape.hash.name, ...(shape.range ? [shape.range.name] : [])];
+  for (const name of tableKeys) {
+    if (nested.has(name)) invalid(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: ${name}`);
+  }
+  for (const name of indexKeys) {
+    if (nested.has(name)) invalid(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: ${name}`);
   }
 }

@@ -4,13 +4,13 @@
  * first two for all its actions before it commits any.
  */
 import { applyUpdate, updatePaths, type DocumentPath, type UpdateExpr } from '../../core/expr/index.js';
-import type { Item, KeyShape } from '../../core/types.js';
+import type { Item } from '../../core/types.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { keyShapeOf, type TableMeta } from '../tables.js';
 import { commitItemChange } from './commit.js';
-import { checkKeyPaths, type ResolvedKey } from './keys.js';
+import { checkKeyPaths, indexKeyNames, type ResolvedKey } from './keys.js';
 import { checkItemSize } from './request.js';
 
 export interface WriteTarget {
@@ -39,13 +39,14 @@ export function readTarget(txn: StoreTxn, table: TableMeta, key: ResolvedKey): W
  * An update may not name a key attribute, nor look inside one (a.b, a[0]): checked before the
  * condition and before any value is read, as DynamoDB checks it.
  */
-export function checkUpdatePaths(shape: KeyShape, update: UpdateExpr): void {
+export function checkUpdatePaths(table: TableMeta, update: UpdateExpr): void {
+  const shape = keyShapeOf(table);
   for (const name of [shape.hash.name, shape.range?.name]) {
     if (name !== undefined && update.actions.some((action) => action.path[0] === name)) {
       invalid(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
     }
   }
-  checkKeyPaths(shape, updatePaths(update));
+  checkKeyPaths(shape, updatePaths(update), indexKeyNames(table));
 }
 
 /**
@@ -57,7 +58,7 @@ export function updatedItem(target: WriteTarget, update: UpdateExpr | undefined)
   let next: Item = target.current ?? { ...target.key.keys };
   let paths: DocumentPath[] = [];
   if (update) {
-    checkUpdatePaths(keyShapeOf(target.table), update);
+    checkUpdatePaths(target.table, update);
     const applied = applyUpdate(update, target.current ?? { ...target.key.keys });
     next = applied.item;
     paths = applied.updatedPaths;

@@ -2,7 +2,7 @@
 import { project } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
-import { checkKeyPaths, keyOfKeyParam } from '../items/keys.js';
+import { checkKeyPaths, indexKeyNames, keyOfKeyParam } from '../items/keys.js';
 import { requestExpressions } from '../items/legacy.js';
 import { checkExpressionParams, consumedCapacity, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -38,7 +38,7 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const shape = keyShapeOf(table);
       const { encoded } = keyOfKeyParam(shape, key);
-      if (parsed.projection) checkKeyPaths(shape, parsed.projection.paths);
+      if (parsed.projection) checkKeyPaths(shape, parsed.projection.paths, indexKeyNames(table));
       return txn.getItem(table.id, encoded)?.item ?? undefined;
     });
     const capacity = request.ReturnConsumedCapacity

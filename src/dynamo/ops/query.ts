@@ -7,7 +7,7 @@ import { invalid } from '../errors.js';
 import { legacyExpressions, withExpressions } from '../items/legacy.js';
 import { legacyKeyCondition } from '../items/legacyKeyConditions.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
-import { checkKeyPaths, checkKeyValueSizes } from '../items/keys.js';
+import { checkKeyPaths, checkKeyValueSizes, indexKeyNames } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
 import { checkSelect, indexPageOptions, indexReadOf, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { indexQueryRange } from '../indexes/indexRange.js';
@@ -68,8 +68,9 @@ export const query = defineOperation<QueryRequest, unknown>({
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
-      checkKeyPaths(keyShapeOf(table), parsed.projection?.paths ?? []);
+      checkKeyPaths(keyShapeOf(table), parsed.projection?.paths ?? [], indexKeyNames(table));
       checkFilterKeys(request, parsed.filter, shape);
+      if (parsed.filter) checkKeyPaths(keyShapeOf(table), conditionPaths(parsed.filter), indexKeyNames(table));
       const storeId = read ? read.index.id : table.id;
       const records = txn.range(storeId, { start: range.start, end: range.end, reverse });
       if (!read) return pageFor(request, parsed, shape, records);

@@ -1,7 +1,7 @@
 /** Scan: every item of a table, in key-hash order, optionally one segment of a parallel scan. */
 import { conditionPaths } from '../../core/expr/index.js';
 import { segmentBounds } from '../../core/keys.js';
-import { checkKeyPaths } from '../items/keys.js';
+import { checkKeyPaths, indexKeyNames } from '../items/keys.js';
 import { invalid } from '../errors.js';
 import { requestExpressions } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
@@ -56,8 +56,8 @@ export const scan = defineOperation<ScanRequest, unknown>({
         : { start: new Uint8Array(0) };
       const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
       if (start) range = resumeAfter(range, start.encoded, false);
-      checkKeyPaths(shape, parsed.projection?.paths ?? []);
-      if (parsed.filter) checkKeyPaths(shape, conditionPaths(parsed.filter));
+      checkKeyPaths(shape, parsed.projection?.paths ?? [], indexKeyNames(table));
+      if (parsed.filter) checkKeyPaths(shape, conditionPaths(parsed.filter), indexKeyNames(table));
       const records = txn.range(read ? read.index.id : table.id, { start: range.start, end: range.end });
       if (!read) return pageFor(request, parsed, shape, records);
       return pageFor(request, parsed, shape, indexRecords(txn, table, read, records), indexPageOptions(request, read));

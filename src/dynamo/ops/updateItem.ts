@@ -44,7 +44,7 @@ export const updateItem = defineOperation<UpdateItemRequest, unknown>({
     const result = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));
-      if (parsed.update) checkUpdatePaths(keyShapeOf(table), parsed.update);
+      if (parsed.update) checkUpdatePaths(table, parsed.update);
       checkCondition(parsed.condition, target.current, request.ReturnValuesOnConditionCheckFailure);
       const { next, paths, createsNothing } = updatedItem(target, parsed.update);
       if (createsNothing) return { old: target.current, next: undefined, paths };
