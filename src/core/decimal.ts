@@ -24,7 +24,8 @@ export interface Decimal {
   exponent: number;
 }
 
-const NUMBER_PATTERN = /^(-)?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
+/** A leading + is accepted and dropped, as DynamoDB does ("+5" is stored as 5). */
+const NUMBER_PATTERN = /^(?:(-)|\+)?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
 
 function trimmed(negative: boolean, raw: string, exponent: number): Decimal {
   const leading = raw.replace(/^0+/, '');

@@ -25,6 +25,14 @@ describe('BatchGetItem', () => {
     expect(result.UnprocessedKeys).toEqual({});
   });
 
+  it('charges every key read, found or not', async () => {
+    const keys = [{ pk: { S: 'a' } }, { pk: { S: 'missing1' } }, { pk: { S: 'missing2' } }];
+    const eventual = await region.client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys } }, ReturnConsumedCapacity: 'TOTAL' }));
+    expect(eventual.ConsumedCapacity).toEqual([{ TableName: table, CapacityUnits: 1.5 }]);
+    const strong = await region.client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } }, ReturnConsumedCapacity: 'TOTAL' }));
+    expect(strong.ConsumedCapacity).toEqual([{ TableName: table, CapacityUnits: 3 }]);
+  });
+
   it('rejects duplicate keys', async () => {
     const error = await failure(get({ [table]: { Keys: [{ pk: { S: 'a' } }, { pk: { S: 'a' } }] } }));
     expect(error.message).toBe('Provided list of item keys contains duplicates');
@@ -37,6 +45,12 @@ describe('BatchGetItem', () => {
     expect(duplicate.message).toBe('Provided list of item keys contains duplicates');
     const names = await failure(get({ 'no-such-table': { Keys: [key], AttributesToGet: ['a', 'a'] } }));
     expect(names.message).toBe('One or more parameter values were invalid: Duplicate value in attribute name: a');
+  });
+
+  it('rejects an attribute named twice in AttributesToGet, as a legacy parameter', async () => {
+    const error = await failure(get({ [table]: { Keys: [{ pk: { S: 'a' } }], AttributesToGet: ['v', 'v'] } }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe('One or more parameter values were invalid: Duplicate value in attribute name: v');
   });
 
   it('rejects more than 100 keys', async () => {

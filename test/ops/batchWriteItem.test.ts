@@ -42,6 +42,10 @@ describe('BatchWriteItem', () => {
       [first]: Array.from({ length: 13 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `x${i}` } } } })),
       [second]: Array.from({ length: 13 }, (_, i) => ({ PutRequest: { Item: { pk: { N: String(i) } } } })),
     }), 'Too many items requested for the BatchWriteItem call'],
+    [() => ({ [first]: [{ PutRequest: { Item: { pk: { S: 'x'.repeat(2049) } } } }] }), 'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes'],
+    [() => ({ [first]: [{ DeleteRequest: { Key: { pk: { S: 'x'.repeat(2049) } } } }] }), 'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes'],
+    [() => ({ [first]: [{ PutRequest: { Item: { pk: { S: '' } } } }] }), 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk'],
+    [() => ({ [first]: [{ PutRequest: { Item: { other: { S: 'a' } } } }] }), 'The provided key element does not match the schema'],
   ])('rejects %#: %s', async (items, message) => {
     const error = await failure(write(items()));
     expect(error.name).toBe('ValidationException');

@@ -28,6 +28,12 @@ describe('GetItem', () => {
     expect(got.Item).toEqual({ name: { S: 'n' }, nested: { M: { x: { N: '1' }, y: { L: [{ S: 'r' }] } } } });
   });
 
+  it('takes AttributesToGet as attribute names, with no expression rules', async () => {
+    const names = ['name', 'nested.x', 'status', ...Array.from({ length: 1500 }, (_, i) => `attribute${i}`)];
+    const got = await get({ Key: { pk: { S: 'a' }, sk: { N: '1' } }, AttributesToGet: names });
+    expect(got.Item).toEqual({ name: { S: 'n' } });
+  });
+
   it('reports consumed capacity when asked', async () => {
     const got = await get({ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ReturnConsumedCapacity: 'TOTAL' });
     expect(got.ConsumedCapacity).toEqual({ TableName: table, CapacityUnits: 0.5 });
@@ -39,6 +45,9 @@ describe('GetItem', () => {
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' }, x: { S: 'y' } } }, 'The provided key element does not match the schema'],
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: '!!' }, 'Invalid ProjectionExpression: Syntax error; token: "!", near: "!!"'],
     [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ExpressionAttributeNames: { '#a': 'x' } }, 'ExpressionAttributeNames can only be specified when using expressions'],
+    [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: '#n, #k.b.c', ExpressionAttributeNames: { '#k': 'pk', '#n': 'name' } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
+    [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, ProjectionExpression: 'sk[0]' }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"],
+    [{ Key: { pk: { S: 'a' }, sk: { N: '1' } }, AttributesToGet: ['name', 'x', 'name'] }, 'One or more parameter values were invalid: Duplicate value in attribute name: name'],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(get(input));
     expect(error.name).toBe('ValidationException');

@@ -78,6 +78,11 @@ describe('PutItem', () => {
 
   it.each([
     [{ Item: { other: { S: 'x' } } }, 'One or more parameter values were invalid: Missing the key pk in the item'],
+    [{ Item: { pk: { S: 'x' } }, Expected: { a: { ComparisonOperator: 'LT' } } }, 'One or more parameter values were invalid: Value or AttributeValueList must be used with ComparisonOperator: LT for Attribute: a'],
+    [{ Item: { pk: { S: 'x' } }, Expected: { a: { Exists: true, ComparisonOperator: 'LT' } } }, 'One or more parameter values were invalid: Exists and ComparisonOperator cannot be used together for Attribute: a'],
+    [{ Item: { pk: { S: 'x' } }, Expected: { a: { AttributeValueList: [{ S: 'a' }], Value: { S: 'a' }, ComparisonOperator: 'LT' } } }, 'One or more parameter values were invalid: Value and AttributeValueList cannot be used together for Attribute: a'],
+    [{ Item: { pk: { S: 'x' } }, Expected: { a: { Exists: true, AttributeValueList: [{ S: 'a' }] } } }, 'One or more parameter values were invalid: AttributeValueList can only be used with a ComparisonOperator for Attribute: a'],
+    [{ Item: { pk: { S: 'x' } }, Expected: { a: { ComparisonOperator: 'BETWEEN', AttributeValueList: [{ S: 'b' }, { S: 'a' }] } } }, 'The BETWEEN condition was provided a range where the lower bound is greater than the upper bound'],
     [{ Item: { pk: { N: '1' } } }, 'One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N'],
     [{ Item: { pk: { S: '' } } }, 'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk'],
     [{ Item: { pk: { S: 'a' }, ss: { SS: [] } } }, 'One or more parameter values were invalid: An string set  may not be empty'],

@@ -88,6 +88,19 @@ describe('Query', () => {
     [{ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } }, Select: 'SPECIFIC_ATTRIBUTES' }, '1 validation error detected: Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES'],
     [{ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } }, IndexName: 'byOther' }, 'The table does not have the specified index: byOther'],
     [{ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } }, ExclusiveStartKey: { pk: { S: 'other' }, sk: { N: '5' } } }, 'The provided starting key is outside query boundaries based on provided conditions'],
+    [{ KeyConditionExpression: 'pk = :p', FilterExpression: 'attribute_exists(pk.b) AND even = :t', ExpressionAttributeValues: { ':p': { S: 'p' }, ':t': { BOOL: true } } }, 'Filter Expression can only contain non-primary key attributes: Primary key attribute: pk'],
+    [{ KeyConditionExpression: 'pk = :p', FilterExpression: 'NOT (even = :t OR sk[1] = :t)', ExpressionAttributeValues: { ':p': { S: 'p' }, ':t': { BOOL: true } } }, 'Filter Expression can only contain non-primary key attributes: Primary key attribute: sk'],
+    [{ KeyConditionExpression: 'pk = :p', FilterExpression: 'sk = :t AND pk = :t', ExpressionAttributeValues: { ':p': { S: 'p' }, ':t': { BOOL: true } } }, 'Filter Expression can only contain non-primary key attributes: Primary key attribute: pk'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] } }, QueryFilter: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] } } }, 'QueryFilter can only contain non-primary key attributes: Primary key attribute: pk'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] } }, QueryFilter: { sk: { ComparisonOperator: 'NOT_NULL' } } }, 'QueryFilter can only contain non-primary key attributes: Primary key attribute: sk'],
+    [{ KeyConditionExpression: 'pk = :p', ProjectionExpression: 'even, sk.x', ExpressionAttributeValues: { ':p': { S: 'p' } } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: sk"],
+    [{ KeyConditions: {} }, 'Conditions can be of length 1 or 2 only'],
+    [{ KeyConditionExpression: ':a = pk and sk = :a and :a = c', ExpressionAttributeValues: { ':a': { S: 'a' } } }, 'Conditions can be of length 1 or 2 only'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'NULL' } } }, 'Attempted conditional constraint is not an indexable operation'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] }, sk: { ComparisonOperator: 'IN', AttributeValueList: [{ N: '1' }] } } }, 'Attempted conditional constraint is not an indexable operation'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'p' }] }, c: { ComparisonOperator: 'NULL' } } }, 'Query condition missed key schema element: sk'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'BEGINS_WITH', AttributeValueList: [{ S: 'p' }] } } }, 'Query key condition not supported'],
+    [{ KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ N: '1' }] } } }, 'One or more parameter values were invalid: Condition parameter type does not match schema type'],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(query(input));
     expect(error.name).toBe('ValidationException');

@@ -30,6 +30,17 @@ const inCity = (city: string, extra: Record<string, unknown> = {}) => query({
 const field = (items: Row[] | undefined, name: string) => (items ?? []).map((item) => item[name]?.S ?? item[name]?.N);
 
 describe('Query on a local secondary index', () => {
+  it('refuses a path inside an index key attribute, as inside a table key', async () => {
+    const error = await failure(query({
+      KeyConditionExpression: 'pk = :p', FilterExpression: 'attribute_exists(city.x) AND note = :n', ExpressionAttributeValues: { ':p': { S: 'team' }, ':n': { S: 'a' } },
+    }));
+    expect(error.message).toBe("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: city");
+    const update = await failure(region.client.send(new UpdateItemCommand({
+      TableName: table, Key: { pk: { S: 'team' }, sk: { S: 'ann' } }, UpdateExpression: 'SET x2 = city[1]',
+    })));
+    expect(update.message).toBe("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: city");
+  });
+
   it('returns the partition in index sort order, projecting the keys only', async () => {
     const result = await query({ IndexName: 'byScore', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'team' } } });
     expect(field(result.Items, 'sk')).toEqual(['bob', 'cid', 'ann', 'eve']);

@@ -61,6 +61,50 @@ describe('Scan', () => {
     expect(result.Items?.map((item) => item.pk.S).sort()).toEqual(['item-0', 'item-1', 'item-59']);
   });
 
+  it('finds a binary run inside a B attribute and a B member of a BS set (contains, CONTAINS, NOT_CONTAINS)', async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const binaries = await createTable(region.client);
+    const items = {
+      string: { S: 'abdef' }, stringSet: { SS: ['abd', 'bde'] }, binary: { B: bytes('abdef') },
+      binarySet: { BS: [bytes('bde'), bytes('abcd')] }, exact: { B: bytes('bde') }, other: { B: bytes('abd') },
+      list: { L: [{ N: '123' }, { B: bytes('bde') }] },
+    };
+    await region.client.send(new BatchWriteItemCommand({
+      RequestItems: { [binaries]: Object.entries(items).map(([pk, b]) => ({ PutRequest: { Item: { pk: { S: pk }, b } } })) },
+    }));
+    const names = async (input: Record<string, unknown>) =>
+      ((await region.client.send(new ScanCommand({ TableName: binaries, ...input } as never))).Items ?? []).map((item) => item.pk.S).sort();
+    const holding = ['binary', 'binarySet', 'exact', 'list'];
+    expect(await names({ FilterExpression: 'contains(b, :b)', ExpressionAttributeValues: { ':b': { B: bytes('bde') } } })).toEqual(holding);
+    expect(await names({ ScanFilter: { b: { ComparisonOperator: 'CONTAINS', AttributeValueList: [{ B: bytes('bde') }] } } })).toEqual(holding);
+    expect(await names({ ScanFilter: { b: { ComparisonOperator: 'NOT_CONTAINS', AttributeValueList: [{ B: bytes('bde') }] } } }))
+      .toEqual(['other', 'string', 'stringSet']);
+  });
+
+  it('applies no expression limit to a legacy ScanFilter: IN with 27,500 values', async () => {
+    const values = Array.from({ length: 27_500 }, (_, i) => ({ N: String(i * 2) }));
+    const result = await scan({ ScanFilter: { n: { ComparisonOperator: 'IN', AttributeValueList: values } }, Select: 'COUNT' });
+    expect(result.Count).toBe(COUNT / 2);
+  });
+
+  it('evaluates a ScanFilter of 100,000 conditions', async () => {
+    const ScanFilter = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`absent${i}`, { ComparisonOperator: 'NULL' }]));
+    const result = await scan({ ScanFilter, Select: 'COUNT' });
+    expect(result.Count).toBe(COUNT);
+  });
+
+  it.each([
+    [{ n: { ComparisonOperator: 'LT', AttributeValueList: [{ SS: ['a'] }] } }, 'One or more parameter values were invalid: ComparisonOperator LT is not valid for SS AttributeValue type'],
+    [{ n: { ComparisonOperator: 'CONTAINS', AttributeValueList: [{ L: [] }] } }, 'One or more parameter values were invalid: ComparisonOperator CONTAINS is not valid for L AttributeValue type'],
+    [{ n: { ComparisonOperator: 'BEGINS_WITH', AttributeValueList: [{ N: '1' }] } }, 'One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type'],
+    [{ n: { ComparisonOperator: 'IN', AttributeValueList: [{ S: 'b' }, { N: '1' }] } }, 'One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type'],
+    [{ n: { ComparisonOperator: 'BETWEEN', AttributeValueList: [{ N: '2' }, { N: '1' }] } }, 'The BETWEEN condition was provided a range where the lower bound is greater than the upper bound'],
+  ])('words a legacy ScanFilter problem as DynamoDB does for legacy parameters %#', async (ScanFilter, message) => {
+    const error = await failure(scan({ ScanFilter }));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(message);
+  });
+
   it('stops a page at 1 MB and returns a LastEvaluatedKey', async () => {
     const big = await createTable(region.client);
     const value = 'x'.repeat(300 * 1024);
@@ -82,6 +126,8 @@ describe('Scan', () => {
     [{ Select: 'ALL_ATTRIBUTES', ProjectionExpression: 'n' }, 'Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES'],
     [{ Limit: 0 }, "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"],
     [{ ExclusiveStartKey: { nope: { S: 'x' } } }, 'The provided starting key is invalid: The provided key element does not match the schema'],
+    [{ FilterExpression: 'attribute_exists(n) AND attribute_exists(#k.b.c)', ExpressionAttributeNames: { '#k': 'pk' } }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
+    [{ ProjectionExpression: 'pk[0]' }, "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: pk"],
   ])('rejects %#: %s', async (input, message) => {
     const error = await failure(scan(input));
     expect(error.name).toBe('ValidationException');

@@ -33,6 +33,15 @@ async function cancelled(promise: Promise<unknown>): Promise<TransactionCanceled
 }
 
 describe('TransactWriteItems', () => {
+  it('creates nothing for an Update of only removals on a missing item, as UpdateItem does', async () => {
+    await transact([
+      { Update: { TableName: table, Key: { pk: { S: 'removalsOnly' } }, UpdateExpression: 'REMOVE a' } },
+      { Update: { TableName: table, Key: { pk: { S: 'removalAndAdd' } }, UpdateExpression: 'REMOVE a ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+    ]);
+    expect(await get('removalsOnly')).toBeUndefined();
+    expect(await get('removalAndAdd')).toEqual({ pk: { S: 'removalAndAdd' }, n: { N: '1' } });
+  });
+
   it('applies Put, Update, Delete and ConditionCheck across tables together', async () => {
     await put('upd', { n: { N: '1' } });
     await put('del');

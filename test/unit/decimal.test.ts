@@ -4,7 +4,7 @@ import { addNumbers, compareNumbers, NumberFormatError, normalizeNumber, subtrac
 describe('normalizeNumber', () => {
   it.each([
     ['1', '1'], ['01', '1'], ['1.50', '1.5'], ['-0', '0'], ['0.000', '0'], ['1E2', '100'], ['1.5e3', '1500'],
-    ['1e-2', '0.01'], ['.5', '0.5'], ['5.', '5'], ['-12.3400', '-12.34'], ['123456789012345678901234567890123456.78', '123456789012345678901234567890123456.78'],
+    ['1e-2', '0.01'], ['.5', '0.5'], ['5.', '5'], ['-12.3400', '-12.34'], ['+5', '5'], ['+1.5e2', '150'], ['+0', '0'], ['1e+2', '100'], ['123456789012345678901234567890123456.78', '123456789012345678901234567890123456.78'],
   ])('%s → %s', (input, output) => {
     expect(normalizeNumber(input)).toBe(output);
   });
@@ -21,7 +21,9 @@ describe('normalizeNumber', () => {
     ['1e126', 'overflow', 'Number overflow. Attempting to store a number with magnitude larger than supported range'],
     ['1e-131', 'underflow', 'Number underflow. Attempting to store a number with magnitude smaller than supported range'],
     ['1234567890123456789012345678901234567891', 'precision', 'Attempting to store more than 38 significant digits in a Number'],
-    ['+1', 'invalid', 'The parameter cannot be converted to a numeric value: +1'],
+    ['+-1', 'invalid', 'The parameter cannot be converted to a numeric value: +-1'],
+    ['+', 'invalid', 'The parameter cannot be converted to a numeric value: +'],
+    ['+e2', 'invalid', 'The parameter cannot be converted to a numeric value: +e2'],
   ])('rejects %j as %s', (input, kind, message) => {
     let error: unknown;
     try { normalizeNumber(input); } catch (e) { error = e; }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyUpdate, parseExpressions } from '../../src/core/expr/index.js';
+import { applyUpdate, parseExpressions, projectPaths } from '../../src/core/expr/index.js';
 import type { AttributeValue, Item } from '../../src/core/types.js';
 
 function update(expression: string, item: Item | undefined, values: Record<string, AttributeValue> = {}, names?: Record<string, string>) {
@@ -29,6 +29,23 @@ describe('update expressions', () => {
     expect(item).toEqual({ m: { M: { k: { S: 'v' } } }, l: { L: [{ N: '0' }, { S: 'v' }, { S: 'w' }] } });
   });
 
+  it('SET past the end of a list appends in index order, not in the order written', () => {
+    const { item } = update('SET l[84] = :x, l[37] = :y, l[0] = :z, m = :z', { l: { L: [{ N: '0' }] } }, { ':x': { S: 'x' }, ':y': { S: 'y' }, ':z': { S: 'z' } });
+    expect(item).toEqual({ l: { L: [{ S: 'z' }, { S: 'y' }, { S: 'x' }] }, m: { S: 'z' } });
+  });
+
+  it('SET and ADD past the end of a list, values read from the item as it was', () => {
+    const key = { S: 'k' };
+    const start = { a: key, b: { M: { a: { N: '1' }, b: { N: '2' }, c: { N: '3' } } }, c: { L: [{ N: '1' }, { N: '3' }] } };
+    const { item, updatedPaths } = update('set b.c=((c[1])+(b.a)),b.a = a,c[1] = a, c[4] = b.a - b.b, c[2] = b.c add c[8] :b, c[6] :a', start,
+      { ':a': { N: '2' }, ':b': { SS: ['a'] } });
+    expect(item).toEqual({
+      a: key, b: { M: { a: key, b: { N: '2' }, c: { N: '4' } } },
+      c: { L: [{ N: '1' }, key, { N: '3' }, { N: '-1' }, { N: '2' }, { SS: ['a'] }] },
+    });
+    expect(projectPaths(item, updatedPaths)).toEqual({ b: { M: { a: key, c: { N: '4' } } }, c: { L: [key, { N: '3' }, { N: '2' }] } });
+  });
+
   it('REMOVE attributes and list elements by their original positions', () => {
     const { item } = update('REMOVE a, l[0], l[2]', { a: { S: 'x' }, l: { L: [{ N: '0' }, { N: '1' }, { N: '2' }, { N: '3' }] } });
     expect(item).toEqual({ l: { L: [{ N: '1' }, { N: '3' }] } });
@@ -38,6 +55,12 @@ describe('update expressions', () => {
     const { item } = update('ADD n :five, s :more, fresh :one DELETE gone :all', { n: { N: '1.5' }, s: { SS: ['a'] }, gone: { NS: ['1', '2'] } },
       { ':five': { N: '5' }, ':more': { SS: ['a', 'b'] }, ':one': { N: '1' }, ':all': { NS: ['2', '1.0'] } });
     expect(item).toEqual({ n: { N: '6.5' }, s: { SS: ['a', 'b'] }, fresh: { N: '1' } });
+  });
+
+  it('SET reads parenthesized operands and values', () => {
+    const start = { b: { M: { a: { N: '2' } } }, c: { L: [{ N: '0' }, { N: '5' }] } };
+    const { item } = update('SET x = ((c[1])+(b.a)), y = (c[0]) - :one, z = (:one), w = list_append((c), (:l))', start, { ':one': { N: '1' }, ':l': { L: [] } });
+    expect(item).toEqual({ ...start, x: { N: '7' }, y: { N: '-1' }, z: { N: '1' }, w: start.c });
   });
 
   it('reports DynamoDB\'s runtime errors', () => {
@@ -60,6 +83,10 @@ describe('update expressions', () => {
     ['SET #name = :n', 'Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #name'],
     ['SET data = :n', 'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: data'],
     ['SET a :n', 'Invalid UpdateExpression: Syntax error; token: ":n", near: "a :n"'],
+    ['SET a = (:n + :n) + :n', 'Invalid UpdateExpression: Syntax error; token: "+", near: ") + :n"'],
+    ['SET a = :n + (:n - :n)', 'Invalid UpdateExpression: Syntax error; token: "-", near: ":n - :n"'],
+    ['SET a = set', 'Invalid UpdateExpression: Syntax error; token: "set", near: "= set"'],
+    ['SET a = between', 'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: between'],
     ['UPDATE a = :n', 'Invalid UpdateExpression: Syntax error; token: "UPDATE", near: "UPDATE a"'],
   ])('%s', (expression, message) => {
     const values = { ':v': { N: '1' }, ':s': { S: 'x' }, ':n': { N: '1' } };

@@ -34,6 +34,8 @@ export type UpdateAction =
 
 export interface UpdateExpr {
   actions: UpdateAction[];
+  /** Read from the legacy AttributeUpdates: a type mismatch is worded as DynamoDB words it there. */
+  legacy?: boolean;
 }
 
 export interface ProjectionExpr {

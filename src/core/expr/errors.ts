@@ -3,6 +3,9 @@ import { CoreValidationError } from '../errors.js';
 
 export class ExpressionError extends CoreValidationError {}
 
+/** An operand of an update whose type does not suit its operation (found while applying it). */
+export class UpdateOperandTypeError extends ExpressionError {}
+
 export type ExpressionKind = 'ConditionExpression' | 'UpdateExpression' | 'ProjectionExpression' | 'KeyConditionExpression' | 'FilterExpression';
 
 /** Thrown while parsing; the caller prefixes it with the expression's kind. */

@@ -5,7 +5,7 @@ import { attributeType, compareScalars, valuesEqual } from '../values.js';
 import type { ConditionExpr, Operand } from './ast.js';
 import { valueAt } from './paths.js';
 
-function sizeOf(value: AttributeValue | undefined): AttributeValue | undefined {
+export function sizeOf(value: AttributeValue | undefined): AttributeValue | undefined {
   if (!value) return undefined;
   let size: number | undefined;
   if ('S' in value) size = value.S.length;
@@ -38,9 +38,21 @@ function beginsWith(value: AttributeValue | undefined, prefix: AttributeValue | 
   return false;
 }
 
+/**
+ * One character per byte (a single-byte decoding maps each byte to its own character), so a
+ * run of bytes is found by the engine's string search, linear where a byte loop is quadratic.
+ */
+const perByte = new TextDecoder('latin1');
+
+/** A binary holds another when its bytes contain the other's as a contiguous run. */
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  return perByte.decode(haystack).includes(perByte.decode(needle));
+}
+
 function contains(value: AttributeValue | undefined, element: AttributeValue | undefined): boolean {
   if (!value || !element) return false;
   if ('S' in value) return 'S' in element && value.S.includes(element.S);
+  if ('B' in value) return 'B' in element && containsBytes(decodeBase64(value.B), decodeBase64(element.B));
   if ('SS' in value) return 'S' in element && value.SS.includes(element.S);
   if ('NS' in value) return 'N' in element && value.NS.some((n) => valuesEqual({ N: n }, element));
   if ('BS' in value) return 'B' in element && value.BS.some((b) => valuesEqual({ B: b }, element));

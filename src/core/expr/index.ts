@@ -15,8 +15,9 @@ export type { ConditionExpr, DocumentPath, KeyConditionExpr, Operand, Projection
 export { evaluateCondition } from './evaluate.js';
 export { applyUpdate } from './update.js';
 export { project, projectPaths } from './project.js';
-export { resolveKeyCondition, type KeyCondition } from './keyCondition.js';
+export { keyConditionParts, matchKeySchema, resolveKeyCondition, type KeyCondition, type KeyConditionPart } from './keyCondition.js';
 export { ExpressionError } from './errors.js';
+export { conditionPaths, updatePaths } from './paths.js';
 
 export interface ExpressionInput {
   ConditionExpression?: string;
@@ -93,6 +94,17 @@ function checkPlaceholders(input: ExpressionInput): Record<string, AttributeValu
   return normalized;
 }
 
+/** The words each grammar keeps for itself: an attribute so named is a syntax error, not a reserved word. */
+const CONDITION_KEYWORDS = ['BETWEEN', 'IN', 'AND', 'OR', 'NOT'];
+const CONDITION_KINDS: readonly ExpressionKind[] = ['ConditionExpression', 'KeyConditionExpression', 'FilterExpression'];
+const GRAMMAR_KEYWORDS: Record<ExpressionKind, readonly string[]> = {
+  ConditionExpression: CONDITION_KEYWORDS,
+  KeyConditionExpression: CONDITION_KEYWORDS,
+  FilterExpression: CONDITION_KEYWORDS,
+  UpdateExpression: ['SET', 'REMOVE', 'ADD', 'DELETE'],
+  ProjectionExpression: [],
+};
+
 function parseOne<T>(
   kind: ExpressionKind, source: string, placeholders: Placeholders,
   parse: (cursor: Cursor, problems: ProblemSet) => T, order: readonly ErrorCategory[],
@@ -102,8 +114,8 @@ function parseOne<T>(
     if (new TextEncoder().encode(source).length > MAX_EXPRESSION_BYTES) {
       throw new ExpressionProblem(`Expression size has exceeded the maximum allowed size; expression size: ${source.length}`);
     }
-    const problems = new ProblemSet(placeholders);
-    const parsed = parse(new Cursor(source, tokenize(source)), problems);
+    const problems = new ProblemSet(placeholders, CONDITION_KINDS.includes(kind) ? 'attrName' : 'attrVal');
+    const parsed = parse(new Cursor(source, tokenize(source), GRAMMAR_KEYWORDS[kind]), problems);
     problems.throwFirst([...order]);
     return parsed;
   } catch (error) {

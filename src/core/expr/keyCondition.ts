@@ -9,7 +9,8 @@ export interface KeyCondition {
   range?: { op: '=' | '<' | '<=' | '>' | '>=' | 'BETWEEN' | 'BEGINS_WITH'; values: AttributeValue[] };
 }
 
-interface Single {
+/** One comparison of a key condition: an attribute, an operator and the values it compares with. */
+export interface KeyConditionPart {
   attribute: string;
   op: NonNullable<KeyCondition['range']>['op'];
   values: AttributeValue[];
@@ -36,7 +37,7 @@ function attributeOf(operands: Operand[]): { attribute: string; index: number } 
 const valuesOf = (operands: Operand[]): AttributeValue[] =>
   operands.flatMap((operand) => (operand.kind === 'value' ? [operand.value] : []));
 
-function collect(expr: ConditionExpr, out: Single[]): void {
+function collect(expr: ConditionExpr, out: KeyConditionPart[]): void {
   switch (expr.kind) {
     case 'and':
       collect(expr.left, out);
@@ -63,23 +64,34 @@ function collect(expr: ConditionExpr, out: Single[]): void {
   }
 }
 
-export function resolveKeyCondition(expr: ConditionExpr, shape: KeyShape): KeyCondition {
-  const conditions: Single[] = [];
+/** A key condition's comparisons, checked for what needs no table: one per attribute, two at most. */
+export function keyConditionParts(expr: ConditionExpr): KeyConditionPart[] {
+  const conditions: KeyConditionPart[] = [];
   collect(expr, conditions);
   const seen = new Set<string>();
   for (const condition of conditions) {
     if (seen.has(condition.attribute)) fail('KeyConditionExpressions must only contain one condition per key');
     seen.add(condition.attribute);
   }
+  if (conditions.length > 2) fail('Conditions can be of length 1 or 2 only');
+  return conditions;
+}
+
+/** The comparisons matched to the table's key schema. */
+export function matchKeySchema(conditions: KeyConditionPart[], shape: KeyShape): KeyCondition {
   if (!shape.range && conditions.length > 1) fail('Query key condition not supported');
   const hash = conditions.find((c) => c.attribute === shape.hash.name);
   if (!hash) fail(`Query condition missed key schema element: ${shape.hash.name}`);
   const range = conditions.find((c) => c.attribute !== shape.hash.name);
   if (range && range.attribute !== shape.range?.name) fail(`Query condition missed key schema element: ${shape.range?.name ?? range.attribute}`);
-  const typeMismatch = (condition: Single, type: string): boolean => condition.values.some((v) => attributeType(v) !== type);
+  const typeMismatch = (condition: KeyConditionPart, type: string): boolean => condition.values.some((v) => attributeType(v) !== type);
   if (typeMismatch(hash, shape.hash.type) || (range && typeMismatch(range, shape.range!.type))) {
     fail('One or more parameter values were invalid: Condition parameter type does not match schema type');
   }
   if (hash.op !== '=') fail('Query key condition not supported');
   return { hash: hash.values[0], ...(range ? { range: { op: range.op, values: range.values } } : {}) };
+}
+
+export function resolveKeyCondition(expr: ConditionExpr, shape: KeyShape): KeyCondition {
+  return matchKeySchema(keyConditionParts(expr), shape);
 }

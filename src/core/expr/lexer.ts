@@ -61,7 +61,13 @@ export class Cursor {
   private index = 0;
   private operators = 0;
 
-  constructor(private readonly source: string, private readonly tokens: Token[]) {}
+  /** `keywords`: the words of this expression's own grammar, which can never name an attribute. */
+  constructor(private readonly source: string, private readonly tokens: Token[], private readonly keywords: readonly string[] = []) {}
+
+  /** True when the token is one of this grammar's keywords (an attribute so named is a syntax error). */
+  isGrammarKeyword(token: Token): boolean {
+    return token.kind === 'name' && this.keywords.includes(token.text.toUpperCase());
+  }
 
   peek(offset = 0): Token {
     return this.tokens[Math.min(this.index + offset, this.tokens.length - 1)];

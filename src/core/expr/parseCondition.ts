@@ -1,30 +1,17 @@
 /** ConditionExpression / FilterExpression / KeyConditionExpression grammar, with DynamoDB's checks. */
-import { lookupTable } from '../plainData.js';
-import type { AttributeValue } from '../types.js';
-import { compareScalars } from '../values.js';
+import { checkBetween, checkDistinct, checkFunction, checkOrderable } from './conditionChecks.js';
 import type { BooleanFunction, Comparator, ConditionExpr, Operand } from './ast.js';
-import type { ProblemSet } from './context.js';
+import type { Problem, ProblemSet } from './context.js';
 import { ExpressionProblem, TooManyOperators } from './errors.js';
+import { sizeOf } from './evaluate.js';
 import type { Cursor } from './lexer.js';
-import { parsePath, pathString } from './paths.js';
+import { parsePath } from './paths.js';
 import { catches, runSteps, type Step } from './steps.js';
 
 const COMPARATORS: Comparator[] = ['=', '<>', '<', '<=', '>', '>='];
-const ARITY = lookupTable({
-  attribute_exists: 1, attribute_not_exists: 1, attribute_type: 2, begins_with: 2, contains: 2, size: 1,
-});
-const TYPE_NAMES = ['S', 'N', 'B', 'NULL', 'SS', 'BOOL', 'L', 'BS', 'NS', 'M'];
 const MAX_IN_OPERANDS = 100;
 
 type Parsed = Operand | { kind: 'call'; name: string; args: Operand[] };
-
-function typeOf(value: AttributeValue): string {
-  return Object.keys(value)[0];
-}
-
-function valueType(operand: Operand): string | undefined {
-  return operand.kind === 'value' ? typeOf(operand.value) : operand.kind === 'size' ? 'N' : undefined;
-}
 
 export class ConditionParser {
   constructor(private readonly cursor: Cursor, private readonly problems: ProblemSet) {}
@@ -70,7 +57,10 @@ export class ConditionParser {
    * operand and is tried as a condition first; at every level of ((((… the retry as an operand
    * would read the same operands again, and the parse would be quadratic in the nesting.
    */
-  private readonly operands = new Map<number, { parsed: Parsed; endIndex: number } | { error: unknown }>();
+  private readonly operands = new Map<number, { parsed: Parsed; endIndex: number; problems: Problem[] } | { error: unknown }>();
+
+  /** Where parenthesized operands start (their token index), to spot ((a)). */
+  private readonly parenthesizedAt = new Set<number>();
 
   /** The last condition parsed as a parenthesized group, to spot ((…)) around nothing else. */
   private lastGroup: ConditionExpr | undefined;
@@ -80,27 +70,62 @@ export class ConditionParser {
     return token.kind === 'punct' && token.text === '(';
   }
 
+  /** A comparator, BETWEEN or IN: what follows the first operand of a comparison. */
+  private atComparison(): boolean {
+    const token = this.cursor.peek();
+    if (token.kind === 'punct') return (COMPARATORS as string[]).includes(token.text);
+    return this.cursor.isKeyword('BETWEEN') || this.cursor.isKeyword('IN');
+  }
+
   private *primary(): Step<ConditionExpr> {
-    if (this.isOpenParen()) {
-      const mark = this.cursor.mark();
-      this.cursor.next();
-      try {
-        const doubled = this.isOpenParen();
-        const inner: ConditionExpr = yield this.or();
-        this.cursor.expect(')');
-        if (doubled && inner === this.lastGroup) this.problems.add('parens', 'The expression has redundant parentheses;');
-        this.lastGroup = inner;
-        return inner;
-      } catch (error) {
-        // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
-        if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
-        this.cursor.reset(mark);
+    if (!this.isOpenParen()) return yield this.comparison();
+    const mark = this.cursor.mark();
+    const problemMark = this.problems.mark();
+    const lastGroup = this.lastGroup;
+    this.cursor.next();
+    let group: ConditionExpr | undefined;
+    try {
+      const doubled = this.isOpenParen();
+      group = (yield this.or()) as ConditionExpr;
+      this.cursor.expect(')');
+      if (!this.atComparison()) {
+        if (doubled && group === this.lastGroup) this.problems.add('parens', 'The expression has redundant parentheses;');
+        this.lastGroup = group;
+        return group;
       }
+    } catch (error) {
+      // Not a parenthesized condition: maybe a parenthesized operand, as in (a) = :v.
+      if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
+      group = undefined;
     }
-    return yield this.comparison();
+    // A group followed by a comparator was a parenthesized operand, as in (size(a)) = :v: read
+    // again as a comparison, without what the reading as a condition found.
+    const afterGroup = this.cursor.mark();
+    const groupProblems = this.problems.since(problemMark);
+    this.cursor.reset(mark);
+    this.problems.reset(problemMark);
+    this.lastGroup = lastGroup;
+    if (!group) return yield this.comparison();
+    try {
+      return (yield this.comparison()) as ConditionExpr;
+    } catch (error) {
+      if (!(error instanceof ExpressionProblem) || error instanceof TooManyOperators) throw error;
+      // Neither reading goes further: the group stands, and the parse fails where it ends.
+      this.cursor.reset(afterGroup);
+      this.problems.reset(problemMark);
+      this.problems.replay(groupProblems);
+      this.lastGroup = group;
+      return group;
+    }
   }
 
   private *comparison(): Step<ConditionExpr> {
+    const part: ConditionExpr = yield this.comparisonPart();
+    this.problems.settle(PER_PART_ORDER, 'condition');
+    return part;
+  }
+
+  private *comparisonPart(): Step<ConditionExpr> {
     const subject: Parsed = yield this.operandOrCall();
     const op = COMPARATORS.find((c) => this.cursor.peek().kind === 'punct' && this.cursor.peek().text === c);
     if (op) {
@@ -108,7 +133,8 @@ export class ConditionParser {
       this.cursor.countOperator();
       const right: Operand = yield this.operand();
       const left = this.asOperand(subject);
-      this.checkDistinct(op, left, right);
+      checkDistinct(this.problems, op, left, right);
+      if (op !== '=' && op !== '<>') checkOrderable(this.problems, op, [left, right]);
       return { kind: 'compare', op, left, right };
     }
     if (this.cursor.accept('BETWEEN')) {
@@ -116,8 +142,10 @@ export class ConditionParser {
       const low: Operand = yield this.operand();
       this.cursor.expect('AND');
       const high: Operand = yield this.operand();
-      this.checkBetween(low, high);
-      return { kind: 'between', subject: this.asOperand(subject), low, high };
+      const between = { kind: 'between', subject: this.asOperand(subject), low, high } as const;
+      checkOrderable(this.problems, 'BETWEEN', [between.subject]);
+      checkBetween(this.problems, low, high);
+      return between;
     }
     if (this.cursor.accept('IN')) {
       this.cursor.countOperator();
@@ -162,13 +190,16 @@ export class ConditionParser {
       if ('error' in known) throw known.error;
       // An operand holds no counted operators: only the position moves.
       this.cursor.reset({ ...start, index: known.endIndex });
+      this.problems.replay(known.problems);
       return known.parsed;
     }
+    this.problems.startRecording();
     try {
       const parsed: Parsed = yield this.readOperand();
-      this.operands.set(start.index, { parsed, endIndex: this.cursor.mark().index });
+      this.operands.set(start.index, { parsed, endIndex: this.cursor.mark().index, problems: this.problems.stopRecording() });
       return parsed;
     } catch (error) {
+      this.problems.stopRecording();
       this.operands.set(start.index, { error });
       throw error;
     }
@@ -177,9 +208,13 @@ export class ConditionParser {
   private *readOperand(): Step<Parsed> {
     const token = this.cursor.peek();
     if (token.kind === 'punct' && token.text === '(') {
+      const start = this.cursor.mark().index;
       this.cursor.next();
       const inner: Parsed = yield this.operandOrCall();
       this.cursor.expect(')');
+      // ((a)): the inner operand was itself parenthesized.
+      if (this.parenthesizedAt.has(start + 1)) this.problems.add('parens', 'The expression has redundant parentheses;');
+      this.parenthesizedAt.add(start);
       return inner;
     }
     if (token.kind === 'attrValue') {
@@ -202,67 +237,21 @@ export class ConditionParser {
       while (this.cursor.accept(',')) args.push(yield this.operand());
     }
     this.cursor.expect(')');
-    this.checkFunction(name, args);
-    if (name === 'size' && args[0]?.kind === 'path') return { kind: 'size', path: args[0].path };
+    checkFunction(this.problems, name, args);
+    if (name === 'size') {
+      const [arg] = args;
+      if (arg?.kind === 'path') return { kind: 'size', path: arg.path };
+      // The size of a constant is a constant; of anything else it is an error already noted.
+      return { kind: 'value', value: (arg?.kind === 'value' ? sizeOf(arg.value) : undefined) ?? { N: '0' } };
+    }
     return { kind: 'call', name, args };
-  }
-
-  private checkFunction(name: string, args: Operand[]): void {
-    const arity = ARITY[name];
-    if (arity === undefined) {
-      this.problems.add('unknownFunction', `Invalid function name; function: ${name}`);
-      return;
-    }
-    if (args.length !== arity) {
-      this.problems.add('operand', `Incorrect number of operands for operator or function; operator or function: ${name}, number of operands: ${args.length}`);
-      return;
-    }
-    const fail = (type: string): void => this.problems.add('function', `Incorrect operand type for operator or function; operator or function: ${name}, operand type: ${type}`);
-    if (name === 'attribute_exists' || name === 'attribute_not_exists' || name === 'size') {
-      if (args[0].kind !== 'path') {
-        if (name === 'size') {
-          const type = valueType(args[0]);
-          if (type && ['N', 'BOOL', 'NULL'].includes(type)) fail(type);
-        } else this.problems.add('function', `Operator or function requires a document path; operator or function: ${name}`);
-      }
-    } else if (name === 'begins_with') {
-      for (const arg of args) {
-        const type = valueType(arg);
-        if (type && type !== 'S' && type !== 'B') { fail(type); return; }
-      }
-    } else if (name === 'attribute_type') {
-      const type = valueType(args[1]);
-      if (type !== 'S') { fail(type ?? '{NS,SS,L,BS,N,M,B,BOOL,NULL,S}'); return; }
-      const wanted = (args[1] as { value: { S: string } }).value.S;
-      if (!TYPE_NAMES.includes(wanted)) {
-        this.problems.add('function', `Invalid attribute type name found; type: ${wanted}, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}`);
-      }
-    }
-    if (args.length === 2 && args[0].kind === 'path' && args[1].kind === 'path' && pathString(args[0].path) === pathString(args[1].path)) {
-      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${name}, first operand: ${pathString(args[0].path)}`);
-    }
-  }
-
-  private checkDistinct(op: string, left: Operand, right: Operand): void {
-    if (left.kind === 'path' && right.kind === 'path' && pathString(left.path) === pathString(right.path)) {
-      this.problems.add('distinct', `The first operand must be distinct from the remaining operands for this operator or function; operator: ${op}, first operand: ${pathString(left.path)}`);
-    }
-  }
-
-  private checkBetween(low: Operand, high: Operand): void {
-    if (low.kind !== 'value' || high.kind !== 'value') return;
-    const [lowType, highType] = [typeOf(low.value), typeOf(high.value)];
-    // A map's keys are client data (a key `toString` would break String()): only text is shown as it is.
-    const shown = (member: unknown): string => (typeof member === 'string' ? member : JSON.stringify(member));
-    const show = (value: AttributeValue, type: string): string => `AttributeValue: {${type}:${shown((value as Record<string, unknown>)[type])}}`;
-    const bounds = (): string => `lower bound operand: ${show(low.value, lowType)}, upper bound operand: ${show(high.value, highType)}`;
-    if (lowType !== highType) {
-      this.problems.add('function', `The BETWEEN operator requires same data type for lower and upper bounds; ${bounds()}`);
-    } else if (compareScalars(low.value, high.value) === 1) {
-      this.problems.add('function', `The BETWEEN operator requires upper bound to be greater than or equal to lower bound; ${bounds()}`);
-    }
   }
 }
 
-/** DynamoDB's precedence among the problems a condition can have. */
-export const CONDITION_ERROR_ORDER = ['parens', 'unknownFunction', 'misusedFunction', 'reserved', 'attrName', 'attrVal', 'operand', 'distinct', 'function'] as const;
+/**
+ * DynamoDB's precedence among the problems a condition can have. Undefined placeholders,
+ * operand counts, distinct operands and operand types rank within each comparison or function
+ * (in that order), and the first comparison with any of them is the one reported ('condition').
+ */
+export const CONDITION_ERROR_ORDER = ['parens', 'unknownFunction', 'misusedFunction', 'reserved', 'condition'] as const;
+const PER_PART_ORDER = ['attrName', 'operand', 'distinct', 'function'] as const;

@@ -60,18 +60,18 @@ export class UpdateParser {
     return { kind: clause === 'ADD' ? 'add' : 'delete', path, value };
   }
 
+  /**
+   * A SET value: one operand, or two joined by + or -. Either may be parenthesized, as may the
+   * whole value: ((c[1]) + (b.a)). Inside an operand of + or - only an operand may stand, so
+   * (a + b) + c and a + (b + c) are syntax errors.
+   */
   private *setValue(): Step<SetValue> {
-    if (this.cursor.peek().kind === 'punct' && this.cursor.peek().text === '(') {
-      this.cursor.next();
-      const inner: SetValue = yield this.setValue();
-      this.cursor.expect(')');
-      return inner;
-    }
-    const left: SetValue = yield this.operand();
+    const left: SetValue = yield this.term(false);
+    if (left.kind === 'plus' || left.kind === 'minus') return left;
     for (const [symbol, kind] of [['+', 'plus'], ['-', 'minus']] as const) {
       if (this.cursor.accept(symbol)) {
         this.cursor.countOperator();
-        const right: SetValue = yield this.operand();
+        const right: SetValue = yield this.term(true);
         this.checkTypes(symbol, [left, right], 'N');
         return { kind, left, right };
       }
@@ -79,14 +79,19 @@ export class UpdateParser {
     return left;
   }
 
-  private *operand(): Step<SetValue> {
-    const token = this.cursor.peek();
-    if (token.kind === 'punct' && token.text === '(') {
+  /** An operand, or a parenthesized SET value (only a parenthesized operand in arithmetic). */
+  private *term(inArithmetic: boolean): Step<SetValue> {
+    if (this.cursor.peek().kind === 'punct' && this.cursor.peek().text === '(') {
       this.cursor.next();
-      const inner: SetValue = yield this.operand();
+      const inner: SetValue = yield (inArithmetic ? this.term(true) : this.setValue());
       this.cursor.expect(')');
       return inner;
     }
+    return yield this.operand();
+  }
+
+  private *operand(): Step<SetValue> {
+    const token = this.cursor.peek();
     if (token.kind === 'attrValue') {
       this.cursor.next();
       return { kind: 'value', value: this.problems.value(token.text) };
@@ -100,8 +105,8 @@ export class UpdateParser {
     this.cursor.expect('(');
     // DynamoDB's quota counts an update's functions with its operators.
     this.cursor.countOperator();
-    const args: SetValue[] = [yield this.operand()];
-    while (this.cursor.accept(',')) args.push(yield this.operand());
+    const args: SetValue[] = [yield this.term(true)];
+    while (this.cursor.accept(',')) args.push(yield this.term(true));
     this.cursor.expect(')');
     if (name !== 'if_not_exists' && name !== 'list_append') {
       this.problems.add('unknownFunction', `Invalid function name; function: ${name}`);

@@ -1,6 +1,6 @@
 /** Document paths: parsing, printing as DynamoDB prints them, lookup, and overlap rules. */
 import type { AttributeValue, Item } from '../types.js';
-import type { DocumentPath } from './ast.js';
+import type { ConditionExpr, DocumentPath, Operand, SetValue, UpdateExpr } from './ast.js';
 import type { ProblemSet } from './context.js';
 import type { Cursor } from './lexer.js';
 import { own } from '../plainData.js';
@@ -9,7 +9,7 @@ const MAX_DEPTH = 32;
 
 function element(cursor: Cursor, problems: ProblemSet): string {
   const token = cursor.peek();
-  if (token.kind === 'name') { cursor.next(); return problems.bareName(token.text); }
+  if (token.kind === 'name' && !cursor.isGrammarKeyword(token)) { cursor.next(); return problems.bareName(token.text); }
   if (token.kind === 'attrName') { cursor.next(); return problems.name(token.text); }
   return cursor.fail();
 }
@@ -73,4 +73,44 @@ export function checkDisjoint(paths: DocumentPath[], problems: ProblemSet): void
       }
     }
   }
+}
+
+/** Every document path a condition names, operands included (walked without recursion: conditions nest deep). */
+export function conditionPaths(expr: ConditionExpr): DocumentPath[] {
+  const paths: DocumentPath[] = [];
+  const note = (operand: Operand): void => {
+    if (operand.kind !== 'value') paths.push(operand.path);
+  };
+  const pending: ConditionExpr[] = [expr];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    switch (next.kind) {
+      case 'and': case 'or': pending.push(next.right, next.left); break;
+      case 'not': pending.push(next.operand); break;
+      case 'compare': note(next.left); note(next.right); break;
+      case 'between': [next.subject, next.low, next.high].forEach(note); break;
+      case 'in': [next.subject, ...next.options].forEach(note); break;
+      case 'function': next.args.forEach(note); break;
+    }
+  }
+  return paths;
+}
+
+/** Every document path an update names: the paths it changes and the paths its values read. */
+export function updatePaths(expr: UpdateExpr): DocumentPath[] {
+  const paths: DocumentPath[] = [];
+  const pending: SetValue[] = [];
+  for (const action of expr.actions) {
+    paths.push(action.path);
+    if (action.kind === 'set') pending.push(action.value);
+  }
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    switch (next.kind) {
+      case 'value': break;
+      case 'path': case 'size': paths.push(next.path); break;
+      case 'if_not_exists': paths.push(next.path); pending.push(next.fallback); break;
+      case 'list_append': pending.push(next.second, next.first); break;
+      default: pending.push(next.right, next.left);
+    }
+  }
+  return paths;
 }

@@ -3,15 +3,17 @@ import { addNumbers, subtractNumbers } from '../decimal.js';
 import type { AttributeValue, Item } from '../types.js';
 import { valuesEqual } from '../values.js';
 import type { DocumentPath, SetValue, UpdateExpr } from './ast.js';
-import { ExpressionError } from './errors.js';
+import { ExpressionError, UpdateOperandTypeError } from './errors.js';
 import { valueAt } from './paths.js';
 import { setOwn } from '../plainData.js';
 
 const INVALID_PATH = 'The document path provided in the update expression is invalid for update';
 const WRONG_TYPE = 'An operand in the update expression has an incorrect data type';
 
+const LEGACY_WRONG_TYPE = 'Type mismatch for attribute to update';
+
 function fail(message: string): never {
-  throw new ExpressionError(message);
+  throw message === WRONG_TYPE ? new UpdateOperandTypeError(message) : new ExpressionError(message);
 }
 
 function evaluate(value: SetValue, original: Item): AttributeValue {
@@ -54,9 +56,9 @@ function put(item: Item, path: DocumentPath, value: AttributeValue): void {
   } else setOwn((parent as { M: Item }).M, step, value);
 }
 
+/** Removing from a container that is not there (or not a map or list as the path says) is invalid. */
 function remove(item: Item, path: DocumentPath): void {
-  const parent = parentOf(item, path);
-  if (!parent) return;
+  const parent = parentOf(item, path) ?? fail(INVALID_PATH);
   const step = path[path.length - 1];
   if (parent === item) delete item[step as string];
   else if (typeof step === 'number') (parent as { L: AttributeValue[] }).L.splice(step, 1);
@@ -90,18 +92,37 @@ function subtract(existing: AttributeValue, operand: AttributeValue): AttributeV
   return rest.length ? ({ [have.type]: rest } as AttributeValue) : undefined;
 }
 
+/** The list index a path ends with (-1 for a name): SETs past a list's end apply in this order. */
+function listIndex(path: DocumentPath): number {
+  const last = path[path.length - 1];
+  return typeof last === 'number' ? last : -1;
+}
+
 export function applyUpdate(expr: UpdateExpr, item: Item | undefined): { item: Item; updatedPaths: DocumentPath[] } {
+  try {
+    return applyActions(expr, item);
+  } catch (error) {
+    if (expr.legacy && error instanceof UpdateOperandTypeError) throw new ExpressionError(LEGACY_WRONG_TYPE);
+    throw error;
+  }
+}
+
+function applyActions(expr: UpdateExpr, item: Item | undefined): { item: Item; updatedPaths: DocumentPath[] } {
   const original = item ?? {};
   const next: Item = structuredClone(original);
   const sets = expr.actions.flatMap((a) => (a.kind === 'set' ? [{ path: a.path, value: evaluate(a.value, original) }] : []));
+  // Indexes past a list's end append in index order, whatever the order of the actions (ADDs too, below).
+  sets.sort((a, b) => listIndex(a.path) - listIndex(b.path));
   for (const { path, value } of sets) put(next, path, value);
   // List elements named by REMOVE refer to the original positions: remove from the back.
   const removals = expr.actions.filter((a) => a.kind === 'remove')
     .sort((a, b) => Number(b.path[b.path.length - 1]) - Number(a.path[a.path.length - 1]) || 0);
   for (const action of removals) remove(next, action.path);
-  for (const action of expr.actions) {
+  const additions = expr.actions.filter((a) => a.kind === 'add' || a.kind === 'delete').sort((a, b) => listIndex(a.path) - listIndex(b.path));
+  for (const action of additions) {
     if (action.kind === 'add') put(next, action.path, add(valueAt(next, action.path), action.value));
     if (action.kind === 'delete') {
+      if (!parentOf(next, action.path)) fail(INVALID_PATH);
       const existing = valueAt(next, action.path);
       if (!existing) continue;
       const rest = subtract(existing, action.value);

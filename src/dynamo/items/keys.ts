@@ -1,13 +1,23 @@
 /** Key attributes of a request: checked against the table's schema with DynamoDB's messages. */
 import { encodeItemKey } from '../../core/keys.js';
+import type { DocumentPath } from '../../core/expr/index.js';
 import type { AttributeValue, Item, KeyShape } from '../../core/types.js';
 import { own, setOwn } from '../../core/plainData.js';
 import { attributeType, attributeValueSize } from '../../core/values.js';
 import { invalid, ValidationException } from '../errors.js';
+import type { TableMeta } from '../tables.js';
 
 const PREFIX = 'One or more parameter values were invalid: ';
 const MAX_HASH_KEY_BYTES = 2048;
 const MAX_RANGE_KEY_BYTES = 1024;
+
+/** An item's key attribute missing or of the wrong type: inside a batch DynamoDB words it as a schema mismatch. */
+export class KeySchemaMismatch extends ValidationException {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationException';
+  }
+}
 
 export interface ResolvedKey {
   /** Just the key attributes. */
@@ -65,9 +75,9 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
   const keys: Item = {};
   for (const { name, type } of keyNames(shape)) {
     const value = own(item, name);
-    if (!value) invalid(`${PREFIX}Missing the key ${name} in the item`);
-    if (attributeType(value) !== type) invalid(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
-    // An item's empty key is worded as a transaction words every empty key, unlike a Key parameter's.
+    if (!value) throw new KeySchemaMismatch(`${PREFIX}Missing the key ${name} in the item`);
+    if (attributeType(value) !== type) throw new KeySchemaMismatch(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
+    // A whole item's empty key is worded as a transaction words any empty key.
     if (isEmpty(value)) throw new EmptyKeyValueError(name, type === 'S' ? 'string' : 'binary').transactionWording();
     setOwn(keys, name, value);
   }
@@ -87,4 +97,22 @@ export function keyOfKeyParam(shape: KeyShape, key: Item): ResolvedKey {
   }
   checkSizes(shape, key);
   return { keys: key, encoded: encodeItemKey(shape, key) };
+}
+
+/** The key attributes of a table's indexes, in the order the indexes were defined. */
+export function indexKeyNames(table: Pick<TableMeta, 'indexes'>): string[] {
+  return (table.indexes ?? []).flatMap((index) => index.keySchema.map((element) => element.AttributeName));
+}
+
+/** A key attribute (of the table, then of an index) is a scalar: an expression may not look inside it (a.b, a[0]). */
+export function checkKeyPaths(shape: KeyShape, paths: DocumentPath[], indexKeys: string[] = []): void {
+  const nested = new Set(paths.filter((path) => path.length > 1).map((path) => path[0]));
+  if (!nested.size) return;
+  const tableKeys = [shape.hash.name, ...(shape.range ? [shape.range.name] : [])];
+  for (const name of tableKeys) {
+    if (nested.has(name)) invalid(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: ${name}`);
+  }
+  for (const name of indexKeys) {
+    if (nested.has(name)) invalid(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: ${name}`);
+  }
 }

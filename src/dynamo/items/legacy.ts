@@ -1,14 +1,19 @@
 /**
- * Legacy (pre-expression) parameters rewritten as expressions, so one evaluator serves both:
- * Expected → ConditionExpression, AttributeUpdates → UpdateExpression, AttributesToGet →
- * ProjectionExpression, KeyConditions → KeyConditionExpression, Query/ScanFilter → FilterExpression.
+ * Legacy (pre-expression) parameters read straight into the trees one evaluator serves:
+ * Expected → condition, AttributeUpdates → update, AttributesToGet → projection, KeyConditions →
+ * key condition, QueryFilter/ScanFilter → filter. They are never written out as expression text,
+ * so no expression rule (size, operator count, overlapping paths, wording) applies to them:
+ * DynamoDB checks legacy parameters by their own rules and words.
  */
-import type { ExpressionInput } from '../../core/expr/index.js';
+import {
+  parseExpressions, type ConditionExpr, type ExpressionInput, type Operand, type ParsedExpressions, type ProjectionExpr, type UpdateExpr,
+} from '../../core/expr/index.js';
+import type { DocumentPath, SetValue, UpdateAction } from '../../core/expr/ast.js';
 import { lookupTable } from '../../core/plainData.js';
 import type { AttributeValue } from '../../core/types.js';
-import { checkAttributeName } from '../../core/values.js';
+import { attributeType, checkAttributeName, compareScalars, normalizeAttributeValue } from '../../core/values.js';
 import { invalid } from '../errors.js';
-import { normalizeValues } from './request.js';
+import { checkKeyConditionCount } from './legacyKeyConditions.js';
 
 export interface LegacyCondition {
   ComparisonOperator?: string;
@@ -27,30 +32,33 @@ export interface LegacyCapableRequest extends ExpressionInput {
   ConditionalOperator?: 'AND' | 'OR';
 }
 
-/** Collects generated placeholders; their prefix cannot collide with a client's own names. */
-class Placeholders {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, AttributeValue> = {};
-  private count = 0;
+const PREFIX = 'One or more parameter values were invalid: ';
+const COMPARATORS = lookupTable({ EQ: '=', NE: '<>', LE: '<=', LT: '<', GE: '>=', GT: '>' } as const);
+const SCALARS = ['S', 'N', 'B'];
+/** The value types each operator refuses, and how DynamoDB says so. */
+const REFUSED_TYPES: Record<string, (type: string) => boolean> = {
+  LE: (type) => !SCALARS.includes(type),
+  LT: (type) => !SCALARS.includes(type),
+  GE: (type) => !SCALARS.includes(type),
+  GT: (type) => !SCALARS.includes(type),
+  IN: (type) => !SCALARS.includes(type),
+  BETWEEN: (type) => !SCALARS.includes(type),
+  BEGINS_WITH: (type) => type !== 'S' && type !== 'B',
+  CONTAINS: (type) => ['SS', 'NS', 'BS', 'L', 'M'].includes(type),
+  NOT_CONTAINS: (type) => ['SS', 'NS', 'BS', 'L', 'M'].includes(type),
+};
 
-  name(attribute: string): string {
-    if (attribute == null) invalid('Empty attribute name');
-    checkAttributeName(attribute);
-    const placeholder = `#legacy${this.count++}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
-
-  value(value: AttributeValue): string {
-    if (value == null) invalid('The supplied Item contains a null AttributeValue');
-    const placeholder = `:legacy${this.count++}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
+/** A top-level attribute named by a legacy parameter: one path step, dots and all. */
+function attributePath(attribute: string): DocumentPath {
+  if (attribute == null) invalid('Empty attribute name');
+  checkAttributeName(attribute);
+  return [attribute];
 }
 
-const PREFIX = 'One or more parameter values were invalid: ';
-const COMPARATORS = lookupTable({ EQ: '=', NE: '<>', LE: '<=', LT: '<', GE: '>=', GT: '>' });
+function normalized(value: AttributeValue): AttributeValue {
+  if (value == null) invalid('The supplied Item contains a null AttributeValue');
+  return normalizeAttributeValue(value);
+}
 
 function argumentCount(operator: string): number | undefined {
   if (operator === 'NULL' || operator === 'NOT_NULL') return 0;
@@ -59,32 +67,60 @@ function argumentCount(operator: string): number | undefined {
   return 1;
 }
 
-function condition(attribute: string, spec: LegacyCondition, p: Placeholders): string {
-  const name = p.name(attribute);
-  if (spec.ComparisonOperator === undefined) {
-    if (spec.Exists === false) {
-      if (spec.Value) invalid(`${PREFIX}Value cannot be used when Exists is false for Attribute: ${attribute}`);
-      return `attribute_not_exists(${name})`;
-    }
-    if (!spec.Value) invalid(`${PREFIX}Value must be provided when Exists is ${spec.Exists === true ? 'true' : 'null'} for Attribute: ${attribute}`);
-    return `${name} = ${p.value(spec.Value)}`;
-  }
-  const operator = spec.ComparisonOperator;
-  const values = spec.AttributeValueList ?? (spec.Value ? [spec.Value] : []);
+function checkArguments(operator: string, values: AttributeValue[]): void {
   const expected = argumentCount(operator);
   if ((expected !== undefined && values.length !== expected) || (expected === undefined && values.length === 0)) {
     invalid(`${PREFIX}Invalid number of argument(s) for the ${operator} ComparisonOperator`);
   }
-  const v = values.map((value) => p.value(value));
-  if (COMPARATORS[operator]) return `${name} ${COMPARATORS[operator]} ${v[0]}`;
+  if (!values.length) return;
+  const type = attributeType(values[0]);
+  if (values.some((value) => attributeType(value) !== type)) invalid(`${PREFIX}AttributeValues inside AttributeValueList must be of same type`);
+  if (REFUSED_TYPES[operator]?.(type)) invalid(`${PREFIX}ComparisonOperator ${operator} is not valid for ${type} AttributeValue type`);
+  if (operator === 'BETWEEN' && compareScalars(values[0], values[1]) === 1) {
+    invalid('The BETWEEN condition was provided a range where the lower bound is greater than the upper bound');
+  }
+}
+
+/** How an Expected entry may combine its members, in DynamoDB's order and words. */
+function checkExpectedMembers(attribute: string, spec: LegacyCondition): void {
+  const given = (member: keyof LegacyCondition): boolean => spec[member] !== undefined;
+  if (given('AttributeValueList') && given('Value')) invalid(`${PREFIX}Value and AttributeValueList cannot be used together for Attribute: ${attribute}`);
+  if (given('ComparisonOperator')) {
+    if (given('Exists')) invalid(`${PREFIX}Exists and ComparisonOperator cannot be used together for Attribute: ${attribute}`);
+    if (spec.ComparisonOperator !== 'NULL' && spec.ComparisonOperator !== 'NOT_NULL' && !given('AttributeValueList') && !given('Value')) {
+      invalid(`${PREFIX}Value or AttributeValueList must be used with ComparisonOperator: ${spec.ComparisonOperator} for Attribute: ${attribute}`);
+    }
+  } else if (given('AttributeValueList')) {
+    invalid(`${PREFIX}AttributeValueList can only be used with a ComparisonOperator for Attribute: ${attribute}`);
+  }
+}
+
+function condition(attribute: string, spec: LegacyCondition, expected = false): ConditionExpr {
+  const path: Operand = { kind: 'path', path: attributePath(attribute) };
+  if (expected) checkExpectedMembers(attribute, spec);
+  if (spec.ComparisonOperator === undefined) {
+    if (spec.Exists === false) {
+      if (spec.Value) invalid(`${PREFIX}Value cannot be used when Exists is false for Attribute: ${attribute}`);
+      return { kind: 'function', name: 'attribute_not_exists', args: [path] };
+    }
+    if (!spec.Value) invalid(`${PREFIX}Value must be provided when Exists is ${spec.Exists === true ? 'true' : 'null'} for Attribute: ${attribute}`);
+    return { kind: 'compare', op: '=', left: path, right: { kind: 'value', value: normalized(spec.Value) } };
+  }
+  const operator = spec.ComparisonOperator;
+  const list = spec.AttributeValueList ?? (spec.Value ? [spec.Value] : []);
+  const values = list.map(normalized);
+  checkArguments(operator, values);
+  const v = values.map((value): Operand => ({ kind: 'value', value }));
+  const comparator = COMPARATORS[operator];
+  if (comparator) return { kind: 'compare', op: comparator, left: path, right: v[0] };
   switch (operator) {
-    case 'NULL': return `attribute_not_exists(${name})`;
-    case 'NOT_NULL': return `attribute_exists(${name})`;
-    case 'CONTAINS': return `contains(${name}, ${v[0]})`;
-    case 'NOT_CONTAINS': return `NOT contains(${name}, ${v[0]})`;
-    case 'BEGINS_WITH': return `begins_with(${name}, ${v[0]})`;
-    case 'IN': return `${name} IN (${v.join(', ')})`;
-    case 'BETWEEN': return `${name} BETWEEN ${v[0]} AND ${v[1]}`;
+    case 'NULL': return { kind: 'function', name: 'attribute_not_exists', args: [path] };
+    case 'NOT_NULL': return { kind: 'function', name: 'attribute_exists', args: [path] };
+    case 'CONTAINS': return { kind: 'function', name: 'contains', args: [path, v[0]] };
+    case 'NOT_CONTAINS': return { kind: 'not', operand: { kind: 'function', name: 'contains', args: [path, v[0]] } };
+    case 'BEGINS_WITH': return { kind: 'function', name: 'begins_with', args: [path, v[0]] };
+    case 'IN': return { kind: 'in', subject: path, options: v };
+    case 'BETWEEN': return { kind: 'between', subject: path, low: v[0], high: v[1] };
     default: return invalid(`${PREFIX}Unsupported ComparisonOperator: ${operator}`);
   }
 }
@@ -96,61 +132,96 @@ const NULL_ENTRY = {
 };
 
 function conditions(
-  specs: Record<string, LegacyCondition> | undefined, joiner: string, p: Placeholders, nullEntry: (attribute: string) => string,
-): string | undefined {
+  specs: Record<string, LegacyCondition> | undefined, joiner: 'AND' | 'OR', parameter: keyof typeof NULL_ENTRY,
+): ConditionExpr | undefined {
   if (!specs) return undefined;
   const parts = Object.entries(specs).map(([attribute, spec]) => {
-    if (spec == null) invalid(nullEntry(attribute));
-    return condition(attribute, spec, p);
+    if (spec == null) invalid(NULL_ENTRY[parameter](attribute));
+    return condition(attribute, spec, parameter === 'expected');
   });
-  return parts.length ? parts.join(` ${joiner} `) : undefined;
+  return parts.length ? joined(parts, joiner === 'OR' ? 'or' : 'and') : undefined;
 }
 
-function updates(specs: LegacyCapableRequest['AttributeUpdates'], p: Placeholders): string | undefined {
+/**
+ * Conditions joined as a balanced tree: a legacy map may hold hundreds of thousands of entries,
+ * and the evaluator descends the tree, so its depth must grow with the logarithm of their number.
+ */
+function joined(parts: ConditionExpr[], kind: 'and' | 'or'): ConditionExpr {
+  let level = parts;
+  while (level.length > 1) {
+    const next: ConditionExpr[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? { kind, left: level[i], right: level[i + 1] } : level[i]);
+    level = next;
+  }
+  return level[0];
+}
+
+function update(attribute: string, spec: { Action?: string; Value?: AttributeValue }): UpdateAction {
+  if (spec == null) invalid(`Supplied AttributeValueUpdate is empty, must contain one of the supported actions: ${attribute} is null`);
+  const { Action = 'PUT', Value } = spec;
+  const path = attributePath(attribute);
+  if (!Value) {
+    if (Action !== 'DELETE') invalid(`${PREFIX}Only DELETE action is allowed when no attribute value is specified`);
+    return { kind: 'remove', path };
+  }
+  const value = normalized(Value);
+  const type = attributeType(value);
+  if (Action === 'DELETE' && !['SS', 'NS', 'BS'].includes(type)) invalid(`${PREFIX}DELETE action with value is not supported for the type ${type}`);
+  if (Action === 'ADD' && !['N', 'SS', 'NS', 'BS', 'L'].includes(type)) invalid(`${PREFIX}ADD action is not supported for the type ${type}`);
+  if (Action === 'PUT') return { kind: 'set', path, value: { kind: 'value', value } };
+  if (Action === 'DELETE') return { kind: 'delete', path, value };
+  if (type !== 'L') return { kind: 'add', path, value };
+  // ADD of a list appends to it (or starts it).
+  const existing: SetValue = { kind: 'if_not_exists', path, fallback: { kind: 'value', value: { L: [] } } };
+  return { kind: 'set', path, value: { kind: 'list_append', first: existing, second: { kind: 'value', value } } };
+}
+
+function updates(specs: LegacyCapableRequest['AttributeUpdates']): UpdateExpr | undefined {
   if (!specs) return undefined;
-  const set: string[] = [];
-  const remove: string[] = [];
-  const add: string[] = [];
-  const del: string[] = [];
-  for (const [attribute, spec] of Object.entries(specs)) {
-    if (spec == null) invalid(`Supplied AttributeValueUpdate is empty, must contain one of the supported actions: ${attribute} is null`);
-    const { Action = 'PUT', Value } = spec;
-    const name = p.name(attribute);
-    if (!Value) {
-      if (Action !== 'DELETE') invalid(`${PREFIX}Only DELETE action is allowed when no attribute value is specified`);
-      remove.push(name);
-    } else if (Action === 'PUT') set.push(`${name} = ${p.value(Value)}`);
-    else if (Action === 'DELETE') del.push(`${name} ${p.value(Value)}`);
-    else if ('L' in Value) set.push(`${name} = list_append(if_not_exists(${name}, ${p.value({ L: [] })}), ${p.value(Value)})`);
-    else add.push(`${name} ${p.value(Value)}`);
-  }
-  const clauses = [['SET', set], ['REMOVE', remove], ['ADD', add], ['DELETE', del]] as const;
-  const text = clauses.filter(([, parts]) => parts.length).map(([verb, parts]) => `${verb} ${parts.join(', ')}`).join(' ');
-  return text || undefined;
+  const actions = Object.entries(specs).map(([attribute, spec]) => update(attribute, spec));
+  return actions.length ? { actions, legacy: true } : undefined;
 }
 
-/** The request's expressions (legacy parameters rewritten), values normalized, ready for parseExpressions. */
-export function expressionInput(request: LegacyCapableRequest): ExpressionInput {
-  if (!request.Expected && !request.AttributeUpdates && !request.AttributesToGet && !request.KeyConditions
-    && !request.QueryFilter && !request.ScanFilter) {
-    return request;
+/** DynamoDB refuses an attribute named twice in AttributesToGet. */
+export function checkAttributesToGet(names: string[] | undefined): void {
+  const seen = new Set<string>();
+  for (const name of names ?? []) {
+    if (seen.has(name)) invalid(`${PREFIX}Duplicate value in attribute name: ${name}`);
+    seen.add(name);
   }
-  const p = new Placeholders();
+}
+
+function projection(names: string[] | undefined): ProjectionExpr | undefined {
+  if (!names) return undefined;
+  checkAttributesToGet(names);
+  return { paths: names.map(attributePath) };
+}
+
+function keyConditions(specs: Record<string, LegacyCondition> | undefined): ConditionExpr | undefined {
+  if (!specs) return undefined;
+  checkKeyConditionCount(specs);
+  return conditions(specs, 'AND', 'filter');
+}
+
+/** The trees of the request's legacy parameters; an expression parameter given instead wins. */
+export function legacyExpressions(request: LegacyCapableRequest): ParsedExpressions {
   const joiner = request.ConditionalOperator ?? 'AND';
-  const input: ExpressionInput = {
-    ConditionExpression: request.ConditionExpression ?? conditions(request.Expected, joiner, p, NULL_ENTRY.expected),
-    UpdateExpression: request.UpdateExpression ?? updates(request.AttributeUpdates, p),
-    ProjectionExpression: request.ProjectionExpression ?? request.AttributesToGet?.map((name) => p.name(name)).join(', '),
-    KeyConditionExpression: request.KeyConditionExpression ?? conditions(request.KeyConditions, 'AND', p, NULL_ENTRY.filter),
-    FilterExpression: request.FilterExpression ?? conditions(request.QueryFilter ?? request.ScanFilter, joiner, p, NULL_ENTRY.filter),
+  const found: ParsedExpressions = {
+    condition: request.ConditionExpression === undefined ? conditions(request.Expected, joiner, 'expected') : undefined,
+    update: request.UpdateExpression === undefined ? updates(request.AttributeUpdates) : undefined,
+    projection: request.ProjectionExpression === undefined ? projection(request.AttributesToGet) : undefined,
+    keyCondition: request.KeyConditionExpression === undefined ? keyConditions(request.KeyConditions) : undefined,
+    filter: request.FilterExpression === undefined ? conditions(request.QueryFilter ?? request.ScanFilter, joiner, 'filter') : undefined,
   };
-  const names = { ...request.ExpressionAttributeNames, ...p.names };
-  const values = { ...request.ExpressionAttributeValues, ...p.values };
-  if (Object.keys(names).length || request.ExpressionAttributeNames) input.ExpressionAttributeNames = request.ExpressionAttributeNames ? names : p.names;
-  // Generated values are checked here, so their problems are not reported as a client placeholder's.
-  normalizeValues(p.values);
-  if (Object.keys(values).length || request.ExpressionAttributeValues) {
-    input.ExpressionAttributeValues = request.ExpressionAttributeValues ? values : p.values;
-  }
-  return input;
+  return Object.fromEntries(Object.entries(found).filter(([, tree]) => tree !== undefined));
+}
+
+/** The legacy trees completed with the request's expressions, parsed. */
+export function withExpressions(legacy: ParsedExpressions, request: LegacyCapableRequest): ParsedExpressions {
+  return { ...legacy, ...parseExpressions(request) };
+}
+
+/** Every expression of a request, legacy parameters read first (their problems are reported first). */
+export function requestExpressions(request: LegacyCapableRequest): ParsedExpressions {
+  return withExpressions(legacyExpressions(request), request);
 }

@@ -3,14 +3,14 @@
  * TransactWriteItems: read the target, work out the next item, commit it. A transaction runs the
  * first two for all its actions before it commits any.
  */
-import { applyUpdate, type DocumentPath, type UpdateExpr } from '../../core/expr/index.js';
-import type { Item, KeyShape } from '../../core/types.js';
+import { applyUpdate, updatePaths, type DocumentPath, type UpdateExpr } from '../../core/expr/index.js';
+import type { Item } from '../../core/types.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { keyShapeOf, type TableMeta } from '../tables.js';
 import { commitItemChange } from './commit.js';
-import type { ResolvedKey } from './keys.js';
+import { checkKeyPaths, indexKeyNames, type ResolvedKey } from './keys.js';
 import { checkItemSize } from './request.js';
 
 export interface WriteTarget {
@@ -35,26 +35,37 @@ export function readTarget(txn: StoreTxn, table: TableMeta, key: ResolvedKey): W
   return { table, key, existing, current: existing?.item ?? undefined };
 }
 
-function checkKeyNotUpdated(shape: KeyShape, paths: DocumentPath[]): void {
+/**
+ * An update may not name a key attribute, nor look inside one (a.b, a[0]): checked before the
+ * condition and before any value is read, as DynamoDB checks it.
+ */
+export function checkUpdatePaths(table: TableMeta, update: UpdateExpr): void {
+  const shape = keyShapeOf(table);
   for (const name of [shape.hash.name, shape.range?.name]) {
-    if (name !== undefined && paths.some((path) => path[0] === name)) {
+    if (name !== undefined && update.actions.some((action) => action.path[0] === name)) {
       invalid(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
     }
   }
+  checkKeyPaths(shape, updatePaths(update), indexKeyNames(table));
 }
 
-/** UpdateItem's next item: the update applied to the current item (or to the bare key), within the limits. */
-export function updatedItem(target: WriteTarget, update: UpdateExpr | undefined): { next: Item; paths: DocumentPath[] } {
+/**
+ * UpdateItem's next item: the update applied to the current item (or to the bare key), within
+ * the limits. `createsNothing`: the item does not exist and the update only removes, so DynamoDB
+ * writes nothing (an update with no actions at all does create the item).
+ */
+export function updatedItem(target: WriteTarget, update: UpdateExpr | undefined): { next: Item; paths: DocumentPath[]; createsNothing: boolean } {
   let next: Item = target.current ?? { ...target.key.keys };
   let paths: DocumentPath[] = [];
   if (update) {
+    checkUpdatePaths(target.table, update);
     const applied = applyUpdate(update, target.current ?? { ...target.key.keys });
-    checkKeyNotUpdated(keyShapeOf(target.table), applied.updatedPaths);
     next = applied.item;
     paths = applied.updatedPaths;
   }
   checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
-  return { next, paths };
+  const createsNothing = !target.current && update !== undefined && update.actions.every((a) => a.kind === 'remove' || a.kind === 'delete');
+  return { next, paths, createsNothing };
 }
 
 /** Commits a prepared write through commitItemChange; false when it changed nothing. */

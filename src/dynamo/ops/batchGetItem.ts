@@ -1,14 +1,13 @@
 /** BatchGetItem: up to 100 items by key over several tables; what does not fit in 16 MB is left unprocessed. */
-import { parseExpressions, project } from '../../core/expr/index.js';
+import { project } from '../../core/expr/index.js';
 import { own, setOwn } from '../../core/plainData.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
 import { invalid } from '../errors.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { requestExpressions } from '../items/legacy.js';
 import { checkExpressionParams, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { checkAttributesToGet } from '../validation/legacyConditions.js';
 import { bool, expressionNames, itemMap, list, map, returnConsumedCapacity, str, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -37,7 +36,7 @@ interface TablePlan {
   name: string;
   entry: KeysAndAttributes;
   keys: Item[];
-  parsed: ReturnType<typeof parseExpressions>;
+  parsed: ReturnType<typeof requestExpressions>;
 }
 
 /** Each table's part of the request checked, as DynamoDB does, before any table is looked up. */
@@ -49,8 +48,7 @@ function planRequest(request: BatchGetItemRequest): TablePlan[] {
       invalid(`The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${name} has one or more empty keys`);
     }
     checkExpressionParams(entry as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
-    checkAttributesToGet(entry.AttributesToGet);
-    const parsed = parseExpressions(expressionInput(entry));
+    const parsed = requestExpressions(entry);
     const seen = new Set<string>();
     const keys = entry.Keys.map((key) => {
       const normalized = normalizeValues(key);
@@ -100,10 +98,11 @@ export const batchGetItem = defineOperation<BatchGetItemRequest, unknown>({
             return;
           }
           const item = txn.getItem(table.id, key.encoded)?.item;
-          if (!item) return;
-          const size = itemSize(item);
-          bytes += size;
+          // Every key read is charged, found or not, as by GetItem.
+          const size = item ? itemSize(item) : 0;
           units += readUnits(size, plan.entry.ConsistentRead === true);
+          if (!item) return;
+          bytes += size;
           found.push(plan.parsed.projection ? project(item, plan.parsed.projection) : item);
         });
         setOwn(responses, plan.name, found);

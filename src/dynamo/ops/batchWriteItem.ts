@@ -2,7 +2,7 @@
 import type { Item } from '../../core/types.js';
 import { invalid } from '../errors.js';
 import { commitItemChange } from '../items/commit.js';
-import { keyOfItem, keyOfKeyParam, type ResolvedKey } from '../items/keys.js';
+import { keyOfItem, keyOfKeyParam, KeySchemaMismatch, type ResolvedKey } from '../items/keys.js';
 import { checkItemSize, normalizeValues, writeUnits } from '../items/request.js';
 import { keyShapeOf, requireTable, type TableMeta } from '../tables.js';
 import { itemMap, list, map, returnConsumedCapacity, returnItemCollectionMetrics, struct, TABLE_NAME_PATTERN } from '../validation/shape.js';
@@ -73,9 +73,10 @@ export const batchWriteItem = defineOperation<BatchWriteItemRequest, unknown>({
           let key: ResolvedKey;
           try {
             key = write.PutRequest ? keyOfItem(shape, normalizeValues(write.PutRequest.Item)) : keyOfKeyParam(shape, normalizeValues(write.DeleteRequest!.Key));
-          } catch {
-            // DynamoDB reports every key problem inside a batch with this one message.
-            invalid('The provided key element does not match the schema');
+          } catch (error) {
+            // A put's key missing or mistyped is reported inside a batch as a key parameter's is; sizes and empty values keep their words.
+            if (error instanceof KeySchemaMismatch) invalid('The provided key element does not match the schema');
+            throw error;
           }
           const id = Array.from(key.encoded).join(',');
           if (seen.has(id)) invalid('Provided list of item keys contains duplicates');

@@ -1,15 +1,13 @@
 /** DeleteItem: removes one item by key, optionally only if a condition holds. */
-import { parseExpressions } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
 import { commitPrepared, readTarget } from '../items/prepareWrite.js';
 import {
   checkCondition, checkExpressionParams, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity, normalizeValues,
   writeUnits, type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { checkExpected } from '../validation/legacyConditions.js';
 import { itemMap } from '../validation/shape.js';
 import { collectionMetricsOf } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
@@ -29,8 +27,7 @@ export const deleteItem = defineOperation<DeleteItemRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ConditionExpression'], ['Expected']);
     const key = normalizeValues(request.Key);
     checkOldOnlyReturnValues(request.ReturnValues);
-    checkExpected(request.Expected);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const { old, metrics } = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const target = readTarget(txn, table, keyOfKeyParam(keyShapeOf(table), key));

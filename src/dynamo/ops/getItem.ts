@@ -1,12 +1,11 @@
 /** GetItem: one item by its key, optionally projected. */
-import { parseExpressions, project } from '../../core/expr/index.js';
+import { project } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { itemSize } from '../../core/values.js';
-import { keyOfKeyParam } from '../items/keys.js';
-import { expressionInput } from '../items/legacy.js';
+import { checkKeyPaths, indexKeyNames, keyOfKeyParam } from '../items/keys.js';
+import { requestExpressions } from '../items/legacy.js';
 import { checkExpressionParams, consumedCapacity, normalizeValues, readUnits } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { checkAttributesToGet } from '../validation/legacyConditions.js';
 import { bool, expressionNames, itemMap, list, returnConsumedCapacity, str, tableNameRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
@@ -34,11 +33,13 @@ export const getItem = defineOperation<GetItemRequest, unknown>({
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>, ['ProjectionExpression'], ['AttributesToGet']);
     const key = normalizeValues(request.Key);
-    checkAttributesToGet(request.AttributesToGet);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const found = ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
-      return txn.getItem(table.id, keyOfKeyParam(keyShapeOf(table), key).encoded)?.item ?? undefined;
+      const shape = keyShapeOf(table);
+      const { encoded } = keyOfKeyParam(shape, key);
+      if (parsed.projection) checkKeyPaths(shape, parsed.projection.paths, indexKeyNames(table));
+      return txn.getItem(table.id, encoded)?.item ?? undefined;
     });
     const capacity = request.ReturnConsumedCapacity
       ? consumedCapacity(request.TableName, readUnits(found ? itemSize(found) : 0, request.ConsistentRead === true), request.ReturnConsumedCapacity)

@@ -1,15 +1,13 @@
 /** PutItem: writes a whole item, optionally only if a condition holds on the current one. */
-import { parseExpressions } from '../../core/expr/index.js';
 import type { Item } from '../../core/types.js';
 import { keyOfItem } from '../items/keys.js';
-import { expressionInput, type LegacyCapableRequest } from '../items/legacy.js';
+import { requestExpressions, type LegacyCapableRequest } from '../items/legacy.js';
 import { commitPrepared, readTarget } from '../items/prepareWrite.js';
 import {
   checkCondition, checkExpressionParams, checkItemSize, checkOldOnlyReturnValues, conditionalWriteShape, consumedCapacity,
   normalizeValues, writeUnits, type ExpressionParams,
 } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
-import { checkExpected } from '../validation/legacyConditions.js';
 import { itemMap } from '../validation/shape.js';
 import { collectionMetricsOf } from '../indexes/collections.js';
 import { defineOperation } from './operation.js';
@@ -30,8 +28,7 @@ export const putItem = defineOperation<PutItemRequest, unknown>({
     const item = normalizeValues(request.Item);
     checkOldOnlyReturnValues(request.ReturnValues);
     checkItemSize(item);
-    checkExpected(request.Expected);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     const { old, metrics } = await ctx.store.write((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const target = readTarget(txn, table, keyOfItem(keyShapeOf(table), item));

@@ -1,23 +1,34 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
-import { parseExpressions, resolveKeyCondition } from '../../core/expr/index.js';
+import { conditionPaths, keyConditionParts, matchKeySchema, type ConditionExpr } from '../../core/expr/index.js';
+import type { KeyShape } from '../../core/types.js';
 import { own } from '../../core/plainData.js';
 import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
-import { expressionInput } from '../items/legacy.js';
+import { legacyExpressions, withExpressions } from '../items/legacy.js';
+import { legacyKeyCondition } from '../items/legacyKeyConditions.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
-import { checkKeyValueSizes } from '../items/keys.js';
+import { checkKeyPaths, checkKeyValueSizes, indexKeyNames } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
 import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { indexQueryRange } from '../indexes/indexRange.js';
 import { checkQueryFilter, indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
-import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, conditionsRule, str } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 
 interface QueryRequest extends ReadRequest {
   ScanIndexForward?: boolean;
+}
+
+/** A filter runs after the key condition has chosen the items: DynamoDB refuses one on a key attribute. */
+function checkFilterKeys(request: QueryRequest, filter: ConditionExpr | undefined, shape: KeyShape): void {
+  if (!filter) return;
+  const named = request.QueryFilter ? new Set(Object.keys(request.QueryFilter)) : new Set(conditionPaths(filter).map((path) => path[0]));
+  const where = request.QueryFilter ? 'QueryFilter' : 'Filter Expression';
+  for (const key of [shape.hash.name, shape.range?.name]) {
+    if (key !== undefined && named.has(key)) invalid(`${where} can only contain non-primary key attributes: Primary key attribute: ${key}`);
+  }
 }
 
 export const query = defineOperation<QueryRequest, unknown>({
@@ -34,22 +45,19 @@ export const query = defineOperation<QueryRequest, unknown>({
       ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
       ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions']);
     checkSelect(request, 'Query');
-    checkConditions(request.QueryFilter);
     const startKey = normalizeStartKey(request.ExclusiveStartKey);
-    if (request.KeyConditions == null && request.KeyConditionExpression == null) {
+    const legacy = legacyExpressions(request);
+    if (!legacy.keyCondition && !request.KeyConditionExpression) {
       invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
-    if (request.KeyConditionExpression == null) {
-      checkConditions(request.KeyConditions);
-      const count = Object.keys(request.KeyConditions!).length;
-      if (count !== 1 && count !== 2) invalid('Conditions can be of length 1 or 2 only');
-    }
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = withExpressions(legacy, request);
+    // An expression's comparisons are checked before the table is looked up; legacy KeyConditions against it.
+    const keyParts = request.KeyConditionExpression === undefined ? undefined : keyConditionParts(parsed.keyCondition!);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const read = indexReadOf(table, request, parsed);
       const shape = read ? read.shape : keyShapeOf(table);
-      const condition = resolveKeyCondition(parsed.keyCondition!, shape);
+      const condition = keyParts ? matchKeySchema(keyParts, shape) : legacyKeyCondition(request.KeyConditions!, shape);
       checkKeyValueSizes(condition.hash, condition.range?.values);
       if (read) checkQueryFilter(read, parsed);
       const reverse = request.ScanIndexForward === false;
@@ -61,6 +69,9 @@ export const query = defineOperation<QueryRequest, unknown>({
         }
         range = resumeAfter(range, start.encoded, reverse);
       }
+      checkKeyPaths(keyShapeOf(table), parsed.projection?.paths ?? [], indexKeyNames(table));
+      checkFilterKeys(request, parsed.filter, shape);
+      if (parsed.filter) checkKeyPaths(keyShapeOf(table), conditionPaths(parsed.filter), indexKeyNames(table));
       const storeId = read ? read.index.id : table.id;
       const records = txn.range(storeId, { start: range.start, end: range.end, reverse });
       if (!read) return pageFor(request, parsed, shape, records);

@@ -1,14 +1,14 @@
 /** Scan: every item of a table, in key-hash order, optionally one segment of a parallel scan. */
-import { parseExpressions } from '../../core/expr/index.js';
+import { conditionPaths } from '../../core/expr/index.js';
 import { segmentBounds } from '../../core/keys.js';
+import { checkKeyPaths, indexKeyNames } from '../items/keys.js';
 import { invalid } from '../errors.js';
-import { expressionInput } from '../items/legacy.js';
+import { requestExpressions } from '../items/legacy.js';
 import { resumeAfter, type KeyRange } from '../items/keyRange.js';
 import { pageFor } from '../items/page.js';
 import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
 import { indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
-import { checkConditions } from '../validation/legacyConditions.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { conditionsRule, int } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
@@ -44,10 +44,9 @@ export const scan = defineOperation<ScanRequest, unknown>({
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['ProjectionExpression', 'FilterExpression'], ['AttributesToGet', 'ScanFilter', 'ConditionalOperator']);
     checkSelect(request, 'Scan');
-    checkConditions(request.ScanFilter);
     const startKey = normalizeStartKey(request.ExclusiveStartKey);
     checkSegments(request);
-    const parsed = parseExpressions(expressionInput(request));
+    const parsed = requestExpressions(request);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
       const read = indexReadOf(table, request, parsed);
@@ -57,6 +56,8 @@ export const scan = defineOperation<ScanRequest, unknown>({
         : { start: new Uint8Array(0) };
       const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
       if (start) range = resumeAfter(range, start.encoded, false);
+      checkKeyPaths(shape, parsed.projection?.paths ?? [], indexKeyNames(table));
+      if (parsed.filter) checkKeyPaths(shape, conditionPaths(parsed.filter), indexKeyNames(table));
       const records = txn.range(read ? read.index.id : table.id, { start: range.start, end: range.end });
       if (!read) return pageFor(request, parsed, shape, records);
       return pageFor(request, parsed, shape, indexRecords(txn, table, read, records), indexPageOptions(request, read));

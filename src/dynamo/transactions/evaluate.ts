@@ -37,7 +37,10 @@ function writeOf(plan: PlannedAction, target: WriteTarget): PreparedWrite | unde
   switch (plan.kind) {
     case 'Put': return { target, next: plan.values };
     case 'Delete': return { target, next: null };
-    case 'Update': return { target, next: updatedItem(target, plan.parsed.update).next, update: true };
+    case 'Update': {
+      const { next, createsNothing } = updatedItem(target, plan.parsed.update);
+      return createsNothing ? undefined : { target, next, update: true };
+    }
     default: return undefined;
   }
 }
