@@ -56,6 +56,18 @@ describe('Query validation order before the table is read', () => {
     expect(await raw({})).toBe('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
   });
 
+  it('lists at most ten constraint failures, in DynamoDB\'s order of members', async () => {
+    const answer = await rawCall(region.region.endpoint, 'Query', {
+      TableName: 'abc;', ReturnConsumedCapacity: 'hi', AttributesToGet: [], IndexName: 'abc;', Select: 'hi', Limit: -1,
+      KeyConditions: { a: {}, b: { ComparisonOperator: '' } }, ConditionalOperator: 'AN', QueryFilter: { a: {}, b: { ComparisonOperator: '' } },
+    });
+    const message: string = answer.json.message;
+    expect(message.startsWith('10 validation errors detected: ')).toBe(true);
+    expect(message).toContain("Value '' at 'queryFilter.b.member.comparisonOperator'");
+    expect(message).toContain("Value null at 'keyConditions.a.member.comparisonOperator'");
+    expect(message).not.toContain('keyConditions.b');
+  });
+
   it('checks each KeyConditions argument list before how many conditions there are', async () => {
     const three = { a: { ComparisonOperator: 'EQ' }, b: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'x' }] }, c: { ComparisonOperator: 'NULL' } };
     expect(await raw({ KeyConditions: three }))

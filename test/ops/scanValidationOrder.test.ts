@@ -38,6 +38,18 @@ describe('Scan validation order', () => {
     expect(answer.json.message).toBe('One or more parameter values were invalid: ComparisonOperator LT is not valid for BOOL AttributeValue type');
   });
 
+  it('lists at most ten constraint failures, in DynamoDB\'s order of members', async () => {
+    const answer = await rawCall(region.region.endpoint, 'Scan', {
+      TableName: 'abc;', ReturnConsumedCapacity: 'hi', AttributesToGet: [], IndexName: 'abc;', Segment: -1, TotalSegments: -1, Select: 'hi',
+      Limit: -1, ScanFilter: { a: {}, b: { ComparisonOperator: '' } }, ConditionalOperator: 'AN',
+    });
+    const message: string = answer.json.message;
+    expect(message.startsWith('10 validation errors detected: ')).toBe(true);
+    expect(message).toContain("Value '-1' at 'limit'");
+    expect(message).toContain("Value '-1' at 'totalSegments'");
+    expect(message).not.toContain('attributesToGet');
+  });
+
   it('words a table start key of the wrong size as a schema mismatch, an index one bare', async () => {
     expect(await refused({ ExclusiveStartKey: { pk: { S: 'p1' } } }))
       .toBe('The provided starting key is invalid: The provided key element does not match the schema');

@@ -41,6 +41,17 @@ export const readShape = (): Record<string, FieldRule> => ({
   ExclusiveStartKey: itemMap(),
 });
 
+/**
+ * A shape with the members DynamoDB reports first moved to the front, in its order: it lists at
+ * most ten constraint failures, so the order decides which ones a request is told about.
+ */
+export function inReportOrder(shape: Record<string, FieldRule>, first: string[]): Record<string, FieldRule> {
+  const ordered: Record<string, FieldRule> = {};
+  for (const name of first) ordered[name] = shape[name];
+  for (const [name, rule] of Object.entries(shape)) if (!first.includes(name)) ordered[name] = rule;
+  return ordered;
+}
+
 export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): void {
   const fail = (message: string): never => invalid(operation === 'Query' ? `1 validation error detected: ${message}` : message);
   const projection = request.ProjectionExpression !== undefined ? 'ProjectionExpression'

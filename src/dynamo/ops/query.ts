@@ -8,7 +8,7 @@ import { queryRange, resumeAfter } from '../items/keyRange.js';
 import { checkStartKeyBounds, checkStartKeyCount, checkStartKeyElement, startKeyNames, tableStartKey } from '../items/startKey.js';
 import { checkKeyPaths, checkKeyValueSizes, indexKeyNames } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
-import { checkSelect, encodedStartKey, indexPageOptions, indexReadOf, normalizeStartKey, readShape, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, encodedStartKey, inReportOrder, indexPageOptions, indexReadOf, normalizeStartKey, readShape, type ReadRequest } from '../items/readRequest.js';
 import { indexQueryRange } from '../indexes/indexRange.js';
 import { checkIndexSelect, checkQueryFilter, indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
@@ -32,13 +32,13 @@ function checkFilterKeys(request: QueryRequest, filter: ConditionExpr | undefine
 
 export const query = defineOperation<QueryRequest, unknown>({
   name: 'Query',
-  shape: {
+  shape: inReportOrder({
     ...readShape(),
     KeyConditionExpression: str(),
     KeyConditions: conditionsRule(),
     QueryFilter: conditionsRule(),
     ScanIndexForward: bool(),
-  },
+  }, ['Select', 'IndexName', 'ReturnConsumedCapacity', 'QueryFilter', 'TableName', 'ConditionalOperator', 'AttributesToGet', 'Limit', 'KeyConditions']),
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],

@@ -7,7 +7,7 @@ import { legacyExpressions, withExpressions } from '../items/legacy.js';
 import { resumeAfter, withinSegment, type KeyRange } from '../items/keyRange.js';
 import { checkStartKeyCount, checkStartKeyElements, startKeyNames, tableStartKey } from '../items/startKey.js';
 import { pageFor } from '../items/page.js';
-import { checkSelect, encodedStartKey, indexPageOptions, indexReadOf, normalizeStartKey, readShape, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, encodedStartKey, inReportOrder, indexPageOptions, indexReadOf, normalizeStartKey, readShape, type ReadRequest } from '../items/readRequest.js';
 import { checkIndexSelect, indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
@@ -35,12 +35,12 @@ function checkSegments(request: ScanRequest): void {
 
 export const scan = defineOperation<ScanRequest, unknown>({
   name: 'Scan',
-  shape: {
+  shape: inReportOrder({
     ...readShape(),
     ScanFilter: conditionsRule(),
     Segment: int({ min: 0, max: 999999 }),
     TotalSegments: int({ min: 1, max: 1000000 }),
-  },
+  }, ['Select', 'IndexName', 'TotalSegments', 'ReturnConsumedCapacity', 'TableName', 'ConditionalOperator', 'ScanFilter', 'Segment', 'Limit', 'AttributesToGet']),
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['ProjectionExpression', 'FilterExpression'], ['AttributesToGet', 'ScanFilter', 'ConditionalOperator']);
