@@ -51,6 +51,7 @@ export const query = defineOperation<QueryRequest, unknown>({
     if (request.KeyConditions == null && request.KeyConditionExpression == null) {
       invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
+    // The expressions are checked before KeyConditions; the QueryFilter's tree is already built.
     const expressions = parseExpressions(request);
     const legacy = legacyExpressions({ ...request, QueryFilter: undefined });
     const parsed = { ...legacy, ...(filter ? { filter } : {}), ...expressions };
