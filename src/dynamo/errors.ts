@@ -94,6 +94,10 @@ export class MissingAuthenticationTokenException extends DynamoError {
 export class InvalidSignatureException extends DynamoError {
   override readonly typePrefix = CORAL;
 }
+/** A signature that lacks one of its parts (a parameter of Authorization, or a date). */
+export class IncompleteSignatureException extends DynamoError {
+  override readonly typePrefix = CORAL;
+}
 export class InternalServerError extends DynamoError {
   override readonly statusCode = 500;
   constructor(options?: { cause?: unknown }) {

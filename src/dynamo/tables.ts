@@ -28,6 +28,11 @@ export interface TableMeta {
   attributeDefinitions: AttributeDefinition[];
   billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
   throughput: ThroughputMeta;
+  /**
+   * What the table shows of its throughput while a change of it is under way: the capacity it had,
+   * and the time the change was asked for (DynamoDB applies the new capacity when the update ends).
+   */
+  throughputWhileUpdating?: ThroughputMeta;
   createdAtMs: number;
   /** Until this time the table reports CREATING (or UPDATING after an update). */
   busyUntilMs: number;
@@ -146,13 +151,14 @@ export function describe(
   ctx: RegionContext, meta: TableMeta, stats: TableStats, status?: TableStatus, indexStats: (id: number) => TableStats = () => ({ itemCount: 0, sizeBytes: 0 }),
 ): Record<string, unknown> {
   const nowMs = ctx.clock.trueNowMs();
+  const shown = (status ?? tableStatus(meta, nowMs)) === 'UPDATING' && meta.throughputWhileUpdating ? meta.throughputWhileUpdating : meta.throughput;
   const throughput: Record<string, unknown> = {
-    NumberOfDecreasesToday: meta.throughput.NumberOfDecreasesToday,
-    ReadCapacityUnits: meta.throughput.ReadCapacityUnits,
-    WriteCapacityUnits: meta.throughput.WriteCapacityUnits,
+    NumberOfDecreasesToday: shown.NumberOfDecreasesToday,
+    ReadCapacityUnits: shown.ReadCapacityUnits,
+    WriteCapacityUnits: shown.WriteCapacityUnits,
   };
-  if (meta.throughput.LastIncreaseDateTime) throughput.LastIncreaseDateTime = seconds(meta.throughput.LastIncreaseDateTime);
-  if (meta.throughput.LastDecreaseDateTime) throughput.LastDecreaseDateTime = seconds(meta.throughput.LastDecreaseDateTime);
+  if (shown.LastIncreaseDateTime) throughput.LastIncreaseDateTime = seconds(shown.LastIncreaseDateTime);
+  if (shown.LastDecreaseDateTime) throughput.LastDecreaseDateTime = seconds(shown.LastDecreaseDateTime);
   const description: Record<string, unknown> = {
     AttributeDefinitions: meta.attributeDefinitions,
     TableName: meta.name,
@@ -169,6 +175,8 @@ export function describe(
   if (meta.indexes?.length) {
     const creating = (status ?? tableStatus(meta, nowMs)) === 'CREATING';
     Object.assign(description, describeIndexes(meta.indexes, tableArn(ctx, meta.name), creating, nowMs, indexStats));
+    // A table on its way out no longer lists its global indexes (its local ones stay with it).
+    if ((status ?? tableStatus(meta, nowMs)) === 'DELETING') delete description.GlobalSecondaryIndexes;
   }
   if (meta.billingMode === 'PAY_PER_REQUEST') {
     description.BillingModeSummary = {

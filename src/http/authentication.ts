@@ -1,23 +1,74 @@
 /**
  * The signature check a region makes: that a request is signed (an AWS4 Authorization header, or
- * a presigned URL's X-Amz-Algorithm), and not both ways at once. The signature itself is not
- * verified: any credentials are welcome.
+ * a presigned URL's X-Amz-Algorithm), not both ways at once, and with every part a signature has.
+ * The signature itself is not verified: any credentials are welcome.
  */
-import { InvalidSignatureException, MissingAuthenticationTokenException, type DynamoError } from '../dynamo/errors.js';
+import {
+  IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException, type DynamoError,
+} from '../dynamo/errors.js';
 
-/** Whether the query string has a parameter of that name (with or without a value). */
-function hasQueryParameter(query: string, name: string): boolean {
-  if (!query.includes(name)) return false;
-  return query.split('&').some((pair) => pair === name || pair.startsWith(`${name}=`));
+/** What a signed request carries: its Authorization header, its query string, and whether it names a date. */
+export interface SignedParts {
+  authorization: string | undefined;
+  /** The URL's query string, without its `?`. */
+  query: string;
+  /** Whether an X-Amz-Date or a Date header came with the request. */
+  hasDate: boolean;
+}
+
+const HEADER_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'];
+const QUERY_PARAMETERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'];
+
+/** The value of each `name=value` pair in a list (a name without `=` has the empty value). */
+function pairs(entries: string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const entry of entries) {
+    const equals = entry.indexOf('=');
+    if (equals < 0) values.set(entry, '');
+    else values.set(entry.slice(0, equals), entry.slice(equals + 1));
+  }
+  return values;
+}
+
+function queryParameters(query: string): Map<string, string> {
+  if (query === '') return new Map();
+  return pairs(query.split('&').map((pair) => {
+    try {
+      return decodeURIComponent(pair.replace(/\+/g, ' '));
+    } catch {
+      return pair;
+    }
+  }));
+}
+
+/** DynamoDB's complaint about an AWS4 Authorization header that lacks a part, if it does. */
+function incompleteHeader(authorization: string, hasDate: boolean): DynamoError | undefined {
+  // The parameters follow the algorithm, separated by commas and/or spaces.
+  const parameters = pairs(authorization.split(/[, ]/).slice(1).filter(Boolean));
+  let message = HEADER_PARAMETERS
+    .filter((name) => !parameters.get(name))
+    .map((name) => `Authorization header requires '${name}' parameter. `)
+    .join('');
+  if (!hasDate) message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  return message ? new IncompleteSignatureException(`${message}Authorization=${authorization}`) : undefined;
+}
+
+/** DynamoDB's complaint about a presigned URL that lacks a parameter, if it does. */
+function incompleteQuery(parameters: Map<string, string>): DynamoError | undefined {
+  const missing = QUERY_PARAMETERS.filter((name) => !parameters.get(name));
+  if (!missing.length) return undefined;
+  const message = missing.map((name) => `AWS query-string parameters must include '${name}'. `).join('');
+  return new IncompleteSignatureException(`${message}Re-examine the query-string parameters.`);
 }
 
 /** DynamoDB's error for a request that is not signed the way it accepts, if it is not. */
-export function authenticationError(authorization: string | undefined, query: string): DynamoError | undefined {
-  const presigned = query !== '' && hasQueryParameter(query, 'X-Amz-Algorithm');
+export function authenticationError({ authorization, query, hasDate }: SignedParts): DynamoError | undefined {
+  const parameters = queryParameters(query);
+  const presigned = parameters.has('X-Amz-Algorithm');
   if (authorization && presigned) {
     return new InvalidSignatureException("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
   }
-  if (presigned) return undefined;
+  if (presigned) return incompleteQuery(parameters);
   if (!authorization || !authorization.trimStart().startsWith('AWS4-')) return new MissingAuthenticationTokenException();
-  return undefined;
+  return incompleteHeader(authorization, hasDate);
 }

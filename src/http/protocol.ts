@@ -39,6 +39,8 @@ export interface ApiRequest {
   authorization: string | undefined;
   /** The URL's query string, without its `?`: a presigned request's signature travels there. */
   query: string;
+  /** Whether an X-Amz-Date or a Date header came with the request (an Authorization header needs one). */
+  hasDate: boolean;
   /** FORCED_TIMESTAMP_HEADER as sent, if sent. */
   forcedTimestamp?: string;
   /** Who sent the request: what the admin check of a forced timestamp looks at. */
@@ -98,7 +100,7 @@ export async function handleApiRequest(ctx: RegionContext, api: ApiFrontDoor, re
   if (!service || !service.operations.has(operation)) return errorResponse(new UnknownOperationException(), responseType);
   // A forced timestamp's admin token travels in Authorization, in the signature's place: the
   // admin guard below judges that request instead.
-  const unsigned = request.forcedTimestamp === undefined ? authenticationError(request.authorization, request.query) : undefined;
+  const unsigned = request.forcedTimestamp === undefined ? authenticationError(request) : undefined;
   if (unsigned) return errorResponse(unsigned, responseType);
   if (!request.body.length) return errorResponse(new SerializationException(''), responseType);
   const options: OperationOptions = {};

@@ -57,6 +57,7 @@ async function serveApiCall(
     responseType,
     authorization: req.headers.authorization,
     query: url.length > 2 ? url.slice(2) : '',
+    hasDate: Boolean(req.headers['x-amz-date'] || req.headers.date),
     // Sent twice, it is refused as malformed rather than one of the values picked.
     ...(forcedTimestamp === undefined ? {} : { forcedTimestamp: Array.isArray(forcedTimestamp) ? forcedTimestamp.join(',') : forcedTimestamp }),
     caller: { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization },

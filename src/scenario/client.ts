@@ -63,6 +63,7 @@ export interface CallOptions {
 }
 
 /** The region checks that a request is signed, not the signature. */
+const SIGNATURE_DATE = '20240101T000000Z';
 const UNCHECKED_SIGNATURE = 'AWS4-HMAC-SHA256 Credential=scenario/20240101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 
 /** One DynamoDB API call; resolves with the response body, throws DynamoCallError for an error response. */
@@ -77,6 +78,7 @@ export async function callDynamo<T = Record<string, unknown>>(
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDB_20120810.${operation}`,
         authorization: UNCHECKED_SIGNATURE,
+        'x-amz-date': SIGNATURE_DATE,
         // Only a forced timestamp needs the admin token; it takes the signature's place, in
         // Authorization, as on admin calls (elsewhere a bearer token is no signature).
         ...(options.timestampMs === undefined ? {} : { ...adminHeaders(options.adminToken), [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) }),

@@ -109,7 +109,7 @@ async function call(from: From, r: TestRegion, method: string, path: string, bod
 }
 
 /** The region checks that an API call is signed, not the signature. */
-const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' };
+const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0', 'x-amz-date': '20260101T000000Z' };
 
 /** A DynamoDB API call (headers after the signature, so a bearer token can take its place). */
 function apiCall(operation: string, body: unknown, headers: Record<string, string> = {}): Call {

@@ -109,6 +109,7 @@ async function putWithTimestamp(value: string): Promise<{ status: number; body: 
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': 'DynamoDB_20120810.PutItem',
       authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'x-amz-date': '20260101T000000Z',
       [FORCED_TIMESTAMP_HEADER]: value,
     },
     body: JSON.stringify({ TableName: table, Item: { pk: { S: pk } } }),

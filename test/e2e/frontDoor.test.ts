@@ -49,6 +49,7 @@ async function call(target: string, body: string | Uint8Array, endpoint = region
     headers: {
       'Content-Type': 'application/x-amz-json-1.0',
       Authorization: 'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'X-Amz-Date': '20240101T000000Z',
       'X-Amz-Target': `DynamoDB_20120810.${target}`,
     },
     body: typeof body === 'string' ? body : new Uint8Array(body),

@@ -12,6 +12,7 @@ async function call(target: string | undefined, body: string, headers: Record<st
     headers: {
       'Content-Type': 'application/x-amz-json-1.0',
       Authorization: 'AWS4-HMAC-SHA256 Credential=local/20240101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'X-Amz-Date': '20240101T000000Z',
       ...(target ? { 'X-Amz-Target': target } : {}),
       ...headers,
     },

@@ -132,8 +132,34 @@ describe('the protocol errors, in DynamoDB\'s order', () => {
 
   it('serves a presigned call (X-Amz-Algorithm in the query)', async () => {
     const { Authorization: _signature, ...headers } = signedCall('ListTables');
-    const answer = await send({ path: '/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a', headers, body: '{}' });
+    const query = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a&X-Amz-Signature=b&X-Amz-SignedHeaders=host&X-Amz-Date=20240101T000000Z';
+    const answer = await send({ path: `/?${query}`, headers, body: '{}' });
     expect(answer.status).toBe(200);
+  });
+
+  const INCOMPLETE = 'com.amazon.coral.service#IncompleteSignatureException';
+  it.each([
+    ['AWS4-', {}, "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. "
+      + "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=AWS4-"],
+    ['AWS4- Signature=b Credential=a', { Date: 'a' }, "Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4- Signature=b Credential=a"],
+    ['AWS4- Signature=b, Credential=a', { Date: 'a' }, "Authorization header requires 'SignedHeaders' parameter. Authorization=AWS4- Signature=b, Credential=a"],
+    ['AWS4-HMAC-SHA256 Credential=a, SignedHeaders=host, Signature=b', {}, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+      + 'Authorization=AWS4-HMAC-SHA256 Credential=a, SignedHeaders=host, Signature=b'],
+  ])('answers an Authorization header %j that lacks a part with IncompleteSignatureException', async (authorization, extra, message) => {
+    const answer = await send({ headers: { 'X-Amz-Target': 'DynamoDB_20120810.ListTables', Authorization: authorization, ...extra } });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body.toString())).toEqual({ __type: INCOMPLETE, message });
+  });
+
+  it.each([
+    ['X-Amz-Algorithm', "AWS query-string parameters must include 'X-Amz-Algorithm'. AWS query-string parameters must include 'X-Amz-Credential'. "
+      + "AWS query-string parameters must include 'X-Amz-Signature'. AWS query-string parameters must include 'X-Amz-SignedHeaders'. "
+      + "AWS query-string parameters must include 'X-Amz-Date'. Re-examine the query-string parameters."],
+    ['X-Amz-Algorithm=a&X-Amz-Credential=b&X-Amz-Signature=c&X-Amz-Date=d', "AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."],
+  ])('answers a presigned query %j that lacks a parameter with IncompleteSignatureException', async (query, message) => {
+    const answer = await send({ path: `/?${query}`, headers: { 'X-Amz-Target': 'DynamoDB_20120810.ListTables' } });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body.toString())).toEqual({ __type: INCOMPLETE, message });
   });
 });
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../src/dynamo/ops/index.js';
 import { streamOperations } from '../../src/streams/ops/index.js';
-import { encodeBody, FRONT_DOOR_CASES, headers, nonJsonBody, targetHeader } from './envelopes.js';
+import { encodeBody, FRONT_DOOR_CASES, headers, nonJsonBody, SIGNED, SIGNED_DATE, targetHeader } from './envelopes.js';
 import { mutated } from './mutations.js';
 import { HangError, sendRaw, type RawRequest, type RawResponse } from './rawHttp.js';
 import { validRequests } from './validRequests.js';
@@ -22,8 +22,6 @@ const seed = process.env.FUZZ_API_SEED === 'random' ? Date.now() % 2_147_483_647
 const numRuns = Number(process.env.FUZZ_API_RUNS ?? 2500);
 const frontDoor = process.env.FUZZ_API_FRONT_DOOR !== '0';
 const REQUEST_TIMEOUT_MS = 10_000;
-/** An AWS4 Authorization header: the region checks that requests are signed, not the signature. */
-const SIGNED = 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 const replay = `FUZZ_API_SEED=${seed} FUZZ_API_RUNS=${numRuns}${frontDoor ? '' : ' FUZZ_API_FRONT_DOOR=0'} npx vitest run test/fuzz/apiFuzz.test.ts`;
 
 interface Case {
@@ -81,7 +79,7 @@ function caseArbitrary(): fc.Arbitrary<Case> {
 async function health(): Promise<void> {
   const body = Buffer.from('{}');
   const response = await sendRaw(world.port, {
-    headers: [['X-Amz-Target', 'DynamoDB_20120810.ListTables'], ['Content-Type', 'application/x-amz-json-1.0'], ['Authorization', SIGNED], ['Content-Length', '2']],
+    headers: [['X-Amz-Target', 'DynamoDB_20120810.ListTables'], ['Content-Type', 'application/x-amz-json-1.0'], ['Authorization', SIGNED], ['X-Amz-Date', SIGNED_DATE], ['Content-Length', '2']],
     body,
   }, REQUEST_TIMEOUT_MS);
   expect(response.status, 'the region answers a health request after each fuzzed one').toBe(200);
@@ -107,7 +105,7 @@ async function checkStored(sent: unknown): Promise<void> {
   const key = Object.fromEntries(['pk', 'sk'].filter((name) => Object.hasOwn(request.Item!, name)).map((name) => [name, request.Item![name]]));
   const body = Buffer.from(JSON.stringify({ TableName: request.TableName, Key: key, ConsistentRead: true }));
   const response = await sendRaw(world.port, {
-    headers: [['X-Amz-Target', 'DynamoDB_20120810.GetItem'], ['Content-Type', 'application/x-amz-json-1.0'], ['Authorization', SIGNED], ['Content-Length', String(body.length)]],
+    headers: [['X-Amz-Target', 'DynamoDB_20120810.GetItem'], ['Content-Type', 'application/x-amz-json-1.0'], ['Authorization', SIGNED], ['X-Amz-Date', SIGNED_DATE], ['Content-Length', String(body.length)]],
     body,
   }, REQUEST_TIMEOUT_MS);
   const stored = JSON.parse(response.body.toString('utf8')) as { Item?: Record<string, unknown> };

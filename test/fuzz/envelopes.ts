@@ -11,6 +11,9 @@ import { INVALID_UTF8_MARKER, INVALID_UTF8_SEQUENCES } from './mutations.js';
 import type { RawRequest } from './rawHttp.js';
 
 const MARKER = Buffer.from(INVALID_UTF8_MARKER);
+/** A complete AWS4 Authorization header (the region checks its parts, not the signature) and the date it needs. */
+export const SIGNED = 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+export const SIGNED_DATE = '20260101T000000Z';
 
 /** The JSON text, with each marker string replaced by an invalid UTF-8 sequence. */
 export function encodeBody(request: unknown, variant: number): Buffer {
@@ -43,7 +46,7 @@ export function headers(target: string | undefined, body: Buffer): fc.Arbitrary<
     { weight: 1, arbitrary: fc.constantFrom(undefined, 'application/x-amz-json-1.1', 'application/json', 'text/plain', '', 'application/x-amz-json-1.0; charset=latin1', ';;;') },
   );
   const authorization = fc.oneof(
-    { weight: 30, arbitrary: fc.constant<string | undefined>('AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0') },
+    { weight: 30, arbitrary: fc.constant<string | undefined>(SIGNED) },
     { weight: 1, arbitrary: fc.constantFrom(undefined, '', 'x') },
   );
   const framing = fc.oneof({ weight: 30, arbitrary: fc.constant('length') }, { weight: 1, arbitrary: fc.constantFrom('chunked', 'shortLength', 'noLength', 'truncated') });
@@ -51,7 +54,7 @@ export function headers(target: string | undefined, body: Buffer): fc.Arbitrary<
     const list: Headers = [];
     if (target !== undefined) list.push(['X-Amz-Target', target]);
     if (type !== undefined) list.push(['Content-Type', type]);
-    if (auth !== undefined) list.push(['Authorization', auth]);
+    if (auth !== undefined) list.push(['Authorization', auth], ['X-Amz-Date', SIGNED_DATE]);
     if (frame === 'chunked') {
       list.push(['Transfer-Encoding', 'chunked']);
       const chunked = body.length ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : Buffer.from('0\r\n\r\n');
@@ -79,5 +82,5 @@ export const FRONT_DOOR_CASES: Record<string, (target: string) => RawRequest> = 
 
 function json(target: string, text: string): RawRequest {
   const body = Buffer.from(text);
-  return { headers: [['X-Amz-Target', target], ['Content-Type', 'application/x-amz-json-1.0'], ['Authorization', 'AWS4-HMAC-SHA256 x'], ['Content-Length', String(body.length)]], body };
+  return { headers: [['X-Amz-Target', target], ['Content-Type', 'application/x-amz-json-1.0'], ['Authorization', SIGNED], ['X-Amz-Date', SIGNED_DATE], ['Content-Length', String(body.length)]], body };
 }

@@ -29,5 +29,6 @@ export function signedCall(target: string, contentType = 'application/x-amz-json
     'Content-Type': contentType,
     'X-Amz-Target': `DynamoDB_20120810.${target}`,
     Authorization: 'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    'X-Amz-Date': '20240101T000000Z',
   };
 }

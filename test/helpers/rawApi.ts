@@ -18,6 +18,7 @@ export async function rawCall(endpoint: string, operation: string, body: string 
     headers: {
       'Content-Type': 'application/x-amz-json-1.0',
       Authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      'X-Amz-Date': '20260101T000000Z',
       'X-Amz-Target': `${service}.${operation}`,
     },
     body: typeof body === 'string' ? body : JSON.stringify(body),

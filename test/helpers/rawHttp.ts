@@ -85,6 +85,7 @@ export function apiHead(target: string, length?: number | string): string {
     'Content-Type: application/x-amz-json-1.0',
     `X-Amz-Target: DynamoDB_20120810.${target}`,
     'Authorization: AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    'X-Amz-Date: 20240101T000000Z',
     length === undefined ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`,
     '', '',
   ].join('\r\n');

@@ -44,6 +44,22 @@ describe('DeleteTable', () => {
     }
   });
 
+  it('answers without the global indexes of the table it deletes, keeping its local ones', async () => {
+    const name = uniqueTableName();
+    await region.client.send(new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      LocalSecondaryIndexes: [{ IndexName: 'byPkG', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'g', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+    }));
+    const deleted = (await region.client.send(new DeleteTableCommand({ TableName: name }))).TableDescription!;
+    expect(deleted.TableStatus).toBe('DELETING');
+    expect(deleted.GlobalSecondaryIndexes).toBeUndefined();
+    expect(deleted.LocalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['byPkG']);
+  });
+
   it('answers ResourceNotFoundException for a missing table', async () => {
     const error = await failure(region.client.send(new DeleteTableCommand({ TableName: 'no-such-table' })));
     expect(error.name).toBe('ResourceNotFoundException');

@@ -58,6 +58,11 @@ describe('AttributeUpdates', () => {
   ])('UpdateItem refuses %s', async (_what, update, message) => {
     await expectInvalid(send(new UpdateItemCommand({ TableName: MISSING, Key: KEY, AttributeUpdates: { b: update as never } })), message);
   });
+
+  it('are judged before Expected', async () => {
+    await expectInvalid(send(new UpdateItemCommand({ TableName: MISSING, Key: KEY, Expected: { a: {} }, AttributeUpdates: { a: { Action: 'PUT' } } })),
+      `${INVALID}Only DELETE action is allowed when no attribute value is specified`);
+  });
 });
 
 describe('conditions of Query and Scan', () => {

@@ -165,6 +165,20 @@ describe('Writes to a table with secondary indexes', () => {
     expect(items.Count).toBe(0);
   });
 
+  it('refuses an update writing an index key of another type: a known type before the paths are checked, a copied one once applied', async () => {
+    const update = (expression: string, values?: Row) => failure(region.client.send(new UpdateItemCommand({
+      TableName: table, Key: { pk: { S: 'team' }, sk: { S: 'ann' } }, UpdateExpression: expression, ...(values ? { ExpressionAttributeValues: values } : {}),
+      ...(expression.includes('#n') ? { ExpressionAttributeNames: { '#n': 'name' } } : {}),
+    })));
+    const one = { ':one': { N: '1' } };
+    for (const expression of ['SET #n.given = note ADD city :one', 'SET extra = city[1], city = note + :one']) {
+      expect((await update(expression, one)).message).toBe('One or more parameter values were invalid: Type mismatch for Index Key city Expected: S Actual: N IndexName: byCity');
+    }
+    expect((await update('SET city = age')).message).toBe('The update expression attempted to update the secondary index key to unsupported type');
+    const items = await query({ KeyConditionExpression: 'pk = :p AND sk = :s', ExpressionAttributeValues: { ':p': { S: 'team' }, ':s': { S: 'ann' } } });
+    expect(items.Items?.[0]?.city).toEqual({ S: 'Oslo' });
+  });
+
   it('counts the entries of each index in DescribeTable', async () => {
     const { Table } = await region.client.send(new DescribeTableCommand({ TableName: table }));
     const counts = Object.fromEntries([...Table!.LocalSecondaryIndexes!, ...Table!.GlobalSecondaryIndexes!].map((index) => [index.IndexName, index.ItemCount]));

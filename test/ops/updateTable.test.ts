@@ -30,6 +30,22 @@ describe('UpdateTable', () => {
     expect(table.TableStatus).toBe('ACTIVE');
   });
 
+  it('answers with the old capacity while the change is under way; the new one, decrease counted, once done', async () => {
+    const name = await provisionedTable();
+    const describeThroughput = async () => (await region.client.send(new DescribeTableCommand({ TableName: name }))).Table!.ProvisionedThroughput!;
+    const increase = (await region.client.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 15, WriteCapacityUnits: 15 } }))).TableDescription!;
+    expect(increase.TableStatus).toBe('UPDATING');
+    expect(increase.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 5, WriteCapacityUnits: 5, NumberOfDecreasesToday: 0 });
+    expect(increase.ProvisionedThroughput?.LastIncreaseDateTime).toBeInstanceOf(Date);
+    const increased = await describeThroughput();
+    expect(increased).toMatchObject({ ReadCapacityUnits: 15, WriteCapacityUnits: 15, NumberOfDecreasesToday: 0 });
+
+    const decrease = (await region.client.send(new UpdateTableCommand({ TableName: name, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }))).TableDescription!;
+    expect(decrease.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 15, WriteCapacityUnits: 15, NumberOfDecreasesToday: 0, LastIncreaseDateTime: increased.LastIncreaseDateTime });
+    expect(decrease.ProvisionedThroughput?.LastDecreaseDateTime).toBeInstanceOf(Date);
+    expect(await describeThroughput()).toMatchObject({ ReadCapacityUnits: 5, WriteCapacityUnits: 5, NumberOfDecreasesToday: 1, LastIncreaseDateTime: increased.LastIncreaseDateTime });
+  });
+
   it('switches billing mode to PAY_PER_REQUEST and back', async () => {
     const name = await provisionedTable();
     await region.client.send(new UpdateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST' }));

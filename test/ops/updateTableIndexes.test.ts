@@ -122,6 +122,14 @@ describe('UpdateTable GlobalSecondaryIndexUpdates', () => {
     expect(await definitions()).toEqual(['pk', 'sk', 'score']);
   });
 
+  it('blocks an index capacity beyond bounds before looking the index up', async () => {
+    const table = await plainTable(region.client);
+    for (const units of [{ ReadCapacityUnits: 1_000_000_000_001, WriteCapacityUnits: 1 }, { ReadCapacityUnits: 1, WriteCapacityUnits: 1_000_000_000_001 }]) {
+      const error = await failure(region.client.send(new UpdateTableCommand({ TableName: table, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'nothing', ProvisionedThroughput: units } }] })));
+      expect(error).toMatchObject({ name: 'ValidationException', message: 'This operation cannot be performed with given input values. Please contact DynamoDB service team for more info: Action Blocked: IndexUpdate' });
+    }
+  });
+
   it('updates a provisioned index\'s throughput', async () => {
     const table = uniqueTableName();
     await region.client.send(new CreateTableCommand({

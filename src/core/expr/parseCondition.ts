@@ -214,6 +214,10 @@ export class ConditionParser {
       this.cursor.expect(')');
       // ((a)): the inner operand was itself parenthesized.
       if (this.parenthesizedAt.has(start + 1)) this.problems.add('parens', 'The expression has redundant parentheses;');
+      const next = this.cursor.peek();
+      if (inner.kind === 'path' && next.kind === 'punct' && (next.text === '.' || next.text === '[')) {
+        return { kind: 'path', path: parsePath(this.cursor, this.problems, inner.path) };
+      }
       this.parenthesizedAt.add(start);
       return inner;
     }

@@ -19,8 +19,9 @@ export function startsPath(cursor: Cursor): boolean {
   return token.kind === 'name' || token.kind === 'attrName';
 }
 
-export function parsePath(cursor: Cursor, problems: ProblemSet): DocumentPath {
-  const path: DocumentPath = [element(cursor, problems)];
+export function parsePath(cursor: Cursor, problems: ProblemSet, head?: DocumentPath): DocumentPath {
+  // A parenthesized path may go on: in (a.b).c the head is a.b.
+  const path: DocumentPath = head ? [...head] : [element(cursor, problems)];
   for (;;) {
     if (cursor.accept('.')) path.push(element(cursor, problems));
     else if (cursor.accept('[')) {

@@ -16,6 +16,8 @@ export interface GlobalIndexUpdate {
   Delete?: { IndexName: string };
 }
 
+/** The most capacity units DynamoDB takes for a table or an index. */
+const MAX_CAPACITY_UNITS = 1_000_000_000_000;
 const PREFIX = 'One or more parameter values were invalid: ';
 const MAX_GLOBAL = 20;
 
@@ -103,6 +105,11 @@ export function planIndexUpdates(
       changes.created = request.IndexName;
     } else {
       const name = (update.Update ?? update.Delete)!.IndexName;
+      const wanted = update.Update?.ProvisionedThroughput;
+      // DynamoDB blocks a capacity beyond its bounds before it looks the index up.
+      if (wanted && (wanted.ReadCapacityUnits > MAX_CAPACITY_UNITS || wanted.WriteCapacityUnits > MAX_CAPACITY_UNITS)) {
+        invalid('This operation cannot be performed with given input values. Please contact DynamoDB service team for more info: Action Blocked: IndexUpdate');
+      }
       const index = findIndex(table, name);
       if (!index) throw new ResourceNotFoundException(`Requested resource not found: Index: ${name} not found for table: ${table.name}`);
       const verb = update.Update ? 'update' : 'delete';

@@ -214,9 +214,10 @@ export function legacyFilter(request: LegacyCapableRequest): ConditionExpr | und
 /** The trees of the request's legacy parameters; an expression parameter given instead wins. */
 export function legacyExpressions(request: LegacyCapableRequest): ParsedExpressions {
   const joiner = request.ConditionalOperator ?? 'AND';
+  // DynamoDB judges AttributeUpdates before Expected: their problems are reported in that order.
   const found: ParsedExpressions = {
-    condition: request.ConditionExpression === undefined ? conditions(request.Expected, joiner, 'expected') : undefined,
     update: request.UpdateExpression === undefined ? updates(request.AttributeUpdates) : undefined,
+    condition: request.ConditionExpression === undefined ? conditions(request.Expected, joiner, 'expected') : undefined,
     projection: request.ProjectionExpression === undefined ? projection(request.AttributesToGet) : undefined,
     keyCondition: request.KeyConditionExpression === undefined ? keyConditions(request.KeyConditions) : undefined,
     filter: legacyFilter(request),

@@ -12,6 +12,7 @@ import { keyShapeOf, type TableMeta } from '../tables.js';
 import { commitItemChange } from './commit.js';
 import { checkKeyPaths, indexKeyNames, type ResolvedKey } from './keys.js';
 import { checkItemSize } from './request.js';
+import { checkIndexKeyUpdateResults, checkIndexKeyUpdateTypes } from '../indexes/writeChecks.js';
 
 export interface WriteTarget {
   table: TableMeta;
@@ -46,6 +47,7 @@ export function checkUpdatePaths(table: TableMeta, update: UpdateExpr): void {
       invalid(`One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`);
     }
   }
+  checkIndexKeyUpdateTypes(table, update);
   checkKeyPaths(shape, updatePaths(update), indexKeyNames(table));
 }
 
@@ -62,6 +64,7 @@ export function updatedItem(target: WriteTarget, update: UpdateExpr | undefined)
     const applied = applyUpdate(update, target.current ?? { ...target.key.keys });
     next = applied.item;
     paths = applied.updatedPaths;
+    checkIndexKeyUpdateResults(target.table, update, next);
   }
   checkItemSize(next, 'Item size to update has exceeded the maximum allowed size');
   const createsNothing = !target.current && update !== undefined && update.actions.every((a) => a.kind === 'remove' || a.kind === 'delete');

@@ -74,13 +74,16 @@ function updatedStream(meta: TableMeta, spec: StreamSpecification, global: boole
   return undefined;
 }
 
-function updatedThroughput(meta: TableMeta, request: UpdateTableRequest, nowMs: number): TableMeta['throughput'] {
+/**
+ * The throughput once the update is done (`doneMs`), and, for a change of a provisioned table's
+ * capacity, what the table shows meanwhile: its old capacity, the change's time already stamped,
+ * its decreases counted only when the decrease is done (as DynamoDB reports them).
+ */
+function updatedThroughput(meta: TableMeta, request: UpdateTableRequest, nowMs: number, doneMs: number): { final: TableMeta['throughput']; whileUpdating?: TableMeta['throughput'] } {
   const billing = request.BillingMode ?? meta.billingMode;
   const wanted = request.ProvisionedThroughput;
   if (!wanted) {
-    return billing === 'PAY_PER_REQUEST'
-      ? { ...meta.throughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 }
-      : meta.throughput;
+    return { final: billing === 'PAY_PER_REQUEST' ? { ...meta.throughput, ReadCapacityUnits: 0, WriteCapacityUnits: 0 } : meta.throughput };
   }
   if (billing === 'PAY_PER_REQUEST') {
     invalid(`${PREFIX}Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST`);
@@ -95,13 +98,18 @@ function updatedThroughput(meta: TableMeta, request: UpdateTableRequest, nowMs: 
   }
   const increased = wanted.ReadCapacityUnits > current.ReadCapacityUnits || wanted.WriteCapacityUnits > current.WriteCapacityUnits;
   const decreased = wanted.ReadCapacityUnits < current.ReadCapacityUnits || wanted.WriteCapacityUnits < current.WriteCapacityUnits;
-  return {
+  const stamped = (atMs: number): Pick<TableMeta['throughput'], 'LastIncreaseDateTime' | 'LastDecreaseDateTime'> => ({
+    ...(increased ? { LastIncreaseDateTime: atMs } : current.LastIncreaseDateTime ? { LastIncreaseDateTime: current.LastIncreaseDateTime } : {}),
+    ...(decreased ? { LastDecreaseDateTime: atMs } : current.LastDecreaseDateTime ? { LastDecreaseDateTime: current.LastDecreaseDateTime } : {}),
+  });
+  const final = {
     ReadCapacityUnits: wanted.ReadCapacityUnits,
     WriteCapacityUnits: wanted.WriteCapacityUnits,
     NumberOfDecreasesToday: current.NumberOfDecreasesToday + (decreased ? 1 : 0),
-    ...(increased ? { LastIncreaseDateTime: nowMs } : current.LastIncreaseDateTime ? { LastIncreaseDateTime: current.LastIncreaseDateTime } : {}),
-    ...(decreased ? { LastDecreaseDateTime: nowMs } : current.LastDecreaseDateTime ? { LastDecreaseDateTime: current.LastDecreaseDateTime } : {}),
+    ...stamped(doneMs),
   };
+  if (meta.billingMode !== 'PROVISIONED' || billing !== 'PROVISIONED') return { final };
+  return { final, whileUpdating: { ReadCapacityUnits: current.ReadCapacityUnits, WriteCapacityUnits: current.WriteCapacityUnits, NumberOfDecreasesToday: current.NumberOfDecreasesToday, ...stamped(nowMs) } };
 }
 
 interface ReplicaChange {
@@ -195,11 +203,15 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     const description = await ctx.store.write((txn) => {
       const meta = requireActiveTable(txn, request.TableName, nowMs);
       const replicaChanges = request.ReplicaUpdates?.length ? planReplicaUpdates(ctx, meta, request.ReplicaUpdates) : [];
+      const doneMs = nowMs + ctx.settings.updateTableMs;
+      const throughput = updatedThroughput(meta, request, nowMs, doneMs);
+      const { throughputWhileUpdating: _previous, ...rest } = meta;
       const updated: TableMeta = {
-        ...meta,
+        ...rest,
         billingMode: request.BillingMode ?? meta.billingMode,
-        throughput: updatedThroughput(meta, request, nowMs),
-        busyUntilMs: nowMs + ctx.settings.updateTableMs,
+        throughput: throughput.final,
+        ...(throughput.whileUpdating ? { throughputWhileUpdating: throughput.whileUpdating } : {}),
+        busyUntilMs: doneMs,
         busyStatus: 'UPDATING',
       };
       if (request.StreamSpecification) {
