@@ -22,6 +22,9 @@ const WORD_INDEX = Uint8Array.from({ length: 64 }, (_, i) =>
 
 const words = new Int32Array(16);
 
+const rotate = (value: number, shift: number): number => (value << shift) | (value >>> (32 - shift));
+
+/** One MD5 block; the four rounds are separate loops so each has one mixing function. */
 function compress(state: Int32Array, block: Uint8Array, at: number): void {
   for (let i = 0; i < 16; i += 1) {
     const j = at + i * 4;
@@ -31,16 +34,39 @@ function compress(state: Int32Array, block: Uint8Array, at: number): void {
   let b = state[1];
   let c = state[2];
   let d = state[3];
-  for (let i = 0; i < 64; i += 1) {
-    const f = i < 16 ? (b & c) | (~b & d)
-      : i < 32 ? (d & b) | (~d & c)
-        : i < 48 ? b ^ c ^ d
-          : c ^ (b | ~d);
-    const sum = (a + f + CONSTANTS[i] + words[WORD_INDEX[i]]) | 0;
-    a = d;
+  let f: number;
+  let t: number;
+  for (let i = 0; i < 16; i += 1) {
+    f = (b & c) | (~b & d);
+    t = d;
     d = c;
     c = b;
-    b = (b + ((sum << SHIFTS[i]) | (sum >>> (32 - SHIFTS[i])))) | 0;
+    b = (b + rotate((a + f + CONSTANTS[i] + words[i]) | 0, SHIFTS[i])) | 0;
+    a = t;
+  }
+  for (let i = 16; i < 32; i += 1) {
+    f = (d & b) | (~d & c);
+    t = d;
+    d = c;
+    c = b;
+    b = (b + rotate((a + f + CONSTANTS[i] + words[WORD_INDEX[i]]) | 0, SHIFTS[i])) | 0;
+    a = t;
+  }
+  for (let i = 32; i < 48; i += 1) {
+    f = b ^ c ^ d;
+    t = d;
+    d = c;
+    c = b;
+    b = (b + rotate((a + f + CONSTANTS[i] + words[WORD_INDEX[i]]) | 0, SHIFTS[i])) | 0;
+    a = t;
+  }
+  for (let i = 48; i < 64; i += 1) {
+    f = c ^ (b | ~d);
+    t = d;
+    d = c;
+    c = b;
+    b = (b + rotate((a + f + CONSTANTS[i] + words[WORD_INDEX[i]]) | 0, SHIFTS[i])) | 0;
+    a = t;
   }
   state[0] = (state[0] + a) | 0;
   state[1] = (state[1] + b) | 0;
