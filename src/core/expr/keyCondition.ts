@@ -78,10 +78,14 @@ export function keyConditionParts(expr: ConditionExpr): KeyConditionPart[] {
 }
 
 /** The comparisons matched to the table's key schema. */
-export function matchKeySchema(conditions: KeyConditionPart[], shape: KeyShape): KeyCondition {
+export function matchKeySchema(
+  conditions: KeyConditionPart[], shape: KeyShape, beforeKey: (key: KeyShape['hash']) => void = () => {},
+): KeyCondition {
+  beforeKey(shape.hash);
   if (!shape.range && conditions.length > 1) fail('Query key condition not supported');
   const hash = conditions.find((c) => c.attribute === shape.hash.name);
   if (!hash) fail(`Query condition missed key schema element: ${shape.hash.name}`);
+  if (shape.range) beforeKey(shape.range);
   const range = conditions.find((c) => c.attribute !== shape.hash.name);
   if (range && range.attribute !== shape.range?.name) fail(`Query condition missed key schema element: ${shape.range?.name ?? range.attribute}`);
   const typeMismatch = (condition: KeyConditionPart, type: string): boolean => condition.values.some((v) => attributeType(v) !== type);

@@ -47,3 +47,8 @@ export function resumeAfter(range: KeyRange, startKey: Uint8Array, reverse: bool
   const after = justAfter(startKey);
   return { start: compareBytes(after, range.start) > 0 ? after : range.start, end: range.end };
 }
+
+/** Whether a table key falls inside a parallel scan's segment (whatever order the keys are stored in). */
+export function withinSegment(segment: KeyRange, key: Uint8Array): boolean {
+  return compareBytes(key, segment.start) >= 0 && (segment.end === undefined || compareBytes(key, segment.end) < 0);
+}

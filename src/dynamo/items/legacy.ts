@@ -197,10 +197,18 @@ function projection(names: string[] | undefined): ProjectionExpr | undefined {
   return { paths: names.map(attributePath) };
 }
 
+/** Each condition's values and arguments are checked before how many there are. */
 function keyConditions(specs: Record<string, LegacyCondition> | undefined): ConditionExpr | undefined {
   if (!specs) return undefined;
+  const tree = conditions(specs, 'AND', 'filter');
   checkKeyConditionCount(specs);
-  return conditions(specs, 'AND', 'filter');
+  return tree;
+}
+
+/** A QueryFilter or ScanFilter as a tree (unless a FilterExpression is given instead). */
+export function legacyFilter(request: LegacyCapableRequest): ConditionExpr | undefined {
+  if (request.FilterExpression !== undefined) return undefined;
+  return conditions(request.QueryFilter ?? request.ScanFilter, request.ConditionalOperator ?? 'AND', 'filter');
 }
 
 /** The trees of the request's legacy parameters; an expression parameter given instead wins. */
@@ -211,7 +219,7 @@ export function legacyExpressions(request: LegacyCapableRequest): ParsedExpressi
     update: request.UpdateExpression === undefined ? updates(request.AttributeUpdates) : undefined,
     projection: request.ProjectionExpression === undefined ? projection(request.AttributesToGet) : undefined,
     keyCondition: request.KeyConditionExpression === undefined ? keyConditions(request.KeyConditions) : undefined,
-    filter: request.FilterExpression === undefined ? conditions(request.QueryFilter ?? request.ScanFilter, joiner, 'filter') : undefined,
+    filter: legacyFilter(request),
   };
   return Object.fromEntries(Object.entries(found).filter(([, tree]) => tree !== undefined));
 }

@@ -19,12 +19,16 @@ export function checkKeyConditionCount(specs: Record<string, LegacyCondition>): 
   if (count < 1 || count > 2) invalid('Conditions can be of length 1 or 2 only');
 }
 
-export function legacyKeyCondition(specs: Record<string, LegacyCondition>, shape: KeyShape): KeyCondition {
+/** `beforeKey` runs as each key attribute is reached: DynamoDB checks the start key's piece there. */
+export function legacyKeyCondition(
+  specs: Record<string, LegacyCondition>, shape: KeyShape, beforeKey: (key: KeyShape['hash']) => void = () => {},
+): KeyCondition {
   const count = Object.keys(specs).length;
   const keys = [{ ...shape.hash, hash: true }, ...(shape.range ? [{ ...shape.range, hash: false }] : [])];
   let hash: KeyCondition['hash'] | undefined;
   let range: KeyCondition['range'];
   for (const key of keys) {
+    beforeKey(key);
     if (key.hash && !shape.range && count > 1) invalid('Query key condition not supported');
     const spec = Object.hasOwn(specs, key.name) ? specs[key.name] : undefined;
     if (!spec) {

@@ -1,12 +1,12 @@
 /** Checks shared by Query and Scan: Select, IndexName, ExclusiveStartKey. */
 import { NumberFormatError } from '../../core/decimal.js';
 import { CoreValidationError, RequestLimitError, ValueContentError } from '../../core/errors.js';
-import type { Item, KeyShape } from '../../core/types.js';
+import type { Item } from '../../core/types.js';
 import { normalizeItem } from '../../core/values.js';
 import { invalid } from '../errors.js';
-import { keyOfKeyParam, type ResolvedKey } from './keys.js';
+import type { ResolvedKey } from './keys.js';
 import { commonItemShape, type ExpressionParams } from './request.js';
-import { checkAttributesToGet, type LegacyCapableRequest } from './legacy.js';
+import type { LegacyCapableRequest } from './legacy.js';
 import type { ParsedExpressions } from '../../core/expr/index.js';
 import type { TableMeta } from '../tables.js';
 import { indexCapacity, indexLastKey, indexRead, indexStartKey, type IndexRead } from '../indexes/indexReads.js';
@@ -41,6 +41,17 @@ export const readShape = (): Record<string, FieldRule> => ({
   ExclusiveStartKey: itemMap(),
 });
 
+/**
+ * A shape with the members DynamoDB reports first moved to the front, in its order: it lists at
+ * most ten constraint failures, so the order decides which ones a request is told about.
+ */
+export function inReportOrder(shape: Record<string, FieldRule>, first: string[]): Record<string, FieldRule> {
+  const ordered: Record<string, FieldRule> = {};
+  for (const name of first) ordered[name] = shape[name];
+  for (const [name, rule] of Object.entries(shape)) if (!first.includes(name)) ordered[name] = rule;
+  return ordered;
+}
+
 export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): void {
   const fail = (message: string): never => invalid(operation === 'Query' ? `1 validation error detected: ${message}` : message);
   const projection = request.ProjectionExpression !== undefined ? 'ProjectionExpression'
@@ -54,7 +65,6 @@ export function checkSelect(request: ReadRequest, operation: 'Query' | 'Scan'): 
   if (request.Select === 'SPECIFIC_ATTRIBUTES' && !projection) {
     fail('Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES');
   }
-  checkAttributesToGet(request.AttributesToGet);
 }
 
 /**
@@ -85,16 +95,7 @@ export function indexPageOptions(request: ReadRequest, read: IndexRead): PageOpt
   };
 }
 
-export function resolveIndexStartKey(read: IndexRead, startKey: Item | undefined): { keys: Item; encoded: Uint8Array } | undefined {
-  return startKey ? { keys: startKey, encoded: indexStartKey(read, startKey) } : undefined;
-}
-
-export function resolveStartKey(shape: KeyShape, startKey: Item | undefined): ResolvedKey | undefined {
-  if (!startKey) return undefined;
-  try {
-    return keyOfKeyParam(shape, startKey);
-  } catch (error) {
-    if (error instanceof Error) invalid(`The provided starting key is invalid: ${error.message}`);
-    throw error;
-  }
+/** The storage key to resume after: the checked start key, encoded for the table or the index read. */
+export function encodedStartKey(read: IndexRead | undefined, tableKey: ResolvedKey, startKey: Item): Uint8Array {
+  return read ? indexStartKey(read, startKey) : tableKey.encoded;
 }

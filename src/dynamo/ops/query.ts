@@ -1,17 +1,16 @@
 /** Query: the items of one partition in sort-key order, narrowed by a key condition. */
-import { conditionPaths, keyConditionParts, matchKeySchema, type ConditionExpr } from '../../core/expr/index.js';
+import { conditionPaths, keyConditionParts, matchKeySchema, parseExpressions, type ConditionExpr } from '../../core/expr/index.js';
 import type { KeyShape } from '../../core/types.js';
-import { own } from '../../core/plainData.js';
-import { valuesEqual } from '../../core/values.js';
 import { invalid } from '../errors.js';
-import { legacyExpressions, withExpressions } from '../items/legacy.js';
+import { checkAttributesToGet, legacyExpressions, legacyFilter } from '../items/legacy.js';
 import { legacyKeyCondition } from '../items/legacyKeyConditions.js';
 import { queryRange, resumeAfter } from '../items/keyRange.js';
+import { checkStartKeyBounds, checkStartKeyCount, checkStartKeyElement, startKeyNames, tableStartKey } from '../items/startKey.js';
 import { checkKeyPaths, checkKeyValueSizes, indexKeyNames } from '../items/keys.js';
 import { pageFor } from '../items/page.js';
-import { checkSelect, indexPageOptions, indexReadOf, normalizeStartKey, readShape, resolveIndexStartKey, resolveStartKey, type ReadRequest } from '../items/readRequest.js';
+import { checkSelect, encodedStartKey, inReportOrder, indexPageOptions, indexReadOf, normalizeStartKey, readShape, type ReadRequest } from '../items/readRequest.js';
 import { indexQueryRange } from '../indexes/indexRange.js';
-import { checkQueryFilter, indexRecords } from '../indexes/indexReads.js';
+import { checkIndexSelect, checkQueryFilter, indexRecords } from '../indexes/indexReads.js';
 import { checkExpressionParams } from '../items/request.js';
 import { keyShapeOf, requireTable } from '../tables.js';
 import { bool, conditionsRule, str } from '../validation/shape.js';
@@ -33,45 +32,54 @@ function checkFilterKeys(request: QueryRequest, filter: ConditionExpr | undefine
 
 export const query = defineOperation<QueryRequest, unknown>({
   name: 'Query',
-  shape: {
+  shape: inReportOrder({
     ...readShape(),
     KeyConditionExpression: str(),
     KeyConditions: conditionsRule(),
     QueryFilter: conditionsRule(),
     ScanIndexForward: bool(),
-  },
+  }, ['Select', 'IndexName', 'ReturnConsumedCapacity', 'QueryFilter', 'TableName', 'ConditionalOperator', 'AttributesToGet', 'Limit', 'KeyConditions']),
   run(ctx, request) {
     checkExpressionParams(request as unknown as Record<string, unknown>,
       ['ProjectionExpression', 'FilterExpression', 'KeyConditionExpression'],
       ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions']);
     checkSelect(request, 'Query');
+    // DynamoDB's order: the QueryFilter, AttributesToGet, the start key's values, then the key condition.
+    const filter = legacyFilter(request);
+    checkAttributesToGet(request.AttributesToGet);
     const startKey = normalizeStartKey(request.ExclusiveStartKey);
-    const legacy = legacyExpressions(request);
-    if (!legacy.keyCondition && !request.KeyConditionExpression) {
+    if (request.KeyConditions == null && request.KeyConditionExpression == null) {
       invalid('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
-    const parsed = withExpressions(legacy, request);
+    // The expressions are checked before KeyConditions; the QueryFilter's tree is already built.
+    const expressions = parseExpressions(request);
+    const legacy = legacyExpressions({ ...request, QueryFilter: undefined });
+    const parsed = { ...legacy, ...(filter ? { filter } : {}), ...expressions };
     // An expression's comparisons are checked before the table is looked up; legacy KeyConditions against it.
     const keyParts = request.KeyConditionExpression === undefined ? undefined : keyConditionParts(parsed.keyCondition!);
     return ctx.store.read((txn) => {
       const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
+      const tableShape = keyShapeOf(table);
       const read = indexReadOf(table, request, parsed);
-      const shape = read ? read.shape : keyShapeOf(table);
-      const condition = keyParts ? matchKeySchema(keyParts, shape) : legacyKeyCondition(request.KeyConditions!, shape);
+      const shape = read ? read.shape : tableShape;
+      if (startKey) checkStartKeyCount(startKey, startKeyNames(tableShape, read?.shape));
+      const beforeKey = startKey ? (key: KeyShape['hash']) => checkStartKeyElement(startKey, key) : undefined;
+      const condition = keyParts ? matchKeySchema(keyParts, shape, beforeKey) : legacyKeyCondition(request.KeyConditions!, shape, beforeKey);
       checkKeyValueSizes(condition.hash, condition.range?.values);
-      if (read) checkQueryFilter(read, parsed);
       const reverse = request.ScanIndexForward === false;
       let range = read ? indexQueryRange(shape, condition) : queryRange(shape, condition);
-      const start = read ? resolveIndexStartKey(read, startKey) : resolveStartKey(shape, startKey);
-      if (start) {
-        if (!valuesEqual(own(start.keys, shape.hash.name)!, condition.hash)) {
-          invalid('The provided starting key is outside query boundaries based on provided conditions');
-        }
-        range = resumeAfter(range, start.encoded, reverse);
+      if (startKey) {
+        const tableKey = tableStartKey(tableShape, startKey);
+        checkStartKeyBounds(shape, condition, startKey);
+        range = resumeAfter(range, encodedStartKey(read, tableKey, startKey), reverse);
       }
-      checkKeyPaths(keyShapeOf(table), parsed.projection?.paths ?? [], indexKeyNames(table));
+      checkKeyPaths(tableShape, parsed.projection?.paths ?? [], indexKeyNames(table));
       checkFilterKeys(request, parsed.filter, shape);
-      if (parsed.filter) checkKeyPaths(keyShapeOf(table), conditionPaths(parsed.filter), indexKeyNames(table));
+      if (read) {
+        checkIndexSelect(read, request);
+        checkQueryFilter(read, parsed);
+      }
+      if (parsed.filter) checkKeyPaths(tableShape, conditionPaths(parsed.filter), indexKeyNames(table));
       const storeId = read ? read.index.id : table.id;
       const records = txn.range(storeId, { start: range.start, end: range.end, reverse });
       if (!read) return pageFor(request, parsed, shape, records);
