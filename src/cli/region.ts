@@ -6,6 +6,7 @@ import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
 import { NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
 import { NatsServerStartError } from '../nats/launcher.js';
+import { StoreLayoutError } from '../storage/keyLayout.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
 export class UsageError extends Error {
@@ -135,6 +136,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   }).catch((error: unknown) => {
     // The user's nats-server to reconfigure: said as it is, without a stack.
     if (error instanceof NatsMaxPayloadTooSmallError) throw new UsageError(error.message);
+    // Data of an older key layout: the message says what to do with the data directory.
+    if (error instanceof StoreLayoutError) throw new UsageError(error.message);
     const natsPort = numberOption(values['nats-port']);
     if (error instanceof NatsServerStartError && error.portInUse && natsPort !== undefined) throw new PortInUseError('127.0.0.1', natsPort);
     const { code, address, port } = error as { code?: string; address?: string; port?: number };

@@ -1,11 +1,12 @@
 /**
- * Storage keys of secondary index entries. An entry's key is the index key followed by the
- * table key, so one index partition is contiguous and ordered by the index sort key, and two items
- * with the same index key still have distinct entries. Because the table key follows, the index
+ * Storage keys of secondary index entries. An entry's key is the index key, then a digest of the
+ * table key (DynamoDB orders entries with equal index keys by it), then the table key, so one
+ * index partition is contiguous and ordered by the index sort key, and two items with the same
+ * index key still have distinct entries. Because the table key follows, the index
  * sort key must end unambiguously: its bytes are escaped (0x00 → 0x00 0x01) and terminated by
  * 0x00 0x00, which keeps DynamoDB's order (a value sorts before every value it is a prefix of).
  */
-import { encodeItemKey, partitionPrefix, sortKeyBytes } from './keys.js';
+import { encodeItemKey, hashBytes, keyDigest, partitionPrefix, sortKeyBytes } from './keys.js';
 import { own } from './plainData.js';
 import type { AttributeValue, Item, KeyShape, KeyType } from './types.js';
 
@@ -48,7 +49,14 @@ export function encodeIndexKey(indexShape: KeyShape, item: Item): Uint8Array {
   return concatBytes(prefix, delimitedSortBytes(indexShape.range.type, own(item, indexShape.range.name)!));
 }
 
-/** An entry's key: index key, then table key. `item` holds both keys' attributes. */
+/** The order DynamoDB gives entries with equal index keys: MD5 over the table key's hashed bytes. */
+function tableKeyDigest(tableShape: KeyShape, item: Item): Uint8Array {
+  const hash = hashBytes(tableShape.hash.type, own(item, tableShape.hash.name)!);
+  if (!tableShape.range) return keyDigest(hash);
+  return keyDigest(hash, hashBytes(tableShape.range.type, own(item, tableShape.range.name)!));
+}
+
+/** An entry's key: index key, table key digest, then table key. `item` holds both keys' attributes. */
 export function encodeEntryKey(indexShape: KeyShape, tableShape: KeyShape, item: Item): Uint8Array {
-  return concatBytes(encodeIndexKey(indexShape, item), encodeItemKey(tableShape, item));
+  return concatBytes(encodeIndexKey(indexShape, item), tableKeyDigest(tableShape, item), encodeItemKey(tableShape, item));
 }

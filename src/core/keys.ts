@@ -1,10 +1,11 @@
 /**
  * Storage keys whose byte order is DynamoDB's order. An item key is the partition prefix
- * (8 hash bytes + length + the partition value, so one partition is contiguous and scans visit
- * partitions in hash order, as DynamoDB does) followed by an order-preserving sort key.
+ * (8 digest bytes + length + the partition value's hashed bytes, so one partition is contiguous
+ * and scans visit partitions in DynamoDB's order) followed by an order-preserving sort key.
  */
 import { decodeBase64 } from './base64.js';
 import { parseDecimal } from './decimal.js';
+import { md5 } from './md5.js';
 import { own } from './plainData.js';
 import type { AttributeValue, Item, KeyShape, KeyType } from './types.js';
 
@@ -23,46 +24,66 @@ export function scalarBytes(type: KeyType, value: AttributeValue): Uint8Array {
   return encoder.encode((value as { N: string }).N);
 }
 
-/** 32-bit murmur3; two seeds give the 64 bits that keep partition collisions negligible. */
-function murmur32(bytes: Uint8Array, seed: number): number {
-  let h = seed >>> 0;
-  const blocks = bytes.length & ~3;
-  for (let i = 0; i < blocks; i += 4) {
-    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+/**
+ * The bytes DynamoDB hashes a number by: a base-100 form (as Oracle's NUMBER). An exponent byte
+ * (base-100 exponent + 64, bits inverted for negatives), then digit pairs, each + 1 for positives
+ * or 101 - pair for negatives; negatives of fewer than 20 pairs end with 102. Zero is 0x80.
+ */
+export function hashNumberBytes(text: string): Uint8Array {
+  const value = parseDecimal(text);
+  if (!value.digits) return new Uint8Array([0x80]);
+  // Digits before the point when written 0.d1d2… × 10^places; pairs align on even places.
+  const places = value.exponent + value.digits.length;
+  const digits = places % 2 === 0 ? value.digits : `0${value.digits}`;
+  const pairs = Math.ceil(digits.length / 2);
+  const trailer = value.negative && pairs < 20 ? 1 : 0;
+  const out = new Uint8Array(1 + pairs + trailer);
+  const exponent = (places + (places % 2 === 0 ? 0 : 1)) / 2 + 64 - 128;
+  out[0] = (value.negative ? ~exponent : exponent) & 0xff;
+  for (let i = 0; i < pairs; i += 1) {
+    const pair = (digits.charCodeAt(2 * i) - 48) * 10 + (2 * i + 1 < digits.length ? digits.charCodeAt(2 * i + 1) - 48 : 0);
+    out[1 + i] = value.negative ? 101 - pair : pair + 1;
   }
-  let k = 0;
-  switch (bytes.length & 3) {
-    case 3: k ^= bytes[blocks + 2] << 16; // falls through
-    case 2: k ^= bytes[blocks + 1] << 8; // falls through
-    case 1:
-      k ^= bytes[blocks];
-      k = Math.imul(k, 0xcc9e2d51);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= bytes.length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  if (trailer) out[out.length - 1] = 102;
+  return out;
 }
 
+/** The bytes a key attribute is hashed by (a partition's placement, the order of equal index keys). */
+export function hashBytes(type: KeyType, value: AttributeValue): Uint8Array {
+  return type === 'N' ? hashNumberBytes((value as { N: string }).N) : scalarBytes(type, value);
+}
+
+/** "Outliers" is the salt DynamoDB's partition hash starts with. */
+const SALT = encoder.encode('Outliers');
+export const DIGEST_BYTES = 8;
+
+/** The first DIGEST_BYTES of MD5("Outliers" ‖ parts): the order DynamoDB places keys in. */
+export function keyDigest(...parts: Uint8Array[]): Uint8Array {
+  let length = SALT.length;
+  for (const part of parts) length += part.length;
+  const input = new Uint8Array(length);
+  input.set(SALT, 0);
+  let at = SALT.length;
+  for (const part of parts) {
+    input.set(part, at);
+    at += part.length;
+  }
+  return md5(input).subarray(0, DIGEST_BYTES);
+}
+
+/**
+ * Bumped whenever the byte layout of item or index entry keys changes: data written with another
+ * layout would be found in the wrong places. 2: partitions placed by MD5, as DynamoDB places them.
+ */
+export const KEY_LAYOUT_VERSION = 2;
+
+/** The digest, then the hashed bytes' length and the bytes themselves: unique to the partition. */
 export function partitionPrefix(shape: KeyShape, hashValue: AttributeValue): Uint8Array {
-  const raw = scalarBytes(shape.hash.type, hashValue);
-  const out = new Uint8Array(10 + raw.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, murmur32(raw, 0x9747b28c));
-  view.setUint32(4, murmur32(raw, 0x5bd1e995));
-  view.setUint16(8, raw.length);
-  out.set(raw, 10);
+  const raw = hashBytes(shape.hash.type, hashValue);
+  const out = new Uint8Array(DIGEST_BYTES + 2 + raw.length);
+  out.set(keyDigest(raw), 0);
+  new DataView(out.buffer).setUint16(DIGEST_BYTES, raw.length);
+  out.set(raw, DIGEST_BYTES + 2);
   return out;
 }
 
@@ -105,11 +126,14 @@ export function prefixUpperBound(bytes: Uint8Array): Uint8Array | undefined {
   return undefined;
 }
 
-/** Segment i of n covers a contiguous share of the 32-bit hash space. */
+/**
+ * Segment i of n covers the partitions whose digest's first 12 bits lie in
+ * [ceil(4096·i/n), ceil(4096·(i+1)/n)): the split DynamoDB's parallel Scan segments show.
+ */
 export function segmentBounds(segment: number, totalSegments: number): { start: Uint8Array; end?: Uint8Array } {
   const boundary = (index: number): Uint8Array => {
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setUint32(0, Math.floor((index * 0x1_0000_0000) / totalSegments));
+    const out = new Uint8Array(2);
+    new DataView(out.buffer).setUint16(0, Math.ceil((4096 * index) / totalSegments) << 4);
     return out;
   };
   return { start: boundary(segment), ...(segment + 1 < totalSegments ? { end: boundary(segment + 1) } : {}) };

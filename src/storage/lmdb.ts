@@ -1,9 +1,9 @@
 /** The LMDB Store: one environment per region data dir; the writes of one event-loop turn commit together (groupCommit.ts). */
 import { mkdirSync } from 'node:fs';
-import { asBinary, open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
+import { asBinary, type Database } from 'lmdb';
 import { deferToNextTurn } from '../clock/clock.js';
 import { AbortCommitError, GroupCommit } from './groupCommit.js';
-import { NameSafePackr } from './nameSafePackr.js';
+import { openDatabases, type Databases } from './lmdbDatabases.js';
 import { spliceChange } from './preEncoded.js';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
@@ -18,14 +18,6 @@ function itemKey(tableId: number, key: Uint8Array): Buffer {
   out.writeUInt32BE(tableId >>> 0);
   out.set(key, 4);
   return out;
-}
-
-interface Databases {
-  root: RootDatabase;
-  items: Database<ItemRecord, Buffer>;
-  tables: Database<unknown, string>;
-  meta: Database<unknown, string>;
-  changes: Database<ChangeRecord, number>;
 }
 
 /** State shared by the store and its transactions. */
@@ -205,11 +197,6 @@ function removeAll<K extends Buffer | number>(db: Database<unknown, K>, keys: It
   for (const key of [...keys]) db.removeSync(key as K);
 }
 
-/** Every key of a stored object read back as written, `__proto__` included (nameSafePackr.ts). */
-const NAME_SAFE = { encoder: { Encoder: NameSafePackr } } as DatabaseOptions;
-/** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
-const PLAIN_MAPS = { useRecords: false, ...NAME_SAFE } as DatabaseOptions;
-
 const loadTables = (dbs: Databases): Map<string, unknown> => new Map([...dbs.tables.getRange()].map(({ key, value }) => [key as string, value]));
 
 export interface LmdbOptions {
@@ -219,21 +206,8 @@ export interface LmdbOptions {
 
 export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
   mkdirSync(path, { recursive: true });
-  // noSync: a commit is in the OS page cache before it is acknowledged, so it survives a crash
-  // (SIGKILL) of this process; only a crash of the machine itself could lose recent commits.
-  // useWritemap: pages are written in the shared mapping instead of copied and written out at
-  // commit; items live at hashed keys, so nearly every put dirties a page of its own, and a
-  // replication batch commits about a third faster.
-  const root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: options.durability !== 'fsync' });
-  const dbs: Databases = {
-    root,
-    // Plain msgpack maps: items and change records come in many shapes, and defining a record
-    // structure for each costs more than it saves (records written either way read back alike).
-    items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary', ...PLAIN_MAPS }),
-    tables: root.openDB<unknown, string>({ name: 'tables', ...NAME_SAFE }),
-    meta: root.openDB<unknown, string>({ name: 'meta', ...NAME_SAFE }),
-    changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
-  };
+  const dbs = openDatabases(path, options.durability ?? 'process');
+  const { root } = dbs;
   const lastKey = [...dbs.changes.getKeys({ reverse: true, limit: 1 })][0];
   const shared: Shared = {
     dbs,

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
+import { open } from 'lmdb';
+import { KEY_LAYOUT_VERSION } from '../../src/core/keys.js';
+import { StoreLayoutError } from '../../src/storage/keyLayout.js';
 import { openLmdbStore } from '../../src/storage/lmdb.js';
 import type { ItemRecord, NewChange, Store } from '../../src/storage/store.js';
 import { runStoreContract } from './store.contract.js';
@@ -103,5 +106,69 @@ describe('lmdb durability', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('lmdb key layout', () => {
+  /** Rewrites the recorded layout as an older or newer version would have left it (undefined: not recorded). */
+  async function recordLayout(dir: string, layout: number | undefined): Promise<void> {
+    const root = open({ path: dir, maxDbs: 8 });
+    const meta = root.openDB<unknown, string>({ name: 'meta' });
+    if (layout === undefined) await meta.remove('store:keyLayout');
+    else await meta.put('store:keyLayout', layout);
+    await root.close();
+  }
+
+  async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'globaltables-layout-'));
+    try {
+      await fn(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function storeWithItem(dir: string): Promise<void> {
+    const store = openLmdbStore(dir);
+    await store.write((txn) => { txn.putTable('t', { id: 1 }); txn.putItem(1, new Uint8Array([1]), record()); });
+    await store.close();
+  }
+
+  it('records its layout in a new store and opens it again', async () => {
+    await withDir(async (dir) => {
+      await storeWithItem(dir);
+      const store = openLmdbStore(dir);
+      expect(store.read((txn) => [txn.getMeta('store:keyLayout'), txn.getItem(1, new Uint8Array([1]))?.origin])).toEqual([KEY_LAYOUT_VERSION, 'r']);
+      await store.close();
+    });
+  });
+
+  it('refuses items written before the layout was recorded, saying what to do', async () => {
+    await withDir(async (dir) => {
+      await storeWithItem(dir);
+      await recordLayout(dir, undefined);
+      expect(() => openLmdbStore(dir)).toThrow(StoreLayoutError);
+      expect(() => openLmdbStore(dir)).toThrow(/written with key layout 1, and this version reads key layout 2.*empty data directory/);
+    });
+  });
+
+  it('refuses items written with a layout of another version', async () => {
+    await withDir(async (dir) => {
+      await storeWithItem(dir);
+      await recordLayout(dir, KEY_LAYOUT_VERSION + 1);
+      expect(() => openLmdbStore(dir)).toThrow(StoreLayoutError);
+    });
+  });
+
+  it('adopts an unrecorded store that holds no items: nothing in it depends on the layout', async () => {
+    await withDir(async (dir) => {
+      const store = openLmdbStore(dir);
+      await store.write((txn) => { txn.putTable('t', { id: 1 }); txn.putMeta('cursor', 5); });
+      await store.close();
+      await recordLayout(dir, undefined);
+      const reopened = openLmdbStore(dir);
+      expect(reopened.read((txn) => [txn.getTable('t'), txn.getMeta('cursor'), txn.getMeta('store:keyLayout')])).toEqual([{ id: 1 }, 5, KEY_LAYOUT_VERSION]);
+      await reopened.close();
+    });
   });
 });

@@ -185,3 +185,22 @@ describe('Writes to a table with secondary indexes', () => {
     expect(counts).toEqual({ byScore: 4, byCity: 4, byAge: 3 });
   });
 });
+
+describe('Capacity of a local index read that fetches from the table', () => {
+  it('charges the table for the items fetched and the index for its entries, each summed before rounding', async () => {
+    const fetching = await createIndexedTable(region.client);
+    // Three items of about 2.5 KB: 2 units summed (7.5 KB), where rounding each item would make 3.
+    const rows = ['a', 'b', 'c'].map((sk, i) => ({ pk: { S: 'p' }, sk: { S: sk }, score: { N: String(i) }, body: { S: 'x'.repeat(2500) } }));
+    await region.client.send(new BatchWriteItemCommand({ RequestItems: { [fetching]: rows.map((Item) => ({ PutRequest: { Item } })) } }));
+    const ask = (ReturnConsumedCapacity: 'TOTAL' | 'INDEXES') => region.client.send(new QueryCommand({
+      TableName: fetching, IndexName: 'byScore', ConsistentRead: true, Select: 'ALL_ATTRIBUTES', ReturnConsumedCapacity,
+      KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } },
+    }));
+    const total = await ask('TOTAL');
+    expect(total.Items!.map((item) => item.body.S!.length)).toEqual([2500, 2500, 2500]);
+    expect(total.ConsumedCapacity).toEqual({ TableName: fetching, CapacityUnits: 3 });
+    expect((await ask('INDEXES')).ConsumedCapacity).toEqual({
+      TableName: fetching, CapacityUnits: 3, Table: { CapacityUnits: 2 }, LocalSecondaryIndexes: { byScore: { CapacityUnits: 1 } },
+    });
+  });
+});

@@ -8,8 +8,10 @@ import { encodeEntryKey } from '../../core/indexKeys.js';
 import { encodeItemKey } from '../../core/keys.js';
 import { own, setOwn } from '../../core/plainData.js';
 import type { Item, KeyShape } from '../../core/types.js';
+import { itemSize } from '../../core/values.js';
 import type { KeyedRecord, StoreTxn } from '../../storage/store.js';
 import { invalid } from '../errors.js';
+import { readUnits } from '../items/request.js';
 import type { ReadRequest } from '../items/readRequest.js';
 import { keyShapeOf, type TableMeta } from '../tables.js';
 import { findIndex, indexShapeOf, keyAttributeNames, projectedNames, type IndexMeta } from './indexMeta.js';
@@ -23,6 +25,9 @@ export interface IndexRead {
   keyNames: string[];
   /** Whether items come from the table (a local index asked for attributes it does not project). */
   fetchFromTable: boolean;
+  consistent: boolean;
+  /** Bytes of the index entries read on the way to the table's items: the index's share of the capacity. */
+  entryBytes: number;
 }
 
 /** The index a request names, checked as DynamoDB checks it. */
@@ -39,7 +44,10 @@ export function indexRead(table: TableMeta, request: ReadRequest, parsed: Parsed
   if (global && projected) checkProjected(name, projected, parsed);
   const fetchFromTable = !global && projected !== undefined && (request.Select === 'ALL_ATTRIBUTES'
     || [...namesUsed(parsed)].some((attribute) => !projected.has(attribute)));
-  return { index, shape, tableShape, keyNames: keyAttributeNames(tableShape, shape), fetchFromTable };
+  return {
+    index, shape, tableShape, keyNames: keyAttributeNames(tableShape, shape), fetchFromTable,
+    consistent: request.ConsistentRead === true, entryBytes: 0,
+  };
 }
 
 /**
@@ -117,15 +125,26 @@ export function* indexRecords(txn: StoreTxn, table: TableMeta, read: IndexRead, 
       yield entry;
       continue;
     }
+    read.entryBytes += itemSize(entry.record.item!);
     const record = txn.getItem(table.id, encodeItemKey(read.tableShape, entry.record.item!));
     if (record?.item) yield { key: entry.key, record };
   }
 }
 
-/** ConsumedCapacity of a read on an index. */
+/**
+ * ConsumedCapacity of a read on an index: `units` are those of the records the page read. A read
+ * that fetches from the table is charged the table's items there and the entries to the index.
+ */
 export function indexCapacity(tableName: string, read: IndexRead, units: number, mode: string | undefined): Record<string, unknown> {
-  if (mode === 'TOTAL') return { ConsumedCapacity: { TableName: tableName, CapacityUnits: units } };
+  const tableUnits = read.fetchFromTable ? units : 0;
+  const indexUnits = read.fetchFromTable ? readUnits(read.entryBytes, read.consistent) : units;
+  if (mode === 'TOTAL') return { ConsumedCapacity: { TableName: tableName, CapacityUnits: tableUnits + indexUnits } };
   if (mode !== 'INDEXES') return {};
   const group = read.index.kind === 'global' ? 'GlobalSecondaryIndexes' : 'LocalSecondaryIndexes';
-  return { ConsumedCapacity: { TableName: tableName, CapacityUnits: units, Table: { CapacityUnits: 0 }, [group]: { [read.index.name]: { CapacityUnits: units } } } };
+  return {
+    ConsumedCapacity: {
+      TableName: tableName, CapacityUnits: tableUnits + indexUnits,
+      Table: { CapacityUnits: tableUnits }, [group]: { [read.index.name]: { CapacityUnits: indexUnits } },
+    },
+  };
 }

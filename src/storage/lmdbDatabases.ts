@@ -1,0 +1,43 @@
+/** The LMDB environment of a region data dir and its databases, opened only if their key layout is this version's. */
+import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
+import { checkKeyLayout } from './keyLayout.js';
+import { NameSafePackr } from './nameSafePackr.js';
+import type { ChangeRecord, ItemRecord } from './store.js';
+
+export interface Databases {
+  root: RootDatabase;
+  items: Database<ItemRecord, Buffer>;
+  tables: Database<unknown, string>;
+  meta: Database<unknown, string>;
+  changes: Database<ChangeRecord, number>;
+}
+
+/** Every key of a stored object read back as written, `__proto__` included (nameSafePackr.ts). */
+const NAME_SAFE = { encoder: { Encoder: NameSafePackr } } as DatabaseOptions;
+/** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
+const PLAIN_MAPS = { useRecords: false, ...NAME_SAFE } as DatabaseOptions;
+
+export function openDatabases(path: string, durability: 'process' | 'fsync'): Databases {
+  // noSync: a commit is in the OS page cache before it is acknowledged, so it survives a crash
+  // (SIGKILL) of this process; only a crash of the machine itself could lose recent commits.
+  // useWritemap: pages are written in the shared mapping instead of copied and written out at
+  // commit; items live at hashed keys, so nearly every put dirties a page of its own, and a
+  // replication batch commits about a third faster.
+  const root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync' });
+  const dbs: Databases = {
+    root,
+    // Plain msgpack maps: items and change records come in many shapes, and defining a record
+    // structure for each costs more than it saves (records written either way read back alike).
+    items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary', ...PLAIN_MAPS }),
+    tables: root.openDB<unknown, string>({ name: 'tables', ...NAME_SAFE }),
+    meta: root.openDB<unknown, string>({ name: 'meta', ...NAME_SAFE }),
+    changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
+  };
+  try {
+    checkKeyLayout(path, dbs);
+  } catch (error) {
+    void root.close();
+    throw error;
+  }
+  return dbs;
+}
