@@ -6,6 +6,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most files wait on regions, nats-servers and timers rather than compute: two at a time keep
+    // both cores busy (vitest's default on two cores is one).
+    maxWorkers: 2,
+    minWorkers: 1,
     // The AWS SDK warns on every import that it will soon need Node 22; tests run on Node 20 by design.
     poolOptions: { forks: { execArgv: ['--no-warnings'] } },
   },
