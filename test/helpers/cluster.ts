@@ -2,10 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateGlobalTableCommand, CreateTableCommand, DescribeTableCommand, UpdateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startRegion, type RegionOptions, type RunningRegion } from '../../src/region/region.js';
-import { clientFor } from './region.js';
+import { clientFor, uniqueTableName } from './region.js';
 import { freePort } from './ports.js';
 
 export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
@@ -154,4 +154,13 @@ export async function createStreamTable(client: DynamoDBClient, name: string, ov
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     ...overrides,
   }));
+}
+
+/** A legacy (2017.11.29) global table over `regions`, provisioned with 5 read and 5 write units in each. */
+export async function createProvisionedLegacyGlobalTable(cluster: TestCluster, regions: string[]): Promise<string> {
+  const name = uniqueTableName('settings');
+  const provisioned = { BillingMode: 'PROVISIONED' as const, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } };
+  for (const region of regions) await createStreamTable(cluster.byName(region).client, name, provisioned);
+  await cluster.byName(regions[0]).client.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: regions.map((RegionName) => ({ RegionName })) }));
+  return name;
 }

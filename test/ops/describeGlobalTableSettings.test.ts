@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateGlobalTableCommand, DescribeGlobalTableSettingsCommand } from '@aws-sdk/client-dynamodb';
-import { createStreamTable, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { DescribeGlobalTableSettingsCommand } from '@aws-sdk/client-dynamodb';
+import { createProvisionedLegacyGlobalTable, createStreamTable, startCluster, type TestCluster } from '../helpers/cluster.js';
 import { failure, uniqueTableName } from '../helpers/region.js';
 
 let cluster: TestCluster;
@@ -11,14 +11,7 @@ const US = 'us-east-1';
 const EU = 'eu-west-1';
 
 /** A legacy global table of US and EU, provisioned with 5 read and 5 write units in each. */
-async function globalTable(): Promise<string> {
-  const name = uniqueTableName('settings');
-  const provisioned = { BillingMode: 'PROVISIONED' as const, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } };
-  await createStreamTable(cluster.byName(US).client, name, provisioned);
-  await createStreamTable(cluster.byName(EU).client, name, provisioned);
-  await cluster.byName(US).client.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: US }, { RegionName: EU }] }));
-  return name;
-}
+const globalTable = (): Promise<string> => createProvisionedLegacyGlobalTable(cluster, [US, EU]);
 
 describe('DescribeGlobalTableSettings', () => {
   it('reports each replica: status, billing mode, provisioned capacity, auto scaling off', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CreateGlobalTableCommand, DescribeTableCommand, UpdateGlobalTableSettingsCommand,
+  DescribeTableCommand, UpdateGlobalTableSettingsCommand,
   type UpdateGlobalTableSettingsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { createStreamTable, startCluster, type TestCluster } from '../helpers/cluster.js';
-import { failure, uniqueTableName } from '../helpers/region.js';
+import { createProvisionedLegacyGlobalTable, startCluster, type TestCluster } from '../helpers/cluster.js';
+import { failure } from '../helpers/region.js';
 
 let cluster: TestCluster;
 beforeAll(async () => { cluster = await startCluster(['us-east-1', 'eu-west-1']); }, 60_000);
@@ -14,14 +14,7 @@ const US = 'us-east-1';
 const EU = 'eu-west-1';
 
 /** A legacy global table of US and EU, provisioned with 5 read and 5 write units in each. */
-async function globalTable(): Promise<string> {
-  const name = uniqueTableName('settings');
-  const provisioned = { BillingMode: 'PROVISIONED' as const, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } };
-  await createStreamTable(cluster.byName(US).client, name, provisioned);
-  await createStreamTable(cluster.byName(EU).client, name, provisioned);
-  await cluster.byName(US).client.send(new CreateGlobalTableCommand({ GlobalTableName: name, ReplicationGroup: [{ RegionName: US }, { RegionName: EU }] }));
-  return name;
-}
+const globalTable = (): Promise<string> => createProvisionedLegacyGlobalTable(cluster, [US, EU]);
 
 const update = (input: Omit<UpdateGlobalTableSettingsCommandInput, 'GlobalTableName'>, name: string) =>
   cluster.byName(US).client.send(new UpdateGlobalTableSettingsCommand({ GlobalTableName: name, ...input }));

@@ -44,8 +44,13 @@ export class EmptyKeyValueError extends ValidationException {
   }
 
   transactionWording(): ValidationException {
-    return new ValidationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${this.kind} value. Key: ${this.keyName}`);
+    return notValidEmptyKey(this.keyName, this.kind);
   }
+}
+
+/** An empty key value as a whole item's key and a transaction's keys report it ("are not valid"). */
+function notValidEmptyKey(keyName: string, kind: 'string' | 'binary'): ValidationException {
+  return new ValidationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${kind} value. Key: ${keyName}`);
 }
 
 function checkNotEmpty(name: string, type: string, value: AttributeValue): void {
@@ -78,7 +83,7 @@ export function keyOfItem(shape: KeyShape, item: Item): ResolvedKey {
     if (!value) throw new KeySchemaMismatch(`${PREFIX}Missing the key ${name} in the item`);
     if (attributeType(value) !== type) throw new KeySchemaMismatch(`${PREFIX}Type mismatch for key ${name} expected: ${type} actual: ${attributeType(value)}`);
     // A whole item's empty key is worded as a transaction words any empty key.
-    if (isEmpty(value)) throw new EmptyKeyValueError(name, type === 'S' ? 'string' : 'binary').transactionWording();
+    if (isEmpty(value)) throw notValidEmptyKey(name, type === 'S' ? 'string' : 'binary');
     setOwn(keys, name, value);
   }
   checkSizes(shape, keys);

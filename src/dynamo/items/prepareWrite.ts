@@ -4,15 +4,17 @@
  * first two for all its actions before it commits any.
  */
 import { applyUpdate, updatePaths, type DocumentPath, type UpdateExpr } from '../../core/expr/index.js';
-import type { Item } from '../../core/types.js';
+import type { ConditionExpr } from '../../core/expr/index.js';
+import type { Item, KeyShape } from '../../core/types.js';
 import type { ItemRecord, StoreTxn } from '../../storage/store.js';
 import type { RegionContext } from '../context.js';
 import { invalid } from '../errors.js';
-import { keyShapeOf, type TableMeta } from '../tables.js';
+import { keyShapeOf, requireTable, type TableMeta } from '../tables.js';
 import { commitItemChange } from './commit.js';
 import { checkKeyPaths, indexKeyNames, type ResolvedKey } from './keys.js';
-import { checkItemSize } from './request.js';
+import { checkCondition, checkItemSize } from './request.js';
 import { checkIndexKeyUpdateResults, checkIndexKeyUpdateTypes } from '../indexes/writeChecks.js';
+import { collectionMetricsOf, type ItemCollectionMetrics } from '../indexes/collections.js';
 
 export interface WriteTarget {
   table: TableMeta;
@@ -82,5 +84,29 @@ export function commitPrepared(ctx: RegionContext, txn: StoreTxn, write: Prepare
     next: write.next,
     ...(write.update ? { update: true } : {}),
     forcedTimestampMs,
+  });
+}
+
+/** What PutItem and DeleteItem ask of their one write. */
+export interface WholeItemWrite {
+  TableName: string;
+  ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE';
+  ReturnItemCollectionMetrics?: string;
+}
+
+/**
+ * PutItem's and DeleteItem's write, in one transaction: the table, the item's key in it, the
+ * condition on the current item, the commit, and the item collection's size when asked.
+ */
+export function writeWholeItem(
+  ctx: RegionContext, request: WholeItemWrite, condition: ConditionExpr | undefined,
+  keyOf: (shape: KeyShape) => ResolvedKey, next: Item | null, forcedTimestampMs?: number,
+): Promise<{ old: Item | undefined; metrics: ItemCollectionMetrics | undefined }> {
+  return ctx.store.write((txn) => {
+    const table = requireTable(txn, request.TableName, ctx.clock.trueNowMs());
+    const target = readTarget(txn, table, keyOf(keyShapeOf(table)));
+    checkCondition(condition, target.current, request.ReturnValuesOnConditionCheckFailure);
+    commitPrepared(ctx, txn, { target, next }, forcedTimestampMs);
+    return { old: target.current, metrics: collectionMetricsOf(txn, table, target.key.keys, request.ReturnItemCollectionMetrics) };
   });
 }
