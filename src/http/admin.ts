@@ -20,6 +20,7 @@ import { adminGuard } from './adminAuth.js';
 import { ConflictsQuery, DigestQuery, ReplicaCreate, ReplicaDelete, ReplicaIndexChange, ReplicaMembership, ReplicaSettings, TableParam, TableQuery } from './adminSchemas.js';
 import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
 import { lastOwnLsn } from '../replication/ownChanges.js';
+import { explainConflict } from '../core/conflictExplanation.js';
 
 export interface AdminDeps {
   ctx: RegionContext;
@@ -69,7 +70,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
         ...(query.after !== undefined ? { afterSeq: query.after } : {}),
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
         ...(query.table !== undefined ? { table: query.table } : {}),
-      }),
+      }).map((entry) => ({ ...entry, explanation: explainConflict(entry) })),
     });
   });
 

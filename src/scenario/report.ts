@@ -5,6 +5,7 @@ import type { RunContext } from './context.js';
 import { allConflicts, classifyOverwrites, type OverwriteSummary } from './overwrites.js';
 import type { ConvergenceEvent, DivergenceWindow, ExpectationResult, FaultCounters, StepResult, TransactionSighting } from './recorder.js';
 import { sightingText } from './steps/transact.js';
+import { explainConflict } from '../core/conflictExplanation.js';
 
 export interface ScenarioReport {
   scenario: string;
@@ -20,7 +21,7 @@ export interface ScenarioReport {
   expectations: ExpectationResult[];
   replicationLatency: { source: string; target: string; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; applied: number }[];
   convergence: ConvergenceEvent[];
-  conflicts: { table: string; key: Record<string, unknown>; reason: string; winner: { origin: string; writtenAtMs: number; version: unknown }; loser: { origin: string; writtenAtMs: number; version: unknown }; detectedIn: string; lostAttributes?: string[] }[];
+  conflicts: { table: string; key: Record<string, unknown>; reason: string; explanation: string; winner: { origin: string; writtenAtMs: number; version: unknown }; loser: { origin: string; writtenAtMs: number; version: unknown }; detectedIn: string; lostAttributes?: string[] }[];
   overwritten: Omit<OverwriteSummary, 'lost'> & { lost: { table: string; key: string; region: string; class: string; step: number }[] };
   divergenceWindows: DivergenceWindow[];
   /** Transactions watched from another region: whether a snapshot there held part of one. */
@@ -48,7 +49,7 @@ export async function buildReport(ctx: RunContext, seed: number, durationMs: num
     }
   }
   const conflicts = (await allConflicts(ctx).catch(() => [])).map((c) => ({
-    table: c.table, key: unmarshalItem(c.keys), reason: c.reason, detectedIn: c.detectedIn,
+    table: c.table, key: unmarshalItem(c.keys), reason: c.reason, explanation: explainConflict(c), detectedIn: c.detectedIn,
     ...(c.lostAttributes ? { lostAttributes: c.lostAttributes } : {}),
     winner: { origin: c.winner.origin, writtenAtMs: c.winner.writtenAtMs, version: c.winner.version },
     loser: { origin: c.loser.origin, writtenAtMs: c.loser.writtenAtMs, version: c.loser.version },
@@ -121,7 +122,7 @@ export function renderReport(report: ScenarioReport): string {
   }
   section(`Conflicts (${report.conflicts.length})`);
   for (const c of report.conflicts.slice(0, 20)) {
-    lines.push(`  ${c.table} ${JSON.stringify(c.key)}: ${c.winner.origin}'s write (ts ${JSON.stringify(c.winner.version)}) beat ${c.loser.origin}'s (ts ${JSON.stringify(c.loser.version)}) — ${c.reason}${c.reason === 'skew-inverted' ? `: the loser was written ${c.loser.writtenAtMs - c.winner.writtenAtMs} ms later in true time` : ''}${c.lostAttributes ? `; attributes lost: ${c.lostAttributes.join(', ') || '(the item\'s existence)'}` : ''}`);
+    lines.push(`  ${c.table} ${JSON.stringify(c.key)}, detected in ${c.detectedIn}: ${c.explanation}`);
   }
   if (report.conflicts.length > 20) lines.push(`  … and ${report.conflicts.length - 20} more (see --json)`);
   const o = report.overwritten;
