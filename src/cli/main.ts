@@ -21,10 +21,11 @@ commands:
          [--peer <region>=http://host:port …] [--granularity item|attribute]
          [--admin-token <token>]  (or GLOBALTABLES_ADMIN_TOKEN): admin routes that change something
          then need "Authorization: Bearer <token>"; without one they answer on loopback only
-  run <scenario.yaml> [--sim] [--seed N] [--json out.json]
+  run <scenario.yaml> [--sim] [--seed N] [--json out.json] [--html report.html]
          play a scenario: start its regions, run its steps, check its expectations, print the report;
          exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid;
-         --sim plays it simulated in one process on virtual time, replayable exactly by its seed
+         --sim plays it simulated in one process on virtual time, replayable exactly by its seed;
+         --html also writes the run as one self-contained page: its timeline, stepped through in time
   fuzz [--seed N] [--runs R] [--regions K] [--ops M] [--granularity item|attribute] [--clock hlc|wall] [--out DIR]
          play R random histories of writes and faults (partitions, latency, crashes, clock skew) on
          the simulated cluster; each must converge after its final heal, with no value nobody wrote.

@@ -5,7 +5,7 @@
  */
 import { ScenarioStepError, seededRandom, type RunContext } from './context.js';
 import { startRealTargets } from './realTargets.js';
-import { Recorder } from './recorder.js';
+import { Recorder, type StepResult } from './recorder.js';
 import { buildReport, type ScenarioReport } from './report.js';
 import type { Scenario, Step } from './schema.js';
 import type { ScenarioTargets, StartTargets } from './targets.js';
@@ -23,6 +23,18 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Starts what the scenario plays against (default: real processes). */
   targets?: StartTargets;
+  /** Watches the run as it plays (the HTML report's timeline); a run without one is unchanged. */
+  observer?: RunObserver;
+}
+
+/** Told when the run starts, after every step and before the targets stop; times are the targets' true time. */
+export interface RunObserver {
+  /** The targets are up and the first step is next; the run waits for this to resolve. */
+  started(targets: ScenarioTargets, atMs: number): Promise<void>;
+  /** A step ended (ran or failed) at startedAtMs + result.ms. */
+  step(result: StepResult, startedAtMs: number): void;
+  /** The last thing before the targets stop, whether the run finished, failed or threw. */
+  finished(atMs: number): void;
 }
 
 function execute(ctx: RunContext, step: Step): Promise<string> {
@@ -55,8 +67,12 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
   }
 }
 
-async function runSteps(ctx: RunContext): Promise<void> {
+async function runSteps(ctx: RunContext, observer?: RunObserver): Promise<void> {
   const { scenario, recorder, targets, log } = ctx;
+  const done = (result: StepResult, startedAtMs: number): void => {
+    recorder.steps.push(result);
+    observer?.step(result, startedAtMs);
+  };
   for (const step of scenario.steps) {
     const stepStart = targets.nowMs();
     const where = `[${step.index + 1}/${scenario.steps.length}] ${step.kind}`;
@@ -64,11 +80,11 @@ async function runSteps(ctx: RunContext): Promise<void> {
       const summary = await execute(ctx, step);
       const tookMs = targets.nowMs() - stepStart;
       const failed = recorder.expectations.some((e) => e.step === step.index && !e.ok);
-      recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary, ms: tookMs, ok: true });
+      done({ index: step.index, kind: step.kind, line: step.line, summary, ms: tookMs, ok: true }, stepStart);
       log(`${where.padEnd(22)} ${failed ? '✗' : '✓'} ${summary} (${tookMs} ms)`);
     } catch (error) {
       const message = error instanceof ScenarioStepError ? error.message : (error as Error).message;
-      recorder.steps.push({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: targets.nowMs() - stepStart, ok: false, error: message });
+      done({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: targets.nowMs() - stepStart, ok: false, error: message }, stepStart);
       log(`${where.padEnd(22)} ✗ ${message}`);
       log('stopping here: later steps depend on this one');
       return;
@@ -108,11 +124,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const ctx: RunContext = { scenario, targets, recorder, random: seededRandom(seed), keyNames: new Map(), replicas: new Map(), log };
     return await targets.drive(async () => {
       // From here, as the steps see it: in a simulation virtual time starts with the work.
+      if (options.observer) await options.observer.started(targets, targets.nowMs());
       const startedAt = targets.nowMs();
-      await runSteps(ctx);
+      await runSteps(ctx, options.observer);
       return buildReport(ctx, seed, targets.nowMs() - startedAt);
     });
   } finally {
+    options.observer?.finished(targets.nowMs());
     undoKillOnExit();
     await targets.stop();
   }

@@ -3,6 +3,7 @@
  * the wall clock; simulated ones share one process on virtual time. Steps, the recorder and the report
  * reach regions and time only through this, so one runner plays both.
  */
+import type { FeedEvent } from '../region/feedEvents.js';
 import type { Scenario } from './schema.js';
 
 export interface CallOptions {
@@ -51,6 +52,11 @@ export interface ScenarioTargets {
   setLinkFaults?(from: string, to: string, faults: MessageFaults): void;
   /** Feeds a read into the trace (sim only); steps call it for every read they observe. */
   traceRead?(what: string): void;
+  /**
+   * Every region's event feed for the rest of the run, a restarted region's too; resolves once each
+   * running region's feed is being followed, with the function that stops following them.
+   */
+  followFeeds?(listener: (event: FeedEvent) => void): Promise<() => void>;
   /** Stops every region and removes what they stored. Safe to call twice. */
   stop(): Promise<void>;
   /** Last resort on exit paths where nothing can be awaited. */
