@@ -31,8 +31,9 @@ export interface RunOptions {
 export interface RunObserver {
   /** The targets are up and the first step is next; the run waits for this to resolve. */
   started(targets: ScenarioTargets, atMs: number): Promise<void>;
-  /** A step ended (ran or failed) at startedAtMs + result.ms. */
-  step(result: StepResult, startedAtMs: number): void;
+  stepStarted(index: number, atMs: number): void;
+  /** The step ended (ran or failed) result.ms after it started. */
+  stepEnded(result: StepResult): void;
   /** The last thing before the targets stop, whether the run finished, failed or threw. */
   finished(atMs: number): void;
 }
@@ -69,22 +70,23 @@ function execute(ctx: RunContext, step: Step): Promise<string> {
 
 async function runSteps(ctx: RunContext, observer?: RunObserver): Promise<void> {
   const { scenario, recorder, targets, log } = ctx;
-  const done = (result: StepResult, startedAtMs: number): void => {
+  const done = (result: StepResult): void => {
     recorder.steps.push(result);
-    observer?.step(result, startedAtMs);
+    observer?.stepEnded(result);
   };
   for (const step of scenario.steps) {
     const stepStart = targets.nowMs();
+    observer?.stepStarted(step.index, stepStart);
     const where = `[${step.index + 1}/${scenario.steps.length}] ${step.kind}`;
     try {
       const summary = await execute(ctx, step);
       const tookMs = targets.nowMs() - stepStart;
       const failed = recorder.expectations.some((e) => e.step === step.index && !e.ok);
-      done({ index: step.index, kind: step.kind, line: step.line, summary, ms: tookMs, ok: true }, stepStart);
+      done({ index: step.index, kind: step.kind, line: step.line, summary, ms: tookMs, ok: true });
       log(`${where.padEnd(22)} ${failed ? '✗' : '✓'} ${summary} (${tookMs} ms)`);
     } catch (error) {
       const message = error instanceof ScenarioStepError ? error.message : (error as Error).message;
-      done({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: targets.nowMs() - stepStart, ok: false, error: message }, stepStart);
+      done({ index: step.index, kind: step.kind, line: step.line, summary: '', ms: targets.nowMs() - stepStart, ok: false, error: message });
       log(`${where.padEnd(22)} ✗ ${message}`);
       log('stopping here: later steps depend on this one');
       return;

@@ -23,7 +23,7 @@ export interface TimelineRegion { type: 'region'; region: string; up: boolean; a
 export interface TimelineDivergence { type: 'divergence'; atMs: number; fromMs: number; toMs: number; fromStep: number; toStep: number }
 
 /** A waitConverged ended (atMs), having waited waitedMs. */
-export interface TimelineConvergence { type: 'convergence'; atMs: number; step: number; converged: boolean; waitedMs: number; afterHealMs?: number }
+export interface TimelineConvergence { type: 'convergenceCheck'; atMs: number; step: number; converged: boolean; waitedMs: number; afterHealMs?: number }
 
 export type TimelineEvent = FeedEvent | TimelineStep | TimelineRegion | TimelineDivergence | TimelineConvergence;
 
@@ -45,10 +45,12 @@ export interface RunTimeline {
 /** Enough changes to replay a scenario's story; a load-heavy run keeps its first ones and counts the rest. */
 export const DEFAULT_MAX_CHANGES = 20_000;
 
+/** An event with the order it was noted in, which breaks ties between events at the same ms. */
+interface Noted { event: TimelineEvent; seq: number }
+
 export class TimelineRecorder implements RunObserver {
-  private readonly feed: FeedEvent[] = [];
-  private readonly steps: TimelineStep[] = [];
-  private readonly regionEvents: TimelineRegion[] = [];
+  private readonly noted: Noted[] = [];
+  private readonly steps = new Map<number, { event: TimelineStep; seq: number }>();
   private changes = 0;
   private changesDropped = 0;
   private startedAtMs = 0;
@@ -62,13 +64,26 @@ export class TimelineRecorder implements RunObserver {
     this.stopFollowing = await targets.followFeeds?.((event) => this.onFeed(event));
   }
 
-  step(result: StepResult, startedAtMs: number): void {
-    const endedAtMs = startedAtMs + result.ms;
-    this.steps.push({ type: 'step', atMs: startedAtMs, endedAtMs, ...result });
+  /**
+   * A step's event takes its place when the step starts, so what the step made (its writes, at the
+   * same virtual ms in a simulated run) sorts after it, and before the next step.
+   */
+  stepStarted(index: number, atMs: number): void {
+    const step = this.scenario.steps[index];
+    // Until it ends, the step is one the run never finished.
+    const event: TimelineStep = { type: 'step', atMs, endedAtMs: atMs, index, kind: step?.kind ?? '', summary: '', ms: 0, ok: false, error: 'the run ended during this step' };
+    this.steps.set(index, { event, seq: this.note(event) });
+  }
+
+  stepEnded(result: StepResult): void {
+    const started = this.steps.get(result.index);
+    if (!started) return;
+    const endedAtMs = started.event.atMs + result.ms;
+    Object.assign(started.event, result, { endedAtMs });
     const step = this.scenario.steps[result.index];
     if (!result.ok || !step) return;
-    if (step.kind === 'crashRegion') this.regionEvents.push({ type: 'region', region: step.args.region, up: false, atMs: endedAtMs });
-    if (step.kind === 'restartRegion') this.regionEvents.push({ type: 'region', region: step.args.region, up: true, atMs: endedAtMs });
+    if (step.kind === 'crashRegion') this.note({ type: 'region', region: step.args.region, up: false, atMs: endedAtMs });
+    if (step.kind === 'restartRegion') this.note({ type: 'region', region: step.args.region, up: true, atMs: endedAtMs });
   }
 
   finished(atMs: number): void {
@@ -79,9 +94,8 @@ export class TimelineRecorder implements RunObserver {
 
   /** The whole timeline, with the report built at the end of the run. */
   timeline(report: ScenarioReport): RunTimeline {
-    const events: TimelineEvent[] = [...this.steps, ...this.regionEvents, ...this.feed, ...this.checkEvents(report)];
-    // Array.prototype.sort is stable: events at one ms keep the order they were added in.
-    events.sort((a, b) => a.atMs - b.atMs);
+    const checks = this.checkEvents(report);
+    const events = [...this.noted, ...checks].sort((a, b) => a.event.atMs - b.event.atMs || a.seq - b.seq).map((n) => n.event);
     return {
       scenario: report.scenario,
       file: report.file,
@@ -96,6 +110,12 @@ export class TimelineRecorder implements RunObserver {
     };
   }
 
+  private note(event: TimelineEvent): number {
+    const seq = this.noted.length;
+    this.noted.push({ event, seq });
+    return seq;
+  }
+
   private onFeed(event: FeedEvent): void {
     if (event.type === 'change') {
       if (this.changes >= this.maxChanges) {
@@ -104,23 +124,27 @@ export class TimelineRecorder implements RunObserver {
       }
       this.changes += 1;
     }
-    this.feed.push(event);
+    this.note(event);
   }
 
   /**
    * Divergence windows and convergence, timed by the waitConverged step that ended them: it
    * records convergence as its last act, so the step's end is when the replicas were seen to agree.
+   * They sort as if noted just after that step's last event.
    */
-  private checkEvents(report: ScenarioReport): (TimelineDivergence | TimelineConvergence)[] {
-    const endOf = (index: number): number | undefined => this.steps.find((s) => s.index === index)?.endedAtMs;
-    const out: (TimelineDivergence | TimelineConvergence)[] = [];
+  private checkEvents(report: ScenarioReport): Noted[] {
+    const out: Noted[] = [];
+    const nextSeq = (index: number): number => this.steps.get(index + 1)?.seq ?? this.noted.length;
     for (const c of report.convergence) {
-      const atMs = endOf(c.step);
-      if (atMs !== undefined) out.push({ type: 'convergence', atMs, ...c });
+      const step = this.steps.get(c.step);
+      if (step) out.push({ event: { type: 'convergenceCheck', atMs: step.event.endedAtMs, ...c }, seq: nextSeq(c.step) - 0.5 });
     }
     for (const d of report.divergenceWindows) {
-      const toMs = endOf(d.toStep);
-      if (toMs !== undefined) out.push({ type: 'divergence', atMs: toMs - d.ms, fromMs: toMs - d.ms, toMs, fromStep: d.fromStep, toStep: d.toStep });
+      const step = this.steps.get(d.toStep);
+      if (!step) continue;
+      const toMs = step.event.endedAtMs;
+      const fromMs = toMs - d.ms;
+      out.push({ event: { type: 'divergence', atMs: fromMs, fromMs, toMs, fromStep: d.fromStep, toStep: d.toStep }, seq: this.steps.get(d.fromStep)?.seq ?? 0 });
     }
     return out;
   }

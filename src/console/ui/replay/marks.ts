@@ -1,0 +1,76 @@
+/** What the timeline strip draws, read from the run's events: step kinds, markers, divergence, lag per pair. */
+import type { FeedConflict, FeedEvent, FeedFault, FeedStatus } from '../../../region/feedEvents.js';
+import type { RunTimeline, TimelineDivergence, TimelineEvent, TimelineRegion } from '../../../scenario/timeline.js';
+
+export type StepCategory = 'data' | 'fault' | 'check' | 'table' | 'sleep';
+
+const CATEGORIES: Record<string, StepCategory> = {
+  put: 'data', update: 'data', delete: 'data', transact: 'data', get: 'data', query: 'data', workload: 'data',
+  latency: 'fault', networkFaults: 'fault', partition: 'fault', heal: 'fault', crashRegion: 'fault', restartRegion: 'fault',
+  crashNats: 'fault', restartNats: 'fault', clockSkew: 'fault', clockJump: 'fault',
+  waitConverged: 'check', expect: 'check',
+  createTable: 'table', addReplica: 'table', removeReplica: 'table', enableTtl: 'table',
+  sleep: 'sleep',
+};
+
+export const stepCategory = (kind: string): StepCategory => CATEGORIES[kind] ?? 'data';
+
+const isFeed = (e: TimelineEvent): e is FeedEvent => ['hello', 'change', 'changesSkipped', 'conflict', 'fault', 'status'].includes(e.type);
+
+export const feedEvents = (events: TimelineEvent[]): FeedEvent[] => events.filter(isFeed);
+
+/** One conflict is logged by every region where the two writes met: the same writes, the same conflict. */
+export const conflictId = (c: FeedConflict['conflict']): string =>
+  JSON.stringify([c.table, c.keys, c.winner.version, c.loser.version]);
+
+export interface ConflictSighting {
+  first: FeedConflict;
+  /** Every region that detected it, in order. */
+  detectedIn: string[];
+}
+
+export function conflictsIn(events: TimelineEvent[]): ConflictSighting[] {
+  const byId = new Map<string, ConflictSighting>();
+  for (const e of events) {
+    if (e.type !== 'conflict') continue;
+    const id = conflictId(e.conflict);
+    const seen = byId.get(id);
+    if (seen) seen.detectedIn.push(e.region);
+    else byId.set(id, { first: e, detectedIn: [e.region] });
+  }
+  return [...byId.values()];
+}
+
+export const faultsIn = (events: TimelineEvent[]): FeedFault[] => events.filter((e): e is FeedFault => e.type === 'fault');
+export const regionChanges = (events: TimelineEvent[]): TimelineRegion[] => events.filter((e): e is TimelineRegion => e.type === 'region');
+export const divergenceWindows = (events: TimelineEvent[]): TimelineDivergence[] => events.filter((e): e is TimelineDivergence => e.type === 'divergence');
+
+/** Replication lag of one pair over time (the target's status beats), in true ms. */
+export interface LagSeries {
+  source: string;
+  target: string;
+  points: { atMs: number; lagMs: number }[];
+}
+
+export function lagSeries(events: TimelineEvent[]): LagSeries[] {
+  const pairs = new Map<string, LagSeries>();
+  for (const e of events) {
+    if (e.type !== 'status') continue;
+    for (const r of (e as FeedStatus).replication) {
+      const id = `${r.source}→${e.region}`;
+      let series = pairs.get(id);
+      if (!series) pairs.set(id, series = { source: r.source, target: e.region, points: [] });
+      series.points.push({ atMs: e.atMs, lagMs: r.lagMs.current });
+    }
+  }
+  return [...pairs.values()];
+}
+
+/** Tick spacing for a time axis: 1, 2 or 5 times a power of ten, about `count` ticks over the run. */
+export function tickStepMs(durationMs: number, count = 6): number {
+  const raw = Math.max(durationMs / count, 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? power * 10;
+}
+
+export const runDurationMs = (run: RunTimeline): number => Math.max(run.endedAtMs - run.startedAtMs, 1);
