@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { durationText } from '../../../core/conflictExplanation.js';
 import type { RunTimeline } from '../../../scenario/timeline.js';
-import { currentStop, nextStop, previousStop, stepAt, type Cursor, type StepStop } from './cursor.js';
+import { currentStop, nextStop, previousStop, runningStop, type Cursor, type StepStop } from './cursor.js';
 
 export const SPEEDS = [0.1, 0.25, 1, 4, 16, 64];
 
@@ -22,7 +22,7 @@ export interface ScrubberProps {
   playing: boolean;
   speed: number;
   onSeek: (atMs: number) => void;
-  onStop: (stop: StepStop) => void;
+  onStop: (stop: number) => void;
   onPlay: (playing: boolean) => void;
   onSpeed: (speed: number) => void;
 }
@@ -36,7 +36,7 @@ export function Scrubber(props: ScrubberProps) {
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === 'SELECT' || target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'range'))) return;
       const p = latest.current;
-      const go = (stop: StepStop | undefined): void => { if (stop) p.onStop(stop); };
+      const go = (stop: number | undefined): void => { if (stop !== undefined) p.onStop(stop); };
       if (event.key === 'ArrowRight') go(nextStop(p.stops, p.cursor));
       else if (event.key === 'ArrowLeft') go(previousStop(p.stops, p.cursor));
       else if (event.key === ' ') p.onPlay(!p.playing);
@@ -46,15 +46,16 @@ export function Scrubber(props: ScrubberProps) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
-  const current = stepAt(stops, cursor);
-  const stopIndex = currentStop(stops, cursor);
+  const running = runningStop(stops, cursor);
+  const shown = running >= 0 ? running : currentStop(stops, cursor);
+  const step = stops[shown];
   const previous = previousStop(stops, cursor);
   const next = nextStop(stops, cursor);
   return (
     <div class="scrubber">
-      <button type="button" class="prev" disabled={!previous} onClick={() => previous && onStop(previous)} title="previous step (←)">◀ step</button>
+      <button type="button" class="prev" disabled={previous === undefined} onClick={() => previous !== undefined && onStop(previous)} title="previous step (←)">◀ step</button>
       <button type="button" class="play" onClick={() => onPlay(!playing)} title="play / pause (space)">{playing ? '❚❚ pause' : '▶ play'}</button>
-      <button type="button" class="next" disabled={!next} onClick={() => next && onStop(next)} title="next step (→)">step ▶</button>
+      <button type="button" class="next" disabled={next === undefined} onClick={() => next !== undefined && onStop(next)} title="next step (→)">step ▶</button>
       <input type="range" class="slider" min={run.startedAtMs} max={run.endedAtMs} step={1} value={cursor.atMs}
         onInput={(e) => onSeek(Number((e.currentTarget as HTMLInputElement).value))} aria-label="time" />
       <span class="clock">{durationText(Math.round(cursor.atMs - run.startedAtMs))} / {durationText(run.endedAtMs - run.startedAtMs)}</span>
@@ -62,8 +63,8 @@ export function Scrubber(props: ScrubberProps) {
         {SPEEDS.map((s) => <option value={String(s)}>{s}×</option>)}
       </select>
       <div class="now">
-        {current
-          ? <>step {current.step.index + 1}/{stops.length} <b>{current.step.kind}</b>{stopIndex < stops.indexOf(current) ? ' (running)' : ''}: {current.step.ok ? current.step.summary : current.step.error}</>
+        {step
+          ? <>step {step.index + 1}/{stops.length} <b>{step.kind}</b>{running >= 0 ? ' (under way)' : ''}: {step.ok ? step.summary : step.error}</>
           : 'before the first step'}
       </div>
     </div>

@@ -39,7 +39,7 @@ export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline
           <text class="tick-label" x={pct(run.startedAtMs + t)} y={AXIS - 6}>{durationText(t)}</text>
         </g>
       ))}
-      {stops.map(({ step }) => (
+      {stops.map((step) => (
         <rect class={`step ${stepCategory(step.kind)}${step.ok ? '' : ' failed'}`} x={pct(step.atMs)} y={AXIS + 3} height={STEPS - 6}
           style={{ width: `max(2px, ${((step.endedAtMs - step.atMs) / duration) * 100}%)` }}>
           <title>step {step.index + 1} {step.kind}: {step.ok ? step.summary : step.error} ({durationText(step.endedAtMs - step.atMs)})</title>

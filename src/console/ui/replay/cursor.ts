@@ -1,34 +1,21 @@
 /**
- * Where the replay stands: a position in the run's sorted events (how many of them have happened)
- * and the time shown. Steps are the stops: a step's end is the position just before the next
- * step starts, or before the first later event.
+ * Where the replay stands: a time, the events that happened by then, and, when the replay stopped
+ * at a step, which one. Time is kept to the ms the run recorded, so steps that took no time (in a
+ * simulation most writes take none) share one moment and are told apart only by the step stop.
  */
 import type { RunTimeline, TimelineEvent, TimelineStep } from '../../../scenario/timeline.js';
 
 export interface Cursor {
-  /** Events[0..position) have happened. */
-  position: number;
   atMs: number;
+  /** Events[0..position) happened at or before atMs. */
+  position: number;
+  /** The step the replay stopped after, when it did (index into the stops). */
+  stop?: number;
 }
 
-export interface StepStop {
-  step: TimelineStep;
-  /** Index of the step's own event. */
-  eventIndex: number;
-  /** The position once the step has ended. */
-  endPosition: number;
-}
+export type StepStop = TimelineStep;
 
-export function stepStops(events: TimelineEvent[]): StepStop[] {
-  const stops: StepStop[] = [];
-  events.forEach((event, eventIndex) => {
-    if (event.type !== 'step') return;
-    let end = eventIndex + 1;
-    while (end < events.length && events[end]!.type !== 'step' && events[end]!.atMs <= event.endedAtMs) end += 1;
-    stops.push({ step: event, eventIndex, endPosition: end });
-  });
-  return stops;
-}
+export const stepStops = (events: TimelineEvent[]): StepStop[] => events.filter((e): e is TimelineStep => e.type === 'step');
 
 /** How many events happened at or before atMs (binary search: events are sorted by atMs). */
 export function positionAt(events: TimelineEvent[], atMs: number): number {
@@ -42,29 +29,39 @@ export function positionAt(events: TimelineEvent[], atMs: number): number {
   return low;
 }
 
-export const cursorAtTime = (run: RunTimeline, atMs: number): Cursor => ({ position: positionAt(run.events, atMs), atMs });
+export function cursorAtTime(run: RunTimeline, atMs: number): Cursor {
+  const clamped = Math.min(Math.max(atMs, run.startedAtMs), run.endedAtMs);
+  return { atMs: clamped, position: positionAt(run.events, clamped) };
+}
 
-export const cursorAtStop = (run: RunTimeline, stop: StepStop): Cursor => ({
-  position: stop.endPosition,
-  atMs: Math.max(stop.step.endedAtMs, stop.endPosition > 0 ? run.events[stop.endPosition - 1]!.atMs : run.startedAtMs),
-});
+export const cursorAtStop = (run: RunTimeline, stops: StepStop[], stop: number): Cursor =>
+  ({ ...cursorAtTime(run, stops[stop]!.endedAtMs), stop });
 
-/** The stop the cursor is at or last passed (-1 before the first step ended). */
+/** The step the replay is at or last passed (-1 before the first ended). */
 export function currentStop(stops: StepStop[], cursor: Cursor): number {
+  if (cursor.stop !== undefined) return cursor.stop;
   let found = -1;
-  stops.forEach((stop, i) => { if (stop.endPosition <= cursor.position) found = i; });
+  stops.forEach((s, i) => { if (s.endedAtMs <= cursor.atMs) found = i; });
   return found;
 }
 
-export const nextStop = (stops: StepStop[], cursor: Cursor): StepStop | undefined => stops.find((s) => s.endPosition > cursor.position);
+/** The step under way at the cursor's time, when the cursor is inside one that took time. */
+export function runningStop(stops: StepStop[], cursor: Cursor): number {
+  if (cursor.stop !== undefined) return -1;
+  return stops.findIndex((s) => s.atMs <= cursor.atMs && cursor.atMs < s.endedAtMs);
+}
 
-export const previousStop = (stops: StepStop[], cursor: Cursor): StepStop | undefined => stops.filter((s) => s.endPosition < cursor.position).pop();
+export function nextStop(stops: StepStop[], cursor: Cursor): number | undefined {
+  if (cursor.stop !== undefined) return cursor.stop + 1 < stops.length ? cursor.stop + 1 : undefined;
+  const i = stops.findIndex((s) => s.endedAtMs > cursor.atMs);
+  return i >= 0 ? i : undefined;
+}
 
-/** The step running at the cursor, or the last one that ran. */
-export function stepAt(stops: StepStop[], cursor: Cursor): StepStop | undefined {
-  let found: StepStop | undefined;
-  for (const stop of stops) if (stop.eventIndex < cursor.position) found = stop;
-  return found;
+export function previousStop(stops: StepStop[], cursor: Cursor): number | undefined {
+  if (cursor.stop !== undefined) return cursor.stop > 0 ? cursor.stop - 1 : undefined;
+  const i = currentStop(stops, cursor);
+  const before = stops[i] && stops[i]!.endedAtMs === cursor.atMs ? i - 1 : i;
+  return before >= 0 ? before : undefined;
 }
 
 /** The events that happened up to the cursor. */

@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { RunTimeline } from '../../../scenario/timeline.js';
-import { cursorAtStop, cursorAtTime, stepStops, type Cursor, type StepStop } from './cursor.js';
+import { cursorAtStop, cursorAtTime, stepStops, type Cursor } from './cursor.js';
 import { Expectations, Header } from './Header.js';
 import { defaultSpeed, Scrubber } from './Scrubber.js';
 import { StateAt } from './StateAt.js';
@@ -27,8 +27,8 @@ function App({ run }: { run: RunTimeline }) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(() => defaultSpeed(runDurationMs(run)));
   const seek = (atMs: number): void => { setPlaying(false); setCursor(cursorAtTime(run, atMs)); };
-  const toStop = (stop: StepStop): void => { setPlaying(false); setCursor(cursorAtStop(run, stop)); };
-  const toStep = (index: number): void => { const stop = stops.find((s) => s.step.index === index); if (stop) toStop(stop); };
+  const toStop = (stop: number): void => { setPlaying(false); setCursor(cursorAtStop(run, stops, stop)); };
+  const toStep = (index: number): void => { const stop = stops.findIndex((s) => s.index === index); if (stop >= 0) toStop(stop); };
   const play = (on: boolean): void => {
     // Playing from the end starts over.
     if (on && cursor.atMs >= run.endedAtMs) setCursor(cursorAtTime(run, run.startedAtMs));
