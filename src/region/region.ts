@@ -87,7 +87,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     adminToken: options.adminToken,
   };
   const host = options.host ?? '127.0.0.1';
-  const admin: AdminDeps = { ctx, conflicts, replication, adminToken: options.adminToken };
+  const admin: AdminDeps = { ctx, conflicts, replication, feed: core.feed, adminToken: options.adminToken };
   const app = createApp();
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
@@ -104,6 +104,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   let work: RegionWork | undefined;
   /** Everything but the HTTP server and the store, which close last. */
   const stopWork = async (): Promise<void> => {
+    // Open event streams end first: a region with a console attached still stops at once.
+    core.feed.close();
     await work?.stop();
     await changeStream?.close();
   };

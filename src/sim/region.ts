@@ -95,7 +95,7 @@ export class SimRegion {
       settings: this.config.settings,
       replication: (ctx, conflicts) => new Replication(ctx, conflicts, wiring, log, { onApplied: (source, tally) => this.cluster.applied(source, this.name, tally) }),
     });
-    const deps: AdminDeps = { ctx: core.ctx, conflicts: core.conflicts, replication: core.replication, nats: this.bus, adminToken: SIM_ADMIN_TOKEN };
+    const deps: AdminDeps = { ctx: core.ctx, conflicts: core.conflicts, replication: core.replication, feed: core.feed, nats: this.bus, adminToken: SIM_ADMIN_TOKEN };
     const app = new Hono();
     mountAdmin(app, deps);
     const handlers = peerHandlers(deps);
