@@ -48,6 +48,7 @@ export function mountEventRoutes(app: Hono, deps: AdminDeps): void {
     const { feed } = deps;
     if (!feed) return c.json({ error: 'this region has no event feed' }, 404);
     let stop = (): void => {};
+    const outgoing = (c.env as { outgoing?: { destroy(): void } } | undefined)?.outgoing;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         let ended = false;
@@ -55,6 +56,9 @@ export function mountEventRoutes(app: Hono, deps: AdminDeps): void {
           if (ended) return;
           ended = true;
           stop();
+          // Behind node's server the connection is cut at once (no error to log: the client is gone);
+          // elsewhere (the simulator) the stream fails.
+          if (error && outgoing) return void outgoing.destroy();
           try {
             if (error) controller.error(error);
             else controller.close();

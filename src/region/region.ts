@@ -13,6 +13,7 @@ import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { randomIds } from './randomIds.js';
 import { createRegionCore, startRegionWork, type RegionWork } from './regionCore.js';
+import type { EventFeed } from './eventFeed.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import type { Publisher } from '../bus/publisher.js';
@@ -57,6 +58,8 @@ export interface RunningRegion {
   changeStream?: RunningChangeStream;
   publisher?: Publisher;
   replication?: Replication;
+  /** The live event feed GET /admin/events serves. */
+  feed: EventFeed;
   endpoint: string;
   close(): Promise<void>;
 }
@@ -132,6 +135,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ...(changeStream ? { changeStream } : {}),
     ...(work.publisher ? { publisher: work.publisher } : {}),
     ...(replication ? { replication } : {}),
+    feed: core.feed,
     endpoint: endpointFor(host, port),
     async close() {
       await stopWork();
