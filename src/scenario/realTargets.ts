@@ -1,6 +1,8 @@
 /** Real targets: the scenario's regions as processes (ScenarioCluster), reached over HTTP, on the wall clock. */
 import { callDynamo, RegionUnreachableError } from './client.js';
 import { ScenarioCluster, type ScenarioRegion } from './cluster.js';
+import { followRealFeeds } from './realFeeds.js';
+import type { FeedEvent } from '../region/feedEvents.js';
 import type { Scenario } from './schema.js';
 import { UnknownRegionError, type CallOptions, type ScenarioRegionHandle, type ScenarioTargets } from './targets.js';
 
@@ -73,6 +75,10 @@ export class RealTargets implements ScenarioTargets {
   /** Real time moves by itself: the work only has to be awaited. */
   drive<T>(work: () => Promise<T>): Promise<T> {
     return work();
+  }
+
+  followFeeds(listener: (event: FeedEvent) => void): Promise<() => Promise<void>> {
+    return followRealFeeds(this.cluster.regions.map((r) => ({ endpoint: r.endpoint, adminToken: r.adminToken })), listener);
   }
 
   stop(): Promise<void> {

@@ -35,7 +35,7 @@ export interface RunObserver {
   /** The step ended (ran or failed) result.ms after it started. */
   stepEnded(result: StepResult): void;
   /** The last thing before the targets stop, whether the run finished, failed or threw. */
-  finished(atMs: number): void;
+  finished(atMs: number): Promise<void>;
 }
 
 function execute(ctx: RunContext, step: Step): Promise<string> {
@@ -132,7 +132,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       return buildReport(ctx, seed, targets.nowMs() - startedAt);
     });
   } finally {
-    options.observer?.finished(targets.nowMs());
+    await options.observer?.finished(targets.nowMs());
     undoKillOnExit();
     await targets.stop();
   }

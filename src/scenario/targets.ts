@@ -54,9 +54,10 @@ export interface ScenarioTargets {
   traceRead?(what: string): void;
   /**
    * Every region's event feed for the rest of the run, a restarted region's too; resolves once each
-   * running region's feed is being followed, with the function that stops following them.
+   * running region's feed is being followed, with the function that stops following them (once
+   * what happened before it was called has arrived).
    */
-  followFeeds?(listener: (event: FeedEvent) => void): Promise<() => void>;
+  followFeeds?(listener: (event: FeedEvent) => void): Promise<() => Promise<void>>;
   /** Stops every region and removes what they stored. Safe to call twice. */
   stop(): Promise<void>;
   /** Last resort on exit paths where nothing can be awaited. */

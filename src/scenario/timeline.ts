@@ -55,7 +55,7 @@ export class TimelineRecorder implements RunObserver {
   private changesDropped = 0;
   private startedAtMs = 0;
   private endedAtMs = 0;
-  private stopFollowing: (() => void) | undefined;
+  private stopFollowing: (() => Promise<void>) | undefined;
 
   constructor(private readonly scenario: Scenario, private readonly maxChanges = DEFAULT_MAX_CHANGES) {}
 
@@ -86,10 +86,11 @@ export class TimelineRecorder implements RunObserver {
     if (step.kind === 'restartRegion') this.note({ type: 'region', region: step.args.region, up: true, atMs: endedAtMs });
   }
 
-  finished(atMs: number): void {
+  async finished(atMs: number): Promise<void> {
     this.endedAtMs = atMs;
-    this.stopFollowing?.();
+    const stop = this.stopFollowing;
     this.stopFollowing = undefined;
+    await stop?.();
   }
 
   /** The whole timeline, with the report built at the end of the run. */

@@ -1,0 +1,70 @@
+/**
+ * The HTML report of a real run: `globaltables run --html` follows every region's event feed over
+ * HTTP for the whole run, and writes the page even when an expectation failed (exit code 1).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDataOf } from '../helpers/htmlReport.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'globaltables-html-real-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A conflict staged across a partition, and a last expectation that cannot hold. */
+const SCENARIO = `name: Staged conflict, reported in HTML
+seed: 3
+regions:
+  - name: us-east-1
+  - name: eu-west-1
+steps:
+  - createTable: { table: carts, key: { cart: S } }
+  - put: { region: us-east-1, table: carts, item: { cart: c-1, note: created } }
+  - waitConverged: { timeoutMs: 10000 }
+  - partition: { groups: [[us-east-1], [eu-west-1]] }
+  - update: { region: us-east-1, table: carts, key: { cart: c-1 }, set: { note: from us-east-1 } }
+  - sleep: { ms: 50 }
+  - update: { region: eu-west-1, table: carts, key: { cart: c-1 }, set: { note: from eu-west-1 } }
+  - heal:
+  - waitConverged: { timeoutMs: 15000 }
+  - expect:
+      item: { table: carts, key: { cart: c-1 }, region: us-east-1, has: { note: nobody wrote this } }
+`;
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--no-warnings', 'bin/globaltables.js', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the HTML report of a real run', () => {
+  it('holds every region\'s feed for the run, and is written when the run failed', async () => {
+    const file = join(dir, 'staged.yaml');
+    const out = join(dir, 'staged.html');
+    writeFileSync(file, SCENARIO);
+    const result = await runCli([file, '--html', out]);
+    const context = `\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+    expect(result.code, context).toBe(1);
+    expect(result.stdout, context).toMatch(/^FAILED/m);
+    expect(existsSync(out), context).toBe(true);
+    const run = runDataOf(readFileSync(out, 'utf8'));
+    expect(run.mode).toBe('real');
+    expect(run.report.passed).toBe(false);
+    expect(run.events.filter((e) => e.type === 'step')).toHaveLength(10);
+    expect(new Set(run.events.flatMap((e) => (e.type === 'hello' ? [e.region] : [])))).toEqual(new Set(['us-east-1', 'eu-west-1']));
+    // Each region's own writes, and the other's applied there.
+    const changes = run.events.flatMap((e) => (e.type === 'change' ? [`${e.region}<${e.origin}`] : []));
+    for (const pair of ['us-east-1<us-east-1', 'eu-west-1<eu-west-1', 'eu-west-1<us-east-1', 'us-east-1<eu-west-1']) expect(changes, context).toContain(pair);
+    const conflict = run.events.find((e) => e.type === 'conflict');
+    expect(conflict && conflict.type === 'conflict' && conflict.conflict.explanation, context).toMatch(/eu-west-1's write won/);
+    expect(run.events.some((e) => e.type === 'fault' && e.kind === 'link')).toBe(true);
+    expect(run.events.every((e) => e.atMs >= run.startedAtMs - 1000 && e.atMs <= run.endedAtMs + 5000)).toBe(true);
+  }, 90_000);
+});
