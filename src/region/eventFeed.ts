@@ -100,6 +100,16 @@ export class EventFeed {
     this.broadcast({ type: 'fault', region: this.ctx.region, atMs: this.clock.trueNowMs(), ...event });
   }
 
+  /**
+   * Sends at once what the next beat would (changes and conflicts; status keeps its pace): a
+   * simulated run's recorder asks at every step, so what a step did is told before the next starts.
+   */
+  flush(): void {
+    if (!this.stopBeat) return;
+    this.sendChanges(this.clock.trueNowMs());
+    this.sendConflicts();
+  }
+
   /** The region stops: no more events, and every subscriber's stream ends. */
   close(): void {
     this.closed = true;

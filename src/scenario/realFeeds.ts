@@ -6,6 +6,7 @@
  */
 import { followFeed } from '../region/feedClient.js';
 import type { FeedEvent } from '../region/feedEvents.js';
+import type { FeedFollowing } from './targets.js';
 
 /** A region that has not answered its feed by then is followed anyway, in case it comes later. */
 const CONNECT_DEADLINE_MS = 10_000;
@@ -35,7 +36,7 @@ function until(deadlineMs: number, register: (check: () => void) => void, done: 
   });
 }
 
-export async function followRealFeeds(sources: FeedSource[], listener: (event: FeedEvent) => void): Promise<() => Promise<void>> {
+export async function followRealFeeds(sources: FeedSource[], listener: (event: FeedEvent) => void): Promise<FeedFollowing> {
   const followed = sources.map((source): Followed => {
     const state: Followed = { connected: false, lastStatusAtMs: 0, waiters: [], close: () => {} };
     const wake = (): void => { for (const waiter of state.waiters) waiter(); };
@@ -56,9 +57,11 @@ export async function followRealFeeds(sources: FeedSource[], listener: (event: F
     return state;
   });
   await Promise.all(followed.map((f) => until(CONNECT_DEADLINE_MS, (check) => f.waiters.push(check), () => f.connected)));
-  return async () => {
-    const askedAtMs = Date.now();
-    await Promise.all(followed.map((f) => until(DRAIN_DEADLINE_MS, (check) => f.waiters.push(check), () => !f.connected || f.lastStatusAtMs >= askedAtMs)));
-    for (const f of followed) f.close();
+  return {
+    async stop() {
+      const askedAtMs = Date.now();
+      await Promise.all(followed.map((f) => until(DRAIN_DEADLINE_MS, (check) => f.waiters.push(check), () => !f.connected || f.lastStatusAtMs >= askedAtMs)));
+      for (const f of followed) f.close();
+    },
   };
 }

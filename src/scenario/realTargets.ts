@@ -4,7 +4,7 @@ import { ScenarioCluster, type ScenarioRegion } from './cluster.js';
 import { followRealFeeds } from './realFeeds.js';
 import type { FeedEvent } from '../region/feedEvents.js';
 import type { Scenario } from './schema.js';
-import { UnknownRegionError, type CallOptions, type ScenarioRegionHandle, type ScenarioTargets } from './targets.js';
+import { UnknownRegionError, type CallOptions, type FeedFollowing, type ScenarioRegionHandle, type ScenarioTargets } from './targets.js';
 
 /** As long as a client waits for one DynamoDB call when the step names no timeout. */
 const DEFAULT_CALL_TIMEOUT_MS = 10_000;
@@ -77,7 +77,7 @@ export class RealTargets implements ScenarioTargets {
     return work();
   }
 
-  followFeeds(listener: (event: FeedEvent) => void): Promise<() => Promise<void>> {
+  followFeeds(listener: (event: FeedEvent) => void): Promise<FeedFollowing> {
     return followRealFeeds(this.cluster.regions.map((r) => ({ endpoint: r.endpoint, adminToken: r.adminToken })), listener);
   }
 

@@ -54,14 +54,20 @@ export interface ScenarioTargets {
   traceRead?(what: string): void;
   /**
    * Every region's event feed for the rest of the run, a restarted region's too; resolves once each
-   * running region's feed is being followed, with the function that stops following them (once
-   * what happened before it was called has arrived).
+   * running region's feed is being followed.
    */
-  followFeeds?(listener: (event: FeedEvent) => void): Promise<() => Promise<void>>;
+  followFeeds?(listener: (event: FeedEvent) => void): Promise<FeedFollowing>;
   /** Stops every region and removes what they stored. Safe to call twice. */
   stop(): Promise<void>;
   /** Last resort on exit paths where nothing can be awaited. */
   killNow(): void;
+}
+
+export interface FeedFollowing {
+  /** Delivers now what the feeds hold back for their next beat (sim only: a real feed is read over HTTP). */
+  flush?(): void;
+  /** Stops following, once what happened before the call has arrived. */
+  stop(): Promise<void>;
 }
 
 /** A step named a region the scenario does not declare. */

@@ -8,7 +8,7 @@ import type { StepResult } from './recorder.js';
 import type { ScenarioReport } from './report.js';
 import type { RunObserver } from './runner.js';
 import type { Scenario } from './schema.js';
-import type { ScenarioTargets } from './targets.js';
+import type { FeedFollowing, ScenarioTargets } from './targets.js';
 
 export interface TimelineStep extends StepResult {
   type: 'step';
@@ -55,20 +55,21 @@ export class TimelineRecorder implements RunObserver {
   private changesDropped = 0;
   private startedAtMs = 0;
   private endedAtMs = 0;
-  private stopFollowing: (() => Promise<void>) | undefined;
+  private following: FeedFollowing | undefined;
 
   constructor(private readonly scenario: Scenario, private readonly maxChanges = DEFAULT_MAX_CHANGES) {}
 
   async started(targets: ScenarioTargets, atMs: number): Promise<void> {
     this.startedAtMs = atMs;
-    this.stopFollowing = await targets.followFeeds?.((event) => this.onFeed(event));
+    this.following = await targets.followFeeds?.((event) => this.onFeed(event));
   }
 
   /**
-   * A step's event takes its place when the step starts, so what the step made (its writes, at the
-   * same virtual ms in a simulated run) sorts after it, and before the next step.
+   * A step's event takes its place when the step starts, the feeds flushed first where they can be
+   * (simulated): at one virtual ms, what came before the step sorts before it, what it made after.
    */
   stepStarted(index: number, atMs: number): void {
+    this.following?.flush?.();
     const step = this.scenario.steps[index];
     // Until it ends, the step is one the run never finished.
     const event: TimelineStep = { type: 'step', atMs, endedAtMs: atMs, index, kind: step?.kind ?? '', summary: '', ms: 0, ok: false, error: 'the run ended during this step' };
@@ -76,6 +77,7 @@ export class TimelineRecorder implements RunObserver {
   }
 
   stepEnded(result: StepResult): void {
+    this.following?.flush?.();
     const started = this.steps.get(result.index);
     if (!started) return;
     const endedAtMs = started.event.atMs + result.ms;
@@ -88,9 +90,9 @@ export class TimelineRecorder implements RunObserver {
 
   async finished(atMs: number): Promise<void> {
     this.endedAtMs = atMs;
-    const stop = this.stopFollowing;
-    this.stopFollowing = undefined;
-    await stop?.();
+    const following = this.following;
+    this.following = undefined;
+    await following?.stop();
   }
 
   /** The whole timeline, with the report built at the end of the run. */

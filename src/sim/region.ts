@@ -137,6 +137,11 @@ export class SimRegion {
     };
   }
 
+  /** Tells the feed's followers now what its next beat would (a running region's only). */
+  flushFeed(): void {
+    this.live?.core.feed.flush();
+  }
+
   private up(): Incarnation {
     if (!this.live) throw new SimRegionDownError(this.name);
     return this.live;

@@ -58,10 +58,16 @@ export async function startSimTargets(scenario: Scenario, seed: number): Promise
     traceHash: () => cluster.traceHash(),
     traceRead: (what) => cluster.trace('read', what),
     setLinkFaults: (from, to, faults) => { cluster.net.link(from, to).setFaults(faults); },
-    // A simulated feed calls its listener as it goes: when following stops, everything is in.
+    // A simulated feed calls its listener as it goes, and at once when flushed: nothing is in flight.
     followFeeds: async (listener) => {
       const unsubscribes = cluster.regions.map((r) => r.subscribeFeed(listener));
-      return async () => { for (const unsubscribe of unsubscribes) unsubscribe(); };
+      return {
+        flush: () => { for (const region of cluster.regions) region.flushFeed(); },
+        stop: async () => {
+          for (const region of cluster.regions) region.flushFeed();
+          for (const unsubscribe of unsubscribes) unsubscribe();
+        },
+      };
     },
     stop: async () => cluster.stop(),
     killNow: () => cluster.stop(),

@@ -48,7 +48,7 @@ export function Scrubber(props: ScrubberProps) {
   }, []);
   const running = runningStop(stops, cursor);
   const shown = running >= 0 ? running : currentStop(stops, cursor);
-  const step = stops[shown];
+  const step = stops[shown]?.step;
   const previous = previousStop(stops, cursor);
   const next = nextStop(stops, cursor);
   return (

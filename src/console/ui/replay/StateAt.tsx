@@ -1,7 +1,14 @@
-/** The run at the cursor: the steps so far, and what the regions held then. */
+/**
+ * The run at the cursor, in the console's own views folded to that moment: the regions and their
+ * links, a table's items per region (cells that differ stand out), the conflicts so far with why
+ * each was won, the lag so far; and the steps, with the one reached.
+ */
+import { useMemo, useState } from 'preact/hooks';
 import type { RunTimeline } from '../../../scenario/timeline.js';
+import { ConflictFeed, LagChart, RegionGraph, TableView } from '../components/index.js';
 import { currentStop, runningStop, type Cursor, type StepStop } from './cursor.js';
-import { stepCategory } from './marks.js';
+import type { RunFolder } from './foldRun.js';
+import { runDurationMs, stepCategory } from './marks.js';
 
 export function StepList({ stops, cursor, onStop }: { stops: StepStop[]; cursor: Cursor; onStop: (stop: number) => void }) {
   const done = currentStop(stops, cursor);
@@ -10,7 +17,7 @@ export function StepList({ stops, cursor, onStop }: { stops: StepStop[]; cursor:
     <section class="panel steps">
       <h2>Steps</h2>
       <ol>
-        {stops.map((step, i) => {
+        {stops.map(({ step }, i) => {
           const state = i <= done ? 'done' : i === running ? 'running' : 'later';
           return (
             <li class={`${state} ${stepCategory(step.kind)}${step.ok ? '' : ' failed'}${i === done ? ' current' : ''}`} onClick={() => onStop(i)} value={step.index + 1}>
@@ -23,11 +30,31 @@ export function StepList({ stops, cursor, onStop }: { stops: StepStop[]; cursor:
   );
 }
 
-export function StateAt({ run, cursor, stops, onStop }: { run: RunTimeline; cursor: Cursor; stops: StepStop[]; onStop: (stop: number) => void }) {
+export interface StateAtProps {
+  run: RunTimeline;
+  folder: RunFolder;
+  cursor: Cursor;
+  stops: StepStop[];
+  onStop: (stop: number) => void;
+}
+
+export function StateAt({ run, folder, cursor, stops, onStop }: StateAtProps) {
+  const state = useMemo(() => folder.at(cursor.position, cursor.atMs), [folder, cursor.position, cursor.atMs]);
+  const [chosenTable, setTable] = useState<string | null>(null);
+  const table = chosenTable && state.tableNames.includes(chosenTable) ? chosenTable : state.tableNames[0] ?? null;
   return (
     <div class="state-at">
-      <div class="state-main" data-events={cursor.position} data-run={run.scenario} />
-      <StepList stops={stops} cursor={cursor} onStop={onStop} />
+      <div class="column">
+        <section class="panel graph"><h2>Regions and links</h2><RegionGraph state={state} /></section>
+        <StepList stops={stops} cursor={cursor} onStop={onStop} />
+      </div>
+      <div class="column">
+        <section class="panel"><TableView state={state} table={table} onSelectTable={setTable} /></section>
+        <section class="panel"><LagChart state={state} windowMs={runDurationMs(run) + 1000} height={130} /></section>
+      </div>
+      <div class="column">
+        <section class="panel"><ConflictFeed state={state} /></section>
+      </div>
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * crashes as markers, divergence windows shaded, a lag line per pair; the cursor shows where the
  * replay stands, and a click moves it.
  */
+import { useMemo } from 'preact/hooks';
 import { durationText } from '../../../core/conflictExplanation.js';
 import type { RunTimeline } from '../../../scenario/timeline.js';
 import type { Cursor, StepStop } from './cursor.js';
@@ -16,7 +17,10 @@ const LAG_ROW = 16;
 export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline; stops: StepStop[]; cursor: Cursor; onSeek: (atMs: number) => void }) {
   const duration = runDurationMs(run);
   const pct = (atMs: number): string => `${((Math.min(Math.max(atMs, run.startedAtMs), run.endedAtMs) - run.startedAtMs) / duration) * 100}%`;
-  const lags = lagSeries(run.events);
+  const { lags, faults, regions, conflicts, windows } = useMemo(() => ({
+    lags: lagSeries(run.events), faults: faultsIn(run.events), regions: regionChanges(run.events),
+    conflicts: conflictsIn(run.events), windows: divergenceWindows(run.events),
+  }), [run]);
   const maxLag = Math.max(1, ...lags.flatMap((s) => s.points.map((p) => p.lagMs)));
   const height = AXIS + STEPS + MARKS + lags.length * LAG_ROW + 4;
   const tick = tickStepMs(duration);
@@ -28,7 +32,7 @@ export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline
   const marksY = AXIS + STEPS;
   return (
     <svg class="strip" width="100%" height={height} onClick={seek} role="img" aria-label="timeline of the run">
-      {divergenceWindows(run.events).map((d) => (
+      {windows.map((d) => (
         <rect class="divergence" x={pct(d.fromMs)} width={`${((d.toMs - d.fromMs) / duration) * 100}%`} y={AXIS} height={height - AXIS}>
           <title>replicas differed from step {d.fromStep + 1} to step {d.toStep + 1}: {durationText(d.toMs - d.fromMs)}</title>
         </rect>
@@ -39,30 +43,34 @@ export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline
           <text class="tick-label" x={pct(run.startedAtMs + t)} y={AXIS - 6}>{durationText(t)}</text>
         </g>
       ))}
-      {stops.map((step) => (
+      {stops.map(({ step }) => (
         <rect class={`step ${stepCategory(step.kind)}${step.ok ? '' : ' failed'}`} x={pct(step.atMs)} y={AXIS + 3} height={STEPS - 6}
           style={{ width: `max(2px, ${((step.endedAtMs - step.atMs) / duration) * 100}%)` }}>
           <title>step {step.index + 1} {step.kind}: {step.ok ? step.summary : step.error} ({durationText(step.endedAtMs - step.atMs)})</title>
         </rect>
       ))}
-      {faultsIn(run.events).map((f) => (
+      {faults.map((f) => (
         <text class="mark fault" x={pct(f.atMs)} y={marksY + 14}>▲<title>{f.region}: {f.text}</title></text>
       ))}
-      {regionChanges(run.events).map((r) => (
+      {regions.map((r) => (
         <text class={`mark ${r.up ? 'restart' : 'crash'}`} x={pct(r.atMs)} y={marksY + 14}>{r.up ? '●' : '✕'}<title>{r.region} {r.up ? 'restarted' : 'crashed'}</title></text>
       ))}
-      {conflictsIn(run.events).map(({ first }) => (
+      {conflicts.map(({ first }) => (
         <text class="mark conflict" x={pct(first.atMs)} y={marksY + 14}>◆<title>conflict on {first.conflict.table}: {first.conflict.explanation}</title></text>
       ))}
       {lags.map((series, i) => {
-        const y = marksY + MARKS + i * LAG_ROW;
-        const points = series.points.map((p) => `${((p.atMs - run.startedAtMs) / duration) * 1000},${LAG_ROW - 2 - (p.lagMs / maxLag) * (LAG_ROW - 4)}`).join(' ');
+        const rowY = marksY + MARKS + i * LAG_ROW;
+        const x = (atMs: number): number => ((atMs - run.startedAtMs) / duration) * 1000;
+        const y = (lagMs: number): number => LAG_ROW - 2 - (lagMs / maxLag) * (LAG_ROW - 4);
+        const points = series.points.map((p) => `${x(p.atMs)},${y(p.lagMs)}`).join(' ');
+        const worst = Math.max(...series.points.map((p) => p.lagMs));
         return (
           <g>
-            <svg x="0" y={y} width="100%" height={LAG_ROW} viewBox={`0 0 1000 ${LAG_ROW}`} preserveAspectRatio="none">
-              <polyline class="lag" points={points}/>
+            <svg x="0" y={rowY} width="100%" height={LAG_ROW} viewBox={`0 0 1000 ${LAG_ROW}`} preserveAspectRatio="none">
+              <polyline class="lag" points={points} />
+              {series.points.map((p) => <line class="lag-spike" x1={x(p.atMs)} x2={x(p.atMs)} y1={LAG_ROW - 1} y2={y(p.lagMs)} />)}
             </svg>
-            <text class="lag-label" x="4" y={y + LAG_ROW - 4}>{series.source} → {series.target}</text>
+            <text class="lag-label" x="4" y={rowY + LAG_ROW - 4}>{series.source} → {series.target} (max {durationText(worst)})</text>
           </g>
         );
       })}

@@ -11,6 +11,7 @@ import { Expectations, Header } from './Header.js';
 import { defaultSpeed, Scrubber } from './Scrubber.js';
 import { StateAt } from './StateAt.js';
 import { TimelineStrip } from './TimelineStrip.js';
+import { RunFolder } from './foldRun.js';
 import { runDurationMs } from './marks.js';
 import './replay.css';
 
@@ -22,13 +23,14 @@ function readRun(): RunTimeline {
 
 function App({ run }: { run: RunTimeline }) {
   const stops = useMemo(() => stepStops(run.events), [run]);
+  const folder = useMemo(() => new RunFolder(run), [run]);
   // A report opens on the run's end: the outcome first, then step back through how it came about.
   const [cursor, setCursor] = useState<Cursor>(() => cursorAtTime(run, run.endedAtMs));
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(() => defaultSpeed(runDurationMs(run)));
   const seek = (atMs: number): void => { setPlaying(false); setCursor(cursorAtTime(run, atMs)); };
-  const toStop = (stop: number): void => { setPlaying(false); setCursor(cursorAtStop(run, stops, stop)); };
-  const toStep = (index: number): void => { const stop = stops.findIndex((s) => s.index === index); if (stop >= 0) toStop(stop); };
+  const toStop = (stop: number): void => { setPlaying(false); setCursor(cursorAtStop(stops, stop)); };
+  const toStep = (index: number): void => { const stop = stops.findIndex((s) => s.step.index === index); if (stop >= 0) toStop(stop); };
   const play = (on: boolean): void => {
     // Playing from the end starts over.
     if (on && cursor.atMs >= run.endedAtMs) setCursor(cursorAtTime(run, run.startedAtMs));
@@ -57,7 +59,7 @@ function App({ run }: { run: RunTimeline }) {
         <Scrubber run={run} stops={stops} cursor={cursor} playing={playing} speed={speed}
           onSeek={seek} onStop={toStop} onPlay={play} onSpeed={setSpeed} />
       </section>
-      <StateAt run={run} cursor={cursor} stops={stops} onStop={toStop} />
+      <StateAt run={run} folder={folder} cursor={cursor} stops={stops} onStop={toStop} />
       <Expectations run={run} onStep={toStep} />
     </main>
   );

@@ -1,5 +1,5 @@
 /** What the timeline strip draws, read from the run's events: step kinds, markers, divergence, lag per pair. */
-import type { FeedConflict, FeedEvent, FeedFault, FeedStatus } from '../../../region/feedEvents.js';
+import type { FeedChange, FeedConflict, FeedEvent, FeedFault } from '../../../region/feedEvents.js';
 import type { RunTimeline, TimelineDivergence, TimelineEvent, TimelineRegion } from '../../../scenario/timeline.js';
 
 export type StepCategory = 'data' | 'fault' | 'check' | 'table' | 'sleep';
@@ -45,25 +45,33 @@ export const faultsIn = (events: TimelineEvent[]): FeedFault[] => events.filter(
 export const regionChanges = (events: TimelineEvent[]): TimelineRegion[] => events.filter((e): e is TimelineRegion => e.type === 'region');
 export const divergenceWindows = (events: TimelineEvent[]): TimelineDivergence[] => events.filter((e): e is TimelineDivergence => e.type === 'divergence');
 
-/** Replication lag of one pair over time (the target's status beats), in true ms. */
+/** Replication lag of one pair over time: for each change applied in the target, true ms since its commit in the source. */
 export interface LagSeries {
   source: string;
   target: string;
   points: { atMs: number; lagMs: number }[];
 }
 
+const changeId = (c: FeedChange): string => JSON.stringify([c.table, c.keys, c.version]);
+
+/** Matched by table, key and version: the same write, committed in its origin and applied elsewhere. */
 export function lagSeries(events: TimelineEvent[]): LagSeries[] {
+  const committed = new Map<string, number>();
   const pairs = new Map<string, LagSeries>();
   for (const e of events) {
-    if (e.type !== 'status') continue;
-    for (const r of (e as FeedStatus).replication) {
-      const id = `${r.source}→${e.region}`;
-      let series = pairs.get(id);
-      if (!series) pairs.set(id, series = { source: r.source, target: e.region, points: [] });
-      series.points.push({ atMs: e.atMs, lagMs: r.lagMs.current });
+    if (e.type !== 'change') continue;
+    if (e.origin === e.region) {
+      committed.set(changeId(e), e.atMs);
+      continue;
     }
+    const fromMs = committed.get(changeId(e));
+    if (fromMs === undefined) continue;
+    const id = `${e.origin}→${e.region}`;
+    let series = pairs.get(id);
+    if (!series) pairs.set(id, series = { source: e.origin, target: e.region, points: [] });
+    series.points.push({ atMs: e.atMs, lagMs: e.atMs - fromMs });
   }
-  return [...pairs.values()];
+  return [...pairs.values()].sort((a, b) => (a.source + a.target < b.source + b.target ? -1 : 1));
 }
 
 /** Tick spacing for a time axis: 1, 2 or 5 times a power of ten, about `count` ticks over the run. */
