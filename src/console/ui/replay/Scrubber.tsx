@@ -1,6 +1,6 @@
 /**
  * Moving through the run: previous / next step, a slider over time, play / pause at a chosen
- * speed; ← / → step and space plays, anywhere on the page.
+ * speed; ← / → step, space plays, Home / End go to the run's start / end, anywhere on the page.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { durationText } from '../../../core/conflictExplanation.js';
@@ -40,6 +40,8 @@ export function Scrubber(props: ScrubberProps) {
       if (event.key === 'ArrowRight') go(nextStop(p.stops, p.cursor));
       else if (event.key === 'ArrowLeft') go(previousStop(p.stops, p.cursor));
       else if (event.key === ' ') p.onPlay(!p.playing);
+      else if (event.key === 'Home') p.onSeek(p.run.startedAtMs);
+      else if (event.key === 'End') p.onSeek(p.run.endedAtMs);
       else return;
       event.preventDefault();
     };

@@ -14,6 +14,20 @@ const STEPS = 24;
 const MARKS = 20;
 const LAG_ROW = 16;
 
+/** What the strip's colours and marks mean. */
+export function StripLegend() {
+  return (
+    <div class="legend">
+      {(['data', 'fault', 'check', 'table', 'sleep'] as const).map((c) => (
+        <span><span class={`swatch ${c}`} />{{ data: 'reads and writes', fault: 'faults', check: 'checks', table: 'tables', sleep: 'sleep' }[c]}</span>
+      ))}
+      <span><span class="swatch divergence" />replicas differ</span>
+      <span>▲ fault in a region · ◆ conflict · ✕ crash · ● restart</span>
+      <span>lines: lag of each applied change, per source → target</span>
+    </div>
+  );
+}
+
 export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline; stops: StepStop[]; cursor: Cursor; onSeek: (atMs: number) => void }) {
   const duration = runDurationMs(run);
   const pct = (atMs: number): string => `${((Math.min(Math.max(atMs, run.startedAtMs), run.endedAtMs) - run.startedAtMs) / duration) * 100}%`;

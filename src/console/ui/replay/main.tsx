@@ -10,7 +10,7 @@ import { cursorAtStop, cursorAtTime, stepStops, type Cursor } from './cursor.js'
 import { Expectations, Header } from './Header.js';
 import { defaultSpeed, Scrubber } from './Scrubber.js';
 import { StateAt } from './StateAt.js';
-import { TimelineStrip } from './TimelineStrip.js';
+import { StripLegend, TimelineStrip } from './TimelineStrip.js';
 import { RunFolder } from './foldRun.js';
 import { runDurationMs } from './marks.js';
 import './replay.css';
@@ -56,6 +56,7 @@ function App({ run }: { run: RunTimeline }) {
       <Header run={run} />
       <section class="panel timeline">
         <TimelineStrip run={run} stops={stops} cursor={cursor} onSeek={seek} />
+        <StripLegend />
         <Scrubber run={run} stops={stops} cursor={cursor} playing={playing} speed={speed}
           onSeek={seek} onStop={toStop} onPlay={play} onSpeed={setSpeed} />
       </section>
