@@ -63,6 +63,8 @@ describe.skipIf(!hasChromium)('the replay page', () => {
     const { page, requests, errors } = await open(path);
     await expect.poll(() => page.locator('.verdict').textContent()).toBe('PASSED');
     await expect.poll(() => page.locator('.replay-command code').textContent()).toBe('globaltables run scenarios/partition-concurrent-writes.yaml --sim --seed 2');
+    await expect.poll(() => page.locator('.strip .mark.conflict').count()).toBe(1);
+    await expect.poll(() => page.locator('.strip .step').count()).toBe(steps);
 
     // From the start, step by step to the get in eu-west-1 during the partition (step 10).
     await page.keyboard.press('Home');

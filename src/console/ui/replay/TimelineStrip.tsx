@@ -6,8 +6,9 @@
 import { useMemo } from 'preact/hooks';
 import { durationText } from '../../../core/conflictExplanation.js';
 import type { RunTimeline } from '../../../scenario/timeline.js';
+import type { ConflictGroup } from '../state/index.js';
 import type { Cursor, StepStop } from './cursor.js';
-import { conflictsIn, divergenceWindows, faultsIn, lagSeries, regionChanges, runDurationMs, stepCategory, tickStepMs } from './marks.js';
+import { divergenceWindows, faultsIn, lagSeries, regionChanges, runDurationMs, stepCategory, tickStepMs } from './marks.js';
 
 const AXIS = 18;
 const STEPS = 24;
@@ -28,12 +29,20 @@ export function StripLegend() {
   );
 }
 
-export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline; stops: StepStop[]; cursor: Cursor; onSeek: (atMs: number) => void }) {
+export interface TimelineStripProps {
+  run: RunTimeline;
+  stops: StepStop[];
+  /** Every conflict of the run, as the console's state groups them (one per pair of writes). */
+  conflicts: ConflictGroup[];
+  cursor: Cursor;
+  onSeek: (atMs: number) => void;
+}
+
+export function TimelineStrip({ run, stops, conflicts, cursor, onSeek }: TimelineStripProps) {
   const duration = runDurationMs(run);
   const pct = (atMs: number): string => `${((Math.min(Math.max(atMs, run.startedAtMs), run.endedAtMs) - run.startedAtMs) / duration) * 100}%`;
-  const { lags, faults, regions, conflicts, windows } = useMemo(() => ({
-    lags: lagSeries(run.events), faults: faultsIn(run.events), regions: regionChanges(run.events),
-    conflicts: conflictsIn(run.events), windows: divergenceWindows(run.events),
+  const { lags, faults, regions, windows } = useMemo(() => ({
+    lags: lagSeries(run.events), faults: faultsIn(run.events), regions: regionChanges(run.events), windows: divergenceWindows(run.events),
   }), [run]);
   const maxLag = Math.max(1, ...lags.flatMap((s) => s.points.map((p) => p.lagMs)));
   const height = AXIS + STEPS + MARKS + lags.length * LAG_ROW + 4;
@@ -69,8 +78,8 @@ export function TimelineStrip({ run, stops, cursor, onSeek }: { run: RunTimeline
       {regions.map((r) => (
         <text class={`mark ${r.up ? 'restart' : 'crash'}`} x={pct(r.atMs)} y={marksY + 14}>{r.up ? '●' : '✕'}<title>{r.region} {r.up ? 'restarted' : 'crashed'}</title></text>
       ))}
-      {conflicts.map(({ first }) => (
-        <text class="mark conflict" x={pct(first.atMs)} y={marksY + 14}>◆<title>conflict on {first.conflict.table}: {first.conflict.explanation}</title></text>
+      {conflicts.map((c) => (
+        <text class="mark conflict" x={pct(c.firstAtMs)} y={marksY + 14}>◆<title>conflict on {c.table}: {c.explanation}</title></text>
       ))}
       {lags.map((series, i) => {
         const rowY = marksY + MARKS + i * LAG_ROW;

@@ -24,6 +24,7 @@ function readRun(): RunTimeline {
 function App({ run }: { run: RunTimeline }) {
   const stops = useMemo(() => stepStops(run.events), [run]);
   const folder = useMemo(() => new RunFolder(run), [run]);
+  const conflicts = useMemo(() => folder.at(run.events.length, run.endedAtMs).conflicts, [folder]);
   // A report opens on the run's end: the outcome first, then step back through how it came about.
   const [cursor, setCursor] = useState<Cursor>(() => cursorAtTime(run, run.endedAtMs));
   const [playing, setPlaying] = useState(false);
@@ -55,7 +56,7 @@ function App({ run }: { run: RunTimeline }) {
     <main>
       <Header run={run} />
       <section class="panel timeline">
-        <TimelineStrip run={run} stops={stops} cursor={cursor} onSeek={seek} />
+        <TimelineStrip run={run} stops={stops} conflicts={conflicts} cursor={cursor} onSeek={seek} />
         <StripLegend />
         <Scrubber run={run} stops={stops} cursor={cursor} playing={playing} speed={speed}
           onSeek={seek} onStop={toStop} onPlay={play} onSpeed={setSpeed} />

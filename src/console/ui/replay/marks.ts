@@ -1,5 +1,5 @@
 /** What the timeline strip draws, read from the run's events: step kinds, markers, divergence, lag per pair. */
-import type { FeedChange, FeedConflict, FeedEvent, FeedFault } from '../../../region/feedEvents.js';
+import type { FeedChange, FeedEvent, FeedFault } from '../../../region/feedEvents.js';
 import type { RunTimeline, TimelineDivergence, TimelineEvent, TimelineRegion } from '../../../scenario/timeline.js';
 
 export type StepCategory = 'data' | 'fault' | 'check' | 'table' | 'sleep';
@@ -18,28 +18,6 @@ export const stepCategory = (kind: string): StepCategory => CATEGORIES[kind] ?? 
 const isFeed = (e: TimelineEvent): e is FeedEvent => ['hello', 'change', 'changesSkipped', 'conflict', 'fault', 'status'].includes(e.type);
 
 export const feedEvents = (events: TimelineEvent[]): FeedEvent[] => events.filter(isFeed);
-
-/** One conflict is logged by every region where the two writes met: the same writes, the same conflict. */
-export const conflictId = (c: FeedConflict['conflict']): string =>
-  JSON.stringify([c.table, c.keys, c.winner.version, c.loser.version]);
-
-export interface ConflictSighting {
-  first: FeedConflict;
-  /** Every region that detected it, in order. */
-  detectedIn: string[];
-}
-
-export function conflictsIn(events: TimelineEvent[]): ConflictSighting[] {
-  const byId = new Map<string, ConflictSighting>();
-  for (const e of events) {
-    if (e.type !== 'conflict') continue;
-    const id = conflictId(e.conflict);
-    const seen = byId.get(id);
-    if (seen) seen.detectedIn.push(e.region);
-    else byId.set(id, { first: e, detectedIn: [e.region] });
-  }
-  return [...byId.values()];
-}
 
 export const faultsIn = (events: TimelineEvent[]): FeedFault[] => events.filter((e): e is FeedFault => e.type === 'fault');
 export const regionChanges = (events: TimelineEvent[]): TimelineRegion[] => events.filter((e): e is TimelineRegion => e.type === 'region');
