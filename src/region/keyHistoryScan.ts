@@ -62,8 +62,16 @@ function keyMatcher(shape: KeyShape, key: Item): KeyMatcher {
   });
 }
 
+export interface HistoryLimits {
+  maxScanned: number;
+  maxChanges: number;
+}
+
+const LIMITS: HistoryLimits = { maxScanned: MAX_HISTORY_SCAN, maxChanges: MAX_HISTORY_CHANGES };
+
 /** Undefined when the region has no such table; HistoryKeyMismatchError for a key of the wrong shape. */
-export async function keyHistory(ctx: RegionContext, conflicts: ConflictLog, table: string, key: Item): Promise<KeyHistory | undefined> {
+export async function keyHistory(ctx: RegionContext, conflicts: ConflictLog, table: string, key: Item, limits = LIMITS): Promise<KeyHistory | undefined> {
+  const { maxScanned, maxChanges } = limits;
   const meta = ctx.store.read((txn) => txn.getTable<TableMeta>(table));
   if (!meta || meta.deleting) return undefined;
   const matches = keyMatcher(keyShapeOf(meta), key);
@@ -71,13 +79,13 @@ export async function keyHistory(ctx: RegionContext, conflicts: ConflictLog, tab
   let scanned = 0;
   let upTo = ctx.store.lastLsn();
   let reachedStart = upTo === 0;
-  while (!reachedStart && scanned < MAX_HISTORY_SCAN && newestFirst.length < MAX_HISTORY_CHANGES) {
-    const from = Math.max(0, upTo - Math.min(CHUNK, MAX_HISTORY_SCAN - scanned));
+  while (!reachedStart && scanned < maxScanned && newestFirst.length < maxChanges) {
+    const from = Math.max(0, upTo - Math.min(CHUNK, maxScanned - scanned));
     const chunk = ctx.store.changesAfter(from, upTo - from).filter((change) => change.lsn <= upTo);
     // Consecutive lsns: a chunk that starts late, or is empty, met the log's start (retention trims it).
     reachedStart = from === 0 || chunk.length === 0 || chunk[0].lsn > from + 1;
     scanned += chunk.length;
-    for (let i = chunk.length - 1; i >= 0 && newestFirst.length < MAX_HISTORY_CHANGES; i -= 1) {
+    for (let i = chunk.length - 1; i >= 0 && newestFirst.length < maxChanges; i -= 1) {
       const change = chunk[i];
       if (change.table === table && matches(change.keys)) newestFirst.push(feedChange(ctx.region, change));
     }

@@ -132,6 +132,20 @@ describe('a region with a feed client', () => {
     }
   }, 60_000);
 
+  it('is not cut by the server\'s request timeouts, which bound receiving a request, not answering it', async () => {
+    const r = await startTestRegion({ http: { headersTimeoutMs: 500, requestTimeoutMs: 500, timeoutCheckIntervalMs: 100 } });
+    const follower = follow(r.region.endpoint);
+    try {
+      await eventually(async () => follower.connections.at(-1) === true, 5_000, 'connected');
+      // Status comes once a second: four of them take a stream several request timeouts long.
+      await eventually(async () => ofType(follower.events, 'status').length >= 4, 10_000, 'four statuses');
+      expect(follower.connections).toEqual([true]);
+    } finally {
+      follower.close();
+      await r.stop();
+    }
+  }, 30_000);
+
   it('drops a client that does not read, past a bounded backlog', async () => {
     const r = await startTestRegion();
     try {
