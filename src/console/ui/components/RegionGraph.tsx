@@ -4,22 +4,26 @@ import { LINK_COLOURS, LINK_WORDS, regionColour } from './colors.js';
 import { lagText, skewText } from './format.js';
 
 const WIDTH = 400;
-const HEIGHT = 250;
+const HEIGHT = 210;
 const NODE_W = 132;
 const NODE_H = 58;
 
 interface Point { x: number; y: number }
 
-/** Nodes on an ellipse, the first at the left for two regions, at the top for more. */
+/** Nodes on a circle (the first at the left for two regions, at the top for more), stretched to fill the box. */
 function layout(names: string[]): Map<string, Point> {
   const n = names.length;
-  const rx = WIDTH / 2 - NODE_W / 2 - 8;
-  const ry = HEIGHT / 2 - NODE_H / 2 - 8;
   const start = n === 2 ? Math.PI : -Math.PI / 2;
-  return new Map(names.map((name, i) => {
-    const angle = start + (2 * Math.PI * i) / Math.max(n, 1);
-    return [name, { x: WIDTH / 2 + (n === 1 ? 0 : rx * Math.cos(angle)), y: HEIGHT / 2 + (n === 1 ? 0 : ry * Math.sin(angle)) }];
-  }));
+  const raw = names.map((_, i) => ({ x: Math.cos(start + (2 * Math.PI * i) / n), y: Math.sin(start + (2 * Math.PI * i) / n) }));
+  const fit = (values: number[], size: number, node: number) => {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const margin = node / 2 + 6;
+    return values.map((v) => (hi - lo < 1e-6 ? size / 2 : margin + ((v - lo) / (hi - lo)) * (size - 2 * margin)));
+  };
+  const xs = fit(raw.map((p) => p.x), WIDTH, NODE_W);
+  const ys = fit(raw.map((p) => p.y), HEIGHT, NODE_H);
+  return new Map(names.map((name, i) => [name, { x: xs[i], y: ys[i] }]));
 }
 
 /** Where the line from a node's centre towards `to` leaves its box. */

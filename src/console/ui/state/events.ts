@@ -26,8 +26,8 @@ export type ConsoleEvent = FeedEvent | RegionUpEvent | ConvergenceEvent;
 
 /** GET /api/cluster */
 export interface ClusterInfo {
-  regions: { name: string; endpoint: string; controllable: boolean }[];
-  tables: string[];
+  regions: { name: string; endpoint: string; controllable: boolean; up?: boolean }[];
+  tables?: string[];
 }
 
 /** One stored key of one region, as GET /api/table lists it. */
