@@ -16,6 +16,8 @@ import { PEER_PATHS, type ErrorResponse, type OkResponse } from '../replication/
 import { prometheusText, regionMetrics } from './metricsView.js';
 import { badRequest, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
 import { mountFaultRoutes } from './adminFaults.js';
+import { mountEventRoutes } from './adminEvents.js';
+import type { EventFeed } from '../region/eventFeed.js';
 import { adminGuard } from './adminAuth.js';
 import { ConflictsQuery, DigestQuery, ReplicaCreate, ReplicaDelete, ReplicaIndexChange, ReplicaMembership, ReplicaSettings, TableParam, TableQuery } from './adminSchemas.js';
 import type { IndexChangeRequest } from '../dynamo/indexes/indexSync.js';
@@ -30,6 +32,8 @@ export interface AdminDeps {
   conflicts: ConflictLog;
   natsUrl?: string;
   nats?: EmbeddedNats;
+  /** The region's event feed (GET /admin/events); fault routes tell it what they changed. */
+  feed?: EventFeed;
   /** With a token, guarded routes require it from every address; without, they answer loopback only. */
   adminToken?: string;
 }
@@ -81,6 +85,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps): void {
   });
 
   mountFaultRoutes(app, deps);
+  mountEventRoutes(app, deps);
 
   // Peer-facing: how regions build and change global tables (the handlers are peerHandlers.ts).
   app.get(PEER_PATHS.snapshot, async (c) => {

@@ -8,15 +8,22 @@ import type { AdminDeps } from './admin.js';
 import { badRequest, linkView, parseBody, parseQuery, withoutInput } from './adminHelpers.js';
 import { ClockUpdate, ItemQuery, LinkUpdate, NatsKill } from './adminSchemas.js';
 import { clockView } from './metricsView.js';
+import { clockFaultText, linkFaultText } from './faultTexts.js';
+import { feedLink } from '../region/eventFeed.js';
 
 export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
   const { ctx } = deps;
+  // What a fault route changed, told to the event feed in words (the console's timeline shows them).
+  const linkFault = (link: Link, source: string, text: string): void => deps.feed?.fault({ kind: 'link', text, link: feedLink(link, source) });
+  const natsFault = (text: string): void => deps.feed?.fault({ kind: 'nats', text, natsRunning: deps.nats?.running ?? false });
   app.get('/admin/clock', withoutInput((c) => c.json(clockView(ctx))));
   app.put('/admin/clock', async (c) => {
     const body = await parseBody(c, ClockUpdate);
     if (body instanceof Response) return body;
     if (body.skewMs !== undefined) ctx.clock.skewMs = body.skewMs;
     if (body.mode !== undefined) ctx.clockState.mode = body.mode;
+    const clock = { mode: ctx.clockState.mode, skewMs: ctx.clock.skewMs };
+    deps.feed?.fault({ kind: 'clock', text: clockFaultText(clock), clock });
     return c.json(clockView(ctx));
   });
 
@@ -41,17 +48,24 @@ export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
     if (body instanceof Response) return body;
     if (!deps.nats) return c.json({ error: 'this region uses a nats-server it did not start' }, 409);
     await deps.nats.kill(body.hold === true);
+    natsFault(body.hold === true ? 'nats-server killed (held down)' : 'nats-server killed');
     return c.json({ running: deps.nats.running });
   });
   app.post('/admin/nats/start', withoutInput(async (c) => {
     if (!deps.nats) return c.json({ error: 'this region uses a nats-server it did not start' }, 409);
     await deps.nats.start();
+    natsFault('nats-server started');
     return c.json({ running: deps.nats.running });
   }));
 
   app.get('/admin/links', withoutInput((c) => c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] })));
   app.post('/admin/links/heal', withoutInput((c) => {
-    for (const link of deps.replication?.links() ?? []) link.heal();
+    for (const source of deps.replication?.peerNames() ?? []) {
+      const link = deps.replication!.link(source);
+      if (!link) continue;
+      link.heal();
+      linkFault(link, source, linkFaultText(source, 'healed'));
+    }
     return c.json({ links: deps.replication?.peerNames().map((s) => linkView(deps.replication!.link(s)!, s)) ?? [] });
   }));
   const withLink = (handler: (c: Context, link: Link, source: string) => Response | Promise<Response>) => (c: Context) => {
@@ -70,8 +84,17 @@ export function mountFaultRoutes(app: Hono, deps: AdminDeps): void {
       if (error instanceof LinkSettingsError) return badRequest(c, error.message);
       throw error;
     }
+    linkFault(link, source, linkFaultText(source, 'updated', body, link.settings));
     return c.json(linkView(link, source));
   }));
-  app.post('/admin/links/:source/reset', withoutInput(withLink((c, link, source) => { link.reset(); return c.json(linkView(link, source)); })));
-  app.post('/admin/links/:source/heal', withoutInput(withLink((c, link, source) => { link.heal(); return c.json(linkView(link, source)); })));
+  app.post('/admin/links/:source/reset', withoutInput(withLink((c, link, source) => {
+    link.reset();
+    linkFault(link, source, linkFaultText(source, 'reset'));
+    return c.json(linkView(link, source));
+  })));
+  app.post('/admin/links/:source/heal', withoutInput(withLink((c, link, source) => {
+    link.heal();
+    linkFault(link, source, linkFaultText(source, 'healed'));
+    return c.json(linkView(link, source));
+  })));
 }

@@ -71,6 +71,9 @@ export const ItemQuery = object({
   }).pipe(z.record(z.string(), z.record(z.string(), z.unknown()), { error: 'must be the key as DynamoDB JSON, e.g. {"pk":{"S":"a"}}' })),
 });
 
+/** ?table=T&key=<the key as DynamoDB JSON>: one key's history (GET /admin/history). */
+export const HistoryQuery = ItemQuery;
+
 const attributeName = z.string().min(1).max(255);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

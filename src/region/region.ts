@@ -13,6 +13,7 @@ import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { randomIds } from './randomIds.js';
 import { createRegionCore, startRegionWork, type RegionWork } from './regionCore.js';
+import type { EventFeed } from './eventFeed.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
 import type { Publisher } from '../bus/publisher.js';
@@ -57,6 +58,8 @@ export interface RunningRegion {
   changeStream?: RunningChangeStream;
   publisher?: Publisher;
   replication?: Replication;
+  /** The live event feed GET /admin/events serves. */
+  feed: EventFeed;
   endpoint: string;
   close(): Promise<void>;
 }
@@ -87,7 +90,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     adminToken: options.adminToken,
   };
   const host = options.host ?? '127.0.0.1';
-  const admin: AdminDeps = { ctx, conflicts, replication, adminToken: options.adminToken };
+  const admin: AdminDeps = { ctx, conflicts, replication, feed: core.feed, adminToken: options.adminToken };
   const app = createApp();
   mountAdmin(app, admin);
   // The port is taken first, so it cannot be lost to another program while the region sets up;
@@ -104,6 +107,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
   let work: RegionWork | undefined;
   /** Everything but the HTTP server and the store, which close last. */
   const stopWork = async (): Promise<void> => {
+    // Open event streams end first: a region with a console attached still stops at once.
+    core.feed.close();
     await work?.stop();
     await changeStream?.close();
   };
@@ -130,6 +135,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     ...(changeStream ? { changeStream } : {}),
     ...(work.publisher ? { publisher: work.publisher } : {}),
     ...(replication ? { replication } : {}),
+    feed: core.feed,
     endpoint: endpointFor(host, port),
     async close() {
       await stopWork();

@@ -15,6 +15,7 @@ import { ConflictLog } from '../replication/conflicts.js';
 import type { Replication } from '../replication/replication.js';
 import type { Store } from '../storage/store.js';
 import { startChangeLogRetention } from './changeLogRetention.js';
+import { EventFeed } from './eventFeed.js';
 import { startPublishing, type Publishing } from './publishing.js';
 import { startTombstoneRetention } from './tombstoneRetention.js';
 import { startTtlSweeper } from './ttlSweeper.js';
@@ -37,6 +38,8 @@ export interface RegionCore {
   ctx: RegionContext;
   conflicts: ConflictLog;
   replication?: Replication;
+  /** The live event feed (GET /admin/events); idle until someone subscribes. */
+  feed: EventFeed;
 }
 
 /** The region's context, complete: every operation and job sees the same one, and nothing is attached later. */
@@ -58,7 +61,7 @@ export function createRegionCore(options: RegionCoreOptions): RegionCore {
   const replication = options.replication?.(ctx, conflicts);
   if (replication) ctx.replication = replication;
   restoreClock(ctx);
-  return { ctx, conflicts, ...(replication ? { replication } : {}) };
+  return { ctx, conflicts, ...(replication ? { replication } : {}), feed: new EventFeed(ctx, conflicts, replication) };
 }
 
 export interface RegionWork {

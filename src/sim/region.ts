@@ -21,6 +21,7 @@ import { VirtualClock } from './clock.js';
 import { SimBus } from './bus.js';
 import { SimWiring, type SimCluster } from './wiring.js';
 import { dynamoCallErrorOf } from '../scenario/client.js';
+import type { FeedListener } from '../region/eventFeed.js';
 
 /** Every simulated region's admin token: the admin routes run guarded, as in a real cluster with one. */
 export const SIM_ADMIN_TOKEN = 'simulated-cluster';
@@ -57,6 +58,8 @@ export class SimRegion {
   private incarnations = 0;
   /** Crashes that lost writes asked for and not yet committed (a commit group cut short). */
   crashesMidCommit = 0;
+  /** Who follows the region's event feed, across crashes: each incarnation's feed is subscribed anew. */
+  private readonly feedListeners = new Map<FeedListener, () => void>();
 
   constructor(readonly config: SimRegionConfig, private readonly cluster: SimCluster, private readonly scheduler: SimScheduler, private readonly random: SimRandom) {
     this.bus = new SimBus(new VirtualClock(scheduler));
@@ -95,11 +98,12 @@ export class SimRegion {
       settings: this.config.settings,
       replication: (ctx, conflicts) => new Replication(ctx, conflicts, wiring, log, { onApplied: (source, tally) => this.cluster.applied(source, this.name, tally) }),
     });
-    const deps: AdminDeps = { ctx: core.ctx, conflicts: core.conflicts, replication: core.replication, nats: this.bus, adminToken: SIM_ADMIN_TOKEN };
+    const deps: AdminDeps = { ctx: core.ctx, conflicts: core.conflicts, replication: core.replication, feed: core.feed, nats: this.bus, adminToken: SIM_ADMIN_TOKEN };
     const app = new Hono();
     mountAdmin(app, deps);
     const handlers = peerHandlers(deps);
     this.live = { process, clock, core, wiring, app, handlers };
+    for (const listener of this.feedListeners.keys()) this.feedListeners.set(listener, core.feed.subscribe(listener));
     // A crash never stops the work cleanly: killing the process is what ends it.
     const work = await startRegionWork(core, this.bus, log);
     deps.publisher = work.publisher;
@@ -114,8 +118,23 @@ export class SimRegion {
     if (queuedWrites(live.core.ctx.store) > 0) this.crashesMidCommit += 1;
     live.process.kill();
     live.wiring.kill();
+    // The dead feed's subscriptions are dropped; the next incarnation's feed takes the listeners.
+    live.core.feed.close();
+    for (const listener of this.feedListeners.keys()) this.feedListeners.set(listener, () => {});
     // Whatever the dead region's code still asks of its store (a late answer from a peer resuming it) never commits.
     this.data = crashMemoryStore(live.core.ctx.store);
+  }
+
+  /**
+   * Follows the region's event feed while it runs, and again after each restart (a new `hello` then
+   * says where the new incarnation starts); what happens while it is down is not told. Returns the unsubscribe.
+   */
+  subscribeFeed(listener: FeedListener): () => void {
+    this.feedListeners.set(listener, this.live?.core.feed.subscribe(listener) ?? (() => {}));
+    return () => {
+      this.feedListeners.get(listener)?.();
+      this.feedListeners.delete(listener);
+    };
   }
 
   private up(): Incarnation {

@@ -194,7 +194,8 @@ describe('without an admin token', () => {
   });
 
   it.skipIf(noOutside)('answers reads from anywhere', async () => {
-    const paths = ['/admin/info', '/admin/status', '/admin/metrics', '/admin/clock', '/admin/links', `/admin/digest?table=${TABLE}`, `/admin/tables/${TABLE}`, '/metrics'];
+    const paths = ['/admin/info', '/admin/status', '/admin/metrics', '/admin/clock', '/admin/links', `/admin/digest?table=${TABLE}`, `/admin/tables/${TABLE}`,
+      `/admin/history?table=${TABLE}&key=${encodeURIComponent('{"pk":{"S":"a"}}')}`, '/metrics'];
     const answers = await callAll('outside', r, paths.map((path) => ({ method: 'GET', path })));
     paths.forEach((path, i) => expect(answers[i].status, path).toBe(200));
     expect(answers.at(-1)!.text).toContain('globaltables_clock_ignored_versions_total{region="us-east-1"} 0');

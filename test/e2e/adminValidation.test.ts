@@ -186,10 +186,15 @@ describe('query strings and bodies of the other routes', () => {
     expectRefused(await call('GET', '/admin/tables/x'), 'name');
     expectRefused(await call('GET', '/admin/info?verbose=1'), 'verbose');
     expectRefused(await call('GET', '/metrics?x=1'), 'x');
+    expectRefused(await call('GET', '/admin/events?x=1'), 'x');
+    expectRefused(await call('GET', `/admin/history?table=${table}&key=not-json`), 'key');
+    expectRefused(await call('GET', `/admin/history?key=${encodeURIComponent('{"pk":{"S":"a"}}')}`), 'table');
+    expectRefused(await call('GET', `/admin/history?table=${table}&key=${encodeURIComponent('{"id":{"S":"a"}}')}`), 'key');
     expectRefused(await call('POST', '/admin/metrics/reset', { all: true }), 'all');
     expectRefused(await call('POST', '/admin/nats/kill', { hold: 'yes' }), 'hold');
     expect((await call('GET', '/admin/conflicts?limit=100000&after=0')).status).toBe(200);
     expect((await call('GET', `/admin/digest?table=${table}`)).status).toBe(200);
+    expect((await call('GET', `/admin/history?table=${table}&key=${encodeURIComponent('{"pk":{"S":"a"}}')}`)).status).toBe(200);
     expect((await call('POST', '/admin/metrics/reset', {})).status).toBe(200);
   });
 
