@@ -5,13 +5,17 @@ import { runSchemaCommand } from './schema.js';
 import { runFuzzCommand } from './fuzz.js';
 import { runScenarioCommand } from './run.js';
 import { runUpCommand } from './up.js';
+import { runConsoleCommand } from './console.js';
 
 const USAGE = `usage: globaltables <command> [options]
 
 commands:
-  up [regions/<region>.yaml …] [--no-status] [--data-root <dir>]
+  up [regions/<region>.yaml …] [--no-status] [--data-root <dir>] [--console-port 8000] [--no-console]
          run every region (default: regions/*.yaml), each its own process and told where the others
-         are; prints their endpoints and a live status line; Ctrl-C stops them all
+         are, and the console (a web page: regions, links, conflicts explained, faults at a click) on
+         http://127.0.0.1:8000; prints the endpoints and a live status line; Ctrl-C stops them all
+  console --peer <region>=http://host:port … [--port 8000] [--host 127.0.0.1] [--admin-token <token>]
+         the console alone, for regions started elsewhere (it cannot crash or restart those)
   region [--config regions/<region>.yaml] [--name <region>] [--port <port>] [--data <dir>]
          run one region (DynamoDB and DynamoDB Streams APIs on that port); flags override the file
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
@@ -55,6 +59,9 @@ async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'up':
       await runUpCommand(rest);
+      return;
+    case 'console':
+      await runConsoleCommand(rest);
       return;
     case 'region':
       await runRegionCommand(rest);

@@ -82,7 +82,7 @@ export function adminTokenOption(flag: string | undefined, fromFile: string | un
 }
 
 /** `--peer eu-west-1=http://127.0.0.1:8002`: a region this one replicates with. */
-function parsePeers(values: string[] | undefined): PeerConfig[] {
+export function parsePeers(values: string[] | undefined): PeerConfig[] {
   return (values ?? []).map((value) => {
     const match = /^([a-z0-9-]+)=(https?:\/\/\S+)$/.exec(value);
     if (!match) throw new UsageError(`--peer must look like eu-west-1=http://127.0.0.1:8002 (got ${value})`);

@@ -66,6 +66,16 @@ export interface CallOptions {
 const SIGNATURE_DATE = '20240101T000000Z';
 const UNCHECKED_SIGNATURE = 'AWS4-HMAC-SHA256 Credential=scenario/20240101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 
+/** The headers of one DynamoDB API call: its target and a signature of the form the region checks. */
+export function dynamoHeaders(operation: string): Record<string, string> {
+  return {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': `DynamoDB_20120810.${operation}`,
+    authorization: UNCHECKED_SIGNATURE,
+    'x-amz-date': SIGNATURE_DATE,
+  };
+}
+
 /** One DynamoDB API call; resolves with the response body, throws DynamoCallError for an error response. */
 export async function callDynamo<T = Record<string, unknown>>(
   endpoint: string, operation: string, body: unknown, timeoutMs = 10_000, options: CallOptions = {},
@@ -75,10 +85,7 @@ export async function callDynamo<T = Record<string, unknown>>(
     response = await fetch(endpoint, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `DynamoDB_20120810.${operation}`,
-        authorization: UNCHECKED_SIGNATURE,
-        'x-amz-date': SIGNATURE_DATE,
+        ...dynamoHeaders(operation),
         // Only a forced timestamp needs the admin token; it takes the signature's place, in
         // Authorization, as on admin calls (elsewhere a bearer token is no signature).
         ...(options.timestampMs === undefined ? {} : { ...adminHeaders(options.adminToken), [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) }),

@@ -42,7 +42,9 @@ async function regionFiles(dir: string): Promise<{ files: string[]; ports: numbe
 }
 
 function startUp(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['bin/globaltables.js', 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // The console on a free port unless the test names one: 8000 may be taken on the machine.
+  const consoleArgs = args.some((a) => a === '--no-console' || a === '--console-port') ? [] : ['--console-port', '0'];
+  const child = spawn(process.execPath, ['bin/globaltables.js', 'up', ...consoleArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout!.on('data', (chunk) => { output += chunk; });
   child.stderr!.on('data', (chunk) => { output += chunk; });
@@ -182,6 +184,46 @@ describe('globaltables up', () => {
     up.child.kill('SIGINT');
     const [code] = await once(up.child, 'exit');
     expect(code).toBe(0);
+  }, 90_000);
+
+  it('serves the console, which crashes a region and restarts it on its data', async () => {
+    const dir = await tempDir();
+    const { files, ports } = await regionFiles(dir);
+    const up = startUp(['--no-status', ...files]);
+    await waitFor(() => /^console: +http:/m.test(up.output()), 25_000, () => `the console's address: ${up.output()}`);
+    const consoleUrl = /^console: +(http:\/\/127\.0\.0\.1:\d+)/m.exec(up.output())![1];
+    expect(await (await fetch(consoleUrl)).text()).toContain('<div id="app">');
+    const post = async (path: string) => {
+      const response = await fetch(`${consoleUrl}${path}`, { method: 'POST' });
+      return { status: response.status, body: await response.json() as Record<string, unknown> };
+    };
+    const cluster = await (await fetch(`${consoleUrl}/api/cluster`)).json() as { regions: { name: string; controllable: boolean }[] };
+    expect(cluster.regions.map((r) => [r.name, r.controllable])).toEqual(REGIONS.map((name) => [name, true]));
+
+    const west = clientFor(`http://127.0.0.1:${ports[1]}`, 'eu-west-1');
+    cleanups.push(() => west.destroy());
+    await west.send(new CreateTableCommand({
+      TableName: 'kept', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }));
+    let active = false;
+    await waitFor(() => active, 10_000, () => 'table ACTIVE', async () => { active = (await west.send(new DescribeTableCommand({ TableName: 'kept' }))).Table?.TableStatus === 'ACTIVE'; });
+    await west.send(new PutItemCommand({ TableName: 'kept', Item: { id: { S: 'a' } } }));
+
+    expect(await post('/api/regions/eu-west-1/restart')).toEqual({ status: 409, body: { error: 'eu-west-1 is running: crash it first' } });
+    expect(await post('/api/regions/eu-west-1/crash')).toEqual({ status: 200, body: { ok: true } });
+    expect(up.output()).toContain('[eu-west-1] exited with code 137 (SIGKILL)');
+    await expect(fetch(`http://127.0.0.1:${ports[1]}/`)).rejects.toThrow();
+    expect(await post('/api/regions/eu-west-1/crash')).toEqual({ status: 409, body: { error: 'eu-west-1 is not running' } });
+    // The other regions, and `up`, keep running.
+    expect((await fetch(`http://127.0.0.1:${ports[0]}/`)).status).toBe(200);
+
+    expect(await post('/api/regions/eu-west-1/restart')).toEqual({ status: 200, body: { ok: true } });
+    expect((await west.send(new GetItemCommand({ TableName: 'kept', Key: { id: { S: 'a' } } }))).Item).toEqual({ id: { S: 'a' } });
+    up.child.kill('SIGINT');
+    const [code] = await once(up.child, 'exit');
+    expect(code).toBe(0);
+    expect(processesMentioning(dir)).toEqual([]);
   }, 90_000);
 
   it('refuses an unknown option with exit code 2', async () => {
