@@ -54,7 +54,7 @@ export function RegionGraph({ state, selectedPair, onSelectPair }: RegionGraphPr
           </marker>
         ))}
       </defs>
-      {links.map((link) => <LinkLine key={link.id} link={link} from={at.get(link.source)!} to={at.get(link.target)!}
+      {links.map((link) => <LinkLine key={link.id} link={link} labelled={link.state !== 'partitioned' || names.indexOf(link.source) < names.indexOf(link.target)} from={at.get(link.source)!} to={at.get(link.target)!}
         selected={selectedPair === pairKey(link.source, link.target, names)} onSelect={onSelectPair ? () => onSelectPair(...orderedPair(link.source, link.target, names)) : undefined} />)}
       {names.map((name) => <RegionNode key={name} state={state} name={name} at={at.get(name)!} />)}
     </svg>
@@ -70,7 +70,8 @@ function graphLabel(state: ConsoleState, links: DirectedLink[]): string {
   return `Regions: ${regions}. Links: ${faulty.length ? faulty.join(', ') : 'all healthy'}.`;
 }
 
-function LinkLine({ link, from, to, selected, onSelect }: { link: DirectedLink; from: Point; to: Point; selected: boolean; onSelect?: () => void }) {
+/** `labelled`: a partition is one state of the pair, said once, not once per direction. */
+function LinkLine({ link, from, to, selected, labelled, onSelect }: { link: DirectedLink; from: Point; to: Point; selected: boolean; labelled: boolean; onSelect?: () => void }) {
   // The two directions of a pair run side by side: each shifted to its own right.
   const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
   const nx = -(to.y - from.y) / len * 7;
@@ -78,8 +79,10 @@ function LinkLine({ link, from, to, selected, onSelect }: { link: DirectedLink; 
   const a = edgePoint(from, to);
   const b = edgePoint(to, from);
   const colour = LINK_COLOURS[link.state];
-  const label = link.state === 'healthy' ? (link.lagMs !== null ? lagText(link.lagMs) : '') : link.state === 'latency' ? `+${lagText(link.latencyMs)}` : LINK_WORDS[link.state];
-  const mid = { x: (a.x + b.x) / 2 + nx * 2.2, y: (a.y + b.y) / 2 + ny * 2.2 };
+  const label = !labelled ? '' : link.state === 'healthy' ? (link.lagMs !== null ? lagText(link.lagMs) : '') : link.state === 'latency' ? `+${lagText(link.latencyMs)}` : LINK_WORDS[link.state];
+  // A partition's one label sits on the pair's middle; the others beside their own direction.
+  const shift = link.state === 'partitioned' ? 0 : 2.2;
+  const mid = { x: (a.x + b.x) / 2 + nx * shift, y: (a.y + b.y) / 2 + ny * shift };
   const title = `${link.source} → ${link.target}: ${LINK_WORDS[link.state]}${link.latencyMs ? `, latency ${lagText(link.latencyMs)}` : ''}${link.lagMs !== null ? `, lag ${lagText(link.lagMs)}` : ''}, ${link.pending} pending`;
   return (
     <g class={`link link-${link.state}${selected ? ' selected' : ''}`} data-link={link.id} data-state={link.state} onClick={onSelect}>

@@ -80,18 +80,18 @@ export function RaceDemo({ state, actions, onShowTable, onPoint }: RaceDemoProps
         </li>
         <li class={stepClass(1)}>
           <button type="button" class="primary" disabled={busy || phase !== 'cut'} onClick={() => step(() => writeInBoth(actions, a, b), 'written',
-            `Both regions accepted their write at once (a global table never makes a write wait for another region), so row race now differs: ${a} holds "from ${a}", ${b} "from ${b}". Neither write saw the other. Now heal.`)}>2. Write in both</button>
+            `Both regions accepted their write at once (a global table never makes a write wait for another region): row race now differs, ${a} holding "from ${a}" and ${b} "from ${b}". Neither write saw the other. Now heal.`)}>2. Write in both</button>
           <p>PutItem id = race, text = "from &lt;region&gt;" in each.</p>
         </li>
         <li class={stepClass(2)}>
           <button type="button" class="primary" disabled={busy || phase !== 'written'} onClick={() => step(async () => {
             await heal(actions, a, b);
             onPoint({ table: DEMO_TABLE, rowId: ROW_ID, conflictsBefore });
-          }, 'healed', `The links are healed and the held changes flow. Each region meets a write made concurrently with its own: a conflict. Last writer wins — the larger version (timestamp, then counter, then region name) is kept everywhere. The highlighted card says who won and why; the highlighted row shows the cells come to agree.`)}>3. Heal</button>
+          }, 'healed', `Healed: the held changes flow, and each region meets a write made concurrently with its own — a conflict. The larger version (timestamp, then counter, then region name) wins everywhere: the highlighted card says who won and why, the highlighted row shows the cells come to agree.`)}>3. Heal</button>
           <p>Let the two writes meet.</p>
         </li>
       </ol>
-      <p class="say" role="status" aria-live="polite">{phase === 'preparing' && '⏳ '}{said}{agree && ` Replicas agree: every region holds the winner.`}</p>
+      <p class="say" role="status" aria-live="polite">{phase === 'preparing' && '⏳ '}{said}{agree && ' The cells agree: every region holds the winner.'}</p>
     </div>
   );
 }

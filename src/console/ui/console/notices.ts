@@ -1,5 +1,6 @@
 /** The live actions, each saying on the page what it does and whether it worked. */
-import type { ConsoleActions } from '../components/actions.js';
+import type { ConsoleActions, LinkUpdate } from '../components/actions.js';
+import { lagText, skewText } from '../components/format.js';
 
 export interface Notice { text: string; ok: boolean }
 
@@ -16,10 +17,17 @@ export function withNotices(actions: ConsoleActions, notify: (notice: Notice) =>
   return {
     dynamodb: actions.dynamodb,
     history: actions.history,
-    setLink: report((target, source, update) => `link ${source} → ${target}: ${Object.entries(update).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`, actions.setLink),
+    setLink: report((target, source, update) => `link ${source} → ${target} ${linkUpdateText(update)}`, actions.setLink),
     healLinks: report((region) => `links into ${region} healed`, actions.healLinks),
-    setClock: report((region, clock) => `${region} clock: ${Object.entries(clock).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`, actions.setClock),
+    setClock: report((region, clock) => `${region} clock: ${[clock.mode, clock.skewMs !== undefined ? `skew ${skewText(clock.skewMs)}` : ''].filter(Boolean).join(', ')}`, actions.setClock),
     crash: report((region) => `${region} crashed`, actions.crash),
     restart: report((region) => `${region} restarted`, actions.restart),
   };
+}
+
+function linkUpdateText(update: LinkUpdate): string {
+  if (update.stalled) return 'stalled';
+  if (update.latencyMs) return `slowed by ${lagText(update.latencyMs)}`;
+  if (update.stalled === false && !update.latencyMs) return 'healed';
+  return 'changed';
 }
