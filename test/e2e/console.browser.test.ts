@@ -92,6 +92,29 @@ describe.skipIf(!installed)('the console page', () => {
     await history.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('writes an item from the form, skews a clock, and offers no crash where the console did not start the regions', async () => {
+    await page.getByRole('tab', { name: 'Write an item' }).click();
+    const form = page.locator('form.item-form');
+    await form.getByLabel('Region').selectOption(EU);
+    await form.getByLabel('Table').fill('demo');
+    await form.getByLabel('Key').fill('id = note');
+    await form.getByLabel('Attributes').fill('text = from the form\ncount = 3');
+    await form.getByRole('button', { name: 'Put' }).click();
+    await form.getByRole('status').filter({ hasText: `PutItem done in ${EU}` }).waitFor();
+    await page.locator('tr[data-row="id=note"][data-agree="yes"]').waitFor();
+    expect(await page.locator('tr[data-row="id=note"] td').first().textContent()).toContain('count=3 text="from the form"');
+
+    await page.getByRole('tab', { name: 'Regions and clocks' }).click();
+    await page.getByRole('button', { name: `${US}: clock 2 s ahead` }).click();
+    await expect.poll(() => page.locator(`svg.region-graph [data-region="${US}"]`).textContent()).toContain('skew +2 s');
+    await page.screenshot({ path: join(ARTIFACTS, 'regions.png') });
+    await page.getByRole('button', { name: `${US}: clock 2 s back` }).click();
+    await expect.poll(() => page.locator(`svg.region-graph [data-region="${US}"]`).textContent()).toContain('skew ±0');
+    const row = page.locator(`table.region-controls tr[data-region="${US}"]`);
+    expect(await row.getByRole('button', { name: 'Crash' }).isDisabled()).toBe(true);
+    expect(await row.textContent()).toContain('not controllable');
+  });
+
   it('partitions a pair from the page and heals it, and the links show it', async () => {
     // The mouse way: a link in the graph selects its pair and opens the link controls.
     await link(AP, US).click();

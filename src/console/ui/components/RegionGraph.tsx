@@ -105,7 +105,7 @@ function RegionNode({ state, name, at }: { state: ConsoleState; name: string; at
       <rect width={NODE_W} height={NODE_H} rx="8" fill={down ? '#f1f5f9' : '#fff'} stroke={down ? '#94a3b8' : colour} stroke-width="2" stroke-dasharray={down ? '4 3' : undefined} />
       <circle cx="12" cy="14" r="5" fill={down ? '#dc2626' : region.up ? '#16a34a' : '#94a3b8'} />
       <text x="22" y="18" class="node-name" fill={colour}>{name}</text>
-      <text x="8" y="35" class="node-line">{down ? 'down' : `${region.items} items · ${pendingInto(state, name)} pending`}</text>
+      <text x="8" y="35" class="node-line">{down ? 'down' : `${region.items} ${region.items === 1 ? 'item' : 'items'} · ${pendingInto(state, name)} pending`}</text>
       <text x="8" y="50" class="node-line">{clock}</text>
     </g>
   );
