@@ -76,7 +76,17 @@ describe('the console state: tables', () => {
     expect(row.cells[A].item).toEqual(fromA);
     expect(row.cells[B].item).toEqual(fromB);
     expect(loaded.tables.demo.absent.c).toBe('missing');
-    expect(differingCells(row, [A, B])).toHaveLength(1);
+    expect(differingCells(row, [A, B])).toEqual([A, B]);
+    expect(differingCells(row, [A, B, 'c'])).toEqual([A, B, 'c']);
+  });
+
+  it('marks the cells that differ from what most regions hold', () => {
+    const state = fold([
+      change(A, 1000, 'demo', race, fromA, v(1000, A)),
+      change(B, 1050, 'demo', race, fromA, v(1000, A)),
+      change('c', 1050, 'demo', race, fromB, v(900, B)),
+    ]);
+    expect(differingCells(state.tables.demo.rows[keyId(race)], [A, B, 'c'])).toEqual(['c']);
   });
 
   it('shows a delete as a tombstone, and the cells agree once every region holds the same version', () => {
@@ -90,7 +100,7 @@ describe('the console state: tables', () => {
     expect(tableRegions(state, 'demo')).toEqual([A, B]);
     const [row] = sortedRows(state, 'demo');
     expect(row.cells[A].item).toBeNull();
-    expect(differingCells(row, [A, B])).toEqual([B]);
+    expect(differingCells(row, [A, B])).toEqual([A, B]);
     const later = reduce(state, change(B, 2100, 'demo', race, null, v(2000, A)));
     expect(differingCells(later.tables.demo.rows[row.id], [A, B])).toEqual([]);
   });

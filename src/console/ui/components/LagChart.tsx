@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { lagChartData, type ConsoleState } from '../state/index.js';
 import { regionColour } from './colors.js';
-import { lagText } from './format.js';
+import { clockText, lagText } from './format.js';
 
 export interface LagChartProps {
   state: ConsoleState;
@@ -34,10 +34,10 @@ export function LagChart({ state, windowMs = 120_000, height = 150 }: LagChartPr
     plot.current = new uPlot({
       width: Math.max(el.clientWidth, 200),
       height,
-      legend: { show: true },
+      legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { y: { range: (_u, _min, max) => [0, Math.max(max ?? 0, 100)] } },
-      axes: [{ size: 24 }, { size: 48, values: (_u, ticks) => ticks.map((t) => lagText(t)) }],
+      axes: [{ size: 24, space: 80, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600], values: (_u, ticks) => ticks.map((t) => clockText(t * 1000)) }, { size: 58, values: (_u, ticks) => ticks.map((t) => lagText(t)) }],
       series: [
         {},
         ...chart.series.map((s) => {
@@ -63,7 +63,19 @@ export function LagChart({ state, windowMs = 120_000, height = 150 }: LagChartPr
     <section class="lag-chart" aria-label="Replication lag per directed pair, over time">
       <h2>Replication lag</h2>
       <div ref={box} class="lag-plot" />
-      <p class="sr-only">{chart.series.map((s) => `${s.pair}: ${lagText(s.values.filter((x) => x !== null).at(-1) ?? 0)}`).join('; ')}</p>
+      <ul class="lag-legend">
+        {chart.series.map((s) => {
+          const [source, target] = s.pair.split('→');
+          const last = s.values.filter((x): x is number => x !== null).at(-1);
+          return (
+            <li key={s.pair} title={`${s.pair}: ${last !== undefined ? lagText(last) : 'no sample'}`}>
+              <svg width="14" height="8" aria-hidden="true"><line x1="0" y1="4" x2="14" y2="4" stroke={regionColour(state, source)} stroke-width="2"
+                stroke-dasharray={DASHES[state.regionOrder.indexOf(target) % DASHES.length]?.join(' ')} /></svg>
+              {s.pair} {last !== undefined ? lagText(last) : '–'}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

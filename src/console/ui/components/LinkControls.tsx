@@ -20,7 +20,7 @@ export function LinkControls({ state, actions, selectedPair, onSelectPair }: Lin
   return (
     <div class="link-controls">
       <label>
-        Pair{' '}
+        Pair of regions{' '}
         <select value={`${a}|${b}`} onChange={(e) => onSelectPair?.(...((e.currentTarget.value.split('|')) as [string, string]))}>
           {pairs.map(([x, y]) => <option key={`${x}|${y}`} value={`${x}|${y}`}>{x} ⇄ {y}</option>)}
         </select>

@@ -4,22 +4,26 @@ import { LINK_COLOURS, LINK_WORDS, regionColour } from './colors.js';
 import { lagText, skewText } from './format.js';
 
 const WIDTH = 400;
-const HEIGHT = 250;
+const HEIGHT = 210;
 const NODE_W = 132;
 const NODE_H = 58;
 
 interface Point { x: number; y: number }
 
-/** Nodes on an ellipse, the first at the left for two regions, at the top for more. */
+/** Nodes on a circle (the first at the left for two regions, at the top for more), stretched to fill the box. */
 function layout(names: string[]): Map<string, Point> {
   const n = names.length;
-  const rx = WIDTH / 2 - NODE_W / 2 - 8;
-  const ry = HEIGHT / 2 - NODE_H / 2 - 8;
   const start = n === 2 ? Math.PI : -Math.PI / 2;
-  return new Map(names.map((name, i) => {
-    const angle = start + (2 * Math.PI * i) / Math.max(n, 1);
-    return [name, { x: WIDTH / 2 + (n === 1 ? 0 : rx * Math.cos(angle)), y: HEIGHT / 2 + (n === 1 ? 0 : ry * Math.sin(angle)) }];
-  }));
+  const raw = names.map((_, i) => ({ x: Math.cos(start + (2 * Math.PI * i) / n), y: Math.sin(start + (2 * Math.PI * i) / n) }));
+  const fit = (values: number[], size: number, node: number) => {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const margin = node / 2 + 6;
+    return values.map((v) => (hi - lo < 1e-6 ? size / 2 : margin + ((v - lo) / (hi - lo)) * (size - 2 * margin)));
+  };
+  const xs = fit(raw.map((p) => p.x), WIDTH, NODE_W);
+  const ys = fit(raw.map((p) => p.y), HEIGHT, NODE_H);
+  return new Map(names.map((name, i) => [name, { x: xs[i], y: ys[i] }]));
 }
 
 /** Where the line from a node's centre towards `to` leaves its box. */
@@ -50,7 +54,7 @@ export function RegionGraph({ state, selectedPair, onSelectPair }: RegionGraphPr
           </marker>
         ))}
       </defs>
-      {links.map((link) => <LinkLine key={link.id} link={link} from={at.get(link.source)!} to={at.get(link.target)!}
+      {links.map((link) => <LinkLine key={link.id} link={link} labelled={link.state !== 'partitioned' || names.indexOf(link.source) < names.indexOf(link.target)} from={at.get(link.source)!} to={at.get(link.target)!}
         selected={selectedPair === pairKey(link.source, link.target, names)} onSelect={onSelectPair ? () => onSelectPair(...orderedPair(link.source, link.target, names)) : undefined} />)}
       {names.map((name) => <RegionNode key={name} state={state} name={name} at={at.get(name)!} />)}
     </svg>
@@ -66,7 +70,8 @@ function graphLabel(state: ConsoleState, links: DirectedLink[]): string {
   return `Regions: ${regions}. Links: ${faulty.length ? faulty.join(', ') : 'all healthy'}.`;
 }
 
-function LinkLine({ link, from, to, selected, onSelect }: { link: DirectedLink; from: Point; to: Point; selected: boolean; onSelect?: () => void }) {
+/** `labelled`: a partition is one state of the pair, said once, not once per direction. */
+function LinkLine({ link, from, to, selected, labelled, onSelect }: { link: DirectedLink; from: Point; to: Point; selected: boolean; labelled: boolean; onSelect?: () => void }) {
   // The two directions of a pair run side by side: each shifted to its own right.
   const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
   const nx = -(to.y - from.y) / len * 7;
@@ -74,8 +79,10 @@ function LinkLine({ link, from, to, selected, onSelect }: { link: DirectedLink; 
   const a = edgePoint(from, to);
   const b = edgePoint(to, from);
   const colour = LINK_COLOURS[link.state];
-  const label = link.state === 'healthy' ? (link.lagMs !== null ? lagText(link.lagMs) : '') : link.state === 'latency' ? `+${lagText(link.latencyMs)}` : LINK_WORDS[link.state];
-  const mid = { x: (a.x + b.x) / 2 + nx * 2.2, y: (a.y + b.y) / 2 + ny * 2.2 };
+  const label = !labelled ? '' : link.state === 'healthy' ? (link.lagMs !== null ? lagText(link.lagMs) : '') : link.state === 'latency' ? `+${lagText(link.latencyMs)}` : LINK_WORDS[link.state];
+  // A partition's one label sits on the pair's middle; the others beside their own direction.
+  const shift = link.state === 'partitioned' ? 0 : 2.2;
+  const mid = { x: (a.x + b.x) / 2 + nx * shift, y: (a.y + b.y) / 2 + ny * shift };
   const title = `${link.source} → ${link.target}: ${LINK_WORDS[link.state]}${link.latencyMs ? `, latency ${lagText(link.latencyMs)}` : ''}${link.lagMs !== null ? `, lag ${lagText(link.lagMs)}` : ''}, ${link.pending} pending`;
   return (
     <g class={`link link-${link.state}${selected ? ' selected' : ''}`} data-link={link.id} data-state={link.state} onClick={onSelect}>
@@ -98,7 +105,7 @@ function RegionNode({ state, name, at }: { state: ConsoleState; name: string; at
       <rect width={NODE_W} height={NODE_H} rx="8" fill={down ? '#f1f5f9' : '#fff'} stroke={down ? '#94a3b8' : colour} stroke-width="2" stroke-dasharray={down ? '4 3' : undefined} />
       <circle cx="12" cy="14" r="5" fill={down ? '#dc2626' : region.up ? '#16a34a' : '#94a3b8'} />
       <text x="22" y="18" class="node-name" fill={colour}>{name}</text>
-      <text x="8" y="35" class="node-line">{down ? 'down' : `${region.items} items · ${pendingInto(state, name)} pending`}</text>
+      <text x="8" y="35" class="node-line">{down ? 'down' : `${region.items} ${region.items === 1 ? 'item' : 'items'} · ${pendingInto(state, name)} pending`}</text>
       <text x="8" y="50" class="node-line">{clock}</text>
     </g>
   );

@@ -29,10 +29,10 @@ export function TableView({ state, table, onSelectTable, selectedRowId, highligh
           Table{' '}
           <select value={table ?? ''} disabled={!onSelectTable} onChange={(e) => onSelectTable?.(e.currentTarget.value)}>
             {table === null && <option value="">(none yet)</option>}
-            {state.tableNames.map((name) => <option key={name} value={name}>{name}</option>)}
+            {(table && !state.tableNames.includes(table) ? [...state.tableNames, table] : state.tableNames).map((name) => <option key={name} value={name}>{name}</option>)}
           </select>
         </label>
-        {table && <span class="muted">{rows.length} keys · {differCount === 0 ? 'all regions agree' : `${differCount} differ`}{info?.truncated ? ' · listing cut short' : ''}</span>}
+        {table && <span class="muted">{rows.length} {rows.length === 1 ? 'key' : 'keys'} · {differCount === 0 ? 'all regions agree' : `${differCount} differ`}{info?.truncated ? ' · listing cut short' : ''}</span>}
       </div>
       {table && (
         <div class="table-scroll">

@@ -4,6 +4,7 @@
  * page and the state model share them.
  */
 import type { FeedEvent } from '../../../region/feedEvents.js';
+import type { KeyTimelineEntry } from '../../../core/keyHistory.js';
 import type { Item, Version } from '../../../core/types.js';
 
 /** A region's feed connected (up) or lost: a crashed region is down. */
@@ -26,8 +27,8 @@ export type ConsoleEvent = FeedEvent | RegionUpEvent | ConvergenceEvent;
 
 /** GET /api/cluster */
 export interface ClusterInfo {
-  regions: { name: string; endpoint: string; controllable: boolean }[];
-  tables: string[];
+  regions: { name: string; endpoint: string; controllable: boolean; up?: boolean }[];
+  tables?: string[];
 }
 
 /** One stored key of one region, as GET /api/table lists it. */
@@ -39,18 +40,8 @@ export interface TableResponse {
   regions: Record<string, { entries: TableEntry[]; truncated: boolean } | { missing: true } | { error: string }>;
 }
 
-/** One mark of a key's history (the shape src/core/keyHistory.ts gives). */
-export interface KeyTimelineEntry {
-  atMs: number;
-  region: string;
-  kind: 'written' | 'arrived' | 'overwritten' | 'lost';
-  version: Version;
-  origin: string;
-  item: Item | null;
-  lagMs?: number;
-  by?: Version;
-  explanation?: string;
-}
+/** One mark of a key's history. */
+export type { KeyTimelineEntry };
 
 /** GET /api/history?table=T&key=… */
 export interface HistoryResponse { table: string; key: Item; timeline: KeyTimelineEntry[] }

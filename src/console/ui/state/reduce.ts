@@ -62,10 +62,11 @@ export function loadCluster(state: ConsoleState, cluster: ClusterInfo): ConsoleS
     const region: RegionView = draftRegion(draft, r.name);
     region.endpoint = r.endpoint;
     region.controllable = r.controllable;
+    if (r.up !== undefined && region.up === null) region.up = r.up;
   }
   const known = cluster.regions.map((r) => r.name);
   draft.root.regionOrder = [...known, ...draft.root.regionOrder.filter((n) => !known.includes(n))];
-  for (const table of cluster.tables) addTableName(draft, table);
+  for (const table of cluster.tables ?? []) addTableName(draft, table);
   return draft.root;
 }
 

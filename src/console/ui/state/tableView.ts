@@ -21,9 +21,11 @@ export function differingCells(row: Row, regions: string[]): string[] {
   const cells = regions.map((r) => row.cells[r]);
   const agree = cells.every((c) => sameCell(c, cells[0]));
   if (agree) return [];
-  // The most common state is the reference; the others differ.
+  // A state most regions hold is the reference, and the others differ; without a majority, every cell differs.
   const counts = cells.map((c) => cells.filter((o) => sameCell(o, c)).length);
-  const reference = cells[counts.indexOf(Math.max(...counts))];
+  const most = Math.max(...counts);
+  if (most * 2 <= cells.length) return regions.slice();
+  const reference = cells[counts.indexOf(most)];
   return regions.filter((_, i) => !sameCell(cells[i], reference));
 }
 
