@@ -66,6 +66,14 @@ describe.skipIf(!hasChromium)('the replay page', () => {
     await expect.poll(() => page.locator('.strip .mark.conflict').count()).toBe(1);
     await expect.poll(() => page.locator('.strip .step').count()).toBe(steps);
 
+    // Playing moves the time on by itself; space pauses it.
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('.scrubber .clock').textContent()).toMatch(/^0 ms \//);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('.scrubber .clock').textContent()).not.toMatch(/^0 ms \//);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.locator('.scrubber .play').textContent()).toContain('play');
+
     // From the start, step by step to the get in eu-west-1 during the partition (step 10).
     await page.keyboard.press('Home');
     for (let i = 0; i < 10; i += 1) await page.keyboard.press('ArrowRight');
