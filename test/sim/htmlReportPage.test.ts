@@ -110,6 +110,18 @@ describe.skipIf(!hasChromium)('the replay page', () => {
     await crash.click();
     await expect.poll(() => page.locator('.region-graph .region-node.down').count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'crash.png'), fullPage: true });
+    // Step by step, each step gets one slot: a click in the crash's slot shows the region down.
+    await page.getByRole('button', { name: 'step by step' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'step by step' }).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('.region-graph .region-node.down').count()).toBe(0);
+    const strip = page.locator('svg.strip');
+    const box = (await strip.boundingBox())!;
+    const slots = await page.locator('.strip .step').count();
+    const crashSlot = await page.locator('.steps li').evaluateAll((items) => items.findIndex((li) => li.textContent!.startsWith('crashRegion')));
+    await strip.click({ position: { x: ((crashSlot + 0.99) / slots) * box.width, y: 30 } });
+    await expect.poll(() => page.locator('.region-graph .region-node.down').count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'crash-step-by-step.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

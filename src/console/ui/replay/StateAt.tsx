@@ -8,9 +8,10 @@ import type { RunTimeline } from '../../../scenario/timeline.js';
 import { ConflictFeed, LagChart, RegionGraph, TableView } from '../components/index.js';
 import { currentStop, runningStop, type Cursor, type StepStop } from './cursor.js';
 import type { RunFolder } from './foldRun.js';
-import { runDurationMs, stepCategory } from './marks.js';
+import { failedSteps, runDurationMs, stepCategory } from './marks.js';
 
-export function StepList({ stops, cursor, onStop }: { stops: StepStop[]; cursor: Cursor; onStop: (stop: number) => void }) {
+export function StepList({ run, stops, cursor, onStop }: { run: RunTimeline; stops: StepStop[]; cursor: Cursor; onStop: (stop: number) => void }) {
+  const failed = useMemo(() => failedSteps(run), [run]);
   const done = currentStop(stops, cursor);
   const running = runningStop(stops, cursor);
   return (
@@ -20,7 +21,7 @@ export function StepList({ stops, cursor, onStop }: { stops: StepStop[]; cursor:
         {stops.map(({ step }, i) => {
           const state = i <= done ? 'done' : i === running ? 'running' : 'later';
           return (
-            <li class={`${state} ${stepCategory(step.kind)}${step.ok ? '' : ' failed'}${i === done ? ' current' : ''}`} onClick={() => onStop(i)} value={step.index + 1}>
+            <li class={`${state} ${stepCategory(step.kind)}${failed.has(step.index) ? ' failed' : ''}${i === done ? ' current' : ''}`} onClick={() => onStop(i)} value={step.index + 1}>
               <b>{step.kind}</b> {step.ok ? step.summary : `failed: ${step.error}`}
             </li>
           );
@@ -46,7 +47,7 @@ export function StateAt({ run, folder, cursor, stops, onStop }: StateAtProps) {
     <div class="state-at">
       <div class="column">
         <section class="panel graph"><h2>Regions and links</h2><RegionGraph state={state} /></section>
-        <StepList stops={stops} cursor={cursor} onStop={onStop} />
+        <StepList run={run} stops={stops} cursor={cursor} onStop={onStop} />
       </div>
       <div class="column">
         <section class="panel"><TableView state={state} table={table} onSelectTable={setTable} /></section>

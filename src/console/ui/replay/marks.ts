@@ -60,3 +60,10 @@ export function tickStepMs(durationMs: number, count = 6): number {
 }
 
 export const runDurationMs = (run: RunTimeline): number => Math.max(run.endedAtMs - run.startedAtMs, 1);
+
+/** Steps that did not run, or ran with an expectation that did not hold: what a reader looks for first. */
+export function failedSteps(run: RunTimeline): Set<number> {
+  const failed = new Set(run.report.steps.filter((s) => !s.ok).map((s) => s.index));
+  for (const e of run.report.expectations) if (!e.ok) failed.add(e.step);
+  return failed;
+}
