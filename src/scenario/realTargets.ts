@@ -1,7 +1,7 @@
 /** Real targets: the scenario's regions as processes (ScenarioCluster), reached over HTTP, on the wall clock. */
 import { callDynamo, RegionUnreachableError } from './client.js';
 import { ScenarioCluster, type ScenarioRegion } from './cluster.js';
-import { followRealFeeds } from './realFeeds.js';
+import { RealFeeds } from './realFeeds.js';
 import type { FeedEvent } from '../region/feedEvents.js';
 import type { Scenario } from './schema.js';
 import { UnknownRegionError, type CallOptions, type FeedFollowing, type ScenarioRegionHandle, type ScenarioTargets } from './targets.js';
@@ -10,6 +10,9 @@ import { UnknownRegionError, type CallOptions, type FeedFollowing, type Scenario
 const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 
 class RealRegionHandle implements ScenarioRegionHandle {
+  /** Told when the region has started again (the run's feeds, when they are followed). */
+  onStarted: ((name: string) => void) | undefined;
+
   constructor(private readonly region: ScenarioRegion) {}
 
   get name(): string {
@@ -41,8 +44,9 @@ class RealRegionHandle implements ScenarioRegionHandle {
     return this.region.crash();
   }
 
-  start(): Promise<void> {
-    return this.region.start();
+  async start(): Promise<void> {
+    await this.region.start();
+    this.onStarted?.(this.name);
   }
 }
 
@@ -77,8 +81,11 @@ export class RealTargets implements ScenarioTargets {
     return work();
   }
 
-  followFeeds(listener: (event: FeedEvent) => void): Promise<FeedFollowing> {
-    return followRealFeeds(this.cluster.regions.map((r) => ({ endpoint: r.endpoint, adminToken: r.adminToken })), listener);
+  async followFeeds(listener: (event: FeedEvent) => void): Promise<FeedFollowing> {
+    const feeds = new RealFeeds(this.cluster.regions.map((r) => ({ name: r.name, endpoint: r.endpoint, adminToken: r.adminToken, running: () => r.running })), listener);
+    for (const handle of this.regions) handle.onStarted = (name) => feeds.restarted(name);
+    await feeds.connected();
+    return feeds;
   }
 
   stop(): Promise<void> {
