@@ -1,3 +1,4 @@
 import { render } from 'preact';
+import { App } from './App.js';
 
-render(<h1>globaltables console</h1>, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);
