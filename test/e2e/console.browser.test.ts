@@ -112,7 +112,7 @@ describe.skipIf(!installed)('the console page', () => {
     await expect.poll(() => page.locator(`svg.region-graph [data-region="${US}"]`).textContent()).toContain('skew ±0');
     const row = page.locator(`table.region-controls tr[data-region="${US}"]`);
     expect(await row.getByRole('button', { name: 'Crash' }).isDisabled()).toBe(true);
-    expect(await row.textContent()).toContain('not controllable');
+    expect(await row.textContent()).toContain('not started by this console');
   });
 
   it('partitions a pair from the page and heals it, and the links show it', async () => {

@@ -30,7 +30,9 @@ async function regionFiles(dir: string): Promise<{ files: string[]; ports: numbe
   const files: string[] = [];
   const ports: number[] = [];
   for (const name of REGIONS) {
-    const port = await freePort();
+    // A port freed a moment ago can be handed out again: each region gets one of its own.
+    let port = await freePort();
+    while (ports.includes(port)) port = await freePort();
     const text = (await readFile(`regions/${name}.yaml`, 'utf8'))
       .replace(/^port: \d+/m, `port: ${port}`)
       .replace(/^dataDir: .*/m, `dataDir: ${join(dir, 'data', name)}`);

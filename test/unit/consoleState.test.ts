@@ -47,8 +47,9 @@ describe('the console state: regions and links', () => {
   });
 
   it('marks a region down and up again from the console events', () => {
-    const down = fold([status(A, 1000), { type: 'region', region: A, up: false, atMs: 2000 }]);
+    const down = fold([status(A, 1000, { peers: [B] }), status(B, 1000, { peers: [A] }), { type: 'region', region: A, up: false, atMs: 2000 }]);
     expect(down.regions[A].up).toBe(false);
+    expect(directedLinks(down).map((l) => l.regionDown)).toEqual([true, true]);
     expect(reduce(down, { type: 'hello', region: A, atMs: 3000, lsn: 4 }).regions[A].up).toBe(true);
   });
 

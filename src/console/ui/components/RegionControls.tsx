@@ -48,7 +48,7 @@ function RegionRow({ state, region, actions }: { state: ConsoleState; region: Re
       <td class="buttons">
         <button type="button" disabled={!region.controllable || down} title={region.controllable ? undefined : notControllable} onClick={() => actions.crash(name)}>Crash</button>
         <button type="button" disabled={!region.controllable || !down} title={region.controllable ? undefined : notControllable} onClick={() => actions.restart(name)}>Restart</button>
-        {!region.controllable && <span class="muted reason">not controllable</span>}
+        {!region.controllable && <span class="muted reason">not started by this console</span>}
       </td>
     </tr>
   );

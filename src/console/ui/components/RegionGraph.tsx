@@ -78,18 +78,20 @@ function LinkLine({ link, from, to, selected, labelled, onSelect }: { link: Dire
   const ny = (to.x - from.x) / len * 7;
   const a = edgePoint(from, to);
   const b = edgePoint(to, from);
-  const colour = LINK_COLOURS[link.state];
-  const label = !labelled ? '' : link.state === 'healthy' ? (link.lagMs !== null ? lagText(link.lagMs) : '') : link.state === 'latency' ? `+${lagText(link.latencyMs)}` : LINK_WORDS[link.state];
+  // A link to or from a region that is down carries nothing: grey, whatever its settings.
+  const colour = link.regionDown ? '#94a3b8' : LINK_COLOURS[link.state];
+  const label = !labelled ? '' : link.regionDown ? '' : link.state === 'healthy' ? (link.lagMs !== null ? lagText(link.lagMs) : '') : link.state === 'latency' ? `+${lagText(link.latencyMs)}` : LINK_WORDS[link.state];
   // A partition's one label sits on the pair's middle; the others beside their own direction.
   const shift = link.state === 'partitioned' ? 0 : 2.2;
   const mid = { x: (a.x + b.x) / 2 + nx * shift, y: (a.y + b.y) / 2 + ny * shift };
-  const title = `${link.source} → ${link.target}: ${LINK_WORDS[link.state]}${link.latencyMs ? `, latency ${lagText(link.latencyMs)}` : ''}${link.lagMs !== null ? `, lag ${lagText(link.lagMs)}` : ''}, ${link.pending} pending`;
+  const title = `${link.source} → ${link.target}: ${link.regionDown ? 'a region is down, ' : ''}${LINK_WORDS[link.state]}${link.latencyMs ? `, latency ${lagText(link.latencyMs)}` : ''}${link.lagMs !== null ? `, lag ${lagText(link.lagMs)}` : ''}, ${link.pending} pending`;
   return (
-    <g class={`link link-${link.state}${selected ? ' selected' : ''}`} data-link={link.id} data-state={link.state} onClick={onSelect}>
+    <g class={`link link-${link.state}${link.regionDown ? ' link-down' : ''}${selected ? ' selected' : ''}`} data-link={link.id} data-state={link.state} onClick={onSelect}>
       <title>{title}</title>
       <line class="link-hit" x1={a.x + nx} y1={a.y + ny} x2={b.x + nx} y2={b.y + ny} />
       <line x1={a.x + nx} y1={a.y + ny} x2={b.x + nx} y2={b.y + ny} stroke={colour} stroke-width={selected ? 3.5 : 2.2}
-        stroke-dasharray={link.state === 'stalled' || link.state === 'partitioned' ? '6 4' : undefined} marker-end={`url(#arrow-${link.state})`} />
+        stroke-dasharray={link.regionDown ? '2 4' : link.state === 'stalled' || link.state === 'partitioned' ? '6 4' : undefined}
+        marker-end={link.regionDown ? undefined : `url(#arrow-${link.state})`} />
       {label && <text x={mid.x} y={mid.y} class="link-label" fill={colour} text-anchor="middle" dominant-baseline="middle">{label}</text>}
     </g>
   );

@@ -34,6 +34,7 @@ export function TableView({ state, table, onSelectTable, selectedRowId, highligh
         </label>
         {table && <span class="muted">{rows.length} {rows.length === 1 ? 'key' : 'keys'} · {differCount === 0 ? 'all regions agree' : `${differCount} differ`}{info?.truncated ? ' · listing cut short' : ''}</span>}
       </div>
+      {!table && <p class="muted">No table yet: the guided race makes one, or create one with the AWS SDK or CLI in any region.</p>}
       {table && (
         <div class="table-scroll">
           <table class="items">

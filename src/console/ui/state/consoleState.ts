@@ -49,6 +49,7 @@ export interface Row { id: string; keys: Item; cells: Record<string, Cell> }
 export interface TableRows {
   name: string;
   rows: Record<string, Row>;
+  rowCount: number;
   /** More keys than the console keeps, or a region's listing was cut short. */
   truncated: boolean;
   /** Regions whose /api/table answer said they do not hold it, or failed. */

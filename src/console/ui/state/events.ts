@@ -3,27 +3,14 @@
  * console server's own events, and the answers of its /api routes. Types only: the page, the replay
  * page and the state model share them.
  */
-import type { FeedEvent } from '../../../region/feedEvents.js';
 import type { KeyTimelineEntry } from '../../../core/keyHistory.js';
-import type { Item, Version } from '../../../core/types.js';
+import type { Item } from '../../../core/types.js';
+import type { ConsoleEvent } from '../../consoleEvents.js';
+import type { RegionTable, TableEntry } from '../../tableView.js';
 
-/** A region's feed connected (up) or lost: a crashed region is down. */
-export interface RegionUpEvent { type: 'region'; region: string; up: boolean; atMs: number }
-
-export interface TableConvergence {
-  table: string;
-  regions: string[];
-  /** Every region holding the table has the same digest and nothing is pending. */
-  agree: boolean;
-  /** Since when they agree (or differ). */
-  sinceMs: number | null;
-  pending: number;
-}
-
-/** Once a second from the console server. */
-export interface ConvergenceEvent { type: 'convergence'; atMs: number; tables: TableConvergence[] }
-
-export type ConsoleEvent = FeedEvent | RegionUpEvent | ConvergenceEvent;
+// The server's own types (erased in the bundle): what it sends is what the page reads.
+export type { ConsoleEvent, ConvergenceEvent, RegionStateEvent as RegionUpEvent, TableConvergence } from '../../consoleEvents.js';
+export type { TableEntry };
 
 /** GET /api/cluster */
 export interface ClusterInfo {
@@ -31,13 +18,10 @@ export interface ClusterInfo {
   tables?: string[];
 }
 
-/** One stored key of one region, as GET /api/table lists it. */
-export interface TableEntry { keys: Item; item: Item | null; version: Version; origin: string; writtenAtMs: number }
-
 /** GET /api/table?table=T */
 export interface TableResponse {
   table: string;
-  regions: Record<string, { entries: TableEntry[]; truncated: boolean } | { missing: true } | { error: string }>;
+  regions: Record<string, RegionTable>;
 }
 
 /** One mark of a key's history. */

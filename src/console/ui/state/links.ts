@@ -15,6 +15,8 @@ export interface DirectedLink {
   lagMs: number | null;
   pending: number;
   connected: boolean | null;
+  /** Either end is down: what the link last reported is stale. */
+  regionDown: boolean;
 }
 
 /** Every link some target reports, in region order (source, then target). */
@@ -30,6 +32,7 @@ export function directedLinks(state: ConsoleState): DirectedLink[] {
       out.push({
         id: pairId(source, target), source, target, state: linkState, latencyMs: link.latencyMs, jitterMs: link.jitterMs,
         lagMs: replication ? replication.lagMs.current : null, pending: replication?.pending ?? 0, connected: replication ? replication.connected : null,
+        regionDown: state.regions[source].up === false || state.regions[target].up === false,
       });
     }
   }

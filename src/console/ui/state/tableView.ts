@@ -16,8 +16,24 @@ export function tableRegions(state: ConsoleState, table: string): string[] {
   return state.regionOrder.filter((name) => holders.has(name));
 }
 
+/**
+ * Rows keep their identity until a change touches them (copy-on-write), so what was worked out for
+ * a row stays true until then: a busy table redraws without comparing every cell again.
+ */
+const differingMemo = new WeakMap<Row, { regions: string; differing: string[] }>();
+const keyTextMemo = new WeakMap<Row, string>();
+
 /** The regions (of those given) whose cell is not what the others hold: empty when all agree. */
 export function differingCells(row: Row, regions: string[]): string[] {
+  const key = regions.join('|');
+  const known = differingMemo.get(row);
+  if (known?.regions === key) return known.differing;
+  const differing = compareCells(row, regions);
+  differingMemo.set(row, { regions: key, differing });
+  return differing;
+}
+
+function compareCells(row: Row, regions: string[]): string[] {
   const cells = regions.map((r) => row.cells[r]);
   const agree = cells.every((c) => sameCell(c, cells[0]));
   if (agree) return [];
@@ -37,5 +53,10 @@ function sameCell(a: Cell | undefined, b: Cell | undefined): boolean {
 /** The table's rows in key order. */
 export function sortedRows(state: ConsoleState, table: string): Row[] {
   const rows = Object.values(state.tables[table]?.rows ?? {});
-  return rows.map((row) => ({ row, text: keyText(row.keys) })).sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)).map((r) => r.row);
+  const text = (row: Row): string => {
+    let known = keyTextMemo.get(row);
+    if (known === undefined) keyTextMemo.set(row, (known = keyText(row.keys)));
+    return known;
+  };
+  return rows.map((row) => ({ row, text: text(row) })).sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0)).map((r) => r.row);
 }

@@ -11,7 +11,7 @@ import { addTableName, draftRegion } from './regions.js';
 function draftTable(draft: Draft<ConsoleState>, name: string): TableRows {
   addTableName(draft, name);
   const tables = draft.child<Record<string, TableRows>>(draft.root, 'tables');
-  if (!tables[name]) tables[name] = draft.adopt({ name, rows: {}, truncated: false, absent: {} });
+  if (!tables[name]) tables[name] = draft.adopt({ name, rows: {}, rowCount: 0, truncated: false, absent: {} });
   return draft.child<TableRows>(tables, name);
 }
 
@@ -23,11 +23,12 @@ function putCell(draft: Draft<ConsoleState>, table: TableRows, keys: Item, regio
   const id = keyId(keys);
   const rows = draft.child<Record<string, Row>>(table, 'rows');
   if (!rows[id]) {
-    if (Object.keys(rows).length >= LIMITS.rowsPerTable) {
+    if (table.rowCount >= LIMITS.rowsPerTable) {
       table.truncated = true;
       return;
     }
     rows[id] = draft.adopt({ id, keys, cells: {} });
+    table.rowCount += 1;
   }
   const current = rows[id].cells[region];
   if (current && compareVersions(cell.version, current.version) < 0) return;
