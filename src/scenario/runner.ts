@@ -27,7 +27,7 @@ export interface RunOptions {
   observer?: RunObserver;
 }
 
-/** Told when the run starts, after every step and before the targets stop; times are the targets' true time. */
+/** Told when the run starts, as each step starts and ends, and before the targets stop; times are the targets' true time. */
 export interface RunObserver {
   /** The targets are up and the first step is next; the run waits for this to resolve. */
   started(targets: ScenarioTargets, atMs: number): Promise<void>;
