@@ -2,12 +2,12 @@
  * The HTML report of a real run: `globaltables run --html` follows every region's event feed over
  * HTTP for the whole run, and writes the page even when an expectation failed (exit code 1).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDataOf } from '../helpers/htmlReport.js';
+import { runScenarioCommand } from '../helpers/runCommand.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'globaltables-html-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,24 +38,12 @@ steps:
       item: { table: carts, key: { cart: c-1 }, region: us-east-1, has: { note: nobody wrote this } }
 `;
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', 'bin/globaltables.js', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('the HTML report of a real run', () => {
   it('holds every region\'s feed for the run, a restarted one\'s too, and is written when the run failed', async () => {
     const file = join(dir, 'staged.yaml');
     const out = join(dir, 'staged.html');
     writeFileSync(file, SCENARIO);
-    const result = await runCli([file, '--html', out]);
+    const result = await runScenarioCommand([file, '--html', out]);
     const context = `\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
     expect(result.code, context).toBe(1);
     expect(result.stdout, context).toMatch(/^FAILED/m);

@@ -3,34 +3,18 @@
  * time, and must pass. Plus the exit codes of a scenario whose expectation is wrong (1) and of an
  * invalid file (2).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScenarioCommand } from '../helpers/runCommand.js';
 
 const SCENARIOS = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).sort();
 const dir = mkdtempSync(join(tmpdir(), 'globaltables-scenarios-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `globaltables run <file> --json <out>` as a user would run it; the runner cleans up its own regions. */
-function run(file: string, json: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', 'bin/globaltables.js', 'run', file, '--json', json], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (file: string, json: string) => runScenarioCommand([file, '--json', json]);
 
 interface Report {
   passed: boolean;

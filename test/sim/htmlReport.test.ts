@@ -3,7 +3,6 @@
  * (steps, feed changes, conflicts with their explanations) and needs nothing from the network; the
  * same seed gives the same data; recording leaves the run itself unchanged (its trace hash).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { runScenario } from '../../src/scenario/runner.js';
 import { TimelineRecorder, type RunTimeline } from '../../src/scenario/timeline.js';
 import { startSimTargets } from '../../src/sim/scenarioTargets.js';
 import { runDataOf } from '../helpers/htmlReport.js';
+import { runScenarioCommand } from '../helpers/runCommand.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'globaltables-html-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,22 +27,10 @@ async function record(file: string, seed?: number, maxChanges?: number): Promise
   return { timeline: recorder.timeline(report), traceHash: report.traceHash };
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', 'bin/globaltables.js', 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('the HTML report of a simulated run', () => {
   it('is written by run --sim --html: the whole run inlined, nothing fetched from the network', async () => {
     const out = join(dir, 'partition.html');
-    const result = await runCli([SCENARIO, '--sim', '--html', out]);
+    const result = await runScenarioCommand([SCENARIO, '--sim', '--html', out]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`HTML report: ${out}`);
     const html = readFileSync(out, 'utf8');
