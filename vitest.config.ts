@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +11,7 @@ export default defineConfig({
     // both cores busy (vitest's default on two cores is one).
     maxWorkers: 2,
     minWorkers: 1,
+    sequence: { sequencer: LongestFirstSequencer },
     // The AWS SDK warns on every import that it will soon need Node 22; tests run on Node 20 by design.
     poolOptions: { forks: { execArgv: ['--no-warnings'] } },
   },
