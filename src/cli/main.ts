@@ -25,6 +25,9 @@ commands:
          [--peer <region>=http://host:port …] [--granularity item|attribute]
          [--admin-token <token>]  (or GLOBALTABLES_ADMIN_TOKEN): admin routes that change something
          then need "Authorization: Bearer <token>"; without one they answer on loopback only
+         [--auth none|sigv4] [--credentials-file <path>]: verify every DynamoDB request's SigV4
+         signature against the keys of that file (AWS credentials format; --auth sigv4 alone: the
+         region file's keys, else ~/.aws/credentials); none by default, as DynamoDB Local
   run <scenario.yaml> [--sim] [--seed N] [--json out.json] [--html report.html]
          play a scenario: start its regions, run its steps, check its expectations, print the report;
          exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid;
