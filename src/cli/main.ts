@@ -15,7 +15,9 @@ commands:
          are, and the console (a web page: regions, links, conflicts explained, faults at a click) on
          http://127.0.0.1:8000; prints the endpoints and a live status line; Ctrl-C stops them all
   console --peer <region>=http://host:port … [--port 8000] [--host 127.0.0.1] [--admin-token <token>]
-         the console alone, for regions started elsewhere (it cannot crash or restart those)
+         [--credentials-file <path>]
+         the console alone, for regions started elsewhere (it cannot crash or restart those);
+         with a credentials file, its DynamoDB calls are signed with its [default] key
   region [--config regions/<region>.yaml] [--name <region>] [--port <port>] [--data <dir>]
          run one region (DynamoDB and DynamoDB Streams APIs on that port); flags override the file
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]

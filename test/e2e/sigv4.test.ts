@@ -13,6 +13,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../src/config/credentials.js';
+import { startConsole } from '../../src/console/server.js';
 import { exchange, type Exchange } from '../helpers/httpExchange.js';
 import { failure, startTestRegion, uniqueTableName, type TestRegion } from '../helpers/region.js';
 
@@ -166,6 +167,20 @@ describe('a region that checks signatures, raw requests', () => {
     const { host: _host, ...headers } = signed.headers;
     const answer = await exchange(port, { headers, body: '{}' });
     expect(errorOf(answer)).toEqual({ __type: 'com.amazon.coral.service#InvalidSignatureException', message: "Credential should be scoped to correct service: 'dynamodb'. " });
+  });
+});
+
+describe('the console', () => {
+  it('signs the page\'s DynamoDB calls with the cluster\'s key, and is refused without it', async () => {
+    const regions = [{ name: 'us-east-1', endpoint: checked.region.endpoint }];
+    const [signing, plain] = await Promise.all([startConsole({ regions, credentials: OTHER_KEY, port: 0 }), startConsole({ regions, port: 0 })]);
+    try {
+      const call = (url: string) => fetch(`${url}/api/regions/us-east-1/dynamodb`, { method: 'POST', body: JSON.stringify({ operation: 'ListTables', input: {} }) }).then((r) => r.json());
+      expect(await call(signing.url)).toMatchObject({ status: 200, body: { TableNames: expect.arrayContaining([table]) } });
+      expect(await call(plain.url)).toMatchObject({ status: 400, body: { __type: 'com.amazon.coral.service#InvalidSignatureException' } });
+    } finally {
+      await Promise.all([signing.close(), plain.close()]);
+    }
   });
 });
 

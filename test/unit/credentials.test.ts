@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { credentialsOf, CredentialsFileError, defaultCredentialsFile, parseCredentialsFile } from '../../src/config/credentials.js';
 import { ConfigError, parseRegionConfig } from '../../src/config/regionConfig.js';
 import { regionCredentials, UsageError } from '../../src/cli/region.js';
+import { clusterCredentials } from '../../src/cli/up.js';
 import { parseLongDate } from '../../src/http/signatureClaim.js';
 import { timeProblem } from '../../src/http/signatureCheck.js';
 
@@ -109,6 +110,21 @@ describe('the region command\'s --auth and --credentials-file', () => {
   it('says what is wrong as a usage error', () => {
     expect(() => regionCredentials('none', keys, {}, undefined)).toThrow(UsageError);
     expect(() => regionCredentials(undefined, join(dir, 'missing.ini'), {}, undefined)).toThrow(/cannot read .*missing\.ini/);
+  });
+});
+
+describe('up\'s cluster keys', () => {
+  const withKeys = (name: string, keys: string) => parseRegionConfig(`name: ${name}\nport: 1\ndataDir: d\n${keys}`, `${name}.yaml`);
+  const listed = (...ids: string[]) => `auth: { mode: sigv4, credentials: [${ids.map((id) => `{ accessKeyId: ${id}, secretAccessKey: s-${id} }`).join(', ')}] }\n`;
+
+  it('are the keys every file names, in any order, or none', () => {
+    expect(clusterCredentials([withKeys('a', listed('K1', 'K2')), withKeys('b', listed('K2', 'K1'))], ['a.yaml', 'b.yaml'])?.map((k) => k.accessKeyId)).toEqual(['K1', 'K2']);
+    expect(clusterCredentials([withKeys('a', ''), withKeys('b', 'auth: { mode: none }\n')], ['a.yaml', 'b.yaml'])).toBeUndefined();
+  });
+
+  it('are refused when the files differ, or only some check signatures', () => {
+    expect(() => clusterCredentials([withKeys('a', listed('K1')), withKeys('b', listed('K2'))], ['a.yaml', 'b.yaml'])).toThrow(/a\.yaml and b\.yaml name different auth keys/);
+    expect(() => clusterCredentials([withKeys('a', listed('K1')), withKeys('b', '')], ['a.yaml', 'b.yaml'])).toThrow(UsageError);
   });
 });
 
