@@ -1,15 +1,28 @@
 /** `globaltables console`: the console alone, against regions running anywhere (it cannot crash or restart them). */
 import { parseArgs } from 'node:util';
+import { CredentialsFileError, loadCredentialsFile, type Credentials } from '../config/credentials.js';
 import { startConsole } from '../console/server.js';
 import { adminTokenOption, parsePeers, UsageError } from './region.js';
 import { DEFAULT_CONSOLE_PORT, portOption } from './up.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** The key the console signs DynamoDB calls with: the file's [default] profile's, else its first. */
+function consoleCredentials(file: string): Credentials {
+  try {
+    return loadCredentialsFile(file)[0];
+  } catch (error) {
+    if (error instanceof CredentialsFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 export async function runConsoleCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { peer: { type: 'string', multiple: true }, port: { type: 'string' }, host: { type: 'string' }, 'admin-token': { type: 'string' } },
+    options: {
+      peer: { type: 'string', multiple: true }, port: { type: 'string' }, host: { type: 'string' }, 'admin-token': { type: 'string' }, 'credentials-file': { type: 'string' },
+    },
     strict: true,
   });
   const regions = parsePeers(values.peer);
@@ -19,6 +32,7 @@ export async function runConsoleCommand(argv: string[]): Promise<void> {
   const running = await startConsole({
     regions,
     adminToken: adminTokenOption(values['admin-token'], undefined),
+    ...(values['credentials-file'] === undefined ? {} : { credentials: consoleCredentials(values['credentials-file']) }),
     port: portOption(values.port, DEFAULT_CONSOLE_PORT, '--port'),
     ...(values.host !== undefined ? { host: values.host } : {}),
   });

@@ -15,7 +15,9 @@ commands:
          are, and the console (a web page: regions, links, conflicts explained, faults at a click) on
          http://127.0.0.1:8000; prints the endpoints and a live status line; Ctrl-C stops them all
   console --peer <region>=http://host:port … [--port 8000] [--host 127.0.0.1] [--admin-token <token>]
-         the console alone, for regions started elsewhere (it cannot crash or restart those)
+         [--credentials-file <path>]
+         the console alone, for regions started elsewhere (it cannot crash or restart those);
+         with a credentials file, its DynamoDB calls are signed with its [default] key
   region [--config regions/<region>.yaml] [--name <region>] [--port <port>] [--data <dir>]
          run one region (DynamoDB and DynamoDB Streams APIs on that port); flags override the file
          [--host 127.0.0.1] [--clock-mode hlc|wall] [--skew-ms N] [--durability process|fsync]
@@ -25,6 +27,9 @@ commands:
          [--peer <region>=http://host:port …] [--granularity item|attribute]
          [--admin-token <token>]  (or GLOBALTABLES_ADMIN_TOKEN): admin routes that change something
          then need "Authorization: Bearer <token>"; without one they answer on loopback only
+         [--auth none|sigv4] [--credentials-file <path>]: verify every DynamoDB request's SigV4
+         signature against the keys of that file (AWS credentials format; --auth sigv4 alone: the
+         region file's keys, else ~/.aws/credentials); none by default, as DynamoDB Local
   run <scenario.yaml> [--sim] [--seed N] [--json out.json] [--html report.html]
          play a scenario: start its regions, run its steps, check its expectations, print the report;
          exit code 0 when every expectation holds, 1 when one does not, 2 when the file is invalid;

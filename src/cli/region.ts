@@ -1,6 +1,7 @@
 /** `globaltables region`: one region in the foreground until SIGTERM or SIGINT. */
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_ENV, AdminTokenSchema } from '../config/adminToken.js';
+import { credentialsOf, CredentialsFileError, defaultCredentialsFile, loadCredentialsFile, type Credentials } from '../config/credentials.js';
 import { ConfigError, loadRegionConfig, TombstoneRetentionSchema, type PeerConfig, type RegionConfig } from '../config/regionConfig.js';
 import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { startRegion } from '../region/region.js';
@@ -23,7 +24,7 @@ export class PortInUseError extends Error {
   }
 }
 
-const CHOICES = { 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'], granularity: ['item', 'attribute'] } as const;
+const CHOICES = { auth: ['none', 'sigv4'], 'clock-mode': ['hlc', 'wall'], durability: ['process', 'fsync'], granularity: ['item', 'attribute'] } as const;
 const NUMBERS = ['port', 'nats-port', 'skew-ms', 'create-table-ms', 'delete-table-ms', 'ttl-sweep-interval-ms', 'tombstone-retention-ms'] as const;
 
 function parse(argv: string[]) {
@@ -48,6 +49,8 @@ function parse(argv: string[]) {
       peer: { type: 'string', multiple: true },
       granularity: { type: 'string' },
       'admin-token': { type: 'string' },
+      auth: { type: 'string' },
+      'credentials-file': { type: 'string' },
     },
     strict: true,
   });
@@ -81,6 +84,26 @@ export function adminTokenOption(flag: string | undefined, fromFile: string | un
   return token;
 }
 
+/**
+ * The keys whose signatures the region accepts, undefined when it checks none: `--auth none`
+ * checks none; `--credentials-file` names the keys (and implies sigv4); `--auth sigv4` alone takes
+ * the region file's keys, else the AWS CLI's credentials file; without flags, the file's `auth:`.
+ */
+export function regionCredentials(
+  auth: string | undefined, credentialsFile: string | undefined, config: Partial<RegionConfig>, configFile: string | undefined, env: NodeJS.ProcessEnv = process.env,
+): Credentials[] | undefined {
+  if (auth === 'none' && credentialsFile !== undefined) throw new UsageError('--credentials-file names keys to check signatures with, but --auth none checks none');
+  try {
+    if (auth === 'none') return undefined;
+    if (credentialsFile !== undefined) return loadCredentialsFile(credentialsFile);
+    if (auth === 'sigv4' && config.auth?.mode !== 'sigv4') return loadCredentialsFile(defaultCredentialsFile(env));
+    return credentialsOf(config.auth, configFile ?? '.');
+  } catch (error) {
+    if (error instanceof CredentialsFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** `--peer eu-west-1=http://127.0.0.1:8002`: a region this one replicates with. */
 export function parsePeers(values: string[] | undefined): PeerConfig[] {
   return (values ?? []).map((value) => {
@@ -112,6 +135,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const dataDir = values.data ?? config.dataDir ?? `.data/${name}`;
   const nats = config.nats ?? {};
   const adminToken = adminTokenOption(values['admin-token'], config.adminToken);
+  const credentials = regionCredentials(values.auth, values['credentials-file'], config, values.config);
   const region = await startRegion({
     name,
     port: numberOption(values.port) ?? config.port ?? 8001,
@@ -123,6 +147,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     peers: mergePeers(config.peers ?? [], parsePeers(values.peer)),
     granularity: (values.granularity as 'item' | 'attribute' | undefined) ?? config.replication?.granularity ?? 'item',
     adminToken,
+    ...(credentials ? { credentials } : {}),
     changeStream: values['no-change-stream'] ? undefined : {
       natsUrl: values['nats-url'] ?? ('url' in nats ? nats.url : undefined),
       natsPort: numberOption(values['nats-port']) ?? ('port' in nats ? nats.port : undefined),
@@ -148,7 +173,9 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';
   const peers = region.replication?.peerNames().length ? `, peers ${region.replication.peerNames().join(', ')}` : '';
   const admin = adminToken === undefined ? ', admin changes from loopback only' : ', admin changes need the admin token';
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers}${admin})\n`);
+  // The keys' ids and secrets stay unsaid: how many there are tells the user which file was read.
+  const signatures = credentials ? `, SigV4 signatures checked (${credentials.length} key${credentials.length === 1 ? '' : 's'})` : '';
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers}${admin}${signatures})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_TOKEN_ENV } from '../config/adminToken.js';
+import { credentialsOf, CredentialsFileError, type Credentials } from '../config/credentials.js';
 import { ConfigError, loadRegionConfig, type RegionConfig } from '../config/regionConfig.js';
 import { startConsole, type RunningConsole } from '../console/server.js';
 import { adminTokenOption, UsageError } from './region.js';
@@ -56,6 +57,24 @@ export function clusterAdminToken(flag: string | undefined, configs: RegionConfi
   return adminTokenOption(undefined, configs[0]?.adminToken, env);
 }
 
+/**
+ * The keys the cluster's regions check signatures with (undefined: they check none). Each region
+ * reads its own file's, and the console signs for all of them with one key: files that name
+ * different keys (or only some of them any) are refused.
+ */
+export function clusterCredentials(configs: RegionConfig[], files: string[]): Credentials[] | undefined {
+  try {
+    const each = configs.map((config, i) => credentialsOf(config.auth, files[i]));
+    const text = (keys: Credentials[] | undefined): string => JSON.stringify(keys?.map((k) => [k.accessKeyId, k.secretAccessKey]).sort() ?? null);
+    const differs = each.findIndex((keys) => text(keys) !== text(each[0]));
+    if (differs >= 0) throw new UsageError(`${files[0]} and ${files[differs]} name different auth keys (or only one checks signatures): the regions of a cluster share theirs`);
+    return each[0];
+  } catch (error) {
+    if (error instanceof CredentialsFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** regions/*.yaml of the cwd if it has one, else the regions shipped with the package. */
 function defaultFiles(): string[] {
   const dir = existsSync('regions') ? 'regions' : join(PACKAGE_ROOT, 'regions');
@@ -107,7 +126,7 @@ async function stopAll(regions: RegionProcess[], out: StatusConsole): Promise<vo
  * Runs the regions (and the console) until a signal, a failed start or — without a console, from
  * which a crashed region can be restarted — the exit of every region; resolves to the exit code.
  */
-function supervise(first: RegionProcess[], out: StatusConsole, options: UpOptions, adminToken: string | undefined): Promise<number> {
+function supervise(first: RegionProcess[], out: StatusConsole, options: UpOptions, adminToken: string | undefined, credentials: Credentials[] | undefined): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     let stopStatus = (): void => undefined;
@@ -139,7 +158,10 @@ function supervise(first: RegionProcess[], out: StatusConsole, options: UpOption
     Promise.all(first.map((r) => r.ready)).then(async () => {
       if (stopping) return;
       if (options.consolePort !== undefined) {
-        consoleServer = await startConsole({ regions: first.map((r) => ({ name: r.name, endpoint: r.endpoint })), adminToken, control: regions, port: options.consolePort });
+        consoleServer = await startConsole({
+          regions: first.map((r) => ({ name: r.name, endpoint: r.endpoint })), adminToken, control: regions, port: options.consolePort,
+          ...(credentials ? { credentials: credentials[0] } : {}),
+        });
         if (stopping) return void consoleServer.close();
       }
       out.log(endpointTable(first, consoleServer?.url));
@@ -159,13 +181,14 @@ export async function runUpCommand(argv: string[]): Promise<void> {
   const files = options.files.length ? options.files : defaultFiles();
   const configs = loadConfigs(files, options.dataRoot);
   const adminToken = clusterAdminToken(options.adminToken, configs, files);
+  const credentials = clusterCredentials(configs, files);
   const out = new StatusConsole();
   const regions = configs.map((config, i) => new RegionProcess(config, files[i], configs, out, adminToken));
   // Should `up` itself fail, its children must not outlive it. A restart replaces its region's
   // entry in this same array (UpRegions), so this kills what runs now.
   const killAll = (): void => regions.forEach((r) => r.kill());
   process.on('exit', killAll);
-  const code = await supervise(regions, out, options, adminToken);
+  const code = await supervise(regions, out, options, adminToken, credentials);
   process.off('exit', killAll);
   process.exitCode = code;
 }

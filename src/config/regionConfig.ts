@@ -4,6 +4,7 @@ import { isMap, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { MAX_CLOCK_SKEW_MS } from '../core/version.js';
 import { AdminTokenSchema } from './adminToken.js';
+import { AuthSchema } from './credentials.js';
 
 export const PeerSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/, 'a region name such as eu-west-1'),
@@ -32,6 +33,8 @@ export const RegionConfigSchema = z.object({
   }).strict().default({ mode: 'hlc', skewMs: 0 }),
   /** The other regions this one may replicate with, found only through these URLs. */
   peers: z.array(PeerSchema).default([]),
+  /** Whether DynamoDB requests' signatures are verified (credentials.ts); none by default, as DynamoDB Local. */
+  auth: AuthSchema.optional(),
   replication: z.object({
     granularity: z.enum(['item', 'attribute']).default('item'),
     /** The least age of a purged tombstone; it also waits until every replica holds its delete. */

@@ -1,6 +1,7 @@
-/** The console's calls to one region: its admin API (with the cluster's token) and its DynamoDB API. */
+/** The console's calls to one region: its admin API (with the cluster's token) and its DynamoDB API (signed with the cluster's key, if it has one). */
 import { adminHeaders } from '../config/adminToken.js';
-import { dynamoHeaders } from '../scenario/client.js';
+import type { Credentials } from '../config/credentials.js';
+import { callHeaders } from '../scenario/client.js';
 
 export interface ConsoleRegion {
   name: string;
@@ -46,8 +47,12 @@ export function adminCall(region: ConsoleRegion, token: string | undefined, meth
   return answer(region, `${region.endpoint}/admin/${path}`, { method, headers, ...(body ? { body } : {}) });
 }
 
-export function dynamoCall(region: ConsoleRegion, operation: string, input: unknown): Promise<RegionAnswer> {
-  return answer(region, `${region.endpoint}/`, { method: 'POST', headers: dynamoHeaders(operation), body: JSON.stringify(input) });
+/** `credentials`: signed with them for real (the signature's scope names the region), else a signature of the checked form. */
+export async function dynamoCall(region: ConsoleRegion, operation: string, input: unknown, credentials?: Credentials): Promise<RegionAnswer> {
+  const url = `${region.endpoint}/`;
+  const body = JSON.stringify(input);
+  const headers = await callHeaders(url, operation, body, credentials && { credentials, region: region.name });
+  return answer(region, url, { method: 'POST', headers, body });
 }
 
 /** An admin call whose answer must be a success; its body, or undefined when the region is down or refused. */

@@ -15,10 +15,13 @@ import { consolePage } from './page.js';
 import { adminCall, dynamoCall, RegionDownError, type ConsoleRegion } from './regionCalls.js';
 import { keyHistoryAcrossRegions, tableAcrossRegions } from './tableView.js';
 import { RegionControlError, type RegionControl } from './regionControl.js';
+import type { Credentials } from '../config/credentials.js';
 
 export interface ConsoleOptions {
   regions: ConsoleRegion[];
   adminToken?: string;
+  /** The key the page's DynamoDB calls are signed with, when the regions check signatures. */
+  credentials?: Credentials;
   /** Crash and restart, where the console's caller runs the regions (`up`). */
   control?: RegionControl;
   host?: string;
@@ -99,7 +102,7 @@ export function consoleApp(options: ConsoleOptions, hub: ConsoleHub): Hono {
     const body = DynamoBody.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return refusal(c, body.error);
     try {
-      return c.json(await dynamoCall(target, body.data.operation, body.data.input));
+      return c.json(await dynamoCall(target, body.data.operation, body.data.input, options.credentials));
     } catch (error) {
       return down(c, error);
     }

@@ -93,6 +93,19 @@ export class MissingAuthenticationTokenException extends DynamoError {
 }
 export class InvalidSignatureException extends DynamoError {
   override readonly typePrefix = CORAL;
+
+  /** A signature other than the one the named key makes of the request. */
+  static mismatch(): InvalidSignatureException {
+    return new InvalidSignatureException('The request signature we calculated does not match the signature you provided. '
+      + 'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.');
+  }
+}
+/** A signature made with an access key the region does not know. */
+export class UnrecognizedClientException extends DynamoError {
+  override readonly typePrefix = CORAL;
+  constructor() {
+    super('The security token included in the request is invalid.');
+  }
 }
 /** A signature that lacks one of its parts (a parameter of Authorization, or a date). */
 export class IncompleteSignatureException extends DynamoError {

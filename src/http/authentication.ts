@@ -1,11 +1,14 @@
 /**
  * The signature check a region makes: that a request is signed (an AWS4 Authorization header, or
  * a presigned URL's X-Amz-Algorithm), not both ways at once, and with every part a signature has.
- * The signature itself is not verified: any credentials are welcome.
+ * Without credentials (`auth: none`, the default, as DynamoDB Local) that is all: any key is
+ * welcome. With them, the signature itself is verified (signatureCheck.ts).
  */
 import {
-  IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException, type DynamoError,
+  DynamoError, IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException,
 } from '../dynamo/errors.js';
+import { headerClaim, queryClaim } from './signatureClaim.js';
+import { headerValues, type SignatureCheck, type SignedRequest } from './signatureCheck.js';
 
 /** What a signed request carries: its Authorization header, its query string, and whether it names a date. */
 export interface SignedParts {
@@ -41,10 +44,13 @@ function queryParameters(query: string): Map<string, string> {
   }));
 }
 
+/** The parameters of an Authorization header: they follow the algorithm, separated by commas and/or spaces. */
+function headerParameters(authorization: string): Map<string, string> {
+  return pairs(authorization.split(/[, ]/).slice(1).filter(Boolean));
+}
+
 /** DynamoDB's complaint about an AWS4 Authorization header that lacks a part, if it does. */
-function incompleteHeader(authorization: string, hasDate: boolean): DynamoError | undefined {
-  // The parameters follow the algorithm, separated by commas and/or spaces.
-  const parameters = pairs(authorization.split(/[, ]/).slice(1).filter(Boolean));
+function incompleteHeader(authorization: string, parameters: Map<string, string>, hasDate: boolean): DynamoError | undefined {
   let message = HEADER_PARAMETERS
     .filter((name) => !parameters.get(name))
     .map((name) => `Authorization header requires '${name}' parameter. `)
@@ -61,14 +67,26 @@ function incompleteQuery(parameters: Map<string, string>): DynamoError | undefin
   return new IncompleteSignatureException(`${message}Re-examine the query-string parameters.`);
 }
 
-/** DynamoDB's error for a request that is not signed the way it accepts, if it is not. */
-export function authenticationError({ authorization, query, hasDate }: SignedParts): DynamoError | undefined {
+/**
+ * DynamoDB's error for a request that is not signed the way it accepts, if it is not; with a
+ * check, also for one whose signature is not its key's, or out of its time.
+ */
+export async function authenticationError({ authorization, query, hasDate }: SignedParts, request: SignedRequest, check?: SignatureCheck): Promise<DynamoError | undefined> {
   const parameters = queryParameters(query);
   const presigned = parameters.has('X-Amz-Algorithm');
   if (authorization && presigned) {
     return new InvalidSignatureException("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
   }
-  if (presigned) return incompleteQuery(parameters);
+  if (presigned) {
+    const incomplete = incompleteQuery(parameters);
+    if (incomplete || !check) return incomplete;
+    const claim = queryClaim(parameters);
+    return claim instanceof DynamoError ? claim : check.problem(claim, request);
+  }
   if (!authorization || !authorization.trimStart().startsWith('AWS4-')) return new MissingAuthenticationTokenException();
-  return incompleteHeader(authorization, hasDate);
+  const fields = headerParameters(authorization);
+  const incomplete = incompleteHeader(authorization, fields, hasDate);
+  if (incomplete || !check) return incomplete;
+  const claim = headerClaim(authorization.trimStart().split(/[, ]/)[0], fields, headerValues(request.rawHeaders, 'x-amz-date')[0], headerValues(request.rawHeaders, 'date')[0]);
+  return claim instanceof DynamoError ? claim : check.problem(claim, request);
 }

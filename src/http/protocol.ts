@@ -9,6 +9,7 @@ import type { Operation } from '../dynamo/ops/operation.js';
 import { parseRequestBody } from '../dynamo/validation/body.js';
 import { ADMIN_TOKEN_CHALLENGE, adminRefusal, type AdminRefusal } from './adminAuth.js';
 import { authenticationError } from './authentication.js';
+import type { SignatureCheck, SignedRequest } from './signatureCheck.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_PREFIX = Array.from(randomBytes(40), (byte) => ID_ALPHABET[byte % ID_ALPHABET.length]).join('');
@@ -26,10 +27,14 @@ export interface ApiService {
   operations: ReadonlyMap<string, Operation>;
 }
 
-/** What a port serves the API with: its services, and the admin token that admin-only headers need (see adminAuth.ts). */
+/**
+ * What a port serves the API with: its services, the admin token that admin-only headers need (see
+ * adminAuth.ts), and the signature check when the region has credentials (`auth: sigv4`).
+ */
 export interface ApiFrontDoor {
   services: ApiService[];
   adminToken?: string;
+  signatures?: SignatureCheck;
 }
 
 export interface ApiRequest {
@@ -47,6 +52,8 @@ export interface ApiRequest {
   caller: { remoteAddress?: string; authorization?: string };
   /** The body as received (decoded of its Content-Encoding): decoding it is part of the request's validation. */
   body: Uint8Array;
+  /** The request as it came, which a signature covers. */
+  signed: SignedRequest;
 }
 
 export interface ApiResponse {
@@ -100,7 +107,7 @@ export async function handleApiRequest(ctx: RegionContext, api: ApiFrontDoor, re
   if (!service || !service.operations.has(operation)) return errorResponse(new UnknownOperationException(), responseType);
   // A forced timestamp's admin token travels in Authorization, in the signature's place: the
   // admin guard below judges that request instead.
-  const unsigned = request.forcedTimestamp === undefined ? authenticationError(request) : undefined;
+  const unsigned = request.forcedTimestamp === undefined ? await authenticationError(request, request.signed, api.signatures) : undefined;
   if (unsigned) return errorResponse(unsigned, responseType);
   if (!request.body.length) return errorResponse(new SerializationException(''), responseType);
   const options: OperationOptions = {};

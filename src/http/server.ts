@@ -50,18 +50,21 @@ async function serveApiCall(
     }
   }
   const url = req.url ?? '/';
+  const query = url.length > 2 ? url.slice(2) : '';
   const forcedTimestamp = req.headers[FORCED_TIMESTAMP_KEY];
   const response = await handleApiRequest(ctx, frontDoor, {
     // Node joins a header sent twice into one string (only Set-Cookie is kept as a list).
     target: req.headers['x-amz-target'] as string | undefined,
     responseType,
     authorization: req.headers.authorization,
-    query: url.length > 2 ? url.slice(2) : '',
+    query,
     hasDate: Boolean(req.headers['x-amz-date'] || req.headers.date),
     // Sent twice, it is refused as malformed rather than one of the values picked.
     ...(forcedTimestamp === undefined ? {} : { forcedTimestamp: Array.isArray(forcedTimestamp) ? forcedTimestamp.join(',') : forcedTimestamp }),
     caller: { remoteAddress: req.socket.remoteAddress, authorization: req.headers.authorization },
     body: decoded,
+    // Every API call is to `/` (isFrontDoor); a signature covers the bytes sent, compressed or not.
+    signed: { method: req.method ?? 'POST', path: '/', query, rawHeaders: req.rawHeaders, body },
   });
   const acceptEncoding = req.headers['accept-encoding'];
   return acceptEncoding === undefined || response.body.length < COMPRESSION_THRESHOLD_BYTES ? response : compressAnswer(response, acceptEncoding);

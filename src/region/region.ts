@@ -21,6 +21,8 @@ import { Replication } from '../replication/replication.js';
 import { NatsWiring } from '../replication/natsWiring.js';
 import { endpointFor, type PeerConfig } from '../config/regionConfig.js';
 import type { Granularity } from '../core/lww.js';
+import type { Credentials } from '../config/credentials.js';
+import { SignatureCheck } from '../http/signatureCheck.js';
 
 export interface RegionOptions {
   name: string;
@@ -48,6 +50,8 @@ export interface RegionOptions {
    * sent on this region's calls to its peers, which share it.
    */
   adminToken?: string;
+  /** Every DynamoDB and Streams request must then be signed (SigV4) with one of these keys; without, any signature passes. */
+  credentials?: Credentials[];
   /** Body limits and timeouts of the HTTP server (tests lower the timeouts). */
   http?: Partial<FrontDoorLimits>;
 }
@@ -88,6 +92,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       { targetPrefix: 'DynamoDBStreams_20120810', operations: streamOperations },
     ],
     adminToken: options.adminToken,
+    ...(options.credentials ? { signatures: new SignatureCheck(options.credentials, () => clock.trueNowMs()) } : {}),
   };
   const host = options.host ?? '127.0.0.1';
   const admin: AdminDeps = { ctx, conflicts, replication, feed: core.feed, adminToken: options.adminToken };

@@ -2,6 +2,7 @@
 import { adminHeaders } from '../config/adminToken.js';
 import type { AttributeValue, Item } from '../core/types.js';
 import { FORCED_TIMESTAMP_HEADER } from '../dynamo/forcedTimestamp.js';
+import { signedHeaders, type SigningKey } from './signing.js';
 
 export class DynamoCallError extends Error {
   constructor(readonly type: string, message: string, readonly status: number) {
@@ -60,9 +61,11 @@ export interface CallOptions {
   timestampMs?: number;
   /** The region's admin token, which a forced timestamp needs when the region has one. */
   adminToken?: string;
+  /** The key to sign with, when the region checks signatures; without, the call carries a signature of the right form only. */
+  signing?: SigningKey;
 }
 
-/** The region checks that a request is signed, not the signature. */
+/** A region without credentials checks that a request is signed, not the signature. */
 const SIGNATURE_DATE = '20240101T000000Z';
 const UNCHECKED_SIGNATURE = 'AWS4-HMAC-SHA256 Credential=scenario/20240101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 
@@ -76,21 +79,31 @@ export function dynamoHeaders(operation: string): Record<string, string> {
   };
 }
 
+/** The headers of one call: signed with `signing` when given (for the endpoint and body they go with), else of the checked form. */
+export async function callHeaders(endpoint: string, operation: string, body: string, signing: SigningKey | undefined): Promise<Record<string, string>> {
+  const headers = dynamoHeaders(operation);
+  if (!signing) return headers;
+  const { authorization: _unchecked, 'x-amz-date': _date, ...unsigned } = headers;
+  return signedHeaders(endpoint, signing, unsigned, body);
+}
+
 /** One DynamoDB API call; resolves with the response body, throws DynamoCallError for an error response. */
 export async function callDynamo<T = Record<string, unknown>>(
   endpoint: string, operation: string, body: unknown, timeoutMs = 10_000, options: CallOptions = {},
 ): Promise<T> {
+  const text = JSON.stringify(body);
+  // Only a forced timestamp needs the admin token; it takes the signature's place, in
+  // Authorization, as on admin calls (elsewhere a bearer token is no signature), and the admin
+  // guard judges that call instead of the signature check.
+  const headers = options.timestampMs === undefined
+    ? await callHeaders(endpoint, operation, text, options.signing)
+    : { ...dynamoHeaders(operation), ...adminHeaders(options.adminToken), [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) };
   let response: Response;
   try {
     response = await fetch(endpoint, {
       method: 'POST',
-      headers: {
-        ...dynamoHeaders(operation),
-        // Only a forced timestamp needs the admin token; it takes the signature's place, in
-        // Authorization, as on admin calls (elsewhere a bearer token is no signature).
-        ...(options.timestampMs === undefined ? {} : { ...adminHeaders(options.adminToken), [FORCED_TIMESTAMP_HEADER]: String(options.timestampMs) }),
-      },
-      body: JSON.stringify(body),
+      headers,
+      body: text,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

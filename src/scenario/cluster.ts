@@ -1,18 +1,21 @@
 /**
  * The scenario's regions as real processes, each with its own data dir and nats-server, peers of
  * each other, sharing an admin token made for the run (so the scenario, and no one else on the
- * machine, changes them through their admin API).
+ * machine, changes them through their admin API) and, with `auth: sigv4`, a key made for the run
+ * that every DynamoDB call is signed with.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN_ENV, adminHeaders } from '../config/adminToken.js';
 import { distinctFreePorts } from '../nats/launcher.js';
 import { PORT_IN_USE_EXIT_CODE } from '../cli/exitCodes.js';
+import type { Credentials } from '../config/credentials.js';
 import type { ScenarioHeader } from './schema.js';
+import type { SigningKey } from './signing.js';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/globaltables.js');
 
@@ -27,6 +30,16 @@ export class RegionStartError extends Error {
 /** Ports are picked free, then bound by the region process: another program can take one in between. */
 const START_ATTEMPTS = 3;
 
+type ClusterHeader = Pick<ScenarioHeader, 'regions' | 'granularity' | 'tombstoneRetentionMs'> & Partial<Pick<ScenarioHeader, 'auth'>>;
+
+/** A key for one run, written where its regions read it (only this user may read the file). */
+function runCredentials(root: string): { credentials: Credentials; file: string } {
+  const credentials = { accessKeyId: `AKID${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  const file = join(root, 'credentials');
+  writeFileSync(file, `[default]\naws_access_key_id = ${credentials.accessKeyId}\naws_secret_access_key = ${credentials.secretAccessKey}\n`, { mode: 0o600 });
+  return { credentials, file };
+}
+
 export class ScenarioRegion {
   child: ChildProcess | undefined;
   private output = '';
@@ -34,7 +47,11 @@ export class ScenarioRegion {
   unexpectedExit: string | undefined;
   private ending = false;
 
-  constructor(readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[], readonly adminToken: string) {}
+  /** `signing`: the key its DynamoDB calls are signed with, when it checks signatures. */
+  constructor(
+    readonly name: string, readonly endpoint: string, readonly dataDir: string, private readonly args: string[], readonly adminToken: string,
+    readonly signing?: SigningKey,
+  ) {}
 
   get running(): boolean {
     return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
@@ -112,7 +129,7 @@ export class ScenarioCluster {
   private constructor(readonly regions: ScenarioRegion[], private readonly root: string) {}
 
   /** Starts every region; when another program took one of the picked ports first, tries again on new ones. */
-  static async start(header: Pick<ScenarioHeader, 'regions' | 'granularity' | 'tombstoneRetentionMs'>): Promise<ScenarioCluster> {
+  static async start(header: ClusterHeader): Promise<ScenarioCluster> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await ScenarioCluster.startOnce(header);
@@ -123,18 +140,20 @@ export class ScenarioCluster {
     }
   }
 
-  private static async startOnce(header: Pick<ScenarioHeader, 'regions' | 'granularity' | 'tombstoneRetentionMs'>): Promise<ScenarioCluster> {
+  private static async startOnce(header: ClusterHeader): Promise<ScenarioCluster> {
     const root = mkdtempSync(join(tmpdir(), 'globaltables-scenario-'));
     const picked = await distinctFreePorts(header.regions.length * 2);
     const ports = picked.slice(0, header.regions.length);
     const natsPorts = picked.slice(header.regions.length);
     const adminToken = randomBytes(24).toString('base64url');
+    const auth = header.auth === 'sigv4' ? runCredentials(root) : undefined;
     const regions = header.regions.map((r, i) => new ScenarioRegion(r.name, `http://127.0.0.1:${ports[i]}`, join(root, r.name), [
       '--name', r.name, '--port', String(ports[i]), '--nats-port', String(natsPorts[i]), '--data', join(root, r.name),
       '--clock-mode', r.clock.mode, `--skew-ms=${r.clock.skewMs}`, '--granularity', header.granularity,
       ...(header.tombstoneRetentionMs === undefined ? [] : ['--tombstone-retention-ms', String(header.tombstoneRetentionMs)]),
       ...header.regions.flatMap((peer, j) => (j === i ? [] : ['--peer', `${peer.name}=http://127.0.0.1:${ports[j]}`])),
-    ], adminToken));
+      ...(auth ? ['--credentials-file', auth.file] : []),
+    ], adminToken, auth && { credentials: auth.credentials, region: r.name }));
     const cluster = new ScenarioCluster(regions, root);
     try {
       await Promise.all(regions.map((r) => r.start()));

@@ -28,6 +28,7 @@ class RealRegionHandle implements ScenarioRegionHandle {
     return callDynamo<T>(this.region.endpoint, operation, body, options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, {
       ...(options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {}),
       adminToken: this.region.adminToken,
+      ...(this.region.signing ? { signing: this.region.signing } : {}),
     }).catch((error: unknown) => {
       // A region that died by itself is a finding: the report says how it ended, not only that it is gone.
       const exit = this.region.unexpectedExit;

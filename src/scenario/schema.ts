@@ -210,6 +210,8 @@ export const ScenarioHeaderSchema = z.object({
   granularity: z.enum(['item', 'attribute']).default('item'),
   /** Every region's least tombstone age before a purge (ms); the regions' default (24 h) when absent. */
   tombstoneRetentionMs: TombstoneRetentionSchema.optional(),
+  /** sigv4: the regions (real ones; the simulator has no HTTP) check signatures, with keys made for the run. */
+  auth: z.enum(['none', 'sigv4']).optional(),
   regions: z.array(RegionSchema).min(1).max(6),
   steps: z.array(z.unknown()).min(1),
 }).strict();
