@@ -7,6 +7,9 @@ import { startRegion } from '../region/region.js';
 import { NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
 import { NatsServerStartError } from '../nats/launcher.js';
 import { StoreLayoutError } from '../storage/keyLayout.js';
+import { StoreKeyError } from '../storage/storeEncryption.js';
+import { encryptionKeyOption } from './encryptionKeyOption.js';
+import { EncryptionKeyFileError } from '../config/encryptionKey.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
 export class UsageError extends Error {
@@ -48,6 +51,7 @@ function parse(argv: string[]) {
       peer: { type: 'string', multiple: true },
       granularity: { type: 'string' },
       'admin-token': { type: 'string' },
+      'encryption-key-file': { type: 'string' },
     },
     strict: true,
   });
@@ -112,6 +116,13 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const dataDir = values.data ?? config.dataDir ?? `.data/${name}`;
   const nats = config.nats ?? {};
   const adminToken = adminTokenOption(values['admin-token'], config.adminToken);
+  let encryptionKey: Buffer | undefined;
+  try {
+    encryptionKey = encryptionKeyOption(values['encryption-key-file'] ?? config.encryptionKeyFile);
+  } catch (error) {
+    if (error instanceof EncryptionKeyFileError) throw new UsageError(error.message);
+    throw error;
+  }
   const region = await startRegion({
     name,
     port: numberOption(values.port) ?? config.port ?? 8001,
@@ -123,6 +134,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     peers: mergePeers(config.peers ?? [], parsePeers(values.peer)),
     granularity: (values.granularity as 'item' | 'attribute' | undefined) ?? config.replication?.granularity ?? 'item',
     adminToken,
+    encryptionKey,
     changeStream: values['no-change-stream'] ? undefined : {
       natsUrl: values['nats-url'] ?? ('url' in nats ? nats.url : undefined),
       natsPort: numberOption(values['nats-port']) ?? ('port' in nats ? nats.port : undefined),
@@ -138,6 +150,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     if (error instanceof NatsMaxPayloadTooSmallError) throw new UsageError(error.message);
     // Data of an older key layout: the message says what to do with the data directory.
     if (error instanceof StoreLayoutError) throw new UsageError(error.message);
+    // A key that does not fit the data directory: nothing was read.
+    if (error instanceof StoreKeyError) throw new UsageError(error.message);
     const natsPort = numberOption(values['nats-port']);
     if (error instanceof NatsServerStartError && error.portInUse && natsPort !== undefined) throw new PortInUseError('127.0.0.1', natsPort);
     const { code, address, port } = error as { code?: string; address?: string; port?: number };
@@ -148,7 +162,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const stream = region.changeStream ? `, change stream on ${region.changeStream.natsUrl}` : '';
   const peers = region.replication?.peerNames().length ? `, peers ${region.replication.peerNames().join(', ')}` : '';
   const admin = adminToken === undefined ? ', admin changes from loopback only' : ', admin changes need the admin token';
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers}${admin})\n`);
+  const encrypted = encryptionKey ? ', encrypted at rest' : '';
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${encrypted}${stream}${peers}${admin})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
