@@ -1,7 +1,7 @@
 /** The LMDB environment of a region data dir and its databases, opened only if their key layout (and key, if encrypted) is this version's. */
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { checkKeyLayout } from './keyLayout.js';
-import { checkBeforeOpen, checkKeyEntry, StoreKeyError, type StoreEncryption } from './storeEncryption.js';
+import { checkBeforeOpen, checkKeyEntry, type StoreEncryption } from './storeEncryption.js';
 import { NameSafePackr } from './nameSafePackr.js';
 import type { ChangeRecord, ItemRecord } from './store.js';
 
@@ -26,26 +26,22 @@ export function openDatabases(path: string, durability: 'process' | 'fsync', enc
   // commit; items live at hashed keys, so nearly every put dirties a page of its own, and a
   // replication batch commits about a third faster. An encrypted environment ignores it: its pages
   // are encrypted on their way to the file (ChaCha8), never written in place.
-  let root: RootDatabase | undefined;
+  const root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) });
+  const dbs: Databases = {
+    root,
+    // Plain msgpack maps: items and change records come in many shapes, and defining a record
+    // structure for each costs more than it saves (records written either way read back alike).
+    items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary', ...PLAIN_MAPS }),
+    tables: root.openDB<unknown, string>({ name: 'tables', ...NAME_SAFE }),
+    meta: root.openDB<unknown, string>({ name: 'meta', ...NAME_SAFE }),
+    changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
+  };
   try {
-    root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) });
-    const dbs: Databases = {
-      root,
-      // Plain msgpack maps: items and change records come in many shapes, and defining a record
-      // structure for each costs more than it saves (records written either way read back alike).
-      items: root.openDB<ItemRecord, Buffer>('items', { keyEncoding: 'binary', ...PLAIN_MAPS }),
-      tables: root.openDB<unknown, string>({ name: 'tables', ...NAME_SAFE }),
-      meta: root.openDB<unknown, string>({ name: 'meta', ...NAME_SAFE }),
-      changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
-    };
     checkKeyEntry(path, dbs.meta, encryption);
     checkKeyLayout(path, dbs);
-    return dbs;
   } catch (error) {
-    void root?.close();
-    // Without its check value beside it, a wrong key shows only here, as pages LMDB finds corrupt
-    // (its errors carry LMDB's numeric code).
-    if (encryption && typeof (error as { code?: unknown }).code === 'number') throw new StoreKeyError(path, 'wrongKey', { cause: error });
+    void root.close();
     throw error;
   }
+  return dbs;
 }

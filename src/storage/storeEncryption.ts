@@ -15,13 +15,16 @@ export interface StoreEncryption {
   keyCheck: string;
 }
 
-export type StoreKeyProblem = 'wrongKey' | 'notEncrypted' | 'encrypted';
+export type StoreKeyProblem = 'wrongKey' | 'notEncrypted' | 'encrypted' | 'unverifiable';
 
 const ADVICE: Record<StoreKeyProblem, string> = {
   wrongKey: 'is encrypted with another key: start the region with the key file it was created with',
   notEncrypted: 'is not encrypted, and the region was given an encryption key: start it without one, or with an empty data ' +
     'directory (its tables can replicate from a peer region) to have the data encrypted',
   encrypted: 'is encrypted: start the region with its key (--encryption-key-file, or encryptionKeyFile in the region file)',
+  unverifiable: `is encrypted, and the check value of its key (${'`'}encryption.json${'`'}, written beside data.mdb when the data was created) ` +
+    'is missing or unreadable: without it the key cannot be checked before LMDB reads the data with it. Put the file back from ' +
+    'where the directory was copied from',
 };
 
 export class StoreKeyError extends Error {
@@ -77,11 +80,14 @@ export function checkBeforeOpen(path: string, encryption: StoreEncryption | unde
   }
   if (encrypted && !encryption) throw new StoreKeyError(path, 'encrypted');
   if (!encrypted && encryption) throw new StoreKeyError(path, 'notEncrypted');
-  const recorded = encryption ? recordedKeyCheck(path) : undefined;
-  if (recorded !== undefined && recorded !== encryption!.keyCheck) throw new StoreKeyError(path, 'wrongKey');
+  if (!encryption) return;
+  const recorded = recordedKeyCheck(path);
+  // LMDB given a wrong key reads garbage and may crash the process: no key is tried unchecked.
+  if (recorded === undefined) throw new StoreKeyError(path, 'unverifiable');
+  if (recorded !== encryption.keyCheck) throw new StoreKeyError(path, 'wrongKey');
 }
 
-/** The check value inside the open store: recorded in a new one, compared in an existing one. */
+/** The check value inside the open store: recorded in a new one, compared in an existing one (a check file from another directory). */
 export function checkKeyEntry(path: string, meta: Database<unknown, string>, encryption: StoreEncryption | undefined): void {
   if (!encryption) return;
   const recorded = meta.get(KEY_CHECK_ENTRY);
