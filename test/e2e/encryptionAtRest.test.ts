@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { eventually } from '../helpers/cluster.js';
@@ -17,6 +17,7 @@ import { clientFor } from '../helpers/region.js';
 import { startRegion, type RunningRegion } from '../../src/region/region.js';
 import { checkKeyEntry, StoreKeyError, storedEncryption } from '../../src/storage/storeEncryption.js';
 import { freePort } from '../helpers/ports.js';
+import { startNatsServer } from '../../src/nats/launcher.js';
 
 const dirs: string[] = [];
 afterAll(async () => { for (const dir of dirs) await rm(dir, { recursive: true, force: true }); });
@@ -143,6 +144,30 @@ describe('encryption at rest', () => {
     const error = await refusal(dir, key);
     expect(error.problem).toBe('notEncrypted');
     expect(error.message).toContain(`The data in ${dir} is not encrypted, and the region was given an encryption key`);
+  });
+});
+
+describe('a region with a key and a given nats-server', () => {
+  it('warns that it cannot encrypt that server\'s store, and describes no SSEDescription', async () => {
+    const dir = await dataDir();
+    const nats = await startNatsServer({ storeDir: join(dir, 'given-nats') });
+    const warnings = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const started = await startRegion({ name: 'us-east-1', port: 0, dataDir: join(dir, 'data'), changeStream: { natsUrl: nats.url }, encryptionKey: randomBytes(32), log: () => undefined });
+      const client = clientFor(started.endpoint);
+      try {
+        expect(warnings.mock.calls.map((call) => String(call[0]))).toContainEqual(expect.stringContaining(`warning: the change log goes to ${nats.url}, whose JetStream store this region cannot encrypt`));
+        await client.send(new CreateTableCommand({ TableName: TABLE, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+        expect((await client.send(new DescribeTableCommand({ TableName: TABLE }))).Table?.SSEDescription).toBeUndefined();
+        expect(storedEncryption(join(dir, 'data'))).toBe(true);
+      } finally {
+        client.destroy();
+        await started.close();
+      }
+    } finally {
+      warnings.mockRestore();
+      await nats.stop();
+    }
   });
 });
 
