@@ -22,9 +22,9 @@ const ADVICE: Record<StoreKeyProblem, string> = {
   notEncrypted: 'is not encrypted, and the region was given an encryption key: start it without one, or with an empty data ' +
     'directory (its tables can replicate from a peer region) to have the data encrypted',
   encrypted: 'is encrypted: start the region with its key (--encryption-key-file, or encryptionKeyFile in the region file)',
-  unverifiable: `is encrypted, and the check value of its key (${'`'}encryption.json${'`'}, written beside data.mdb when the data was created) ` +
-    'is missing or unreadable: without it the key cannot be checked before LMDB reads the data with it. Put the file back from ' +
-    'where the directory was copied from',
+  unverifiable: 'is encrypted, and the check value of its key (encryption.json, written beside data.mdb when the data was created) ' +
+    'is missing or unreadable: without it the key cannot be checked before LMDB reads the data with it. Put the file back ' +
+    '(a copy of the directory holds it)',
 };
 
 export class StoreKeyError extends Error {
