@@ -8,6 +8,9 @@ import { startRegion } from '../region/region.js';
 import { NatsMaxPayloadTooSmallError } from '../bus/wireLimits.js';
 import { NatsServerStartError } from '../nats/launcher.js';
 import { StoreLayoutError } from '../storage/keyLayout.js';
+import { StoreKeyError } from '../storage/storeEncryption.js';
+import { encryptionKeyOption } from './encryptionKeyOption.js';
+import { EncryptionKeyFileError } from '../config/encryptionKey.js';
 
 /** A command line the tool cannot act on; printed without a stack trace. */
 export class UsageError extends Error {
@@ -51,6 +54,7 @@ function parse(argv: string[]) {
       'admin-token': { type: 'string' },
       auth: { type: 'string' },
       'credentials-file': { type: 'string' },
+      'encryption-key-file': { type: 'string' },
     },
     strict: true,
   });
@@ -136,6 +140,13 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const nats = config.nats ?? {};
   const adminToken = adminTokenOption(values['admin-token'], config.adminToken);
   const credentials = regionCredentials(values.auth, values['credentials-file'], config, values.config);
+  let encryptionKey: Buffer | undefined;
+  try {
+    encryptionKey = encryptionKeyOption(values['encryption-key-file'] ?? config.encryptionKeyFile);
+  } catch (error) {
+    if (error instanceof EncryptionKeyFileError) throw new UsageError(error.message);
+    throw error;
+  }
   const region = await startRegion({
     name,
     port: numberOption(values.port) ?? config.port ?? 8001,
@@ -148,6 +159,7 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     granularity: (values.granularity as 'item' | 'attribute' | undefined) ?? config.replication?.granularity ?? 'item',
     adminToken,
     ...(credentials ? { credentials } : {}),
+    encryptionKey,
     changeStream: values['no-change-stream'] ? undefined : {
       natsUrl: values['nats-url'] ?? ('url' in nats ? nats.url : undefined),
       natsPort: numberOption(values['nats-port']) ?? ('port' in nats ? nats.port : undefined),
@@ -163,6 +175,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
     if (error instanceof NatsMaxPayloadTooSmallError) throw new UsageError(error.message);
     // Data of an older key layout: the message says what to do with the data directory.
     if (error instanceof StoreLayoutError) throw new UsageError(error.message);
+    // A key that does not fit the data directory: nothing was read.
+    if (error instanceof StoreKeyError) throw new UsageError(error.message);
     const natsPort = numberOption(values['nats-port']);
     if (error instanceof NatsServerStartError && error.portInUse && natsPort !== undefined) throw new PortInUseError('127.0.0.1', natsPort);
     const { code, address, port } = error as { code?: string; address?: string; port?: number };
@@ -175,7 +189,8 @@ export async function runRegionCommand(argv: string[]): Promise<void> {
   const admin = adminToken === undefined ? ', admin changes from loopback only' : ', admin changes need the admin token';
   // The keys' ids and secrets stay unsaid: how many there are tells the user which file was read.
   const signatures = credentials ? `, SigV4 signatures checked (${credentials.length} key${credentials.length === 1 ? '' : 's'})` : '';
-  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${stream}${peers}${admin}${signatures})\n`);
+  const encrypted = encryptionKey ? ', encrypted at rest' : '';
+  process.stdout.write(`region ${name} listening on ${region.endpoint} (data: ${dataDir}${encrypted}${stream}${peers}${admin}${signatures})\n`);
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;

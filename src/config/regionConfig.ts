@@ -42,6 +42,8 @@ export const RegionConfigSchema = z.object({
   }).strict().default({ granularity: 'item' }),
   /** Guarded admin routes then require it (see adminToken.ts); the flag and GLOBALTABLES_ADMIN_TOKEN override it. */
   adminToken: AdminTokenSchema.optional(),
+  /** The region key's file (encryptionKey.ts): the data dir and the embedded nats-server's store are then encrypted. */
+  encryptionKeyFile: z.string().min(1).optional(),
 }).strict();
 
 export type RegionConfig = z.infer<typeof RegionConfigSchema>;

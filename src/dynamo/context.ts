@@ -48,4 +48,6 @@ export interface RegionContext {
   replication?: ReplicationControl;
   /** The conflict log (a local write can lose at once, when a wall clock runs behind the item's version). */
   conflicts?: ConflictRecorder;
+  /** Everything the region keeps on disk is encrypted with its key (its store and its own JetStream store). */
+  encryptedAtRest?: boolean;
 }

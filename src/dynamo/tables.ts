@@ -189,6 +189,8 @@ export function describe(
     description.LatestStreamArn = meta.latestStream.arn;
     description.LatestStreamLabel = meta.latestStream.label;
   }
+  // The region's own-key encryption of everything on its disk (ops/sseSpecification.ts); without it, none to describe.
+  if (ctx.encryptedAtRest) description.SSEDescription = { Status: 'ENABLED', SSEType: 'AES256' };
   if (meta.replicas) {
     description.GlobalTableVersion = meta.globalTableVersion ?? GLOBAL_TABLE_VERSION;
     description.Replicas = Object.entries(meta.replicas)

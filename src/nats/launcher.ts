@@ -1,6 +1,6 @@
 /** Starts an embedded nats-server with JetStream for one region, and stops it with the region. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { NATS_MAX_PAYLOAD_BYTES } from '../bus/wireLimits.js';
@@ -35,6 +35,8 @@ export interface NatsServerOptions {
   startTimeoutMs?: number;
   /** The largest message the server accepts (default NATS_MAX_PAYLOAD_BYTES: what the largest valid item's change needs). */
   maxPayloadBytes?: number;
+  /** Encrypts the JetStream store (ChaCha20-Poly1305) with this key; a store written with another key cannot be read. */
+  jetstreamKey?: string;
 }
 
 export interface RunningNatsServer {
@@ -131,6 +133,19 @@ async function killOrphan(pidFile: string): Promise<void> {
   for (let i = 0; i < 100 && isRunningNatsServer(pid); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/** The variable the config file names for the JetStream key (quoted, or nats-server may read it as a number). */
+const JETSTREAM_KEY_ENV = 'GLOBALTABLES_JETSTREAM_KEY';
+
+/**
+ * The server's config file. The JetStream key is not written in it, beside the store it protects:
+ * the file names a variable of the server's environment, readable only by its user, as the file is.
+ */
+function serverConfig(options: NatsServerOptions): string {
+  const lines = [`max_payload: ${options.maxPayloadBytes ?? NATS_MAX_PAYLOAD_BYTES}`];
+  if (options.jetstreamKey !== undefined) lines.push(`jetstream {\n  key: $${JETSTREAM_KEY_ENV}\n  cipher: chachapoly\n}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /**
  * Starts the server. A port picked here may be taken by someone else before nats-server binds it,
  * so a server on picked ports that fails to start is tried again on fresh ones.
@@ -154,12 +169,14 @@ async function startOnce(options: NatsServerOptions): Promise<RunningNatsServer>
   const port = options.port || await freePort(host);
   const monitorPort = options.monitorPort || await freePort(host);
   mkdirSync(options.storeDir, { recursive: true });
-  // nats-server takes max_payload from a config file only, not from a flag.
+  // nats-server takes max_payload and JetStream encryption from a config file only, not from flags.
   const configFile = join(options.storeDir, 'nats-server.conf');
-  writeFileSync(configFile, `max_payload: ${options.maxPayloadBytes ?? NATS_MAX_PAYLOAD_BYTES}\n`);
+  writeFileSync(configFile, serverConfig(options), { mode: 0o600 });
+  chmodSync(configFile, 0o600);
   const args = ['-c', configFile, '-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', options.storeDir, '-P', pidFile];
   if (options.name) args.push('-n', options.name);
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = options.jetstreamKey === undefined ? process.env : { ...process.env, [JETSTREAM_KEY_ENV]: JSON.stringify(options.jetstreamKey) };
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);

@@ -12,6 +12,8 @@ export interface ChangeStreamOptions {
   storeDir?: string;
   /** Client port of an embedded server (default: a free one). */
   natsPort?: number;
+  /** Encrypts an embedded server's JetStream store with this key (a given server keeps its store as it is configured to). */
+  jetstreamKey?: string;
 }
 
 export interface RunningChangeStream {
@@ -102,12 +104,15 @@ class SupervisedNatsServer implements EmbeddedNats {
 
 /** Starts (or connects to) the region's nats-server and its bus; the publisher runs on it (publishing.ts). */
 export async function startChangeStream(region: string, options: ChangeStreamOptions & { dataDir?: string }): Promise<RunningChangeStream> {
+  const log = (message: string): void => console.error(`[${region}] ${message}`);
   let server: SupervisedNatsServer | undefined;
   if (!options.natsUrl) {
     const storeDir = options.storeDir ?? (options.dataDir ? join(options.dataDir, 'nats') : undefined);
     if (!storeDir) throw new Error('an embedded nats-server needs a store directory');
-    server = await SupervisedNatsServer.start({ storeDir, port: options.natsPort, name: `globaltables-${region}` },
-      (message) => console.error(`[${region}] ${message}`));
+    server = await SupervisedNatsServer.start({ storeDir, port: options.natsPort, name: `globaltables-${region}`, jetstreamKey: options.jetstreamKey }, log);
+  } else if (options.jetstreamKey !== undefined) {
+    log(`warning: the change log goes to ${options.natsUrl}, whose JetStream store this region cannot encrypt ` +
+      '(only that server\'s own configuration can: jetstream { key, cipher }); tables report no SSEDescription');
   }
   const natsUrl = options.natsUrl ?? server!.url;
   const bus = await NatsChangeBus.connect({ url: natsUrl, region });

@@ -20,6 +20,7 @@ import type { Publisher } from '../bus/publisher.js';
 import { Replication } from '../replication/replication.js';
 import { NatsWiring } from '../replication/natsWiring.js';
 import { endpointFor, type PeerConfig } from '../config/regionConfig.js';
+import { encryptionKeyCheck, jetstreamEncryptionKey, lmdbEncryptionKey } from '../config/encryptionKey.js';
 import type { Granularity } from '../core/lww.js';
 import type { Credentials } from '../config/credentials.js';
 import { SignatureCheck } from '../http/signatureCheck.js';
@@ -54,6 +55,11 @@ export interface RegionOptions {
   credentials?: Credentials[];
   /** Body limits and timeouts of the HTTP server (tests lower the timeouts). */
   http?: Partial<FrontDoorLimits>;
+  /**
+   * The region key (encryptionKey.ts): encrypts the data dir's LMDB store and the embedded
+   * nats-server's JetStream store, each with a key derived from it.
+   */
+  encryptionKey?: Buffer;
 }
 
 export interface RunningRegion {
@@ -69,7 +75,9 @@ export interface RunningRegion {
 }
 
 export async function startRegion(options: RegionOptions): Promise<RunningRegion> {
-  const store = options.store ?? openLmdbStore(requireDataDir(options), { durability: options.durability });
+  const key = options.encryptionKey;
+  const encryption = key ? { lmdbKey: lmdbEncryptionKey(key), keyCheck: encryptionKeyCheck(key) } : undefined;
+  const store = options.store ?? openLmdbStore(requireDataDir(options), { durability: options.durability, encryption });
   const clock = options.clock ?? new SystemClock();
   const log = options.log ?? ((message: string) => console.error(`[${options.name}] ${message}`));
   // Only a region with a change stream replicates: its peers read its changes there.
@@ -83,6 +91,8 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     clockMode: options.clockMode,
     granularity: options.granularity,
     settings: options.settings,
+    // A given store or a given nats-server keeps data this region cannot vouch for.
+    encryptedAtRest: Boolean(key && !options.store && !options.changeStream?.natsUrl),
     ...(wiring ? { replication: (ctx, conflicts) => new Replication(ctx, conflicts, wiring, log) } : {}),
   });
   const { ctx, conflicts, replication } = core;
@@ -122,7 +132,11 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     server.closeAllConnections();
   });
   try {
-    changeStream = options.changeStream ? await startChangeStream(ctx.region, { ...options.changeStream, dataDir: options.dataDir }) : undefined;
+    changeStream = options.changeStream ? await startChangeStream(ctx.region, {
+      ...options.changeStream,
+      dataDir: options.dataDir,
+      ...(key ? { jetstreamKey: jetstreamEncryptionKey(key) } : {}),
+    }) : undefined;
     work = await startRegionWork(core, changeStream?.bus, log);
     Object.assign(admin, { publisher: work.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats });
   } catch (error) {

@@ -30,6 +30,8 @@ export interface RegionCoreOptions {
   clockMode?: ClockMode;
   granularity?: Granularity;
   settings?: Partial<RegionSettings>;
+  /** Everything the region keeps on disk is encrypted (tables then describe their encryption). */
+  encryptedAtRest?: boolean;
   /** Builds the region's replication (only a region with a change stream replicates); started by startRegionWork. */
   replication?: (ctx: RegionContext, conflicts: ConflictLog) => Replication;
 }
@@ -56,6 +58,7 @@ export function createRegionCore(options: RegionCoreOptions): RegionCore {
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     granularity: options.granularity ?? 'item',
     conflicts,
+    ...(options.encryptedAtRest ? { encryptedAtRest: true } : {}),
   };
   // Replication keeps the context it serves, which in turn names it: set before anything runs.
   const replication = options.replication?.(ctx, conflicts);

@@ -5,6 +5,7 @@ import { deferToNextTurn } from '../clock/clock.js';
 import { AbortCommitError, GroupCommit } from './groupCommit.js';
 import { openDatabases, type Databases } from './lmdbDatabases.js';
 import { spliceChange } from './preEncoded.js';
+import type { StoreEncryption } from './storeEncryption.js';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
 
 function tablePrefix(tableId: number): Buffer {
@@ -202,11 +203,13 @@ const loadTables = (dbs: Databases): Map<string, unknown> => new Map([...dbs.tab
 export interface LmdbOptions {
   /** 'process' (default): durable across process crashes; 'fsync': also across machine crashes, slower. */
   durability?: 'process' | 'fsync';
+  /** Encrypts the environment; a store created without it cannot be opened with it, nor the other way round. */
+  encryption?: StoreEncryption;
 }
 
 export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
   mkdirSync(path, { recursive: true });
-  const dbs = openDatabases(path, options.durability ?? 'process');
+  const dbs = openDatabases(path, options.durability ?? 'process', options.encryption);
   const { root } = dbs;
   const lastKey = [...dbs.changes.getKeys({ reverse: true, limit: 1 })][0];
   const shared: Shared = {

@@ -1,6 +1,7 @@
-/** The LMDB environment of a region data dir and its databases, opened only if their key layout is this version's. */
+/** The LMDB environment of a region data dir and its databases, opened only if their key layout (and key, if encrypted) is this version's. */
 import { open, type Database, type DatabaseOptions, type RootDatabase } from 'lmdb';
 import { checkKeyLayout } from './keyLayout.js';
+import { checkBeforeOpen, checkKeyEntry, type StoreEncryption } from './storeEncryption.js';
 import { NameSafePackr } from './nameSafePackr.js';
 import type { ChangeRecord, ItemRecord } from './store.js';
 
@@ -17,13 +18,15 @@ const NAME_SAFE = { encoder: { Encoder: NameSafePackr } } as DatabaseOptions;
 /** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
 const PLAIN_MAPS = { useRecords: false, ...NAME_SAFE } as DatabaseOptions;
 
-export function openDatabases(path: string, durability: 'process' | 'fsync'): Databases {
+export function openDatabases(path: string, durability: 'process' | 'fsync', encryption?: StoreEncryption): Databases {
+  checkBeforeOpen(path, encryption);
   // noSync: a commit is in the OS page cache before it is acknowledged, so it survives a crash
   // (SIGKILL) of this process; only a crash of the machine itself could lose recent commits.
   // useWritemap: pages are written in the shared mapping instead of copied and written out at
   // commit; items live at hashed keys, so nearly every put dirties a page of its own, and a
-  // replication batch commits about a third faster.
-  const root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync' });
+  // replication batch commits about a third faster. An encrypted environment ignores it: its pages
+  // are encrypted on their way to the file (ChaCha8), never written in place.
+  const root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) });
   const dbs: Databases = {
     root,
     // Plain msgpack maps: items and change records come in many shapes, and defining a record
@@ -34,6 +37,7 @@ export function openDatabases(path: string, durability: 'process' | 'fsync'): Da
     changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
   };
   try {
+    checkKeyEntry(path, dbs.meta, encryption);
     checkKeyLayout(path, dbs);
   } catch (error) {
     void root.close();

@@ -5,6 +5,7 @@ import { describe, type StreamSpecification, type TableMeta } from '../tables.js
 import { list, str, struct, long, newTableNameRule, bool, type FieldRule } from '../validation/shape.js';
 import { defineOperation } from './operation.js';
 import { checkStreamSpecification, streamSpecificationRule } from './streamSpecification.js';
+import { checkSseSpecification, sseSpecificationRule, type SSESpecification } from './sseSpecification.js';
 import { openStream } from '../../streams/registry.js';
 import { checkTags, mergeTags, tagListRule, type Tag } from '../tags.js';
 import { checkCreateIndexes, globalIndexesRule, indexMetaOf, localIndexesRule, type IndexRequest } from '../indexes/indexRequests.js';
@@ -22,6 +23,7 @@ interface CreateTableRequest {
   LocalSecondaryIndexes?: IndexRequest[];
   GlobalSecondaryIndexes?: IndexRequest[];
   Tags?: Tag[];
+  SSESpecification?: SSESpecification;
 }
 
 const MAX_TABLES = 2500;
@@ -53,11 +55,14 @@ export const createTable = defineOperation<CreateTableRequest, unknown>({
     LocalSecondaryIndexes: localIndexesRule(),
     GlobalSecondaryIndexes: globalIndexesRule(),
     Tags: tagListRule(),
+    SSESpecification: sseSpecificationRule(),
   },
   async run(ctx, request) {
     checkSchema(request);
     checkCreateIndexes(request);
     const stream = request.StreamSpecification ? checkStreamSpecification(request.StreamSpecification) : undefined;
+    // Only the default encryption passes, which every table has: nothing to record.
+    if (request.SSESpecification) checkSseSpecification(request.SSESpecification);
     if (request.Tags) checkTags(request.Tags);
     const tags = request.Tags?.length ? mergeTags([], request.Tags) : undefined;
     const nowMs = ctx.clock.trueNowMs();

@@ -6,6 +6,7 @@ import { bool, list, str, struct, tableOperationNameRule } from '../validation/s
 import { throughputRule } from './createTable.js';
 import { defineOperation } from './operation.js';
 import { streamSpecificationRule } from './streamSpecification.js';
+import { alreadyDefaultEncryption, checkSseSpecification, sseSpecificationRule, type SSESpecification } from './sseSpecification.js';
 import { closeStream, openStream } from '../../streams/registry.js';
 import type { RegionContext } from '../context.js';
 import type { StoreTxn } from '../../storage/store.js';
@@ -26,6 +27,7 @@ interface UpdateTableRequest {
   GlobalSecondaryIndexUpdates?: GlobalIndexUpdate[];
   AttributeDefinitions?: AttributeDefinition[];
   ReplicaUpdates?: ReplicaUpdate[];
+  SSESpecification?: SSESpecification;
 }
 
 interface ReplicaUpdate {
@@ -40,8 +42,15 @@ const PREFIX = 'One or more parameter values were invalid: ';
 function checkRequest(request: UpdateTableRequest): void {
   if (!request.ProvisionedThroughput && !request.BillingMode && !request.StreamSpecification
     && !request.GlobalSecondaryIndexUpdates?.length && !request.ReplicaUpdates?.length
-    && request.DeletionProtectionEnabled === undefined) {
+    && request.DeletionProtectionEnabled === undefined && !request.SSESpecification) {
     invalid('At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required');
+  }
+  if (request.SSESpecification) {
+    if (request.ProvisionedThroughput || request.BillingMode || request.StreamSpecification || request.GlobalSecondaryIndexUpdates
+      || request.ReplicaUpdates || request.DeletionProtectionEnabled !== undefined) {
+      invalid(`${PREFIX}Server-Side Encryption modification must be the only operation in the request`);
+    }
+    checkSseSpecification(request.SSESpecification);
   }
   if (request.BillingMode === 'PROVISIONED' && !request.ProvisionedThroughput) {
     invalid(`${PREFIX}ProvisionedThroughput must be specified when BillingMode is PROVISIONED`);
@@ -191,6 +200,7 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
       AttributeName: str({ notNull: true, lengthMin: 1, lengthMax: 255 }),
       AttributeType: str({ notNull: true, enum: ['B', 'N', 'S'] }),
     }, { notNull: true })),
+    SSESpecification: sseSpecificationRule(),
     ReplicaUpdates: list(struct('ReplicationGroupUpdate', {
       Create: struct('CreateReplicationGroupMemberAction', { RegionName: str({ notNull: true }), GlobalSecondaryIndexes: replicaIndexesRule() }),
       Update: struct('UpdateReplicationGroupMemberAction', { RegionName: str({ notNull: true }), GlobalSecondaryIndexes: replicaIndexesRule() }),
@@ -202,6 +212,8 @@ export const updateTable = defineOperation<UpdateTableRequest, unknown>({
     const nowMs = ctx.clock.trueNowMs();
     const description = await ctx.store.write((txn) => {
       const meta = requireActiveTable(txn, request.TableName, nowMs);
+      // Only the default encryption passes the checks, and the table has it.
+      if (request.SSESpecification) alreadyDefaultEncryption();
       const replicaChanges = request.ReplicaUpdates?.length ? planReplicaUpdates(ctx, meta, request.ReplicaUpdates) : [];
       const doneMs = nowMs + ctx.settings.updateTableMs;
       const throughput = updatedThroughput(meta, request, nowMs, doneMs);
