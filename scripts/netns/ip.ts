@@ -40,9 +40,9 @@ export function subnetInUse(base: number, bits: number): boolean {
 }
 
 /** Runs a command; resolves with its stdout, rejects when it exits non-zero (with its stderr). */
-export function run(command: string, args: string[], stdin = '', timeoutMs = TIMEOUT_MS): Promise<string> {
+export function run(command: string, args: string[], stdin = '', options: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? TIMEOUT_MS, ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });

@@ -36,7 +36,7 @@ export interface Network {
   /** Starts a program inside a host's namespace (`ip netns exec` replaces itself with it: the pid is the program's). */
   spawnIn(name: string, command: string, args: string[], options?: SpawnOptions): ChildProcess;
   /** Runs a program inside a namespace to its end; resolves with its stdout. */
-  execIn(namespace: string, command: string, args: string[], stdin?: string): Promise<string>;
+  execIn(namespace: string, command: string, args: string[], stdin?: string, options?: { cwd?: string; timeoutMs?: number }): Promise<string>;
   /** Kills whatever still runs in the namespaces, deletes them and the link here. Safe to call twice. */
   remove(): void;
 }
@@ -138,8 +138,8 @@ export async function createNetwork(names: string[]): Promise<Network> {
     spawnIn(name, command, args, options = {}) {
       return spawn('ip', ['netns', 'exec', network.host(name).namespace, command, ...args], options);
     },
-    execIn(namespace, command, args, stdin) {
-      return run('ip', ['netns', 'exec', namespace, command, ...args], stdin);
+    execIn(namespace, command, args, stdin, options) {
+      return run('ip', ['netns', 'exec', namespace, command, ...args], stdin, options);
     },
     remove: removeNow,
   };
