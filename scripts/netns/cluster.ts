@@ -147,6 +147,7 @@ export async function startNetnsCluster(names: string[] = REGION_NAMES): Promise
     },
   };
   try {
+    // Each in a process group of its own (detached): a Ctrl-C at the terminal reaches only the caller, which stops them in order.
     await Promise.all(network.hosts.map(async (host) => {
       const dir = join(root, host.name);
       mkdirSync(dir, { recursive: true });
@@ -155,7 +156,7 @@ export async function startNetnsCluster(names: string[] = REGION_NAMES): Promise
       const logTail = (): string => `--- ${host.name} region log:\n${tail(regionLog)}\n--- its nats-server's:\n${tail(natsLog)}`;
       const output = (file: string): number => openSync(file, 'a');
       const natsOut = output(natsLog);
-      const nats = network.spawnIn(host.name, findNatsServer(), natsCommand({ name: host.name, storeDir: join(dir, 'nats'), configFile: join(REPOSITORY_ROOT, NATS_CONFIG_FILE) }), { stdio: ['ignore', natsOut, natsOut] });
+      const nats = network.spawnIn(host.name, findNatsServer(), natsCommand({ name: host.name, storeDir: join(dir, 'nats'), configFile: join(REPOSITORY_ROOT, NATS_CONFIG_FILE) }), { stdio: ['ignore', natsOut, natsOut], detached: true });
       closeSync(natsOut);
       natsServers.push(nats);
       await waitFor(`${host.name}'s nats-server accepting at ${host.address}`, () => accepts(host.address, NATS_CLIENT_PORT), [nats], logTail);
@@ -167,7 +168,7 @@ export async function startNetnsCluster(names: string[] = REGION_NAMES): Promise
       });
       const regionOut = output(regionLog);
       const region = network.spawnIn(host.name, process.execPath, ['bin/globaltables.js', ...command], {
-        cwd: REPOSITORY_ROOT, env: { ...process.env, [ADMIN_TOKEN_ENV]: adminToken }, stdio: ['ignore', regionOut, regionOut],
+        cwd: REPOSITORY_ROOT, env: { ...process.env, [ADMIN_TOKEN_ENV]: adminToken }, stdio: ['ignore', regionOut, regionOut], detached: true,
       });
       closeSync(regionOut);
       regionProcesses.push(region);

@@ -62,23 +62,41 @@ function removeNamespace(namespace: string): void {
   } catch { /* already gone */ }
 }
 
-/** Removes the namespaces and host links of runs whose process is gone (killed before it could clean up). */
-export function sweepStaleNetworks(): string[] {
+/**
+ * Removes the namespaces and the host links of the process `pid` (of one of its networks, given
+ * `network`), found by name, not by a list of what was created: a step interrupted half-way (Ctrl-C
+ * reaches `ip` too) may have made one that no list holds.
+ */
+export function removeNetworksOf(pid: number, network?: number): string[] {
+  const own = network === undefined ? `${pid}-` : `${pid}-${network}-`;
   const removed: string[] = [];
-  for (const namespace of ip('netns', 'list').split('\n').map((line) => line.split(' ')[0])) {
-    const owner = new RegExp(`^${NAMESPACE_PREFIX}(\\d+)-`).exec(namespace);
-    if (owner && !isAlive(Number(owner[1]))) {
-      removeNamespace(namespace);
-      removed.push(namespace);
-    }
-  }
+  // The links here first: their addresses and routes go at once, not whenever the kernel gets to a deleted namespace.
   for (const line of ip('-o', 'link', 'show').split('\n')) {
-    const link = new RegExp(`^\\d+: (${HOST_LINK_PREFIX}(\\d+)x\\d+)[@:]`).exec(line);
-    if (link && !isAlive(Number(link[2]))) {
+    const link = new RegExp(`^\\d+: (${HOST_LINK_PREFIX}(\\d+)x(\\d+))[@:]`).exec(line);
+    if (link && Number(link[2]) === pid && (network === undefined || Number(link[3]) === network)) {
       try { ip('link', 'delete', link[1]); removed.push(link[1]); } catch { /* went with its namespace */ }
     }
   }
+  for (const namespace of ip('netns', 'list').split('\n').map((line) => line.split(' ')[0])) {
+    if (!namespace.startsWith(`${NAMESPACE_PREFIX}${own}`)) continue;
+    removeNamespace(namespace);
+    removed.push(namespace);
+  }
   return removed;
+}
+
+/** Removes the networks of runs whose process is gone (killed before it could clean up). */
+export function sweepStaleNetworks(): string[] {
+  const owners = new Set<number>();
+  for (const namespace of ip('netns', 'list').split('\n').map((line) => line.split(' ')[0])) {
+    const owner = new RegExp(`^${NAMESPACE_PREFIX}(\\d+)-`).exec(namespace);
+    if (owner) owners.add(Number(owner[1]));
+  }
+  for (const line of ip('-o', 'link', 'show').split('\n')) {
+    const link = new RegExp(`^\\d+: ${HOST_LINK_PREFIX}(\\d+)x\\d+[@:]`).exec(line);
+    if (link) owners.add(Number(link[1]));
+  }
+  return [...owners].filter((pid) => !isAlive(pid)).flatMap((pid) => removeNetworksOf(pid));
 }
 
 /** A /24 in 10.214.0.0/16 that no route here covers, starting from one derived from the pid so parallel runs pick different ones. */
@@ -99,30 +117,25 @@ function linksUp(network: Network, hostLink: string): boolean {
 /** Builds the network for the named regions (addresses .11, .12, … in order); leaves nothing behind if a step fails. */
 export async function createNetwork(names: string[]): Promise<Network> {
   created += 1;
-  const tag = `${process.pid}-${created}`;
-  const hostLink = `${HOST_LINK_PREFIX}${process.pid}x${created}`;
+  const index = created;
+  const tag = `${process.pid}-${index}`;
+  const hostLink = `${HOST_LINK_PREFIX}${process.pid}x${index}`;
   const base = freeSubnet();
   const bridgeNamespace = `${NAMESPACE_PREFIX}${tag}-bridge`;
   const hosts: NetworkHost[] = names.map((name, i) => ({
     name, namespace: `${NAMESPACE_PREFIX}${tag}-${name}`, address: toAddress(base + 11 + i), link: 'eth0', bridgePort: `port${i}`,
   }));
-  // Only what this call created is removed: a name taken already is someone else's.
-  const namespaces: string[] = [];
-  let hostLinkAdded = false;
   let removed = false;
   const removeNow = (): void => {
     if (removed) return;
     removed = true;
     process.removeListener('exit', removeNow);
-    // The link here first: its address and route go at once, not whenever the kernel gets to a deleted namespace.
-    try { if (hostLinkAdded) ip('link', 'delete', hostLink); } catch { /* already gone */ }
-    for (const namespace of namespaces.reverse()) removeNamespace(namespace);
+    removeNetworksOf(process.pid, index);
   };
   // A process that dies before remove() would otherwise leave the namespaces and their processes behind.
   process.once('exit', removeNow);
   const addNamespace = (namespace: string): void => {
     ip('netns', 'add', namespace);
-    namespaces.push(namespace);
     ip('-n', namespace, 'link', 'set', 'lo', 'up');
   };
   const network: Network = {
@@ -148,7 +161,6 @@ export async function createNetwork(names: string[]): Promise<Network> {
     ip('-n', bridgeNamespace, 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', bridgeNamespace, 'link', 'set', 'br0', 'up');
     ip('link', 'add', hostLink, 'type', 'veth', 'peer', 'name', 'uplink', 'netns', bridgeNamespace);
-    hostLinkAdded = true;
     ip('-n', bridgeNamespace, 'link', 'set', 'uplink', 'master', 'br0', 'up');
     ip('addr', 'add', `${network.hostAddress}/24`, 'dev', hostLink);
     ip('link', 'set', hostLink, 'up');
