@@ -16,10 +16,9 @@ import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { findNatsServer } from '../../src/nats/launcher.js';
 import { clientFor } from '../../test/helpers/region.js';
 import { kernelFaults, type KernelFaults } from './faults.js';
-import { healthcheckCommand, natsCommand, NATS_CONFIG_FILE, NATS_CLIENT_PORT, regionCommand, regionPort, REPOSITORY_ROOT } from './hostCommands.js';
+import { REGION_NAMES, healthcheckCommand, natsCommand, NATS_CONFIG_FILE, NATS_CLIENT_PORT, regionCommand, regionPort, REPOSITORY_ROOT } from './hostCommands.js';
 import { createNetwork, sweepStaleNetworks, type Network } from './network.js';
 
-export const REGION_NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 

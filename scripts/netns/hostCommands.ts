@@ -9,6 +9,9 @@ import { loadRegionConfig } from '../../src/config/regionConfig.js';
 
 export const REPOSITORY_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
+/** The regions of the multi-host setup, in the order each lists its peers. */
+export const REGION_NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+
 /** Each region's nats-server listens on the default client port of its own host. */
 export const NATS_CLIENT_PORT = 4222;
 
