@@ -6,7 +6,7 @@
  */
 import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { findNatsServer } from '../../src/nats/launcher.js';
 import { clientFor } from '../../test/helpers/region.js';
 import { kernelFaults, type KernelFaults } from './faults.js';
 import { REGION_NAMES, healthcheckCommand, natsCommand, NATS_CONFIG_FILE, NATS_CLIENT_PORT, regionCommand, regionPort, REPOSITORY_ROOT } from './hostCommands.js';
-import { createNetwork, sweepStaleNetworks, type Network } from './network.js';
+import { createNetwork, isAlive, sweepStaleNetworks, type Network } from './network.js';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -103,11 +103,22 @@ async function waitFor(what: string, check: () => Promise<boolean>, processes: C
   }
 }
 
+const DATA_PREFIX = 'globaltables-netns-';
+
+/** The data of runs whose process is gone: killed before they could remove it. */
+function sweepStaleData(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    const owner = new RegExp(`^${DATA_PREFIX}(\\d+)-`).exec(entry);
+    if (owner && !isAlive(Number(owner[1]))) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+}
+
 /** Starts the regions, each with its nats-server in its own namespace; leaves nothing behind if a step fails. */
 export async function startNetnsCluster(names: string[] = REGION_NAMES): Promise<NetnsCluster> {
   sweepStaleNetworks();
+  sweepStaleData();
   const adminToken = randomBytes(24).toString('hex');
-  const root = mkdtempSync(join(tmpdir(), 'globaltables-netns-'));
+  const root = mkdtempSync(join(tmpdir(), `${DATA_PREFIX}${process.pid}-`));
   const natsServers: ChildProcess[] = [];
   const regionProcesses: ChildProcess[] = [];
   const removeRoot = (): void => rmSync(root, { recursive: true, force: true });

@@ -43,7 +43,7 @@ export interface Network {
 
 let created = 0;
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
