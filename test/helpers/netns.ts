@@ -4,7 +4,7 @@
  * to the machine's own network: the test creates every address it talks to, and removes them.
  * Needs Linux, root and iproute2; netnsSupport() says why not elsewhere, so a test can skip.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { failureText, ip, isMissingCommand, run, subnetInUse, toNumber } from '../../scripts/netns/ip.js';
 
 export type NetnsSupport = { supported: true } | { supported: false; reason: string };
 
@@ -43,15 +43,6 @@ const TIMEOUT_MS = 15_000;
 let supportSeen: NetnsSupport | undefined;
 let created = 0;
 
-function ip(...args: string[]): string {
-  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function failureText(error: unknown): string {
-  const stderr = (error as { stderr?: string }).stderr?.trim();
-  return stderr || (error as Error).message;
-}
-
 /** Whether this machine lets a test build a namespace with a veth pair: tried for real, in a namespace removed at once. */
 export function netnsSupport(): NetnsSupport {
   if (supportSeen) return supportSeen;
@@ -61,7 +52,7 @@ export function netnsSupport(): NetnsSupport {
   try {
     ip('netns', 'add', probe);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const missing = isMissingCommand(error);
     return (supportSeen = { supported: false, reason: missing ? 'the ip command (iproute2) is not installed' : `ip netns add failed: ${failureText(error)}` });
   }
   try {
@@ -75,51 +66,17 @@ export function netnsSupport(): NetnsSupport {
   return supportSeen;
 }
 
-function toNumber(address: string): number {
-  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-/** Whether a /30 at `base` overlaps any route this machine has (default aside), in any table: a network someone uses. */
-function inUse(base: number): boolean {
-  const routes = JSON.parse(ip('-4', '-j', 'route', 'show', 'table', 'all')) as { dst: string }[];
-  return routes.some(({ dst }) => {
-    if (dst === 'default') return false;
-    const [address, length = '32'] = dst.split('/');
-    const bits = Math.min(Number(length), 30);
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return ((toNumber(address) & mask) >>> 0) === ((base & mask) >>> 0);
-  });
-}
-
 /** A /30 in 10.213.0.0/16 that no route here covers, starting from one derived from the pid so parallel runs pick different ones. */
 function freeSubnet(): { host: string; namespace: string } {
   for (let attempt = 0; attempt < SUBNETS; attempt += 1) {
     const index = (process.pid + created + attempt) % SUBNETS;
     const base = toNumber(`${PREFIX}.0.0`) + index * 4;
-    if (inUse(base)) continue;
+    if (subnetInUse(base, 30)) continue;
     const third = (index * 4) >> 8;
     const fourth = (index * 4) & 255;
     return { host: `${PREFIX}.${third}.${fourth + 1}`, namespace: `${PREFIX}.${third}.${fourth + 2}` };
   }
   throw new Error(`every /30 in ${PREFIX}.0.0/16 is in use`);
-}
-
-function run(command: string, args: string[], stdin = ''): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.once('error', reject);
-    // A command that exits without reading its input (most `ip` calls) breaks the pipe; its exit status says what happened.
-    child.stdin.on('error', () => undefined);
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}: ${stderr.trim()}`));
-    });
-    child.stdin.end(stdin);
-  });
 }
 
 /** Runs inside the namespace: reads the requests as JSON on stdin, answers them as JSON on stdout. */

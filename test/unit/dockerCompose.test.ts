@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { ADMIN_TOKEN_ENV } from '../../src/config/adminToken.js';
 import { loadRegionConfig } from '../../src/config/regionConfig.js';
 import { NATS_MAX_PAYLOAD_BYTES } from '../../src/bus/wireLimits.js';
+import { healthcheckCommand, natsCommand, NATS_CLIENT_PORT, REGION_NAMES, regionCommand } from '../../scripts/netns/hostCommands.js';
 
 const ROOT = join(__dirname, '../..');
 
@@ -16,6 +17,7 @@ interface Service {
   volumes?: string[];
   depends_on?: string[];
   environment?: Record<string, string>;
+  healthcheck?: { test?: string[] };
 }
 
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
@@ -112,6 +114,36 @@ describe('docker-compose.yml', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []).map((p) => p.split(':').at(-2));
     expect(published.length).toBeGreaterThanOrEqual(regions.length);
     expect(new Set(published).size).toBe(published.length);
+  });
+});
+
+// The namespace cluster (test/e2e/netnsCluster.test.ts, npm run netns-cluster) runs the commands of
+// scripts/netns/hostCommands.ts with namespace addresses: the same as compose's, with its service names.
+describe('docker-compose.yml and the tested multi-host setup (the namespace cluster)', () => {
+  const NATS_DATA = '/data';
+  const NATS_CONFIG = '/etc/nats/globaltables.conf';
+
+  it('run the same regions', () => {
+    expect(regions.map(([name]) => name)).toEqual(REGION_NAMES);
+  });
+
+  it('start each region with the same command: its region file, every address, its data, its own nats-server and every other region as a peer', () => {
+    for (const [name, service] of regions) {
+      const peers = REGION_NAMES.filter((other) => other !== name).map((other) => ({ name: other, host: other }));
+      expect(service.command).toEqual(regionCommand({ name, dataDir: flag(service.command!, '--data'), natsHost: `nats-${name}`, peers }));
+    }
+  });
+
+  it('start each nats-server with the same command, on the client port the regions are given', () => {
+    for (const [name, service] of regions) {
+      const nats = services[`nats-${name}`];
+      expect(nats.command).toEqual(natsCommand({ name, storeDir: NATS_DATA, configFile: NATS_CONFIG }));
+      expect(Number(new URL(flag(service.command!, '--nats-url')).port || 4222)).toBe(NATS_CLIENT_PORT);
+    }
+  });
+
+  it('check each region\'s health the same way, inside its host', () => {
+    for (const [name, service] of regions) expect(service.healthcheck?.test).toEqual(['CMD', ...healthcheckCommand(name)]);
   });
 });
 
