@@ -24,40 +24,15 @@ interface Report {
 
 const readReport = (json: string): Report => JSON.parse(readFileSync(json, 'utf8')) as Report;
 
-/** At most `size` runs at once; the others wait their turn. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free -= 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free += 1;
-    }
-  }
-}
-
 describe('scenarios/', () => {
   it('holds the scenario library', () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(10);
   });
 
-  // Two scenarios at a time: most of a run is waiting (sleeps, convergence), and each has its own
-  // regions, ports and data; the whole library one at a time would be the suite's longest file.
-  const slots = new Slots(2);
   for (const file of SCENARIOS) {
-    it.concurrent(`${file} passes`, async ({ expect }) => {
+    it(`${file} passes`, async () => {
       const json = join(dir, `${file}.json`);
-      const result = await slots.run(() => run(join('scenarios', file), json));
+      const result = await run(join('scenarios', file), json);
       // On failure the report's text (stdout) says which expectation did not hold, and stderr why a run broke.
       const context = `\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
       expect(result.code, `exit code${context}`).toBe(0);
@@ -66,7 +41,7 @@ describe('scenarios/', () => {
       expect(report.steps.filter((s) => !s.ok), `failed steps${context}`).toEqual([]);
       expect(report.expectations.length, `expectations${context}`).toBeGreaterThan(0);
       expect(report.expectations.filter((e) => !e.ok), `failed expectations${context}`).toEqual([]);
-    }, 180_000); // its own run, and the wait for a slot
+    }, 90_000);
   }
 });
 
