@@ -55,13 +55,22 @@ export async function dynamoCall(region: ConsoleRegion, operation: string, input
   return answer(region, url, { method: 'POST', headers, body });
 }
 
-/** An admin call whose answer must be a success; its body, or undefined when the region is down or refused. */
-export async function adminRead<T>(region: ConsoleRegion, token: string | undefined, path: string): Promise<T | undefined> {
+/** A read of the admin API: its body, or why there is none (the region's refusal, with its status, or its silence). */
+export type AdminRead<T> = { ok: true; body: T } | { ok: false; status?: number; error: string };
+
+export async function adminGet<T>(region: ConsoleRegion, token: string | undefined, path: string): Promise<AdminRead<T>> {
   try {
     const { status, body } = await adminCall(region, token, 'GET', path);
-    return status === 200 ? body as T : undefined;
+    if (status === 200) return { ok: true, body: body as T };
+    return { ok: false, status, error: String((body as { error?: unknown }).error ?? `status ${status}`) };
   } catch (error) {
-    if (error instanceof RegionDownError) return undefined;
+    if (error instanceof RegionDownError) return { ok: false, error: error.message };
     throw error;
   }
+}
+
+/** An admin read's body, or undefined when the region is down or refused. */
+export async function adminRead<T>(region: ConsoleRegion, token: string | undefined, path: string): Promise<T | undefined> {
+  const read = await adminGet<T>(region, token, path);
+  return read.ok ? read.body : undefined;
 }

@@ -2,7 +2,7 @@
 import type { VersionedState } from '../core/lww.js';
 import { keyTimeline, type KeyTimelineEntry, type RegionKeyHistory } from '../core/keyHistory.js';
 import type { Item, Version } from '../core/types.js';
-import { adminCall, RegionDownError, type ConsoleRegion } from './regionCalls.js';
+import { adminGet, type ConsoleRegion } from './regionCalls.js';
 
 /** Rows a table view shows per region: enough to look at, little enough for a page. */
 export const TABLE_VIEW_LIMIT = 500;
@@ -11,20 +11,14 @@ export interface TableEntry { keys: Item; item: Item | null; version: Version; o
 export type RegionTable = { entries: TableEntry[]; truncated: boolean } | { missing: true } | { error: string };
 
 async function regionTable(region: ConsoleRegion, token: string | undefined, table: string): Promise<RegionTable> {
-  try {
-    // The snapshot peers read: items and tombstones, each with the version that decided it.
-    const { status, body } = await adminCall(region, token, 'GET', `snapshot?table=${encodeURIComponent(table)}`);
-    if (status === 404) return { missing: true };
-    if (status !== 200) return { error: String((body as { error?: unknown }).error ?? `status ${status}`) };
-    const entries = (body as { entries: { keys: Item; state: VersionedState }[] }).entries;
-    return {
-      entries: entries.slice(0, TABLE_VIEW_LIMIT).map(({ keys, state }) => ({ keys, item: state.item, version: state.version, origin: state.origin, writtenAtMs: state.writtenAtMs })),
-      truncated: entries.length > TABLE_VIEW_LIMIT,
-    };
-  } catch (error) {
-    if (error instanceof RegionDownError) return { error: error.message };
-    throw error;
-  }
+  // The snapshot peers read: items and tombstones, each with the version that decided it.
+  const read = await adminGet<{ entries: { keys: Item; state: VersionedState }[] }>(region, token, `snapshot?table=${encodeURIComponent(table)}`);
+  if (!read.ok) return read.status === 404 ? { missing: true } : { error: read.error };
+  const { entries } = read.body;
+  return {
+    entries: entries.slice(0, TABLE_VIEW_LIMIT).map(({ keys, state }) => ({ keys, item: state.item, version: state.version, origin: state.origin, writtenAtMs: state.writtenAtMs })),
+    truncated: entries.length > TABLE_VIEW_LIMIT,
+  };
 }
 
 export async function tableAcrossRegions(regions: ConsoleRegion[], token: string | undefined, table: string): Promise<{ table: string; regions: Record<string, RegionTable> }> {
@@ -37,17 +31,9 @@ type RegionHistory = RegionKeyHistory & { truncated: boolean };
 /** Every region's records of the key, put on one timeline; a region that is down or lacks the table adds nothing and is named. */
 export async function keyHistoryAcrossRegions(regions: ConsoleRegion[], token: string | undefined, table: string, key: string) {
   const query = `history?table=${encodeURIComponent(table)}&key=${encodeURIComponent(key)}`;
-  const answers = await Promise.all(regions.map(async (region) => {
-    try {
-      const { status, body } = await adminCall(region, token, 'GET', query);
-      return status === 200 ? { history: body as RegionHistory } : { region: region.name, error: String((body as { error?: unknown }).error ?? `status ${status}`) };
-    } catch (error) {
-      if (error instanceof RegionDownError) return { region: region.name, error: error.message };
-      throw error;
-    }
-  }));
-  const histories = answers.flatMap((a) => (a.history ? [a.history] : []));
+  const answers = await Promise.all(regions.map(async (region) => ({ region: region.name, read: await adminGet<RegionHistory>(region, token, query) })));
+  const histories = answers.flatMap(({ read }) => (read.ok ? [read.body] : []));
   const timeline: KeyTimelineEntry[] = keyTimeline(histories);
-  const unavailable = Object.fromEntries(answers.flatMap((a) => (a.history ? [] : [[a.region, a.error]])));
+  const unavailable = Object.fromEntries(answers.flatMap(({ region, read }) => (read.ok ? [] : [[region, read.error]])));
   return { table, key: JSON.parse(key) as Item, timeline, truncated: histories.some((h) => h.truncated), unavailable };
 }
