@@ -1,4 +1,4 @@
-/** The ChangeBus seam, publisher side: an append-only stream per region, one message per change. */
+/** The ChangeBus seam, publisher side: an append-only stream per region, one message per group of changes. */
 
 export interface PublishResult {
   /** Stream sequence the message got (equal to its lsn). */
@@ -27,6 +27,11 @@ export interface ChangeBus {
   publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult>;
   /** The last sequence the stream holds (0 when empty). */
   lastSequence(): Promise<number>;
+  /**
+   * The stream's last sequence and, while the stream still holds it, that message's payload (what a
+   * publisher resuming after a failure reads its position from).
+   */
+  lastMessage(): Promise<{ seq: number; payload?: Uint8Array }>;
   /**
    * The largest message (payload and headers) the bus accepts now, undefined for no limit. It can
    * change while the bus runs (a nats-server restarted with another max_payload).

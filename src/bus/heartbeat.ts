@@ -75,5 +75,6 @@ export function parseHeartbeat(bytes: Uint8Array): Heartbeat | undefined {
   return {
     region: value.region, committedLsn: value.committedLsn, publishedLsn: value.publishedLsn, stuck, unpublished, sentAtMs: Number(value.sentAtMs) || 0,
     ...(isCount(value.ownLsn) ? { ownLsn: value.ownLsn } : {}),
+    ...(isCount(value.ownCount) ? { ownCount: value.ownCount } : {}),
   };
 }

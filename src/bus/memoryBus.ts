@@ -90,6 +90,12 @@ export class MemoryChangeBus implements ChangeBus {
     return this.lastSeq;
   }
 
+  async lastMessage(): Promise<{ seq: number; payload?: Uint8Array }> {
+    this.check();
+    const last = this.message(this.lastSeq);
+    return { seq: this.lastSeq, ...(last ? { payload: last.payload } : {}) };
+  }
+
   /** The first sequence the stream holds; lastSeq + 1 when it holds none (as JetStream reports a purged stream). */
   firstSequence(): number {
     return this.stored[0]?.seq ?? this.lastSeq + 1;

@@ -92,6 +92,19 @@ export class NatsChangeBus implements ChangeBus {
     return info.state.last_seq;
   }
 
+  async lastMessage(): Promise<{ seq: number; payload?: Uint8Array }> {
+    const { last_seq: seq, messages } = (await this.jsm.streams.info(this.stream)).state;
+    if (!seq || !messages) return { seq };
+    try {
+      const stored = await this.jsm.streams.getMessage(this.stream, { seq });
+      return stored ? { seq, payload: stored.data } : { seq };
+    } catch (error) {
+      // Trimmed between the two requests: the position comes from what the publisher saved.
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.NoMessageFound) return { seq };
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     await this.connection.drain().catch(() => this.connection.close());
   }

@@ -1,8 +1,9 @@
 /**
- * The outbox drain: publishes the change log to the region's stream in lsn order, many messages in
- * flight (new ones go out while older ones wait for their acks). Stream sequence equals lsn (each
- * publish expects its predecessor), so after any failure the stream itself says where to resume:
- * nothing is lost, duplicated or reordered.
+ * The outbox drain: publishes the change log to the region's stream in lsn order, one message per
+ * group of consecutive changes of one origin and table (changeGroups.ts), many messages in flight
+ * (new ones go out while older ones wait for their acks). Each publish expects its predecessor's
+ * stream sequence, and the last message the stream holds names its last lsn, so after any failure
+ * the stream itself says where to resume: nothing is lost, duplicated or reordered.
  *
  * A change the bus will not take (larger than its max_payload) stops everything behind it. That
  * is reported as stuck, with its lsn (publishStuck.ts), and tried again slowly, one change at a
@@ -12,14 +13,25 @@ import { delay, type Clock } from '../clock/clock.js';
 import type { ChangeRecord, Store } from '../storage/store.js';
 import type { ChangeBus } from './changeBus.js';
 import { messageId, subjectFor } from './wire.js';
-import { encodeChange } from './wireEncode.js';
+import { POSITION_KEY, savedPosition, streamPosition, type PublishedPosition } from './publishedPosition.js';
+import { encodeGroup } from './wireEncode.js';
+import { firstLsn, formGroups, lastLsn, type ChangeGroup } from './changeGroups.js';
 import { PayloadTooLargeError, PUBLISH_HEADER_ALLOWANCE_BYTES } from './wireLimits.js';
 import { StuckChange, type PublisherStuck, type StuckListener } from './publishStuck.js';
 
 export type { PublisherStuck } from './publishStuck.js';
 
-const CURSOR_KEY = 'publisher.cursor';
 const OWN_KEY = 'publisher.ownLsn';
+/**
+ * A group's bounds. A catch-up reads a group as one message, so larger is cheaper for both sides,
+ * up to where one group delays the first change of the next: a thousand changes or 1 MiB.
+ */
+const GROUP_MAX_CHANGES = 1000;
+const GROUP_MAX_BYTES = 1024 * 1024;
+/** Changes read from the log at once to form groups. */
+const READ_CHANGES = 4096;
+/** Room for a group's envelope (schema version, names, own count, array header) beside its entries. */
+const GROUP_HEADER_BYTES = 512;
 /** The saved cursor only spares asking the stream where to resume: once a second is plenty, and it costs a transaction. */
 const CURSOR_SAVE_INTERVAL_MS = 1000;
 /** With nothing to publish, how often to look at the log even without a commit notice. */
@@ -30,6 +42,8 @@ const STUCK_RETRY_MAX_MS = 5000;
 export interface PublisherStatus {
   /** Last lsn the stream is known to hold. */
   publishedLsn: number;
+  /** How many of the region's own changes the stream holds (as its messages count them: wire.ts, ReceivedMessage). */
+  ownCount?: number;
   /** Last lsn committed to the region's change log. */
   committedLsn: number;
   stuck: PublisherStuck | null;
@@ -58,8 +72,17 @@ export interface PublisherOptions {
   onStuck?: StuckListener;
 }
 
+/** A message that went in at another sequence than the one expected of it: the stream is read again. */
+export class UnexpectedSequenceError extends Error {
+  constructor(readonly expected: number, readonly actual: number) {
+    super(`a group was stored at sequence ${actual}, expected ${expected}; reading the stream's position again`);
+    this.name = 'UnexpectedSequenceError';
+  }
+}
+
 interface InFlight {
-  change: ChangeRecord;
+  group: ChangeGroup;
+  seq: number;
   done: boolean;
   error?: { error: unknown };
   /** Resolves (never rejects) once the publish is acknowledged or has failed. */
@@ -68,6 +91,8 @@ interface InFlight {
 
 export class Publisher {
   private cursor = 0;
+  private streamSeq = 0;
+  private ownCount = 0;
   /** Noted as changes are acknowledged, so no one reads the change log again to know it. */
   private ownLsn: number | undefined;
   private stopped = false;
@@ -101,7 +126,7 @@ export class Publisher {
 
   status(): PublisherStatus {
     return {
-      publishedLsn: this.cursor, committedLsn: this.options.store.lastLsn(), stuck: this.stuck ?? null,
+      publishedLsn: this.cursor, ownCount: this.ownCount, committedLsn: this.options.store.lastLsn(), stuck: this.stuck ?? null,
       ...(this.ownLsn === undefined ? {} : { ownLsn: this.ownLsn }),
     };
   }
@@ -130,31 +155,39 @@ export class Publisher {
   }
 
   private async loop(): Promise<void> {
-    const { store, bus } = this.options;
-    const maxInFlight = this.options.maxInFlight ?? 512;
-    this.cursor = store.read((txn) => txn.getMeta<number>(CURSOR_KEY)) ?? 0;
+    const { store } = this.options;
+    const maxInFlight = this.options.maxInFlight ?? 64;
+    const saved = savedPosition(store);
+    this.cursor = saved.lsn;
     this.ownLsn = store.read((txn) => txn.getMeta<number>(OWN_KEY));
     let synced = false;
-    // Published and not yet acknowledged, oldest first. New changes go out while older ones wait
+    // Published and not yet acknowledged, oldest first. New groups go out while older ones wait
     // for their acks: a change committed just after a publish does not wait a round trip for it.
     let inFlight: InFlight[] = [];
-    let sent = 0;
+    // The last lsn, sequence and own count handed to the bus.
+    let sent = { lsn: 0, seq: 0, ownCount: 0 };
     while (!this.stopped) {
       try {
         if (!synced) {
-          await bus.ensureStream();
-          // The stream may hold more than the saved cursor says (acks lost in a crash): trust it.
-          this.cursor = Math.max(this.cursor, await bus.lastSequence());
-          sent = this.cursor;
+          const position = await streamPosition(this.options.bus, saved);
+          this.cursor = position.lsn;
+          this.streamSeq = position.seq;
+          this.ownCount = position.ownCount;
+          sent = { ...position };
           synced = true;
         }
         await this.yieldIfAsked();
         // While stuck, one change at a time: the stuck one is tried alone until it goes through.
-        const limit = this.stuck ? 1 : maxInFlight;
+        const room = (this.stuck ? 1 : maxInFlight) - inFlight.length;
         // Most turns of this loop are an ack arriving with nothing new committed: no log read then.
-        const batch = inFlight.length < limit && store.lastLsn() > sent ? store.changesAfter(sent, limit - inFlight.length) : [];
-        for (const change of batch) inFlight.push(this.publish(change));
-        if (batch.length) sent = batch[batch.length - 1].lsn;
+        if (room > 0 && store.lastLsn() > sent.lsn) {
+          const changes = store.changesAfter(sent.lsn, this.stuck ? 1 : READ_CHANGES);
+          const busBytes = this.options.bus.maxMessageBytes();
+          for (const group of formGroups(this.options.region, changes, sent.ownCount, this.groupLimits(room, busBytes))) {
+            sent = { lsn: lastLsn(group), seq: sent.seq + 1, ownCount: group.ownCount };
+            inFlight.push(this.publish(group, sent.seq, busBytes));
+          }
+        }
         if (!inFlight.length) {
           await this.nextCommit(IDLE_RECHECK_MS);
           continue;
@@ -177,21 +210,30 @@ export class Publisher {
     } catch {
       // The stream says where to resume next time.
     }
-    this.saveCursor(this.cursor, this.options.clock.trueNowMs());
+    this.savePosition(this.options.clock.trueNowMs());
     await this.cursorSaved;
   }
 
-  private publish(change: ChangeRecord): InFlight {
+  /** Bounds that fit the bus as well as the group bound: only a change too large alone is refused. */
+  private groupLimits(room: number, busBytes: number | undefined): { maxGroups: number; maxChanges: number; maxBytes: number } {
+    const maxBytes = busBytes === undefined ? GROUP_MAX_BYTES : Math.min(GROUP_MAX_BYTES, busBytes - PUBLISH_HEADER_ALLOWANCE_BYTES - GROUP_HEADER_BYTES);
+    return { maxGroups: room, maxChanges: this.stuck ? 1 : GROUP_MAX_CHANGES, maxBytes };
+  }
+
+  /** `maxBytes`: what the bus accepts now, checked here rather than left to the client, whose refusal is an error like many others. */
+  private publish(group: ChangeGroup, seq: number, maxBytes: number | undefined): InFlight {
     const { bus, region } = this.options;
-    const payload = this.stuckChange.payloadOf(change.lsn) ?? encodeChange(region, change);
-    // Checked here rather than left to the client, whose refusal is an error like many others.
-    const maxBytes = bus.maxMessageBytes();
+    const first = firstLsn(group);
+    const payload = this.stuckChange.payloadOf(first) ?? encodeGroup({ region, origin: group.origin, table: group.table, ownCount: group.ownCount }, group.entries);
     const tooLarge = maxBytes !== undefined && payload.length + PUBLISH_HEADER_ALLOWANCE_BYTES > maxBytes;
-    if (tooLarge) this.stuckChange.keepPayload(change.lsn, payload);
+    if (tooLarge) this.stuckChange.keepPayload(first, payload);
     const ack = tooLarge
-      ? Promise.reject(new PayloadTooLargeError(change.lsn, payload.length, maxBytes))
-      : bus.publish(subjectFor(region, change), change.lsn, messageId(region, change.lsn), payload);
-    const entry: InFlight = { change, done: false, settled: Promise.resolve() };
+      ? Promise.reject(new PayloadTooLargeError(first, payload.length, maxBytes))
+      : bus.publish(subjectFor(region, group), seq, messageId(region, first, lastLsn(group)), payload).then((result) => {
+        // A duplicate of an earlier group with the same id stands where that group went in.
+        if (result.seq !== seq) throw new UnexpectedSequenceError(seq, result.seq);
+      });
+    const entry: InFlight = { group, seq, done: false, settled: Promise.resolve() };
     entry.settled = ack.then(() => { entry.done = true; }, (error: unknown) => { entry.done = true; entry.error = { error }; });
     return entry;
   }
@@ -206,29 +248,32 @@ export class Publisher {
   private acknowledge(inFlight: InFlight[]): InFlight[] {
     let acked = 0;
     while (acked < inFlight.length && inFlight[acked].done) {
-      const failure = inFlight[acked].error;
+      const { error: failure, group, seq } = inFlight[acked];
       if (failure) throw failure.error;
-      this.cursor = inFlight[acked].change.lsn;
-      if (inFlight[acked].change.origin === this.options.region) this.ownLsn = this.cursor;
+      this.cursor = lastLsn(group);
+      this.streamSeq = seq;
+      this.ownCount = group.ownCount;
+      if (group.origin === this.options.region) this.ownLsn = this.cursor;
       acked += 1;
     }
     if (!acked) return inFlight;
     this.stuckChange.published(this.cursor);
     const ackedAtMs = this.options.clock.trueNowMs();
     if (this.observers.size) {
-      const changes = inFlight.slice(0, acked).map((entry) => entry.change);
+      const changes = inFlight.slice(0, acked).flatMap((entry) => entry.group.changes);
       for (const observer of this.observers) observer(changes, ackedAtMs);
     }
-    // Not awaited: the stream itself says where to resume; the saved cursor only saves asking it.
-    if (ackedAtMs - this.cursorSavedAtMs >= CURSOR_SAVE_INTERVAL_MS) this.saveCursor(this.cursor, ackedAtMs);
+    // Not awaited: the stream itself says where to resume; the saved position only saves asking it.
+    if (ackedAtMs - this.cursorSavedAtMs >= CURSOR_SAVE_INTERVAL_MS) this.savePosition(ackedAtMs);
     return inFlight.slice(acked);
   }
 
-  private saveCursor(published: number, nowMs: number): void {
+  private savePosition(nowMs: number): void {
     this.cursorSavedAtMs = nowMs;
+    const position: PublishedPosition = { lsn: this.cursor, seq: this.streamSeq, ownCount: this.ownCount };
     const ownLsn = this.ownLsn;
     this.cursorSaved = this.cursorSaved.then(() => this.options.store.write((txn) => {
-      txn.putMeta(CURSOR_KEY, published);
+      txn.putMeta(POSITION_KEY, position);
       if (ownLsn !== undefined) txn.putMeta(OWN_KEY, ownLsn);
     })).catch(() => undefined);
   }

@@ -1,18 +1,21 @@
 /**
  * The change record as published on NATS: a documented, versioned format other programs can
- * consume (README, "Change streams on NATS JetStream"). Version 2 is msgpack (wireEncode.ts,
- * wireDecode.ts); version 1 was JSON and is still read, for what a stream held before an upgrade.
+ * consume (README, "Change streams on NATS JetStream"). Version 3 is msgpack, one message per group
+ * of consecutive changes of one origin and table (wireEncode.ts, wireDecode.ts); versions 2 (one
+ * msgpack message per change) and 1 (JSON) are still read, for what a stream held before an upgrade.
  */
 import type { VersionedState } from '../core/lww.js';
 import type { Item, Version } from '../core/types.js';
 import type { ChangeRecord } from '../storage/store.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+/** One msgpack message per change: written before groups, still read. */
+export const SINGLE_CHANGE_SCHEMA_VERSION = 2;
 export const LEGACY_SCHEMA_VERSION = 1;
 
 /** A change as it was published, in this project's own terms (binary as base64, numbers as stored). */
 export interface ChangeMessage {
-  schemaVersion: typeof SCHEMA_VERSION | typeof LEGACY_SCHEMA_VERSION;
+  schemaVersion: typeof SCHEMA_VERSION | typeof SINGLE_CHANGE_SCHEMA_VERSION | typeof LEGACY_SCHEMA_VERSION;
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   table: string;
   keys: Item;
@@ -75,6 +78,21 @@ export function subjectFor(region: string, change: Pick<ChangeRecord, 'origin' |
   return `chg.${region}.${change.origin}.${change.table}`;
 }
 
-export function messageId(region: string, lsn: number): string {
-  return `${region}:${lsn}`;
+/**
+ * One published message, as a receiver reads it: its changes in lsn order, and, from schema
+ * version 3 on, how many of the stream region's own changes the stream holds up to its last one.
+ */
+export interface ReceivedMessage {
+  changes: ChangeMessage[];
+  ownCount?: number;
 }
+
+/**
+ * A message's id: `<region>:<first lsn>-<last lsn>` for a group (schema 3), `<region>:<lsn>` for
+ * one change (schemas 1 and 2). A retried group is the same group, so the same id; a group formed
+ * differently after a failure has another id, and the expected last sequence refuses it.
+ */
+export function messageId(region: string, firstLsn: number, lastLsn: number): string {
+  return `${region}:${firstLsn}-${lastLsn}`;
+}
+

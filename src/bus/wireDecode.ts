@@ -1,7 +1,8 @@
 /**
- * Change messages read back into this project's terms: schema version 2 (msgpack, wireEncode.ts)
- * and version 1 (JSON), which a stream may still hold from before an upgrade. The two are told
- * apart by their first byte: a JSON object starts with `{`, a msgpack map never does.
+ * Change messages read back into this project's terms: schema version 3 (msgpack, a group of
+ * changes, wireEncode.ts), and versions 2 (msgpack, one change) and 1 (JSON), which a stream may
+ * still hold from before an upgrade. JSON and msgpack are told apart by their first byte: a JSON
+ * object starts with `{`, a msgpack map never does.
  */
 import { Buffer } from 'node:buffer';
 import { Unpackr } from 'msgpackr';
@@ -9,7 +10,7 @@ import { setOwn } from '../core/plainData.js';
 import { formatDecimal, parseDecimal } from '../core/decimal.js';
 import type { AttributeValue, Item, Version } from '../core/types.js';
 import type { VersionedState } from '../core/lww.js';
-import { LEGACY_SCHEMA_VERSION, SCHEMA_VERSION, UnreadableChangeMessageError, type ChangeMessage, type ChangeMessageV1, type WireAttributes } from './wire.js';
+import { LEGACY_SCHEMA_VERSION, SCHEMA_VERSION, SINGLE_CHANGE_SCHEMA_VERSION, UnreadableChangeMessageError, type ChangeMessage, type ChangeMessageV1, type ReceivedMessage, type WireAttributes } from './wire.js';
 
 const unpackr = new Unpackr({ useRecords: false });
 /**
@@ -29,6 +30,16 @@ interface WireChange extends Omit<ChangeMessage, 'schemaVersion' | 'service' | '
   schemaVersion: number;
   userIdentity?: unknown;
   attributes?: WireAttributes;
+}
+
+/** Schema version 3: the fields its changes share, once. */
+interface WireGroup {
+  schemaVersion: number;
+  region: string;
+  origin: string;
+  table: string;
+  ownCount: number;
+  changes: WireChange[];
 }
 
 /** Maps (and Maps within) as plain objects, any key name kept as an own property. */
@@ -159,15 +170,29 @@ function parsed(bytes: Uint8Array, keepEveryName: boolean): { schemaVersion?: un
   }
 }
 
-function read(bytes: Uint8Array, keepEveryName: boolean): ChangeMessage {
-  const message = parsed(bytes, keepEveryName);
-  if (message?.schemaVersion === SCHEMA_VERSION) return fromV2(message as WireChange);
-  if (message?.schemaVersion === LEGACY_SCHEMA_VERSION) return fromV1(message as ChangeMessageV1);
-  throw new UnreadableChangeMessageError(`schema version ${String(message?.schemaVersion)} (this version reads ${LEGACY_SCHEMA_VERSION} and ${SCHEMA_VERSION})`);
+/** Each change of a group, completed with what the group says once, in place. */
+function fromV3(group: WireGroup): ReceivedMessage {
+  if (!Array.isArray(group.changes) || !Number.isSafeInteger(group.ownCount)) throw new UnreadableChangeMessageError('a group without its changes or its own count');
+  const changes = group.changes.map((change) => {
+    change.schemaVersion = SCHEMA_VERSION;
+    change.region = group.region;
+    change.origin = group.origin;
+    change.table = group.table;
+    return fromV2(change);
+  });
+  return { changes, ownCount: group.ownCount };
 }
 
-/** One published change, in either schema version; UnreadableChangeMessageError for anything else. */
-export function decodeChangeMessage(bytes: Uint8Array): ChangeMessage {
+function read(bytes: Uint8Array, keepEveryName: boolean): ReceivedMessage {
+  const message = parsed(bytes, keepEveryName);
+  if (message?.schemaVersion === SCHEMA_VERSION) return fromV3(message as WireGroup);
+  if (message?.schemaVersion === SINGLE_CHANGE_SCHEMA_VERSION) return { changes: [fromV2(message as WireChange)] };
+  if (message?.schemaVersion === LEGACY_SCHEMA_VERSION) return { changes: [fromV1(message as ChangeMessageV1)] };
+  throw new UnreadableChangeMessageError(`schema version ${String(message?.schemaVersion)} (this version reads ${LEGACY_SCHEMA_VERSION} to ${SCHEMA_VERSION})`);
+}
+
+/** One published message, in any schema version; UnreadableChangeMessageError for anything else. */
+export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
   renamedProto = false;
   const message = read(bytes, false);
   // JSON keeps every name as it is; msgpackr's rename is undone by reading the message again.

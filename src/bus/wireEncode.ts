@@ -1,7 +1,8 @@
 /**
- * Schema version 2 of the change message, written: msgpack, binary values as msgpack bin, long
- * numbers in exponent form, no old image, and per-attribute versions as indexes into a table of
- * the distinct versions. Each of these bounds what one item can cost on the wire (wireLimits.ts).
+ * Change messages written: schema version 3, one msgpack map per group of consecutive changes of
+ * one origin and table, each change as schema version 2 wrote it alone (binary values as msgpack
+ * bin, long numbers in exponent form, no old image, per-attribute versions as indexes into a table
+ * of the distinct versions). Each of these bounds what one item can cost on the wire (wireLimits.ts).
  */
 import { Buffer } from 'node:buffer';
 import { Packr } from 'msgpackr';
@@ -9,7 +10,7 @@ import { setOwn } from '../core/plainData.js';
 import type { AttributeValue, Item, Version } from '../core/types.js';
 import type { VersionedState } from '../core/lww.js';
 import type { ChangeRecord } from '../storage/store.js';
-import { SCHEMA_VERSION, SERVICE_IDENTITY, type WireAttributes } from './wire.js';
+import { SCHEMA_VERSION, SERVICE_IDENTITY, SINGLE_CHANGE_SCHEMA_VERSION, type WireAttributes } from './wire.js';
 
 /** Plain msgpack, no msgpackr records, and small maps with a one-byte header. */
 const packr = new Packr({ useRecords: false, variableMapSize: true });
@@ -137,21 +138,66 @@ function wireAttributes(attributes: Attributes, newImage: Item | undefined, keys
   };
 }
 
-/** The message published for one change of `region`'s log. */
-export function encodeChange(region: string, change: ChangeRecord): Uint8Array {
-  return packr.pack({
-    schemaVersion: SCHEMA_VERSION,
+/** One change's fields as a group carries them (the group names the region, origin and table). */
+function changeFields(change: ChangeRecord): Record<string, unknown> {
+  return {
     eventName: change.eventName,
-    table: change.table,
     keys: wireItem(change.keys),
     ...(change.newImage ? { newImage: wireItem(change.newImage) } : {}),
-    region,
-    origin: change.origin,
     version: change.version,
     ...(change.prevVersion ? { prevVersion: change.prevVersion } : {}),
     lsn: change.lsn,
     commitTimeMs: change.commitTimeMs,
     ...(change.service ? { userIdentity: SERVICE_IDENTITY } : {}),
     ...(change.attributes ? { attributes: wireAttributes(change.attributes, change.newImage, change.keys) } : {}),
-  });
+  };
+}
+
+/** One change encoded for a group (a copy: msgpackr reuses its working buffer). */
+export function encodeGroupEntry(change: ChangeRecord): Uint8Array {
+  return packr.pack(changeFields(change)).slice();
+}
+
+const FIXARRAY = 0x90;
+const ARRAY16 = 0xdc;
+const ARRAY32 = 0xdd;
+
+function arrayHeader(length: number): Uint8Array {
+  if (length < 16) return Uint8Array.of(FIXARRAY | length);
+  if (length < 0x10000) return Uint8Array.of(ARRAY16, length >> 8, length & 0xff);
+  return Uint8Array.of(ARRAY32, length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff);
+}
+
+export interface GroupEnvelope {
+  region: string;
+  origin: string;
+  table: string;
+  /** The stream region's own changes up to the group's last one (wire.ts, ReceivedMessage). */
+  ownCount: number;
+}
+
+/**
+ * The message for a group: its envelope, then the entries (encodeGroupEntry) as they are. The
+ * envelope is packed with an empty `changes` last, whose one-byte array header is then replaced,
+ * so the entries are never encoded twice.
+ */
+export function encodeGroup(envelope: GroupEnvelope, entries: readonly Uint8Array[]): Uint8Array {
+  const head = packr.pack({ schemaVersion: SCHEMA_VERSION, region: envelope.region, origin: envelope.origin, table: envelope.table, ownCount: envelope.ownCount, changes: [] });
+  const header = arrayHeader(entries.length);
+  let size = head.length - 1 + header.length;
+  for (const entry of entries) size += entry.length;
+  const out = new Uint8Array(size);
+  out.set(head.subarray(0, head.length - 1), 0);
+  out.set(header, head.length - 1);
+  let at = head.length - 1 + header.length;
+  for (const entry of entries) {
+    out.set(entry, at);
+    at += entry.length;
+  }
+  return out;
+}
+
+/** Schema version 2: one change alone (what streams held before groups; receivers still read it). */
+export function encodeSingleChange(region: string, change: ChangeRecord): Uint8Array {
+  return packr.pack({ schemaVersion: SINGLE_CHANGE_SCHEMA_VERSION, table: change.table, region, origin: change.origin, ...changeFields(change) });
 }

@@ -19,7 +19,9 @@
  *   Short names pack the most attributes: 128 names of 1 byte (128 × 38 = 4,864), 18,304 of
  *   2 bytes (128² + 1,920; 18,304 × 40 = 732,160), then (409,600 − 2 for the key − 128 − 36,608)
  *   / 3 = 124,287 names of 3 bytes (× 42 = 5,220,054): 5,957,078 bytes.
- * - Keys (up to 2,048 + 1,024 bytes), fixed fields, map and array headers: under 8 KB.
+ * - Keys (up to 2,048 + 1,024 bytes), fixed fields, the group's envelope (region, origin and table
+ *   names, own count), map and array headers: under 8 KB.
+ * - A group of several changes ends before 1 MiB (publisher.ts), so only a change alone comes near this.
  *
  * So one message is at most about 5.97 MB (measured with these items: test/replication/largeItems).
  * Not covered: under attribute granularity an attribute that was removed keeps its version in the

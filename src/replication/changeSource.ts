@@ -9,10 +9,12 @@ import type { IncomingChange } from './incoming.js';
 
 export interface ReceivedBatch {
   changes: IncomingChange[];
-  /** Stream sequence of the batch's last change: the checkpoint once it is applied. */
+  /** Stream sequence of the batch's last message: where the next session starts once it is applied. */
   lastSeq: number;
-  /** Changes the source holds beyond this batch (at the server and on the way). */
+  /** Messages the source holds beyond this batch (at the server and on the way). */
   pending: number;
+  /** The source's own changes up to the batch's last one, as its messages count them (absent before schema version 3). */
+  ownCount?: number;
 }
 
 export type SessionEvent =
@@ -35,6 +37,12 @@ export interface ChangeSession {
   close(): void;
 }
 
+export interface TableRange {
+  fromSeq: number;
+  toSeq: number;
+  afterLsn: number;
+}
+
 export interface ChangeSourceOptions {
   /** The region whose stream this reads. */
   source: string;
@@ -47,7 +55,10 @@ export interface ChangeSourceOptions {
 export interface ChangeSource {
   /** Opens a session, ending any earlier one. */
   open(): ChangeSession;
-  /** One table's changes with fromSeq <= seq <= toSeq from the source's stream (a new replica's backfill). */
-  readTable(table: string, fromSeq: number, toSeq: number): Promise<ChangeMessage[]>;
+  /**
+   * One table's changes in the messages fromSeq <= seq <= toSeq of the source's stream, those with
+   * an lsn above afterLsn (a new replica's backfill).
+   */
+  readTable(table: string, range: TableRange): Promise<ChangeMessage[]>;
   stop(): Promise<void>;
 }

@@ -17,6 +17,8 @@ export interface EncodedIncoming {
 }
 
 export interface IncomingChange {
+  /** The change's lsn in its source's log (what a replicator's checkpoint counts in). */
+  lsn: number;
   table: string;
   keys: Item;
   state: VersionedState;
@@ -28,6 +30,7 @@ export interface IncomingChange {
  * the batch's records, where start is the end of the change before (0 for the first).
  */
 export interface WireIncoming {
+  lsn: number;
   table: string;
   keys: Item;
   split: number;
@@ -51,7 +54,7 @@ export function stateOf(message: ChangeMessage): VersionedState {
 }
 
 export function incomingOf(message: ChangeMessage): IncomingChange {
-  return { table: message.table, keys: message.keys, state: stateOf(message) };
+  return { lsn: message.lsn, table: message.table, keys: message.keys, state: stateOf(message) };
 }
 
 /** On the worker: a batch of messages, with every change's records encoded into one buffer. */
@@ -70,11 +73,11 @@ export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[
     };
     if (!item) {
       const split = arena.append({ item: null, ...rest });
-      return { table: message.table, keys: message.keys, split, end: arena.append(tail) };
+      return { lsn: message.lsn, table: message.table, keys: message.keys, split, end: arena.append(tail) };
     }
     arena.share(item);
     const split = arena.append(rest, 'item');
-    return { table: message.table, keys: message.keys, split, end: arena.append(tail, 'newImage') };
+    return { lsn: message.lsn, table: message.table, keys: message.keys, split, end: arena.append(tail, 'newImage') };
   });
   return { changes, records: arena.take() };
 }
@@ -82,9 +85,9 @@ export function encodeBatch(messages: ChangeMessage[]): { changes: WireIncoming[
 /** On the region's thread: each change's state, read back from its encoded record. */
 export function decodeBatch(changes: WireIncoming[], records: Uint8Array): IncomingChange[] {
   let start = 0;
-  return changes.map(({ table, keys, split, end }) => {
+  return changes.map(({ lsn, table, keys, split, end }) => {
     const encoded = { state: records.subarray(start, split), tail: records.subarray(split, end) };
     start = end;
-    return { table, keys, state: decodeRecord(encoded.state) as VersionedState, encoded };
+    return { lsn, table, keys, state: decodeRecord(encoded.state) as VersionedState, encoded };
   });
 }

@@ -67,7 +67,7 @@ export interface SourceStatus {
 export interface PairStatus {
   source: string;
   connected: boolean;
-  /** Last stream sequence of the source applied here. */
+  /** The last lsn of the source's log applied here. */
   checkpoint: number;
   /**
    * Changes of the source this region has not applied yet: those its stream holds beyond the
@@ -92,8 +92,12 @@ export interface PairStatus {
 export class PairMetrics {
   connected = false;
   checkpoint = 0;
-  /** Changes the source's stream holds beyond the checkpoint, as last reported with a batch (and those received, not yet applied). */
+  /** Messages the source's stream holds beyond the checkpoint, as last reported with a batch (and those received, not yet applied). */
   streamPending = 0;
+  /** The source's own changes applied here, as its messages count them (wire.ts, ReceivedMessage). */
+  appliedOwnCount: number | undefined;
+  /** The source's own changes its stream holds, as its heartbeat last said (undefined once they were all applied). */
+  private sourceOwnCount: number | undefined;
   applied = 0;
   skipped = 0;
   ignored = 0;
@@ -114,14 +118,25 @@ export class PairMetrics {
   }
 
   get pending(): number {
-    return this.streamPending + (this.sourceStatus?.unpublished ?? 0);
+    return this.streamBacklog() + (this.sourceStatus?.unpublished ?? 0);
   }
 
-  /** After a batch is applied: what is left in the stream, and the commit time of its last change. */
-  applyProgress(streamPending: number, lastCommitMs: number | undefined): void {
-    this.streamPending = streamPending;
+  /**
+   * The source's published changes not applied here. A message can hold many changes, so the
+   * stream's count of messages is only a floor; the own counts of the last heartbeat and the last
+   * message applied give the changes (as of that heartbeat, so also a floor). The larger floor.
+   */
+  private streamBacklog(): number {
+    const counted = this.sourceOwnCount !== undefined && this.appliedOwnCount !== undefined ? Math.max(0, this.sourceOwnCount - this.appliedOwnCount) : 0;
+    return Math.max(this.streamPending, counted);
+  }
+
+  /** After a batch is applied: what is left in the stream (messages) and the own count reached, and the commit time of its last change. */
+  applyProgress(progress: { messages: number; ownCount?: number }, lastCommitMs: number | undefined): void {
+    this.streamPending = progress.messages;
+    if (progress.ownCount !== undefined) this.appliedOwnCount = progress.ownCount;
     if (lastCommitMs !== undefined) this.lastAppliedCommitMs = lastCommitMs;
-    this.backlogSeenAtMs = streamPending > 0 ? this.backlogSeenAtMs ?? this.now() : null;
+    this.backlogSeenAtMs = this.streamBacklog() > 0 ? this.backlogSeenAtMs ?? this.now() : null;
   }
 
   heard(heartbeat: Heartbeat): void {
@@ -137,7 +152,9 @@ export class PairMetrics {
     this.oldestUnpublishedCommitMs = heartbeat.unpublished?.oldestCommitTimeMs ?? null;
     // Applied up to the source's last own change: nothing is pending, whatever the last batch counted
     // (its count included changes the stream may have dropped since, which no batch will correct).
-    if (heartbeat.ownLsn !== undefined && heartbeat.ownLsn <= this.checkpoint) this.streamPending = 0;
+    const caughtUp = heartbeat.ownLsn !== undefined && heartbeat.ownLsn <= this.checkpoint;
+    if (caughtUp) this.streamPending = 0;
+    this.sourceOwnCount = caughtUp ? undefined : heartbeat.ownCount;
   }
 
   /**
@@ -145,7 +162,7 @@ export class PairMetrics {
    * knows only that they were committed after the last one it applied.
    */
   private behindSinceMs(): number | null {
-    if (this.streamPending > 0) return this.lastAppliedCommitMs ?? this.backlogSeenAtMs;
+    if (this.streamBacklog() > 0) return this.lastAppliedCommitMs ?? this.backlogSeenAtMs;
     return this.sourceStatus?.unpublished ? this.oldestUnpublishedCommitMs : null;
   }
 

@@ -3,7 +3,7 @@
  * region's link to the source's nats-server; a table's changes are read with a consumer of their own (replay.ts).
  */
 import type { ChangeMessage } from '../bus/wire.js';
-import type { ChangeSession, ChangeSource, ChangeSourceOptions } from './changeSource.js';
+import type { ChangeSession, ChangeSource, ChangeSourceOptions, TableRange } from './changeSource.js';
 import { Receiver } from './receiver.js';
 import { readTableChanges } from './replay.js';
 
@@ -19,8 +19,8 @@ export class NatsChangeSource implements ChangeSource {
     return this.receiver.open(this.url());
   }
 
-  readTable(table: string, fromSeq: number, toSeq: number): Promise<ChangeMessage[]> {
-    return readTableChanges(this.url(), this.options.source, table, fromSeq, toSeq);
+  readTable(table: string, range: TableRange): Promise<ChangeMessage[]> {
+    return readTableChanges(this.url(), this.options.source, table, range);
   }
 
   stop(): Promise<void> {

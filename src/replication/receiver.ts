@@ -78,7 +78,7 @@ export class Receiver {
         case 'ended':
           return session.push(message.error === undefined ? { type: 'ended' } : { type: 'ended', error: message.error });
         case 'batch':
-          return session.push({ type: 'batch', batch: { changes: unpackBatch(message), lastSeq: message.lastSeq, pending: message.pending } });
+          return session.push({ type: 'batch', batch: { changes: unpackBatch(message), lastSeq: message.lastSeq, pending: message.pending, ...(message.ownCount === undefined ? {} : { ownCount: message.ownCount }) } });
       }
     });
     const lost = (error: string): void => {

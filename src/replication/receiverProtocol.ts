@@ -4,7 +4,8 @@
  * packBatch → unpackBatch path, so a replicator applies exactly what the worker would hand it.
  */
 import type { Heartbeat } from '../bus/heartbeat.js';
-import { decodeChangeMessage } from '../bus/wireDecode.js';
+import type { ChangeMessage } from '../bus/wire.js';
+import { decodeMessage } from '../bus/wireDecode.js';
 import { NameSafePackr } from '../storage/nameSafePackr.js';
 import { decodeBatch, encodeBatch, type IncomingChange, type WireIncoming } from './incoming.js';
 
@@ -23,13 +24,33 @@ export const newCredits = (): Int32Array => new Int32Array(new SharedArrayBuffer
  */
 export const BATCH_MAX_BYTES = 16 * 1024 * 1024;
 
-/** How many of the received messages (their sizes, oldest first) the next batch takes: at most batchMax, and BATCH_MAX_BYTES unless one alone is more. */
-export function batchCount(sizes: readonly number[], batchMax: number): number {
+/** A message as received, decoded: its size on the wire and its changes. */
+export interface Received {
+  bytes: number;
+  changes: ChangeMessage[];
+  /** The source's own changes up to this message's last one (schema version 3 on). */
+  ownCount?: number;
+}
+
+/** A message's payload as received; UnreadableChangeMessageError for one this version cannot read. */
+export function receive(payload: Uint8Array): Received {
+  const { changes, ownCount } = decodeMessage(payload);
+  return { bytes: payload.length, changes, ...(ownCount === undefined ? {} : { ownCount }) };
+}
+
+/**
+ * How many of the received messages (oldest first) the next batch takes: at most batchMax changes
+ * and BATCH_MAX_BYTES, unless one message alone is more (a message is never split: its changes
+ * apply together).
+ */
+export function batchCount(received: readonly Received[], batchMax: number): number {
   let count = 0;
   let bytes = 0;
-  while (count < sizes.length && count < batchMax) {
-    bytes += sizes[count];
-    if (count > 0 && bytes > BATCH_MAX_BYTES) break;
+  let changes = 0;
+  while (count < received.length) {
+    bytes += received[count].bytes;
+    changes += received[count].changes.length;
+    if (count > 0 && (bytes > BATCH_MAX_BYTES || changes > batchMax)) break;
     count += 1;
   }
   return count;
@@ -42,9 +63,9 @@ export interface PackedBatch {
   records: Uint8Array;
 }
 
-/** On the receiving side: decodes the messages' payloads and encodes the records the region stores. */
-export function packBatch(payloads: readonly Uint8Array[]): PackedBatch {
-  const { changes, records } = encodeBatch(payloads.map((payload) => decodeChangeMessage(payload)));
+/** On the receiving side: encodes the records the region stores for the messages' changes. */
+export function packBatch(messages: readonly Received[]): PackedBatch {
+  const { changes, records } = encodeBatch(messages.flatMap((message) => message.changes));
   // A fresh Packr puts the record definitions in the buffer itself, and the copy gives the
   // buffer an ArrayBuffer of its own to transfer (msgpackr reuses its working buffer).
   return { data: new Uint8Array(new NameSafePackr().pack(changes)), records };
@@ -67,7 +88,7 @@ export type ToReceiver =
 export type FromReceiver =
   | { type: 'opened'; session: number; firstSeq: number; lastSeq: number }
   /** A packed batch (packBatch). */
-  | { type: 'batch'; session: number; data: Uint8Array; records: Uint8Array; lastSeq: number; pending: number }
+  | { type: 'batch'; session: number; data: Uint8Array; records: Uint8Array; lastSeq: number; pending: number; ownCount?: number }
   /** The source's heartbeat (bus/heartbeat.ts), heard through the same connection. */
   | { type: 'heartbeat'; session: number; heartbeat: Heartbeat }
   /** The session is over: the connection was lost (no error), or something failed. */

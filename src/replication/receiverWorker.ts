@@ -12,7 +12,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '
 import '../bus/natsRequestPatch.js';
 import { heartbeatSubject, parseHeartbeat } from '../bus/heartbeat.js';
 import { streamName } from '../bus/wire.js';
-import { APPLIED, BATCH_MAX_BYTES, batchCount, packBatch, WAITING, type ToReceiver, type FromReceiver } from './receiverProtocol.js';
+import { APPLIED, BATCH_MAX_BYTES, batchCount, packBatch, receive, WAITING, type Received, type ToReceiver, type FromReceiver } from './receiverProtocol.js';
 
 const port = parentPort!;
 const post = (message: FromReceiver, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
@@ -27,9 +27,10 @@ class TrimmedSinceOpenError extends Error {
 class Session {
   private connection: NatsConnection | undefined;
   private messages: ConsumerMessages | undefined;
-  private received: JsMsg[] = [];
-  /** Each received message's size, and their sum. */
-  private sizes: number[] = [];
+  /** Decoded as they come, with where each was in the stream. */
+  private received: { info: JsMsg['info']; message: Received }[] = [];
+  /** The received changes and bytes, summed. */
+  private receivedChanges = 0;
   private receivedBytes = 0;
   private closed = false;
   private flushQueued = false;
@@ -91,18 +92,18 @@ class Session {
         // one's look at the bounds resyncs. Nothing is handed on before this is known.
         if (m.info.streamSequence > startSeq && (await this.firstSeq()) > startSeq) throw new TrimmedSinceOpenError(startSeq);
       }
-      const size = m.data.length;
-      this.received.push(m);
-      this.sizes.push(size);
-      this.receivedBytes += size;
-      if (this.received.length >= this.batchMax || this.receivedBytes >= BATCH_MAX_BYTES) this.flush();
+      const message = receive(m.data);
+      this.received.push({ info: m.info, message });
+      this.receivedChanges += message.changes.length;
+      this.receivedBytes += message.bytes;
+      if (this.receivedChanges >= this.batchMax || this.receivedBytes >= BATCH_MAX_BYTES) this.flush();
       else if (!this.flushQueued) {
         // Let the rest of this network read arrive, so one batch takes it all.
         this.flushQueued = true;
         setImmediate(() => { this.flushQueued = false; this.flush(); });
       }
       // Beyond a few batches the consumer waits, and the server's flow control holds the rest.
-      while ((this.received.length >= this.batchMax * 2 || this.receivedBytes >= BATCH_MAX_BYTES * 2) && !this.closed) await new Promise<void>((resolve) => { this.creditWaiter = resolve; });
+      while ((this.receivedChanges >= this.batchMax * 2 || this.receivedBytes >= BATCH_MAX_BYTES * 2) && !this.closed) await new Promise<void>((resolve) => { this.creditWaiter = resolve; });
       if (this.closed) break;
     }
   }
@@ -116,16 +117,21 @@ class Session {
         if (!this.hasRoom()) break;
         Atomics.store(this.credits, WAITING, 0);
       }
-      const count = batchCount(this.sizes, this.batchMax);
-      const batch = this.received.splice(0, count);
-      for (const size of this.sizes.splice(0, count)) this.receivedBytes -= size;
-      const last = batch[batch.length - 1].info;
+      const batch = this.received.splice(0, batchCount(this.received.map((r) => r.message), this.batchMax));
+      for (const { message } of batch) {
+        this.receivedChanges -= message.changes.length;
+        this.receivedBytes -= message.bytes;
+      }
+      const last = batch[batch.length - 1];
       // The newest message's count is the latest word on what the server still holds; the ones
       // received after this batch are on top of it (an older message's count includes them).
-      const newest = this.received.at(-1)?.info ?? last;
-      const { data, records } = packBatch(batch.map((m) => m.data));
+      const newest = this.received.at(-1)?.info ?? last.info;
+      const { data, records } = packBatch(batch.map((r) => r.message));
       this.sent += 1;
-      post({ type: 'batch', session: this.id, data, records, lastSeq: last.streamSequence, pending: newest.pending + this.received.length }, [data.buffer as ArrayBuffer, records.buffer as ArrayBuffer]);
+      const { ownCount } = last.message;
+      post({
+        type: 'batch', session: this.id, data, records, lastSeq: last.info.streamSequence, pending: newest.pending + this.received.length, ...(ownCount === undefined ? {} : { ownCount }),
+      }, [data.buffer as ArrayBuffer, records.buffer as ArrayBuffer]);
     }
     this.wake();
   }

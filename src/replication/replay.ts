@@ -1,10 +1,11 @@
-/** Reads one table's changes in a sequence range from a source's stream (a new replica's catch-up). */
+/** Reads one table's changes in a range of a source's stream (a new replica's catch-up). */
 import { connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { streamName, type ChangeMessage } from '../bus/wire.js';
-import { decodeChangeMessage } from '../bus/wireDecode.js';
+import { decodeMessage } from '../bus/wireDecode.js';
+import type { TableRange } from './changeSource.js';
 
-export async function readTableChanges(natsUrl: string, source: string, table: string, fromSeq: number, toSeq: number, timeoutMs = 30_000): Promise<ChangeMessage[]> {
+export async function readTableChanges(natsUrl: string, source: string, table: string, { fromSeq, toSeq, afterLsn }: TableRange, timeoutMs = 30_000): Promise<ChangeMessage[]> {
   const connection = await connect({ servers: natsUrl, timeout: Math.min(timeoutMs, 5000) });
   try {
     const stream = streamName(source);
@@ -25,7 +26,7 @@ export async function readTableChanges(natsUrl: string, source: string, table: s
         break;
       }
       if (m.seq > last) break;
-      out.push(decodeChangeMessage(m.data));
+      for (const change of decodeMessage(m.data).changes) if (change.lsn > afterLsn) out.push(change);
       if (m.seq >= last || m.info.pending === 0) break;
     }
     return out;

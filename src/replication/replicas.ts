@@ -15,7 +15,7 @@ import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import { mergeSnapshot } from './snapshot.js';
 import { applyChanges } from './apply.js';
 import { incomingOf } from './incoming.js';
-import { readCheckpoint } from './replicator.js';
+import { readCheckpoint, readPosition } from './replicator.js';
 import type { ChangeSource } from './changeSource.js';
 import { definitionsOf, localIndexes, type IndexChangeRequest, type IndexDefinition } from '../dynamo/indexes/indexSync.js';
 import { allocateStoreId } from '../dynamo/ops/createTable.js';
@@ -188,7 +188,11 @@ export async function acceptReplica(deps: MembershipDeps, schema: ReplicaSchema,
     const covered = snapshot.positions[source] ?? 0;
     const changeSource = deps.changeSource(source);
     if (applied <= covered || !changeSource) continue;
-    const messages = await changeSource.readTable(schema.name, covered + 1, applied);
+    // Every change after the snapshot's lsn is in a message after its position, and every change
+    // this region applied is in a message up to its own.
+    const fromSeq = (snapshot.streamPositions?.[source] ?? covered) + 1;
+    const toSeq = ctx.store.read((txn) => readPosition(txn, source)).seq;
+    const messages = await changeSource.readTable(schema.name, { fromSeq, toSeq, afterLsn: covered });
     await ctx.store.write((txn) => applyChanges(ctx, txn, deps.conflicts, messages.map(incomingOf)));
   }
   await ctx.store.write((txn) => {

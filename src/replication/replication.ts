@@ -19,7 +19,7 @@ import { PairMetrics, type PairStatus } from './metrics.js';
 import { PeerRequestError, type PeerTransport } from './peerTransport.js';
 import type { PeerConnection, PeerWiring } from './peerWiring.js';
 import { acceptReplica, broadcastIndexChange, announceLegacyMembership, coordinateCreate, coordinateDelete, setLegacyMembership, setMembership, type Membership, type MembershipDeps, type ReplicaSchema } from './replicas.js';
-import { checkpointKey, RECEIVE_LIMITS, Replicator } from './replicator.js';
+import { RECEIVE_LIMITS, Replicator, writeProgress } from './replicator.js';
 import { mergeSnapshot, takeSnapshot, type TableSnapshot } from './snapshot.js';
 import { TombstoneStability } from './tombstoneStability.js';
 
@@ -72,7 +72,7 @@ export class Replication implements ReplicationControl {
       changeSource: connection.changeSource,
       conflicts: this.conflicts,
       metrics,
-      resync: () => this.resyncFrom(source),
+      resync: (position) => this.resyncFrom(source, position),
       onApplied: (tally) => this.options.onApplied?.(source, tally),
       onError: (error) => {
         const message = (error as Error).message ?? String(error);
@@ -200,29 +200,29 @@ export class Replication implements ReplicationControl {
     return takeSnapshot(this.ctx, meta, this.peerNames());
   }
 
-  /** Rebuilds every table shared with a source from its snapshots; returns the source sequence they all reflect. */
-  private async resyncFrom(source: string): Promise<number> {
+  /**
+   * Rebuilds every table shared with a source from its snapshots; stores the lsn they all reflect
+   * as the checkpoint, with `position` in the source's stream to resume after, and returns it.
+   */
+  private async resyncFrom(source: string, position: number): Promise<number> {
     const peer = this.peer(source)!;
     const tables = this.ctx.store.read((txn) => txn.listTableNames()
       .map((name) => txn.getTable<TableMeta>(name)!)
       .filter((meta) => !meta.deleting && meta.replicas && Object.hasOwn(meta.replicas, source)));
-    let position: number | undefined;
+    let reflects: number | undefined;
     for (const meta of tables) {
       const snapshot = await peer.snapshot(meta.name);
       // The source dropped the table since: asked again when the resync is retried.
       if (!snapshot) throw new PeerRequestError(`region ${source} has no table ${meta.name} to resync from`, 404);
       await mergeSnapshot(this.ctx, this.conflicts, snapshot);
       const reflected = snapshot.positions[source] ?? 0;
-      position = position === undefined ? reflected : Math.min(position, reflected);
+      reflects = reflects === undefined ? reflected : Math.min(reflects, reflected);
     }
-    if (position === undefined) {
-      // Nothing is shared with the source: what it trimmed concerns no table here.
-      position = (await peer.info()).lastLsn;
-    }
-    const resumeAt = position;
-    await this.ctx.store.write((txn) => txn.putMeta(checkpointKey(source), resumeAt));
-    this.log(`replication from ${source}: resynced ${tables.length} table(s) from snapshots, resuming after ${resumeAt}`);
-    return resumeAt;
+    // Nothing is shared with the source: what it trimmed concerns no table here.
+    const checkpoint = reflects ?? (await peer.info()).lastLsn;
+    await this.ctx.store.write((txn) => writeProgress(txn, source, checkpoint, { seq: position }));
+    this.log(`replication from ${source}: resynced ${tables.length} table(s) from snapshots, resuming after lsn ${checkpoint} (stream sequence ${position})`);
+    return checkpoint;
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,19 @@
 /**
- * One replicator per (source → this region): follows the source's own changes from checkpoint + 1
- * through a ChangeSource (real: an ordered JetStream consumer on a worker thread,
- * natsChangeSource.ts; simulated: src/sim/changeSource.ts); here each batch is merged and the
- * checkpoint advanced in one store transaction, so a crash resumes exactly where it stopped.
+ * One replicator per (source → this region): follows the source's own changes after its position
+ * in the source's stream through a ChangeSource (real: an ordered JetStream consumer on a worker
+ * thread, natsChangeSource.ts; simulated: src/sim/changeSource.ts); here each batch is merged and
+ * the checkpoint and position advanced in one store transaction, so a crash resumes exactly where
+ * it stopped.
+ *
+ * Two numbers say how far: the checkpoint, the last lsn of the source's log applied here (what
+ * everything else compares: convergence, tombstone stability, replica removal), and the position,
+ * the stream sequence of the last message taken (where the next session starts). Every change
+ * after the checkpoint is in a message after the position; a change at or below the checkpoint
+ * that comes again (after a resync, or republished) is passed over.
  */
 import { delay, every } from '../clock/clock.js';
 import type { RegionContext } from '../dynamo/context.js';
+import type { StoreTxn } from '../storage/store.js';
 import { applyChanges, type ApplyTally } from './apply.js';
 import type { ChangeSession, ChangeSource, ChangeSourceOptions, ReceivedBatch } from './changeSource.js';
 import type { ConflictLog } from './conflicts.js';
@@ -36,6 +44,26 @@ const STALL_CHECK_MS = 5_000;
 const STALLED_CHECKS = 2;
 
 export const checkpointKey = (source: string): string => `replicator.checkpoint.${source}`;
+const positionKey = (source: string): string => `replicator.position.${source}`;
+
+/** Where a replicator is in its source's stream. */
+export interface StreamPosition {
+  /** Stream sequence of the last message taken. */
+  seq: number;
+  /** The source's own changes up to it, as its messages count them (absent before schema version 3). */
+  ownCount?: number;
+}
+
+/** The position kept with the checkpoint; before groups there was none, and the checkpoint was the sequence. */
+export function readPosition(txn: StoreTxn, source: string): StreamPosition {
+  return txn.getMeta<StreamPosition>(positionKey(source)) ?? { seq: txn.getMeta<number>(checkpointKey(source)) ?? 0 };
+}
+
+/** Stores how far a replicator got, in the transaction that got it there. */
+export function writeProgress(txn: StoreTxn, source: string, checkpoint: number, position: StreamPosition): void {
+  txn.putMeta(checkpointKey(source), checkpoint);
+  txn.putMeta(positionKey(source), position);
+}
 
 /** How far this region has applied the source's changes (an lsn of the source's log; 0: nothing yet). */
 export function readCheckpoint(ctx: RegionContext, source: string): number {
@@ -53,8 +81,11 @@ export interface ReplicatorOptions {
   changeSource: ChangeSource;
   conflicts: ConflictLog;
   metrics: PairMetrics;
-  /** Rebuilds every table shared with the source from its snapshot; returns the source sequence it reflects. */
-  resync(): Promise<number>;
+  /**
+   * Rebuilds every table shared with the source from its snapshot, then stores the lsn it reflects
+   * as the checkpoint with `position` (the stream sequence to resume after), and returns that lsn.
+   */
+  resync(position: number): Promise<number>;
   onApplied?: (tally: ApplyTally) => void;
   onError?: (error: unknown) => void;
   retryDelayMs?: number;
@@ -78,6 +109,7 @@ export class Replicator {
 
   start(): void {
     this.options.metrics.checkpoint = this.checkpoint;
+    this.options.metrics.appliedOwnCount = this.options.ctx.store.read((txn) => readPosition(txn, this.options.source)).ownCount;
     this.running = this.loop();
     this.stopWatch = every(this.options.ctx.clock, STALL_CHECK_MS, () => this.watchForStall());
   }
@@ -133,18 +165,20 @@ export class Replicator {
     if (opened.type === 'ended') return failed(opened.error);
     if (opened.type !== 'opened' || this.stopped) return;
     metrics.connected = true;
-    let checkpoint = this.checkpoint;
-    // The source trimmed changes this region never applied: rebuild from a snapshot, never skip silently.
-    if (opened.firstSeq > checkpoint + 1 && opened.lastSeq > checkpoint) {
+    let position = this.options.ctx.store.read((txn) => readPosition(txn, this.options.source)).seq;
+    // The source trimmed changes this region never applied: rebuild from a snapshot, never skip
+    // silently. Every change the snapshot lacks is in a message the stream still holds.
+    if (opened.firstSeq > position + 1 && opened.lastSeq > position) {
       metrics.resyncs += 1;
-      checkpoint = await this.options.resync();
+      position = opened.firstSeq - 1;
+      await this.options.resync(position);
     }
-    metrics.checkpoint = checkpoint;
-    session.consume(checkpoint + 1);
+    metrics.checkpoint = this.checkpoint;
+    session.consume(position + 1);
     // The next batch is handed to the store before the one before has committed, so the store has
     // it ready for its next commit. Each batch applies only on top of the one before.
     const applying: Promise<void>[] = [];
-    let previous = checkpoint;
+    let previous = position;
     let failure: { error: unknown } | undefined;
     try {
       for (;;) {
@@ -170,18 +204,23 @@ export class Replicator {
 
   private async applyBatch(batch: ReceivedBatch, previous: number, queued: number): Promise<void> {
     const { ctx, source, conflicts, metrics } = this.options;
+    let checkpoint = 0;
     const tally = await ctx.store.write((txn) => {
       // The batch before did not commit: applying this one would skip its changes.
-      const checkpoint = txn.getMeta<number>(checkpointKey(source)) ?? 0;
-      if (checkpoint !== previous) throw new CheckpointGapError(source, previous, checkpoint);
-      const result = applyChanges(ctx, txn, conflicts, batch.changes);
-      txn.putMeta(checkpointKey(source), batch.lastSeq);
+      const position = readPosition(txn, source);
+      if (position.seq !== previous) throw new CheckpointGapError(source, previous, position.seq);
+      checkpoint = txn.getMeta<number>(checkpointKey(source)) ?? 0;
+      const after = checkpoint;
+      const fresh = batch.changes[0]?.lsn > after ? batch.changes : batch.changes.filter((change) => change.lsn > after);
+      const result = applyChanges(ctx, txn, conflicts, fresh);
+      if (fresh.length) checkpoint = fresh[fresh.length - 1].lsn;
+      writeProgress(txn, source, checkpoint, { seq: batch.lastSeq, ...(batch.ownCount === undefined ? {} : { ownCount: batch.ownCount }) });
       return result;
     });
     const appliedAtMs = ctx.clock.trueNowMs();
     for (const committedAtMs of tally.committedAtMs) metrics.lag.add(Math.max(0, appliedAtMs - committedAtMs));
-    metrics.checkpoint = batch.lastSeq;
-    metrics.applyProgress(batch.pending + queued, tally.committedAtMs.at(-1));
+    metrics.checkpoint = checkpoint;
+    metrics.applyProgress({ messages: batch.pending + queued, ...(batch.ownCount === undefined ? {} : { ownCount: batch.ownCount }) }, tally.committedAtMs.at(-1));
     metrics.applied += tally.applied;
     metrics.skipped += tally.skipped;
     metrics.ignored += tally.ignored;

@@ -10,7 +10,7 @@ import { keyShapeOf, type TableMeta } from '../dynamo/tables.js';
 import type { ItemRecord, StoreTxn } from '../storage/store.js';
 import { mergeIncoming, emptyTally, type ApplyTally } from './apply.js';
 import type { ConflictLog } from './conflicts.js';
-import { checkpointKey } from './replicator.js';
+import { checkpointKey, readPosition } from './replicator.js';
 
 export interface SnapshotEntry {
   keys: Item;
@@ -25,6 +25,8 @@ export interface TableSnapshot {
    * the last sequence this region had applied from it. Changes after these are not in it.
    */
   positions: Record<string, number>;
+  /** For each source, the sequence in its stream of the last message this region had taken (absent from regions older than groups: the sequence was the lsn). */
+  streamPositions?: Record<string, number>;
   entries: SnapshotEntry[];
 }
 
@@ -46,13 +48,17 @@ export function takeSnapshot(ctx: RegionContext, meta: TableMeta, sources: strin
   // Positions first: anything committed while the items are read is then at worst applied twice, which LWW makes harmless.
   const positions: Record<string, number> = { [ctx.region]: ctx.store.lastLsn() };
   return ctx.store.read((txn) => {
-    for (const source of sources) positions[source] = txn.getMeta<number>(checkpointKey(source)) ?? 0;
+    const streamPositions: Record<string, number> = {};
+    for (const source of sources) {
+      positions[source] = txn.getMeta<number>(checkpointKey(source)) ?? 0;
+      streamPositions[source] = readPosition(txn, source).seq;
+    }
     const entries: SnapshotEntry[] = [];
     for (const { record } of txn.range(meta.id)) {
       const keys = keysOf(meta, record);
       if (keys) entries.push({ keys, state: stateOf(record) });
     }
-    return { table: meta.name, region: ctx.region, positions, entries };
+    return { table: meta.name, region: ctx.region, positions, streamPositions, entries };
   });
 }
 

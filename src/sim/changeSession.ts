@@ -12,7 +12,7 @@ import { every, type Clock } from '../clock/clock.js';
 import { parseHeartbeat } from '../bus/heartbeat.js';
 import type { ChangeSession, ChangeSourceOptions, SessionEvent } from '../replication/changeSource.js';
 import type { IncomingChange } from '../replication/incoming.js';
-import { batchCount } from '../replication/receiverProtocol.js';
+import { batchCount, receive, type Received as ReceivedMessage } from '../replication/receiverProtocol.js';
 import { SessionQueue } from '../replication/sessionQueue.js';
 import type { SimNet } from './net.js';
 import { IDLE_HEARTBEAT_MS, type ClientLink, type Delivery, type StreamConnection, type StreamServer } from './streamServer.js';
@@ -34,7 +34,7 @@ export interface SessionEnds {
   clock: Clock;
   server: StreamServer;
   options: ChangeSourceOptions;
-  decode: (payloads: readonly Uint8Array[]) => IncomingChange[];
+  decode: (messages: readonly ReceivedMessage[]) => IncomingChange[];
 }
 
 interface Received {
@@ -42,7 +42,7 @@ interface Received {
   deliverySeq: number;
   streamSeq: number;
   pending: number;
-  payload: Uint8Array;
+  message: ReceivedMessage;
 }
 
 export class SimChangeSession implements ChangeSession {
@@ -60,6 +60,8 @@ export class SimChangeSession implements ChangeSession {
   private heardFromConsumer = false;
   private missedHeartbeats = 0;
   private readonly received: Received[] = [];
+  /** The changes of what has been received and not handed over. */
+  private receivedChanges = 0;
   private flushQueued = false;
   /** Where consume() started, until the first delivery is known not to have skipped a trimmed change. */
   private unconfirmedStart: number | undefined;
@@ -138,7 +140,14 @@ export class SimChangeSession implements ChangeSession {
     if (deliverySeq > this.expectedDelivery) return this.recreateConsumer();
     this.expectedDelivery += 1;
     this.resumeSeq = message.seq + 1;
-    this.received.push({ consumer, deliverySeq, streamSeq: message.seq, pending, payload: message.payload });
+    let decoded: ReceivedMessage;
+    try {
+      decoded = receive(message.payload);
+    } catch (error) {
+      return this.end((error as Error).message ?? String(error));
+    }
+    this.received.push({ consumer, deliverySeq, streamSeq: message.seq, pending, message: decoded });
+    this.receivedChanges += decoded.changes.length;
     if (this.unconfirmedStart !== undefined) {
       if (message.seq <= this.unconfirmedStart) this.unconfirmedStart = undefined;
       else {
@@ -147,7 +156,7 @@ export class SimChangeSession implements ChangeSession {
         return;
       }
     }
-    if (this.received.length >= this.ends.options.batchMax) this.flush();
+    if (this.receivedChanges >= this.ends.options.batchMax) this.flush();
     else if (!this.flushQueued) {
       // What arrives at the same moment makes one batch, as one network read does for the worker.
       this.flushQueued = true;
@@ -211,20 +220,17 @@ export class SimChangeSession implements ChangeSession {
     const { batchMax, batchesInFlight } = this.ends.options;
     let handed = false;
     while (this.received.length && !this.closed && this.sent - this.applied < batchesInFlight) {
-      const count = batchCount(this.received.map((r) => r.payload.length), batchMax);
+      const count = batchCount(this.received.map((r) => r.message), batchMax);
       const batch = this.received.splice(0, count);
-      let changes: IncomingChange[];
-      try {
-        changes = this.ends.decode(batch.map((r) => r.payload));
-      } catch (error) {
-        return this.end((error as Error).message ?? String(error));
-      }
+      for (const r of batch) this.receivedChanges -= r.message.changes.length;
+      const changes = this.ends.decode(batch.map((r) => r.message));
       const last = batch[batch.length - 1];
       this.sent += 1;
       handed = true;
       // As the worker counts: the newest delivery's count of what the server holds, and what came after the batch.
       const newest = this.received.at(-1) ?? last;
-      this.events.push({ type: 'batch', batch: { changes, lastSeq: last.streamSeq, pending: newest.pending + this.received.length } });
+      const { ownCount } = last.message;
+      this.events.push({ type: 'batch', batch: { changes, lastSeq: last.streamSeq, pending: newest.pending + this.received.length, ...(ownCount === undefined ? {} : { ownCount }) } });
     }
     if (handed) this.acknowledge();
   }

@@ -8,10 +8,10 @@
 import type { Clock } from '../clock/clock.js';
 import type { MemoryChangeBus } from '../bus/memoryBus.js';
 import type { ChangeMessage } from '../bus/wire.js';
-import { decodeChangeMessage } from '../bus/wireDecode.js';
-import type { ChangeSession, ChangeSource, ChangeSourceOptions } from '../replication/changeSource.js';
+import { decodeMessage } from '../bus/wireDecode.js';
+import type { ChangeSession, ChangeSource, ChangeSourceOptions, TableRange } from '../replication/changeSource.js';
 import type { IncomingChange } from '../replication/incoming.js';
-import { packBatch, unpackBatch } from '../replication/receiverProtocol.js';
+import { packBatch, unpackBatch, type Received } from '../replication/receiverProtocol.js';
 import { CONTROL_BYTES, MESSAGE_OVERHEAD_BYTES, SimChangeSession } from './changeSession.js';
 import type { SimNet } from './net.js';
 import { StreamServer } from './streamServer.js';
@@ -41,12 +41,12 @@ export interface SimChangeSourceOptions extends ChangeSourceOptions {
   net: SimNet;
   /** This region's clock. */
   clock: Clock;
-  /** Payloads to changes; by default the receiving worker's own path (receiverProtocol.ts). */
-  decode?: (payloads: readonly Uint8Array[]) => IncomingChange[];
+  /** Received messages to changes; by default the receiving worker's own path (receiverProtocol.ts). */
+  decode?: (messages: readonly Received[]) => IncomingChange[];
 }
 
-/** The worker's path: decode, encode the records to store, and read them back as the region's thread does. */
-const workerDecode = (payloads: readonly Uint8Array[]): IncomingChange[] => unpackBatch(packBatch(payloads));
+/** The worker's path: encode the records to store, and read them back as the region's thread does. */
+const workerDecode = (messages: readonly Received[]): IncomingChange[] => unpackBatch(packBatch(messages));
 
 export class SimChangeSource implements ChangeSource {
   private readonly server: StreamServer;
@@ -67,7 +67,7 @@ export class SimChangeSource implements ChangeSource {
     return session;
   }
 
-  readTable(table: string, fromSeq: number, toSeq: number): Promise<ChangeMessage[]> {
+  readTable(table: string, { fromSeq, toSeq, afterLsn }: TableRange): Promise<ChangeMessage[]> {
     const { source, target, net, clock, bus } = this.options;
     return new Promise((resolve, reject) => {
       let done = false;
@@ -87,7 +87,7 @@ export class SimChangeSource implements ChangeSource {
         const bytes = payloads.reduce((sum, payload) => sum + payload.length + MESSAGE_OVERHEAD_BYTES, CONTROL_BYTES);
         net.send(source, target, bytes, () => settle(() => {
           try {
-            resolve(payloads.map((payload) => decodeChangeMessage(payload)));
+            resolve(payloads.flatMap((payload) => decodeMessage(payload).changes.filter((change) => change.lsn > afterLsn)));
           } catch (error) {
             reject(error);
           }

@@ -92,7 +92,7 @@ type ChangeHead = Omit<NewChange, TailField>;
  * The head: every other field, the ones a region decides when it applies a change. Typed as a
  * record of all of them, so a field added to change records cannot be left out of both.
  */
-const HEAD: Record<keyof ChangeHead, true> = { eventName: true, oldImage: true, prevVersion: true, commitTimeMs: true, service: true };
+const HEAD: Record<keyof ChangeHead, true> = { eventName: true, oldImage: true, prevVersion: true, commitTimeMs: true, service: true, transactionItem: true };
 const HEAD_FIELDS = Object.keys(HEAD) as (keyof ChangeHead)[];
 
 let scratch = new Uint8Array(4096);

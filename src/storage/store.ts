@@ -27,6 +27,11 @@ export interface ChangeRecord {
   commitTimeMs: number;
   /** True for deletes made by the service itself (TTL expiry). */
   service?: boolean;
+  /**
+   * An item of a TransactWriteItems: published in a message of its own, so other regions may see
+   * the transaction partly applied, as DynamoDB replicates a transaction item by item.
+   */
+  transactionItem?: boolean;
   /** Attribute-level LWW: the writer's per-attribute versions, so a receiver can merge attribute by attribute. */
   attributes?: VersionedState['attributes'];
 }

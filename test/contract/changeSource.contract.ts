@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { WrongLastSequenceError, type ChangeBus } from '../../src/bus/changeBus.js';
 import { heartbeatSubject, type Heartbeat } from '../../src/bus/heartbeat.js';
 import { messageId, subjectFor } from '../../src/bus/wire.js';
-import { encodeChange } from '../../src/bus/wireEncode.js';
+import { encodeGroup, encodeGroupEntry } from '../../src/bus/wireEncode.js';
 import type { ChangeSession, ChangeSource, ChangeSourceOptions, ReceivedBatch, SessionEvent } from '../../src/replication/changeSource.js';
 import type { IncomingChange } from '../../src/replication/incoming.js';
 import { decodeRecord } from '../../src/storage/preEncoded.js';
@@ -32,13 +32,24 @@ export interface ChangeSourceWorld {
 
 export const OTHER_ORIGIN = 'elsewhere';
 
-/** Appends change `lsn` (stream sequence = lsn); its version's timestamp is its lsn too. */
+const changeAt = (lsn: number, origin: string, table: string) => ({
+  lsn, table, eventName: 'INSERT' as const, keys: { pk: { S: `k${lsn}` } }, newImage: { pk: { S: `k${lsn}` }, n: { N: String(lsn) } },
+  version: { ts: lsn, counter: 0, region: origin }, origin, commitTimeMs: lsn,
+});
+
+/**
+ * Appends changes `lsns` (consecutive) as one message at stream sequence `seq`; each version's
+ * timestamp is its lsn, and the message's own count is `ownCount`.
+ */
+export async function publishGroup(world: Pick<ChangeSourceWorld, 'source' | 'bus'>, seq: number, lsns: number[], { origin = world.source, table = 't', ownCount = 0 } = {}): Promise<void> {
+  const changes = lsns.map((lsn) => changeAt(lsn, origin, table));
+  const payload = encodeGroup({ region: world.source, origin, table, ownCount }, changes.map(encodeGroupEntry));
+  await world.bus.publish(subjectFor(world.source, changes[0]), seq, messageId(world.source, lsns[0], lsns.at(-1)!), payload);
+}
+
+/** Appends change `lsn` alone (stream sequence = lsn). */
 export async function publish(world: Pick<ChangeSourceWorld, 'source' | 'bus'>, lsn: number, { origin = world.source, table = 't' } = {}): Promise<void> {
-  const change = {
-    lsn, table, eventName: 'INSERT' as const, keys: { pk: { S: `k${lsn}` } }, newImage: { pk: { S: `k${lsn}` }, n: { N: String(lsn) } },
-    version: { ts: lsn, counter: 0, region: origin }, origin, commitTimeMs: lsn,
-  };
-  await world.bus.publish(subjectFor(world.source, change), lsn, messageId(world.source, lsn), encodeChange(world.source, change));
+  await publishGroup(world, lsn, [lsn], { origin, table, ownCount: lsn });
 }
 
 async function publishRange(world: ChangeSourceWorld, from: number, to: number, origin?: (lsn: number) => string): Promise<void> {
@@ -142,15 +153,35 @@ export function runChangeSourceContract(name: string, create: () => Promise<Chan
       expect(lsnsOf(await receive(world, session, 2))).toEqual([21, 23]);
     }));
 
-    it('reads one table\'s changes in a sequence range', () => withWorld(async (world, sources) => {
+    it('yields a message of many changes as those changes, in one batch, with its own count', () => withWorld(async (world, sources) => {
+      await publishGroup(world, 1, [1, 2, 3], { ownCount: 3 });
+      await publishGroup(world, 2, [4, 5], { origin: OTHER_ORIGIN, ownCount: 3 });
+      await publishGroup(world, 3, [6, 7, 8, 9], { ownCount: 7 });
+      const source = world.changeSource({ batchMax: 2, batchesInFlight: 2 });
+      sources.push(source);
+      const session = source.open();
+      expect(await opened(world, session)).toEqual({ firstSeq: 1, lastSeq: 3 });
+      session.consume(1);
+      const batches = await receive(world, session, 7);
+      expect(lsnsOf(batches)).toEqual([1, 2, 3, 6, 7, 8, 9]);
+      // A message is never split across batches, even past batchMax: its changes apply together.
+      expect(batches.map((b) => [b.changes.length, b.lastSeq, b.ownCount])).toEqual([[3, 1, 3], [4, 3, 7]]);
+      expect(batches.map((b) => b.changes.map((c) => c.lsn))).toEqual([[1, 2, 3], [6, 7, 8, 9]]);
+    }));
+
+    it('reads one table\'s changes in a range of messages, after an lsn', () => withWorld(async (world, sources) => {
       for (let lsn = 1; lsn <= 12; lsn += 1) await publish(world, lsn, { table: lsn % 3 === 0 ? 'b' : 'a', origin: lsn === 5 ? OTHER_ORIGIN : world.source });
+      await publishGroup(world, 13, [13, 14, 15], { table: 'a' });
       const source = world.changeSource({ batchMax: 4, batchesInFlight: 2 });
       sources.push(source);
-      const read = async (table: string, from: number, to: number): Promise<number[]> => (await world.settle(source.readTable(table, from, to))).map((m) => m.lsn);
+      const read = async (table: string, fromSeq: number, toSeq: number, afterLsn = 0): Promise<number[]> => (await world.settle(source.readTable(table, { fromSeq, toSeq, afterLsn }))).map((m) => m.lsn);
       expect(await read('a', 2, 10)).toEqual([2, 4, 7, 8, 10]);
       expect(await read('b', 1, 100)).toEqual([3, 6, 9, 12]);
-      expect(await read('b', 13, 20)).toEqual([]);
-      const [message] = await world.settle(source.readTable('a', 1, 1));
+      expect(await read('b', 14, 20)).toEqual([]);
+      // A message's changes at or below afterLsn are left out.
+      expect(await read('a', 11, 13, 13)).toEqual([14, 15]);
+      expect(await read('a', 10, 13, 10)).toEqual([11, 13, 14, 15]);
+      const [message] = await world.settle(source.readTable('a', { fromSeq: 1, toSeq: 1, afterLsn: 0 }));
       expect(message).toMatchObject({ table: 'a', lsn: 1, origin: world.source, keys: { pk: { S: 'k1' } }, newImage: { pk: { S: 'k1' }, n: { N: '1' } } });
     }));
 

@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/clock/clock.js';
 import { NatsChangeBus } from '../../src/bus/natsBus.js';
 import { Publisher } from '../../src/bus/publisher.js';
-import type { ChangeMessage } from '../../src/bus/wire.js';
-import { streamMessages } from '../helpers/nats.js';
+import { streamGroups, type StoredGroup } from '../helpers/nats.js';
 import { startNatsServer, type RunningNatsServer } from '../../src/nats/launcher.js';
 import { openLmdbStore } from '../../src/storage/lmdb.js';
 import type { Store } from '../../src/storage/store.js';
@@ -34,14 +33,40 @@ async function write(store: Store, from: number, count: number): Promise<void> {
 }
 
 
-function expectExactlyInOrder(messages: ChangeMessage[], count: number): void {
-  expect(messages.map((m) => m.lsn)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
-  expect(new Set(messages.map((m) => (m.keys.pk as { S: string }).S)).size).toBe(count);
-  expect(messages[0]).toMatchObject({ schemaVersion: 2, eventName: 'INSERT', table: 'orders', region: 'us-east-1', origin: 'us-east-1' });
+/** A writer that commits a few changes every millisecond until stopped: publishes are always in flight. */
+function keepWriting(store: Store, from: number): { stop(): Promise<number> } {
+  let next = from;
+  let stopped = false;
+  const running = (async () => {
+    while (!stopped) {
+      await write(store, next, 3);
+      next += 3;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  })();
+  return { async stop() { stopped = true; await running; return next; } };
+}
+
+/**
+ * Every change 1..count exactly once, in lsn order, in messages of consecutive lsns whose ids name
+ * them, at consecutive sequences, each counting the region's own changes up to its last.
+ */
+function expectExactlyInOrder(groups: StoredGroup[], count: number): void {
+  const changes = groups.flatMap((g) => g.changes);
+  expect(changes.map((m) => m.lsn)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+  expect(new Set(changes.map((m) => (m.keys.pk as { S: string }).S)).size).toBe(count);
+  expect(changes[0]).toMatchObject({ schemaVersion: 3, eventName: 'INSERT', table: 'orders', region: 'us-east-1', origin: 'us-east-1' });
+  expect(groups.map((g) => g.seq)).toEqual(groups.map((_, i) => i + 1));
+  for (const group of groups) {
+    const lsns = group.changes.map((c) => c.lsn);
+    expect(group.msgId).toBe(`us-east-1:${lsns[0]}-${lsns.at(-1)}`);
+    expect(group.subject).toBe('chg.us-east-1.us-east-1.orders');
+    expect(group.ownCount).toBe(lsns.at(-1));
+  }
 }
 
 describe('publisher (outbox drain to JetStream)', () => {
-  it('publishes N writes as exactly N messages in lsn order', async () => {
+  it('publishes N writes as exactly N changes in lsn order, a commit group in one message', async () => {
     const server = await nats(await tempDir());
     const store = openLmdbStore(await tempDir());
     cleanups.push(() => store.close());
@@ -51,10 +76,13 @@ describe('publisher (outbox drain to JetStream)', () => {
     publisher.start();
     await write(store, 0, 1000);
     await publisher.drained();
-    expectExactlyInOrder(await streamMessages(server.url), 1000);
-    // The cursor is saved now and then while publishing, and always when the publisher stops.
+    const groups = await streamGroups(server.url);
+    expectExactlyInOrder(groups, 1000);
+    // The thousand writes committed together; at most a few messages carry them.
+    expect(groups.length).toBeLessThanOrEqual(3);
+    // The position is saved now and then while publishing, and always when the publisher stops.
     await publisher.stop();
-    expect(store.read((txn) => txn.getMeta('publisher.cursor'))).toBe(1000);
+    expect(store.read((txn) => txn.getMeta('publisher.position'))).toEqual({ lsn: 1000, seq: groups.length, ownCount: 1000 });
   });
 
   it('loses, duplicates and reorders nothing when the nats-server is SIGKILLed and restarted mid-run', async () => {
@@ -69,13 +97,15 @@ describe('publisher (outbox drain to JetStream)', () => {
     const publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock(), onError: (e) => errors.push(e) });
     publisher.start();
     cleanups.push(() => publisher.stop());
-    await write(store, 0, 500);
+    const writer = keepWriting(store, 0);
+    // Killed while groups are in flight: some were stored without their acks arriving.
+    while (publisher.publishedLsn < 300) await new Promise((resolve) => setTimeout(resolve, 2));
     await server.kill();
-    await write(store, 500, 500); // committed while the stream is unreachable
+    await write(store, 100_000, 500); // committed while the stream is unreachable
     server = await nats(natsDir, port);
-    await write(store, 1000, 500);
+    const written = await writer.stop();
     await publisher.drained(30_000);
-    expectExactlyInOrder(await streamMessages(server.url), 1500);
+    expectExactlyInOrder(await streamGroups(server.url), written + 500);
     expect(errors.length).toBeGreaterThan(0);
   });
 
@@ -98,6 +128,6 @@ describe('publisher (outbox drain to JetStream)', () => {
     publisher.start();
     cleanups.push(() => publisher.stop());
     await publisher.drained();
-    expectExactlyInOrder(await streamMessages(server.url), 500);
+    expectExactlyInOrder(await streamGroups(server.url), 500);
   });
 });

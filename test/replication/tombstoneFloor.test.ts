@@ -75,7 +75,7 @@ describe('after a purge', () => {
     await purgeTombstones(ctx);
     await ctx.store.write((txn) => txn.putTable('carts', { ...meta(), replicas: { [HERE]: 'ACTIVE', 'eu-west-1': 'ACTIVE' } }));
     const incoming = (pk: string, ts: number) => ({
-      table: 'carts', keys: { pk: { S: pk } }, state: { item: { pk: { S: pk } }, version: { ts, counter: 0, region: 'eu-west-1' }, origin: 'eu-west-1', writtenAtMs: ts },
+      lsn: ts, table: 'carts', keys: { pk: { S: pk } }, state: { item: { pk: { S: pk } }, version: { ts, counter: 0, region: 'eu-west-1' }, origin: 'eu-west-1', writtenAtMs: ts },
     });
     const conflicts = new ConflictLog((fn) => ctx.store.read(fn));
     await ctx.store.write((txn) => applyChanges(ctx, txn, conflicts, [incoming('a', START_MS - 1), incoming('b', START_MS + 10 * RETENTION_MS)]));

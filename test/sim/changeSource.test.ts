@@ -154,11 +154,11 @@ describe('the simulated ChangeSource', () => {
     await publishRange(1, 3);
     net.fate = (message) => (message.from === SOURCE ? 'drop' : 'deliver');
     const startedMs = clock.trueNowMs();
-    await expect(settle(changeSource.readTable('t', 1, 3))).rejects.toBeInstanceOf(ReadTimeoutError);
+    await expect(settle(changeSource.readTable('t', { fromSeq: 1, toSeq: 3, afterLsn: 0 }))).rejects.toBeInstanceOf(ReadTimeoutError);
     expect(clock.trueNowMs() - startedMs).toBeGreaterThanOrEqual(READ_TIMEOUT_MS);
     net.fate = () => 'deliver';
     bus.down = true;
-    await expect(settle(changeSource.readTable('t', 1, 3))).rejects.toBeInstanceOf(SourceUnavailableError);
+    await expect(settle(changeSource.readTable('t', { fromSeq: 1, toSeq: 3, afterLsn: 0 }))).rejects.toBeInstanceOf(SourceUnavailableError);
     await expect(bus.lastSequence()).rejects.toBeInstanceOf(BusUnavailableError);
   });
 

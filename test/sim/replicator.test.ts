@@ -10,10 +10,10 @@ import { initialClockState } from '../../src/core/version.js';
 import { DEFAULT_SETTINGS, type RegionContext } from '../../src/dynamo/context.js';
 import { ConflictLog } from '../../src/replication/conflicts.js';
 import { PairMetrics } from '../../src/replication/metrics.js';
-import { checkpointKey, RECEIVE_LIMITS, Replicator } from '../../src/replication/replicator.js';
+import { checkpointKey, readPosition, RECEIVE_LIMITS, Replicator, writeProgress } from '../../src/replication/replicator.js';
 import { SimChangeSource } from '../../src/sim/changeSource.js';
 import { createMemoryStore } from '../../src/storage/memory.js';
-import { publish } from '../contract/changeSource.contract.js';
+import { publish, publishGroup } from '../contract/changeSource.contract.js';
 import { TestNet } from '../contract/simNet.js';
 
 const SOURCE = 'src';
@@ -34,10 +34,10 @@ function setup() {
   const replicator = new Replicator({
     ctx, source: SOURCE, changeSource, conflicts: new ConflictLog((fn) => store.read(fn)), metrics,
     // Nothing is shared with the source here: a resync resumes after what it holds now.
-    resync: async () => {
+    resync: async (position) => {
       resyncs += 1;
       const { lastSeq } = bus.bounds();
-      await store.write((txn) => txn.putMeta(checkpointKey(SOURCE), lastSeq));
+      await store.write((txn) => writeProgress(txn, SOURCE, lastSeq, { seq: position }));
       return lastSeq;
     },
   });
@@ -59,7 +59,7 @@ function setup() {
   const publishRange = async (from: number, to: number): Promise<void> => {
     for (let lsn = from; lsn <= to; lsn += 1) await publish({ source: SOURCE, bus }, lsn);
   };
-  return { clock, net, bus, replicator, metrics, reach, pass, publishRange, checkpoint, resyncs: () => resyncs };
+  return { clock, net, bus, store, replicator, metrics, reach, pass, publishRange, checkpoint, resyncs: () => resyncs };
 }
 
 describe('a replicator over the simulated change source', () => {
@@ -91,6 +91,30 @@ describe('a replicator over the simulated change source', () => {
     await reach(1700);
     expect(resyncs()).toBe(1);
     expect(checkpoint()).toBe(1700);
+    await replicator.stop();
+  });
+
+  it('applies groups whole, passes over changes at or below its checkpoint that come again, and counts what is pending in changes', async () => {
+    const { bus, store, replicator, metrics, reach, pass, checkpoint } = setup();
+    // Changes 1–10 in three messages; 4–5 are another region's (never read).
+    await publishGroup({ source: SOURCE, bus }, 1, [1, 2, 3], { ownCount: 3 });
+    await publishGroup({ source: SOURCE, bus }, 2, [4, 5], { origin: 'elsewhere', ownCount: 3 });
+    await publishGroup({ source: SOURCE, bus }, 3, [6, 7, 8, 9, 10], { ownCount: 8 });
+    replicator.start();
+    // Every change considered once (the table is not shared here, so each is counted as ignored).
+    const considered = (): number => metrics.applied + metrics.skipped + metrics.ignored;
+    await reach(10);
+    expect(considered()).toBe(8);
+    expect(store.read((txn) => readPosition(txn, SOURCE))).toEqual({ seq: 3, ownCount: 8 });
+    // A publisher that lost its stream's last message publishes 9–12 again under new sequences.
+    await publishGroup({ source: SOURCE, bus }, 4, [9, 10, 11, 12], { ownCount: 12 });
+    await reach(12);
+    expect(considered()).toBe(10);
+    expect(checkpoint()).toBe(12);
+    // The source's heartbeat says 30 own changes are in its stream: 18 more than applied here.
+    metrics.heard({ region: SOURCE, committedLsn: 40, publishedLsn: 40, ownLsn: 40, ownCount: 30, stuck: null, unpublished: null, sentAtMs: 0 });
+    expect(metrics.status().pending).toBe(18);
+    await pass(100);
     await replicator.stop();
   });
 });

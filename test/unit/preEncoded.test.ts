@@ -49,7 +49,7 @@ describe('records encoded ahead of their write', () => {
     ];
     const { changes, records } = encodeBatch(messages);
     const decoded = decodeBatch(changes, records);
-    expect(decoded.map(({ table, keys, state }) => ({ table, keys, state }))).toEqual(messages.map(incomingOf));
+    expect(decoded.map(({ lsn, table, keys, state }) => ({ lsn, table, keys, state }))).toEqual(messages.map(incomingOf));
     decoded.forEach((change, i) => {
       const m = messages[i];
       expect(decodeRecord(change.encoded!.state)).toEqual(stateOf(m));

@@ -1,9 +1,9 @@
-/** The change message on the wire: schema version 2 (msgpack) written and read back, version 1 still read, and its size bounded. */
+/** The change message on the wire: schema version 3 (msgpack, a group of changes) written and read back, versions 2 and 1 still read, and its size bounded. */
 import { unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, UnreadableChangeMessageError, type ChangeMessageV1 } from '../../src/bus/wire.js';
-import { encodeChange, shortNumber } from '../../src/bus/wireEncode.js';
-import { decodeChangeMessage } from '../../src/bus/wireDecode.js';
+import { encodeGroup, encodeGroupEntry, encodeSingleChange, shortNumber } from '../../src/bus/wireEncode.js';
+import { decodeMessage } from '../../src/bus/wireDecode.js';
 import { NATS_MAX_PAYLOAD_BYTES, PUBLISH_HEADER_ALLOWANCE_BYTES, WORST_CASE_CHANGE_MESSAGE_BYTES } from '../../src/bus/wireLimits.js';
 import type { Item, Version } from '../../src/core/types.js';
 import { normalizeNumber } from '../../src/core/decimal.js';
@@ -34,11 +34,21 @@ const everyType: Item = normalizeItem({
 Object.defineProperty(everyType, '__proto__', { value: { M: { __proto__: { S: 'nested' } } }, enumerable: true, writable: true, configurable: true });
 Object.defineProperty((everyType.__proto__ as { M: Item }).M, '__proto__', { value: { S: 'nested' }, enumerable: true, writable: true, configurable: true });
 
-describe('change messages, schema version 2', () => {
+/** One change as the publisher sends it alone: a group of one. */
+const encodeChange = (region: string, one: ChangeRecord): Uint8Array => encodeGroup({ region, origin: one.origin, table: one.table, ownCount: 1_000_000 }, [encodeGroupEntry(one)]);
+const decodeChangeMessage = (bytes: Uint8Array) => {
+  const { changes } = decodeMessage(bytes);
+  expect(changes).toHaveLength(1);
+  return changes[0];
+};
+/** The change of a group of one, as it is on the wire. */
+const rawChange = (bytes: Uint8Array): Record<string, Record<string, Record<string, unknown>>> => (unpack(bytes) as { changes: Record<string, Record<string, Record<string, unknown>>>[] }).changes[0];
+
+describe('change messages, schema version 3', () => {
   it('reads back exactly what was written, every type and any attribute name', () => {
     const message = decodeChangeMessage(encodeChange('us-east-1', change(everyType, { service: true })));
     expect(message).toEqual({
-      schemaVersion: 2, eventName: 'MODIFY', table: 'orders', keys: { pk: { S: 'a' } }, newImage: everyType, region: 'us-east-1', origin: 'eu-west-1',
+      schemaVersion: 3, eventName: 'MODIFY', table: 'orders', keys: { pk: { S: 'a' } }, newImage: everyType, region: 'us-east-1', origin: 'eu-west-1',
       version: version(1_795_372_800_123, 'us-east-1', 2), prevVersion: version(1_795_372_790_001), lsn: 7, commitTimeMs: 1_795_372_800_125, service: true,
     });
     expect(Object.keys(message.newImage!)).toEqual(expect.arrayContaining(['__proto__', '__proto_']));
@@ -47,8 +57,9 @@ describe('change messages, schema version 2', () => {
   });
 
   it('is plain msgpack: binary as bin, long numbers in exponent form, no old image', () => {
-    const raw = unpack(encodeChange('us-east-1', change(everyType))) as Record<string, Record<string, Record<string, unknown>>>;
-    expect(raw.schemaVersion).toBe(SCHEMA_VERSION);
+    const bytes = encodeChange('us-east-1', change(everyType));
+    expect((unpack(bytes) as { schemaVersion: number }).schemaVersion).toBe(SCHEMA_VERSION);
+    const raw = rawChange(bytes);
     expect(raw).not.toHaveProperty('oldImage');
     expect(raw.newImage.b.B).toBeInstanceOf(Uint8Array);
     expect([...(raw.newImage.b.B as Uint8Array)]).toEqual([0, 1, 2, 255]);
@@ -66,7 +77,7 @@ describe('change messages, schema version 2', () => {
       floor: version(2), live: version(6, 'ap-southeast-2'),
     };
     const bytes = encodeChange('us-east-1', change(newImage, { attributes }));
-    const raw = unpack(bytes) as { attributes: Record<string, unknown> };
+    const raw = rawChange(bytes) as { attributes: Record<string, unknown> };
     expect(raw.attributes).toEqual({
       regions: ['eu-west-1', 'ap-southeast-2', 'us-east-1'],
       versionTable: [[5, 0, 0], [6, 0, 1], [2, 0, 2]],
@@ -76,7 +87,7 @@ describe('change messages, schema version 2', () => {
     // Values that are not the new image's (they never are): sent as they are.
     const odd = { ...attributes, values: { x: { N: '2' } } };
     const oddBytes = encodeChange('us-east-1', change(newImage, { attributes: odd }));
-    expect((unpack(oddBytes) as { attributes: { values: unknown } }).attributes.values).toEqual({ x: { N: '2' } });
+    expect((rawChange(oddBytes) as unknown as { attributes: { values: unknown } }).attributes.values).toEqual({ x: { N: '2' } });
     expect(decodeChangeMessage(oddBytes).attributes).toEqual(odd);
     // Prototype names as attributes: each keeps its version and its value.
     const proto = (value: unknown): Record<string, never> => Object.defineProperty({}, '__proto__', { value, enumerable: true, writable: true, configurable: true });
@@ -111,6 +122,41 @@ describe('change messages, schema version 2', () => {
   });
 });
 
+describe('a group of changes', () => {
+  it('names its region, origin, table and own count once, and carries its changes in order', () => {
+    const changes = [7, 8, 9].map((lsn) => change(lsn === 8 ? undefined : { pk: { S: 'a' }, n: { N: String(lsn) } }, { lsn }));
+    const bytes = encodeGroup({ region: 'us-east-1', origin: 'eu-west-1', table: 'orders', ownCount: 41 }, changes.map(encodeGroupEntry));
+    const raw = unpack(bytes) as Record<string, unknown> & { changes: Record<string, unknown>[] };
+    expect(Object.keys(raw)).toEqual(['schemaVersion', 'region', 'origin', 'table', 'ownCount', 'changes']);
+    expect(raw).toMatchObject({ schemaVersion: 3, region: 'us-east-1', origin: 'eu-west-1', table: 'orders', ownCount: 41 });
+    expect(raw.changes.map((c) => [c.lsn, c.eventName, 'region' in c, 'table' in c])).toEqual([[7, 'MODIFY', false, false], [8, 'REMOVE', false, false], [9, 'MODIFY', false, false]]);
+    const read = decodeMessage(bytes);
+    expect(read.ownCount).toBe(41);
+    expect(read.changes.map((c) => [c.schemaVersion, c.lsn, c.region, c.origin, c.table, c.newImage?.n])).toEqual([
+      [3, 7, 'us-east-1', 'eu-west-1', 'orders', { N: '7' }], [3, 8, 'us-east-1', 'eu-west-1', 'orders', undefined], [3, 9, 'us-east-1', 'eu-west-1', 'orders', { N: '9' }],
+    ]);
+  });
+
+  it('writes every array length msgpack has a header for', () => {
+    for (const count of [0, 15, 16, 65_535, 65_536]) {
+      const entry = encodeGroupEntry(change(undefined, { lsn: 1 }));
+      const read = decodeMessage(encodeGroup({ region: 'r', origin: 'r', table: 't', ownCount: count }, Array(count).fill(entry)));
+      expect(read.changes).toHaveLength(count);
+    }
+  });
+});
+
+describe('change messages, schema version 2 (msgpack, one change), still in streams from before an upgrade', () => {
+  it('reads them as before', () => {
+    const read = decodeMessage(encodeSingleChange('us-east-1', change(everyType, { service: true })));
+    expect(read.ownCount).toBeUndefined();
+    expect(read.changes).toEqual([{
+      schemaVersion: 2, eventName: 'MODIFY', table: 'orders', keys: { pk: { S: 'a' } }, newImage: everyType, region: 'us-east-1', origin: 'eu-west-1',
+      version: version(1_795_372_800_123, 'us-east-1', 2), prevVersion: version(1_795_372_790_001), lsn: 7, commitTimeMs: 1_795_372_800_125, service: true,
+    }]);
+  });
+});
+
 describe('change messages, schema version 1 (JSON), still in streams from before an upgrade', () => {
   it('reads them as before', () => {
     const v1: ChangeMessageV1 = {
@@ -125,9 +171,10 @@ describe('change messages, schema version 1 (JSON), still in streams from before
   });
 
   it('refuses anything else by name', () => {
-    expect(() => decodeChangeMessage(new TextEncoder().encode('{"schemaVersion":3}'))).toThrow(UnreadableChangeMessageError);
-    expect(() => decodeChangeMessage(new Uint8Array([0xc1]))).toThrow(UnreadableChangeMessageError);
-    expect(() => decodeChangeMessage(new TextEncoder().encode('{"schemaVersion":1'))).toThrow(UnreadableChangeMessageError);
+    expect(() => decodeMessage(new TextEncoder().encode('{"schemaVersion":4}'))).toThrow(UnreadableChangeMessageError);
+    expect(() => decodeMessage(new TextEncoder().encode('{"schemaVersion":3}'))).toThrow(UnreadableChangeMessageError);
+    expect(() => decodeMessage(new Uint8Array([0xc1]))).toThrow(UnreadableChangeMessageError);
+    expect(() => decodeMessage(new TextEncoder().encode('{"schemaVersion":1'))).toThrow(UnreadableChangeMessageError);
   });
 });
 

@@ -27,6 +27,8 @@ export interface ItemChange {
   update?: boolean;
   /** A delete made by the service itself (TTL expiry). */
   service?: boolean;
+  /** An item of a transaction (it replicates as a message of its own). */
+  transactionItem?: boolean;
   /** The timestamp the client's request forced (checked by dispatch) instead of the clock's. */
   forcedTimestampMs?: number;
 }
@@ -77,6 +79,7 @@ export function commitItemChange(ctx: RegionContext, txn: StoreTxn, change: Item
     commitTimeMs: nowMs,
     ...(state.attributes ? { attributes: state.attributes } : {}),
     ...(change.service ? { service: true } : {}),
+    ...(change.transactionItem ? { transactionItem: true } : {}),
   });
   return true;
 }

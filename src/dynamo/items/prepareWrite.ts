@@ -74,7 +74,7 @@ export function updatedItem(target: WriteTarget, update: UpdateExpr | undefined)
 }
 
 /** Commits a prepared write through commitItemChange; false when it changed nothing. */
-export function commitPrepared(ctx: RegionContext, txn: StoreTxn, write: PreparedWrite, forcedTimestampMs?: number): boolean {
+export function commitPrepared(ctx: RegionContext, txn: StoreTxn, write: PreparedWrite, forcedTimestampMs?: number, transactionItem = false): boolean {
   const { target } = write;
   return commitItemChange(ctx, txn, {
     table: target.table,
@@ -83,6 +83,7 @@ export function commitPrepared(ctx: RegionContext, txn: StoreTxn, write: Prepare
     existing: target.existing,
     next: write.next,
     ...(write.update ? { update: true } : {}),
+    ...(transactionItem ? { transactionItem } : {}),
     forcedTimestampMs,
   });
 }

@@ -50,7 +50,7 @@ function runActions(ctx: RegionContext, txn: StoreTxn, plans: PlannedAction[], t
   const metrics: { tableName: string; metrics: ItemCollectionMetrics | undefined }[] = [];
   outcomes.forEach((outcome, i) => {
     const next = outcome.write?.next ?? undefined;
-    if (outcome.write) commitPrepared(ctx, txn, outcome.write, timestampMs);
+    if (outcome.write) commitPrepared(ctx, txn, outcome.write, timestampMs, true);
     addUnits(units, plans[i].tableName, transactionalWriteUnits(outcome.current, next));
     addUnits(replayUnits, plans[i].tableName, Math.max(transactionalReadUnits(outcome.current), transactionalReadUnits(next)));
   });
