@@ -43,7 +43,10 @@ async function prepare(server: Server, options: Options): Promise<void> {
 }
 
 async function phase(server: Server, operation: 'PutItem' | 'GetItem', options: Options): Promise<PhaseResult> {
-  const spec = { endpoint: server.endpoint, operation, table: 'bench', connections: options.connections, keys: options.keys, valueBytes: options.valueBytes, warmupMs: options.warmupSeconds * 1000, durationMs: options.seconds * 1000 };
+  const spec = { endpoint: server.endpoint, operation, table: 'bench', connections: options.connections, keys: options.keys, valueBytes: options.valueBytes, warmupMs: options.warmupSeconds * 1000, durationMs: options.seconds * 1000,
+    // A put of the item already stored changes nothing: a region then neither writes nor logs it.
+    // Every put must change its item to measure writes.
+    varyValues: true };
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/loadgen.ts', JSON.stringify(spec)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as PhaseResult;
 }
