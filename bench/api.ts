@@ -47,13 +47,13 @@ async function measureServer(key: ServerKey, options: Options): Promise<ServerRo
   try {
     await prepareTable(server, options);
     // The preload's changes are published before PutItem starts, so its backlog is not counted against it.
-    if (key === 'on') await waitForPublisherDrain(server.endpoint);
+    if (key === 'on') await waitForPublisherDrain(server.endpoint, Date.now());
     const put = await runPhase(server, 'PutItem', options);
-    const drain = key === 'on' ? await waitForPublisherDrain(server.endpoint) : undefined;
+    const drain = key === 'on' ? await waitForPublisherDrain(server.endpoint, put.windowEndMs) : undefined;
     const get = await runPhase(server, 'GetItem', options);
     const errors = put.errors + get.errors;
     console.log(`  ${SERVER_LABELS[key].padEnd(32)} put ${Math.round(put.ops)}/s p99 ${put.p99Ms.toFixed(1)} ms | get ${Math.round(get.ops)}/s p99 ${get.p99Ms.toFixed(1)} ms`
-      + `${drain ? ` | backlog ${drain.backlogAtEnd}, drained in ${drain.drainedInMs} ms` : ''}${errors ? ` | errors ${errors}` : ''}`);
+      + `${drain ? ` | backlog ${drain.backlogAtEnd} at +${drain.lookedAfterLoadMs} ms, drained in ${drain.drainedInMs} ms` : ''}${errors ? ` | errors ${errors}` : ''}`);
     return { put, get, ...(drain ? { drain } : {}) };
   } finally {
     await server.stop();

@@ -42,6 +42,7 @@ export function summarize(rounds: ServerRound[]) {
     errorRate: round2(rounds.reduce((sum, r) => sum + r.put.errors + r.get.errors, 0) / Math.max(1, requests)),
     ...(drains.length ? {
       backlogAtEnd: medianOf(drains.map((d) => d.backlogAtEnd)),
+      lookedAfterLoadMs: medianOf(drains.map((d) => d.lookedAfterLoadMs)),
       drainedInMs: medianOf(drains.map((d) => d.drainedInMs)),
       drainedInMaxMs: Math.max(...drains.map((d) => d.drainedInMs)),
     } : {}),
@@ -69,7 +70,7 @@ export interface TableFacts { date: string; cores: number; node: string; dynalit
 
 export function markdownTable(facts: TableFacts, summaries: Partial<Record<ServerKey, ServerSummary>>, ratioRows: Record<string, Ratio>): string {
   const lines = [
-    `Measured ${facts.date} on ${facts.cores} cores, Node ${facts.node}, dynalite ${facts.dynaliteVersion}; medians of ${facts.rounds} rounds, each measuring the servers back to back, ${facts.seconds} s per phase after a ${facts.warmupSeconds} s warm-up; every PutItem changes its item.`,
+    `Measured ${facts.date} on ${facts.cores} cores, Node ${facts.node}, dynalite ${facts.dynaliteVersion}; ${facts.rounds === 1 ? 'one round' : `medians of ${facts.rounds} rounds`}, each measuring the servers back to back, ${facts.seconds} s per phase after a ${facts.warmupSeconds} s warm-up; every PutItem changes its item.`,
     '',
     '| | PutItem ops/s | PutItem p50 / p99 ms | GetItem ops/s | GetItem p50 / p99 ms | change stream after PutItem |',
     '|---|---:|---:|---:|---:|---:|',
@@ -77,7 +78,7 @@ export function markdownTable(facts: TableFacts, summaries: Partial<Record<Serve
   for (const key of Object.keys(SERVER_LABELS) as ServerKey[]) {
     const s = summaries[key];
     if (!s) continue;
-    const stream = s.drainedInMs === undefined ? '' : `backlog ${s.backlogAtEnd}, drained in ${s.drainedInMs} ms`;
+    const stream = s.drainedInMs === undefined ? '' : `backlog ${s.backlogAtEnd} at +${s.lookedAfterLoadMs} ms, drained in ${s.drainedInMs} ms`;
     lines.push(`| ${SERVER_LABELS[key]} | ${Math.round(s.put)} | ${s.putP50Ms} / ${s.putP99Ms} | ${Math.round(s.get)} | ${s.getP50Ms} / ${s.getP99Ms} | ${stream} |`);
   }
   if (Object.keys(ratioRows).length) {
@@ -87,7 +88,7 @@ export function markdownTable(facts: TableFacts, summaries: Partial<Record<Serve
     }
   }
   if (summaries.on) {
-    lines.push('', 'Backlog: changes the region had committed (and acknowledged to clients) but JetStream had not yet acknowledged, when the load generator finished; drained in: from then until the stream held them all. PutItem ops/s counts client acknowledgements.');
+    lines.push('', 'Backlog: changes the region had committed (and acknowledged to clients) but JetStream had not yet acknowledged, at the first look after the load, that many ms after its measured window ended (the load generator finishing its last requests and exiting); drained in: from then until the stream held them all. PutItem ops/s counts client acknowledgements.');
   }
   return lines.join('\n');
 }

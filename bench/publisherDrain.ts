@@ -8,6 +8,8 @@ import type { PublisherStatus } from '../src/bus/publisher.js';
 export interface PublisherDrain {
   /** Changes committed but not yet acknowledged by JetStream at the first look after the load. */
   backlogAtEnd: number;
+  /** How long after the load's measured window that first look came (the load generator's exit and in-flight requests). */
+  lookedAfterLoadMs: number;
   /** From that first look until the stream held every change committed by then. */
   drainedInMs: number;
 }
@@ -27,17 +29,18 @@ async function publisherStatus(endpoint: string): Promise<PublisherStatus> {
   return publisher;
 }
 
-export async function waitForPublisherDrain(endpoint: string, timeoutMs = 60_000): Promise<PublisherDrain> {
-  const startedAt = Date.now();
+/** `loadEndedAtMs`: wall-clock end of the load's measured window (the load generator reports it). */
+export async function waitForPublisherDrain(endpoint: string, loadEndedAtMs: number, timeoutMs = 60_000): Promise<PublisherDrain> {
   const first = await publisherStatus(endpoint);
+  const lookedAt = Date.now();
   // Nothing writes while we wait, so what was committed at the first look is all there is to publish.
   const target = first.committedLsn;
   let status = first;
   while (status.publishedLsn < target) {
     if (status.stuck) throw new Error(`publisher stuck at lsn ${status.stuck.lsn}`);
-    if (Date.now() - startedAt > timeoutMs) throw new Error(`publisher did not drain to lsn ${target} within ${timeoutMs} ms (at ${status.publishedLsn})`);
+    if (Date.now() - lookedAt > timeoutMs) throw new Error(`publisher did not drain to lsn ${target} within ${timeoutMs} ms (at ${status.publishedLsn})`);
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
     status = await publisherStatus(endpoint);
   }
-  return { backlogAtEnd: target - first.publishedLsn, drainedInMs: Date.now() - startedAt };
+  return { backlogAtEnd: target - first.publishedLsn, lookedAfterLoadMs: lookedAt - loadEndedAtMs, drainedInMs: Date.now() - lookedAt };
 }
