@@ -75,12 +75,22 @@ async function start(name: string, command: string, args: (port: number, dir: st
 
 const healthy = async (endpoint: string): Promise<boolean> => (await (await fetch(endpoint)).text()).startsWith('healthy:');
 
-export function startOurs(): Promise<Server> {
-  return start('globaltables', process.execPath, (port, dir) => ['bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dir, '--no-change-stream'], healthy);
+/** One region; with the change stream on it starts its own nats-server and publishes every change. */
+export function startRegionServer(changeStream: boolean): Promise<Server> {
+  const name = changeStream ? 'globaltables-stream-on' : 'globaltables-stream-off';
+  return start(name, process.execPath, (port, dir) => [
+    'bin/globaltables.js', 'region', '--name', 'us-east-1', '--port', String(port), '--data', dir,
+    ...(changeStream ? [] : ['--no-change-stream']),
+  ], healthy);
 }
 
-export function startDynalite(): Promise<Server> {
-  return start('dynalite', process.execPath, (port, dir) => ['node_modules/dynalite/cli.js', '--port', String(port), '--path', dir, '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'], healthy);
+/** dynalite keeps its tables in memory unless given a --path (LevelDB on disk). */
+export function startDynaliteServer(onDisk: boolean): Promise<Server> {
+  const name = onDisk ? 'dynalite-disk' : 'dynalite-memory';
+  return start(name, process.execPath, (port, dir) => [
+    'node_modules/dynalite/cli.js', '--port', String(port), ...(onDisk ? ['--path', dir] : []),
+    '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0',
+  ], healthy);
 }
 
 /** Regions as separate processes, each with its own embedded nats-server, peers of each other. */
