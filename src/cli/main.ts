@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     // Unknown or malformed options are the user's to fix: say what is wrong, not where.
-    if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error;
+    const { code } = error as { code?: unknown };
+    if (!(error instanceof UsageError) && !(typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) throw error;
     process.stderr.write(`globaltables: ${(error as Error).message}\n`);
     process.exitCode = 2;
   }

@@ -26,7 +26,8 @@ export function openDatabases(path: string, durability: 'process' | 'fsync', enc
   // commit; items live at hashed keys, so nearly every put dirties a page of its own, and a
   // replication batch commits about a third faster. An encrypted environment ignores it: its pages
   // are encrypted on their way to the file (ChaCha8), never written in place.
-  const root = open({ path, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) });
+  // The path is a directory, whatever its name: lmdb takes a name with a dot for a file's.
+  const root = open({ path, noSubdir: false, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) });
   const dbs: Databases = {
     root,
     // Plain msgpack maps: items and change records come in many shapes, and defining a record
