@@ -1,7 +1,7 @@
 /** The ChangeBus seam, publisher side: an append-only stream per region, one message per group of changes. */
 
 export interface PublishResult {
-  /** Stream sequence the message got (equal to its lsn). */
+  /** Stream sequence the message got. */
   seq: number;
   duplicate: boolean;
 }
@@ -14,6 +14,14 @@ export class WrongLastSequenceError extends Error {
   constructor(readonly expected: number, readonly actual?: number, options?: { cause?: unknown }) {
     super(`wrong last sequence: expected ${expected}, the stream holds ${actual ?? 'another'}`, options);
     this.name = 'WrongLastSequenceError';
+  }
+}
+
+/** A message that went in at another sequence than the one expected of it: the stream is read again. */
+export class UnexpectedSequenceError extends Error {
+  constructor(readonly expected: number, readonly actual: number) {
+    super(`a group was stored at sequence ${actual}, expected ${expected}; reading the stream's position again`);
+    this.name = 'UnexpectedSequenceError';
   }
 }
 

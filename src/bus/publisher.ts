@@ -11,7 +11,7 @@
  */
 import { delay, type Clock } from '../clock/clock.js';
 import type { ChangeRecord, Store } from '../storage/store.js';
-import type { ChangeBus } from './changeBus.js';
+import { UnexpectedSequenceError, type ChangeBus } from './changeBus.js';
 import { messageId, subjectFor } from './wire.js';
 import { POSITION_KEY, savedPosition, streamPosition, type PublishedPosition } from './publishedPosition.js';
 import { encodeGroup } from './wireEncode.js';
@@ -70,14 +70,6 @@ export interface PublisherOptions {
   onError?: (error: unknown) => void;
   /** Called when a change gets stuck (with it) and when it is published at last (with undefined). */
   onStuck?: StuckListener;
-}
-
-/** A message that went in at another sequence than the one expected of it: the stream is read again. */
-export class UnexpectedSequenceError extends Error {
-  constructor(readonly expected: number, readonly actual: number) {
-    super(`a group was stored at sequence ${actual}, expected ${expected}; reading the stream's position again`);
-    this.name = 'UnexpectedSequenceError';
-  }
 }
 
 interface InFlight {

@@ -126,7 +126,7 @@ export class PairMetrics {
    * stream's count of messages is only a floor; the own counts of the last heartbeat and the last
    * message applied give the changes (as of that heartbeat, so also a floor). The larger floor.
    */
-  private streamBacklog(): number {
+  streamBacklog(): number {
     const counted = this.sourceOwnCount !== undefined && this.appliedOwnCount !== undefined ? Math.max(0, this.sourceOwnCount - this.appliedOwnCount) : 0;
     return Math.max(this.streamPending, counted);
   }

@@ -62,7 +62,7 @@ class Session {
   }
 
   /**
-   * A lost connection ends the session: the next one starts from the checkpoint and first checks
+   * A lost connection ends the session: the next one starts from the position and first checks
    * that the source still holds it (while disconnected, the source may have trimmed changes, and
    * a consumer that resumed on its own would silently skip them).
    */

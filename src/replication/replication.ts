@@ -105,7 +105,7 @@ export class Replication implements ReplicationControl {
    * a stuck source could not publish is no backlog here: nothing can be applied of it yet.
    */
   catchingUp(): boolean {
-    for (const pair of this.pairs.values()) if (pair.metrics.streamPending > CATCH_UP_PENDING) return true;
+    for (const pair of this.pairs.values()) if (pair.metrics.streamBacklog() > CATCH_UP_PENDING) return true;
     return false;
   }
 

@@ -34,7 +34,7 @@ export class ChangeSessionError extends Error {
 
 export class CheckpointGapError extends Error {
   constructor(source: string, expected: number, found: number) {
-    super(`replication from ${source}: a batch expected checkpoint ${expected} and found ${found}; resuming from the checkpoint`);
+    super(`replication from ${source}: a batch expected position ${expected} and found ${found}; resuming from the position`);
     this.name = 'CheckpointGapError';
   }
 }
@@ -156,7 +156,7 @@ export class Replicator {
     }
   }
 
-  /** One connection's life: catch up from the checkpoint, then follow the stream until something fails. */
+  /** One connection's life: catch up from the position, then follow the stream until something fails. */
   private async follow(): Promise<void> {
     const { metrics } = this.options;
     const session = this.options.changeSource.open();
@@ -196,7 +196,7 @@ export class Replicator {
         while (applying.length >= BATCHES_APPLYING) await applying.shift();
       }
     } finally {
-      // The next session starts from the checkpoint these leave.
+      // The next session starts from the position these leave.
       await Promise.allSettled(applying);
       if (failure) throw failure.error;
     }

@@ -102,4 +102,30 @@ describe('publisher over the in-memory bus', () => {
     expect(lsns(bus)).toEqual(range(11, 15));
     expect(decoded(bus).at(-1)!.ownCount).toBe(15);
   });
+
+  it('after acks lost for groups the stream did store, resumes after them, even when what follows groups differently', async () => {
+    const store = createMemoryStore();
+    const bus = new MemoryChangeBus();
+    // The next two publishes are stored, but their acks never arrive (a connection lost meanwhile).
+    let acksToLose = 2;
+    const publish = bus.publish.bind(bus);
+    bus.publish = async (...args) => {
+      const result = await publish(...args);
+      if (acksToLose > 0) {
+        acksToLose -= 1;
+        throw new Error('ack lost');
+      }
+      return result;
+    };
+    await write(store, 0, 3);
+    await write(store, 3, 2, 'eu-west-1');
+    const publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock(), retryDelayMs: 5, onError: () => {} });
+    publisher.start();
+    await write(store, 5, 4);
+    await publisher.drained();
+    await publisher.stop();
+    expect(lsns(bus)).toEqual(range(1, 9));
+    expect(bus.messages().map((m) => m.seq)).toEqual(bus.messages().map((_, i) => i + 1));
+    expect(decoded(bus).at(-1)!.ownCount).toBe(7);
+  });
 });
