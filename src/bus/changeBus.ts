@@ -33,11 +33,9 @@ export interface ChangeBus {
    * changes out of order or with gaps; rejected with WrongLastSequenceError when it would not.
    */
   publish(subject: string, seq: number, msgId: string, payload: Uint8Array): Promise<PublishResult>;
-  /** The last sequence the stream holds (0 when empty). */
-  lastSequence(): Promise<number>;
   /**
-   * The stream's last sequence and, while the stream still holds it, that message's payload (what a
-   * publisher resuming after a failure reads its position from).
+   * The stream's last sequence (0 when empty) and, while the stream still holds it, that message's
+   * payload (what a publisher resuming after a failure reads its position from).
    */
   lastMessage(): Promise<{ seq: number; payload?: Uint8Array }>;
   /**

@@ -85,11 +85,6 @@ export class MemoryChangeBus implements ChangeBus {
     return { seq, duplicate: false };
   }
 
-  async lastSequence(): Promise<number> {
-    this.check();
-    return this.lastSeq;
-  }
-
   async lastMessage(): Promise<{ seq: number; payload?: Uint8Array }> {
     this.check();
     const last = this.message(this.lastSeq);

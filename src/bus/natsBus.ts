@@ -87,11 +87,6 @@ export class NatsChangeBus implements ChangeBus {
     this.connection.publish(subject, payload);
   }
 
-  async lastSequence(): Promise<number> {
-    const info = await this.jsm.streams.info(this.stream);
-    return info.state.last_seq;
-  }
-
   async lastMessage(): Promise<{ seq: number; payload?: Uint8Array }> {
     const { last_seq: seq, messages } = (await this.jsm.streams.info(this.stream)).state;
     if (!seq || !messages) return { seq };

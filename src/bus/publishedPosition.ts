@@ -20,10 +20,12 @@ export const POSITION_KEY = 'publisher.position';
 const LEGACY_CURSOR_KEY = 'publisher.cursor';
 
 export function savedPosition(store: Store): PublishedPosition {
-  const saved = store.read((txn) => txn.getMeta<PublishedPosition>(POSITION_KEY));
-  if (saved) return saved;
-  const lsn = store.read((txn) => txn.getMeta<number>(LEGACY_CURSOR_KEY)) ?? 0;
-  return { lsn, seq: lsn, ownCount: 0 };
+  return store.read((txn) => {
+    const saved = txn.getMeta<PublishedPosition>(POSITION_KEY);
+    if (saved) return saved;
+    const lsn = txn.getMeta<number>(LEGACY_CURSOR_KEY) ?? 0;
+    return { lsn, seq: lsn, ownCount: 0 };
+  });
 }
 
 /**

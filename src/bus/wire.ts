@@ -95,4 +95,3 @@ export interface ReceivedMessage {
 export function messageId(region: string, firstLsn: number, lastLsn: number): string {
   return `${region}:${firstLsn}-${lastLsn}`;
 }
-

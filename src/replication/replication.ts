@@ -202,9 +202,9 @@ export class Replication implements ReplicationControl {
 
   /**
    * Rebuilds every table shared with a source from its snapshots; stores the lsn they all reflect
-   * as the checkpoint, with `position` in the source's stream to resume after, and returns it.
+   * as the checkpoint, with `position` in the source's stream to resume after.
    */
-  private async resyncFrom(source: string, position: number): Promise<number> {
+  private async resyncFrom(source: string, position: number): Promise<void> {
     const peer = this.peer(source)!;
     const tables = this.ctx.store.read((txn) => txn.listTableNames()
       .map((name) => txn.getTable<TableMeta>(name)!)
@@ -222,7 +222,6 @@ export class Replication implements ReplicationControl {
     const checkpoint = reflects ?? (await peer.info()).lastLsn;
     await this.ctx.store.write((txn) => writeProgress(txn, source, checkpoint, { seq: position }));
     this.log(`replication from ${source}: resynced ${tables.length} table(s) from snapshots, resuming after lsn ${checkpoint} (stream sequence ${position})`);
-    return checkpoint;
   }
 
   async close(): Promise<void> {

@@ -83,9 +83,9 @@ export interface ReplicatorOptions {
   metrics: PairMetrics;
   /**
    * Rebuilds every table shared with the source from its snapshot, then stores the lsn it reflects
-   * as the checkpoint with `position` (the stream sequence to resume after), and returns that lsn.
+   * as the checkpoint with `position` (the stream sequence to resume after).
    */
-  resync(position: number): Promise<number>;
+  resync(position: number): Promise<void>;
   onApplied?: (tally: ApplyTally) => void;
   onError?: (error: unknown) => void;
   retryDelayMs?: number;

@@ -159,7 +159,7 @@ describe('the simulated ChangeSource', () => {
     net.fate = () => 'deliver';
     bus.down = true;
     await expect(settle(changeSource.readTable('t', { fromSeq: 1, toSeq: 3, afterLsn: 0 }))).rejects.toBeInstanceOf(SourceUnavailableError);
-    await expect(bus.lastSequence()).rejects.toBeInstanceOf(BusUnavailableError);
+    await expect(bus.lastMessage()).rejects.toBeInstanceOf(BusUnavailableError);
   });
 
   it('under random loss and repetition, a replicator that reopens from its checkpoint gets every change once, in order; the same seed, the same run', async () => {

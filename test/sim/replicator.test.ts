@@ -38,7 +38,6 @@ function setup() {
       resyncs += 1;
       const { lastSeq } = bus.bounds();
       await store.write((txn) => writeProgress(txn, SOURCE, lastSeq, { seq: position }));
-      return lastSeq;
     },
   });
   const checkpoint = (): number => store.read((txn) => txn.getMeta<number>(checkpointKey(SOURCE))) ?? 0;
