@@ -27,6 +27,16 @@ export class RegionStartError extends Error {
   }
 }
 
+export class ReplicationStartError extends Error {
+  constructor(region: string, waitingOn: string[], timeoutMs: number) {
+    super(`region ${region} did not connect to ${waitingOn.join(', ')} within ${timeoutMs} ms`);
+    this.name = 'ReplicationStartError';
+  }
+}
+
+/** How long a started cluster may take until every region follows every other's stream. */
+const REPLICATION_CONNECT_TIMEOUT_MS = 30_000;
+
 /** Ports are picked free, then bound by the region process: another program can take one in between. */
 const START_ATTEMPTS = 3;
 
@@ -76,6 +86,21 @@ export class ScenarioRegion {
     const deadline = Date.now() + timeoutMs;
     while (!this.output.slice(mark).includes('listening on')) {
       if (Date.now() > deadline || child.exitCode !== null) throw new RegionStartError(this.name, this.output.slice(mark), child.exitCode);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /**
+   * Until a region follows a peer's stream, that peer's writes wait for it, and their lag would
+   * measure the cluster's start rather than replication: a scenario's first step waits for this.
+   */
+  async waitFollowing(peers: string[], deadline: number, timeoutMs: number): Promise<void> {
+    for (;;) {
+      const metrics = await this.admin<{ replication: { source: string; connected: boolean }[] }>('/admin/metrics').catch(() => undefined);
+      const connected = new Set(metrics?.replication.filter((p) => p.connected).map((p) => p.source));
+      const waitingOn = peers.filter((peer) => !connected.has(peer));
+      if (!waitingOn.length) return;
+      if (Date.now() > deadline) throw new ReplicationStartError(this.name, waitingOn, timeoutMs);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -157,6 +182,8 @@ export class ScenarioCluster {
     const cluster = new ScenarioCluster(regions, root);
     try {
       await Promise.all(regions.map((r) => r.start()));
+      const deadline = Date.now() + REPLICATION_CONNECT_TIMEOUT_MS;
+      await Promise.all(regions.map((r) => r.waitFollowing(regions.filter((p) => p !== r).map((p) => p.name), deadline, REPLICATION_CONNECT_TIMEOUT_MS)));
     } catch (error) {
       await cluster.stop();
       throw error;
