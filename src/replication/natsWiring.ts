@@ -1,11 +1,11 @@
 /**
  * A real region's way to its peers: for each, a fault-injecting TCP proxy in front of the peer's
- * nats-server (the link), the worker-thread consumer reading the peer's stream through it, and HTTP
- * to the peer's admin API. Where the peer's nats-server is comes from the peer itself (it may move).
+ * nats-server (the link, on the region's link thread), the worker-thread consumer reading the
+ * peer's stream through it, and HTTP to the peer's admin API. Where the peer's nats-server is comes from the peer itself (it may move).
  */
 import { every, type Clock } from '../clock/clock.js';
 import type { PeerConfig } from '../config/regionConfig.js';
-import { LinkProxy } from '../nats/linkProxy.js';
+import { ThreadedLink } from '../nats/linkThread.js';
 import { NatsChangeSource } from './natsChangeSource.js';
 import { HttpPeerTransport } from './peers.js';
 import type { PeerConnection, PeerConnectOptions, PeerWiring } from './peerWiring.js';
@@ -27,7 +27,7 @@ export class NatsWiring implements PeerWiring {
   async connect(peer: string, options: PeerConnectOptions): Promise<PeerConnection> {
     const config = this.configs.find((p) => p.name === peer)!;
     const transport = new HttpPeerTransport(config, this.adminToken);
-    const link = await LinkProxy.start({ target: UNRESOLVED, name: `${peer}->${this.region}` });
+    const link = await ThreadedLink.start({ target: UNRESOLVED, name: `${peer}->${this.region}` });
     const changeSource = new NatsChangeSource(link.url, options.source);
     let target: string | undefined;
     let resolving: Promise<void> | undefined;

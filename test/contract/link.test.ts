@@ -1,16 +1,17 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { LinkProxy } from '../../src/nats/linkProxy.js';
+import { ThreadedLink } from '../../src/nats/linkThread.js';
 import { SimNetwork } from '../../src/sim/network.js';
 import { SimRandom } from '../../src/sim/random.js';
 import { SimScheduler } from '../../src/sim/scheduler.js';
 import { runLinkContract, type LinkHarness } from './link.contract.js';
 
-/** The TCP proxy: a server behind it sends lines, a client in front of it reads them. */
-async function proxyHarness(): Promise<LinkHarness> {
+/** A TCP proxy: a server behind it sends lines, a client in front of it reads them. */
+async function proxyHarness(start: (target: { host: string; port: number }) => Promise<LinkProxy | ThreadedLink>): Promise<LinkHarness> {
   let serverSide: Socket | undefined;
   const server: Server = createServer((socket) => { serverSide = socket; socket.on('error', () => undefined); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const link = await LinkProxy.start({ name: 'contract', target: { host: '127.0.0.1', port: (server.address() as { port: number }).port } });
+  const link = await start({ host: '127.0.0.1', port: (server.address() as { port: number }).port });
   let lines: string[] = [];
   let client: Socket | undefined;
   const connect = async (): Promise<void> => {
@@ -61,5 +62,7 @@ async function simulatedHarness(): Promise<LinkHarness> {
   };
 }
 
-runLinkContract('TCP proxy', proxyHarness);
+runLinkContract('TCP proxy', () => proxyHarness((target) => LinkProxy.start({ name: 'contract', target })));
+// What regions run: the proxies on a thread of their own, asked synchronously.
+runLinkContract('TCP proxy on the link thread', () => proxyHarness((target) => ThreadedLink.start({ name: 'contract', target })));
 runLinkContract('simulated', simulatedHarness);
