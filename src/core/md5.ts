@@ -21,11 +21,14 @@ const WORD_INDEX = Uint8Array.from({ length: 64 }, (_, i) =>
   i < 16 ? i : i < 32 ? (5 * i + 1) % 16 : i < 48 ? (3 * i + 5) % 16 : (7 * i) % 16);
 
 const words = new Int32Array(16);
+/** Scratch for the last one or two blocks; reused, as md5 is called for every key a region stores or reads. */
+const tail = new Uint8Array(128);
+const state = new Int32Array(4);
 
 const rotate = (value: number, shift: number): number => (value << shift) | (value >>> (32 - shift));
 
 /** One MD5 block; the four rounds are separate loops so each has one mixing function. */
-function compress(state: Int32Array, block: Uint8Array, at: number): void {
+function compress(block: Uint8Array, at: number): void {
   for (let i = 0; i < 16; i += 1) {
     const j = at + i * 4;
     words[i] = block[j] | (block[j + 1] << 8) | (block[j + 2] << 16) | (block[j + 3] << 24);
@@ -74,23 +77,32 @@ function compress(state: Int32Array, block: Uint8Array, at: number): void {
   state[3] = (state[3] + d) | 0;
 }
 
+const writeUint32LE = (out: Uint8Array, at: number, value: number): void => {
+  out[at] = value & 0xff;
+  out[at + 1] = (value >>> 8) & 0xff;
+  out[at + 2] = (value >>> 16) & 0xff;
+  out[at + 3] = (value >>> 24) & 0xff;
+};
+
 /** The 16-byte MD5 digest of `bytes`. */
 export function md5(bytes: Uint8Array): Uint8Array {
-  const state = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476);
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89 | 0;
+  state[2] = 0x98badcfe | 0;
+  state[3] = 0x10325476;
   const whole = bytes.length - (bytes.length % 64);
-  for (let at = 0; at < whole; at += 64) compress(state, bytes, at);
+  for (let at = 0; at < whole; at += 64) compress(bytes, at);
   // The tail, a 1 bit, zeros, and the message length in bits (little-endian) fill one or two blocks.
   const tailLength = bytes.length - whole;
-  const tail = new Uint8Array(tailLength < 56 ? 64 : 128);
+  const blocksBytes = tailLength < 56 ? 64 : 128;
+  tail.fill(0, 0, blocksBytes);
   tail.set(bytes.subarray(whole));
   tail[tailLength] = 0x80;
   const bits = bytes.length * 8;
-  const view = new DataView(tail.buffer);
-  view.setUint32(tail.length - 8, bits >>> 0, true);
-  view.setUint32(tail.length - 4, Math.floor(bits / 0x1_0000_0000), true);
-  for (let at = 0; at < tail.length; at += 64) compress(state, tail, at);
-  const out = new Uint8Array(16);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 4; i += 1) outView.setInt32(i * 4, state[i], true);
-  return out;
+  writeUint32LE(tail, blocksBytes - 8, bits >>> 0);
+  writeUint32LE(tail, blocksBytes - 4, Math.floor(bits / 0x1_0000_0000));
+  for (let at = 0; at < blocksBytes; at += 64) compress(tail, at);
+  const digest = new Uint8Array(16);
+  for (let i = 0; i < 4; i += 1) writeUint32LE(digest, i * 4, state[i]);
+  return digest;
 }

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { compareBytes, encodeItemKey, hashNumberBytes, partitionPrefix, prefixUpperBound, segmentBounds, sortKeyBytes } from '../../src/core/keys.js';
+import { compareBytes, encodeItemKey, hashNumberBytes, partitionPrefix, prefixUpperBound, scalarBytes, segmentBounds, sortKeyBytes } from '../../src/core/keys.js';
 import type { KeyShape } from '../../src/core/types.js';
 
 const shape: KeyShape = { hash: { name: 'pk', type: 'S' }, range: { name: 'sk', type: 'N' } };
 
 describe('keys', () => {
+  it('takes a string key by its UTF-8 bytes, ASCII or not, short or long', () => {
+    for (const text of ['', 'pk-1', 'é', 'a€b', '😀', '\ud800x', 'x'.repeat(64), `${'y'.repeat(64)}é`, 'z'.repeat(500)]) {
+      expect(scalarBytes('S', { S: text })).toEqual(new TextEncoder().encode(text));
+    }
+  });
+
   it('keeps a partition contiguous and prefixed', () => {
     const prefix = partitionPrefix(shape, { S: 'p' });
     const key = encodeItemKey(shape, { pk: { S: 'p' }, sk: { N: '5' } });
