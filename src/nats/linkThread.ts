@@ -39,7 +39,12 @@ class LinkThread {
       this.pending.get(reply.call)?.(reply);
       this.pending.delete(reply.call);
     });
-    this.worker.on('error', (error) => this.failAll(error.message));
+    // A failure there would have ended the region when the proxies ran on its own thread; it
+    // still does, rather than leave the region with every link silently dead.
+    this.worker.on('error', (error) => {
+      this.failAll(error.message);
+      throw error;
+    });
     this.worker.on('exit', (code) => this.failAll(`exited with code ${code}`));
   }
 
