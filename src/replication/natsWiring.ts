@@ -1,7 +1,8 @@
 /**
  * A real region's way to its peers: for each, a fault-injecting TCP proxy in front of the peer's
  * nats-server (the link, on the region's link thread), the worker-thread consumer reading the
- * peer's stream through it, and HTTP to the peer's admin API. Where the peer's nats-server is comes from the peer itself (it may move).
+ * peer's stream through it, and HTTP to the peer's admin API. Where the peer's nats-server is
+ * comes from the peer itself (it may move).
  */
 import { every, type Clock } from '../clock/clock.js';
 import type { PeerConfig } from '../config/regionConfig.js';
