@@ -43,8 +43,8 @@ async function measure(streamOn: boolean, seconds: number, connections: number, 
     // Every acknowledged change is recorded; the load generator's own window selects what counts.
     const observed: { commitTimeMs: number; lagMs: number }[] = [];
     const publisher = region.publisher;
-    publisher?.observe((batch, ackedAtMs) => {
-      for (const change of batch) observed.push({ commitTimeMs: change.commitTimeMs, lagMs: ackedAtMs - change.commitTimeMs });
+    publisher?.observe((commitTimesMs, ackedAtMs) => {
+      for (const commitTimeMs of commitTimesMs) observed.push({ commitTimeMs, lagMs: ackedAtMs - commitTimeMs });
     });
     const spec = { endpoint: region.endpoint, operation: 'PutItem', table: 'bench', connections, keys: 10_000, valueBytes: 100, warmupMs, durationMs: seconds * 1000, varyValues: true };
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/loadgen.ts', JSON.stringify(spec)]);

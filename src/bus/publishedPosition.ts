@@ -19,7 +19,7 @@ export const POSITION_KEY = 'publisher.position';
 /** Written before groups: the lsn alone, which was then also the stream sequence. */
 const LEGACY_CURSOR_KEY = 'publisher.cursor';
 
-export function savedPosition(store: Store): PublishedPosition {
+export function savedPosition(store: Pick<Store, 'read'>): PublishedPosition {
   return store.read((txn) => {
     const saved = txn.getMeta<PublishedPosition>(POSITION_KEY);
     if (saved) return saved;

@@ -10,7 +10,7 @@
  * time, so raising the server's limit is all it takes to resume.
  */
 import { delay, type Clock } from '../clock/clock.js';
-import type { ChangeRecord, Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
 import { UnexpectedSequenceError, type ChangeBus } from './changeBus.js';
 import { messageId, subjectFor } from './wire.js';
 import { POSITION_KEY, savedPosition, streamPosition, type PublishedPosition } from './publishedPosition.js';
@@ -51,9 +51,28 @@ export interface PublisherStatus {
   ownLsn?: number;
 }
 
+/** What a publisher reads and writes of its region's store: the change log and its own meta entries. */
+export type PublisherStore = Pick<Store, 'read' | 'write' | 'changesAfter' | 'lastLsn' | 'onCommit'>;
+
+/** Told the commit times of the changes the stream has just acknowledged, and when. */
+export type AckObserver = (commitTimesMs: number[], ackedAtMs: number) => void;
+
+/** A publisher as its region sees it, on the region's thread (Publisher) or on one of its own (publisherThread.ts). */
+export interface ChangePublisher {
+  /** Last lsn the stream is known to hold. */
+  readonly publishedLsn: number;
+  status(): PublisherStatus;
+  /** Resolves once everything committed up to now has been published. */
+  drained(timeoutMs?: number): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Observes every acknowledged batch (for benchmarks); returns an unsubscribe. */
+  observe(observer: AckObserver): () => void;
+}
+
 export interface PublisherOptions {
   region: string;
-  store: Store;
+  store: PublisherStore;
   bus: ChangeBus;
   clock: Clock;
   maxInFlight?: number;
@@ -70,6 +89,8 @@ export interface PublisherOptions {
   onError?: (error: unknown) => void;
   /** Called when a change gets stuck (with it) and when it is published at last (with undefined). */
   onStuck?: StuckListener;
+  /** Called after acknowledgements moved the published position. */
+  onProgress?: () => void;
 }
 
 interface InFlight {
@@ -81,7 +102,7 @@ interface InFlight {
   settled: Promise<void>;
 }
 
-export class Publisher {
+export class Publisher implements ChangePublisher {
   private cursor = 0;
   private streamSeq = 0;
   private ownCount = 0;
@@ -93,7 +114,7 @@ export class Publisher {
   private cursorSavedAtMs = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly observers = new Set<(batch: ChangeRecord[], ackedAtMs: number) => void>();
+  private readonly observers = new Set<AckObserver>();
   private readonly stuckChange: StuckChange;
   private cancelSleep: (() => void) | undefined;
 
@@ -101,8 +122,8 @@ export class Publisher {
     this.stuckChange = new StuckChange(options.retryDelayMs ?? 250, options.stuckRetryMaxMs ?? STUCK_RETRY_MAX_MS, options.onStuck);
   }
 
-  /** Observes every acknowledged batch (for lag metrics and benchmarks); returns an unsubscribe. */
-  observe(observer: (batch: ChangeRecord[], ackedAtMs: number) => void): () => void {
+  /** Observes every acknowledged batch (for benchmarks); returns an unsubscribe. */
+  observe(observer: AckObserver): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);
   }
@@ -252,9 +273,10 @@ export class Publisher {
     this.stuckChange.published(this.cursor);
     const ackedAtMs = this.options.clock.trueNowMs();
     if (this.observers.size) {
-      const changes = inFlight.slice(0, acked).flatMap((entry) => entry.group.changes);
-      for (const observer of this.observers) observer(changes, ackedAtMs);
+      const commitTimesMs = inFlight.slice(0, acked).flatMap((entry) => entry.group.changes.map((change) => change.commitTimeMs));
+      for (const observer of this.observers) observer(commitTimesMs, ackedAtMs);
     }
+    this.options.onProgress?.();
     // Not awaited: the stream itself says where to resume; the saved position only saves asking it.
     if (ackedAtMs - this.cursorSavedAtMs >= CURSOR_SAVE_INTERVAL_MS) this.savePosition(ackedAtMs);
     return inFlight.slice(acked);

@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
-import type { Publisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/publisher.js';
 import { regionDigest } from '../replication/digest.js';
 import type { ConflictLog } from '../replication/conflicts.js';
 import type { EmbeddedNats } from '../region/changeStream.js';
@@ -27,7 +27,7 @@ import { explainConflict } from '../core/conflictExplanation.js';
 export interface AdminDeps {
   ctx: RegionContext;
   replication?: Replication;
-  publisher?: Publisher;
+  publisher?: ChangePublisher;
   /** The region's conflict log (local writes record into it as well as replication). */
   conflicts: ConflictLog;
   natsUrl?: string;

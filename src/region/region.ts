@@ -16,7 +16,7 @@ import { createRegionCore, startRegionWork, type RegionWork } from './regionCore
 import type { EventFeed } from './eventFeed.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
-import type { Publisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/publisher.js';
 import { Replication } from '../replication/replication.js';
 import { NatsWiring } from '../replication/natsWiring.js';
 import { endpointFor, type PeerConfig } from '../config/regionConfig.js';
@@ -66,7 +66,7 @@ export interface RunningRegion {
   ctx: RegionContext;
   port: number;
   changeStream?: RunningChangeStream;
-  publisher?: Publisher;
+  publisher?: ChangePublisher;
   replication?: Replication;
   /** The live event feed GET /admin/events serves. */
   feed: EventFeed;
@@ -137,7 +137,11 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       dataDir: options.dataDir,
       ...(key ? { jetstreamKey: jetstreamEncryptionKey(key) } : {}),
     }) : undefined;
-    work = await startRegionWork(core, changeStream?.bus, log);
+    // A store this region opened itself is an LMDB environment its publisher's thread can share.
+    const publisherThread = changeStream && !options.store
+      ? { natsUrl: changeStream.natsUrl, dataDir: requireDataDir(options), durability: options.durability ?? 'process', ...(encryption ? { encryption } : {}) }
+      : undefined;
+    work = await startRegionWork(core, changeStream?.bus, log, publisherThread);
     Object.assign(admin, { publisher: work.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats });
   } catch (error) {
     failed(error);

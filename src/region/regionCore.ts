@@ -5,7 +5,7 @@
  * region (region.ts) adds the HTTP server and NATS around it; the simulator adds simulated seams.
  */
 import type { ChangeBus } from '../bus/changeBus.js';
-import type { Publisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/publisher.js';
 import type { Clock } from '../clock/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Granularity } from '../core/lww.js';
@@ -16,7 +16,7 @@ import type { Replication } from '../replication/replication.js';
 import type { Store } from '../storage/store.js';
 import { startChangeLogRetention } from './changeLogRetention.js';
 import { EventFeed } from './eventFeed.js';
-import { startPublishing, type Publishing } from './publishing.js';
+import { startPublishing, type Publishing, type PublishingOptions } from './publishing.js';
 import { startTombstoneRetention } from './tombstoneRetention.js';
 import { startTtlSweeper } from './ttlSweeper.js';
 import { resumeIndexWork } from '../dynamo/indexes/indexUpdates.js';
@@ -68,20 +68,23 @@ export function createRegionCore(options: RegionCoreOptions): RegionCore {
 }
 
 export interface RegionWork {
-  publisher?: Publisher;
+  publisher?: ChangePublisher;
   /** Stops every job; what is committed stays in the store, which the caller closes. */
   stop(): Promise<void>;
 }
 
 /** Starts the region's background work; with a bus, also its publisher, heartbeat and replicators. */
-export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefined, log: (message: string) => void): Promise<RegionWork> {
+/** `publisherThread`: where the publisher finds the store and the bus when it runs on a thread of its own (publishing.ts). */
+export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefined, log: (message: string) => void, publisherThread?: PublishingOptions['thread']): Promise<RegionWork> {
   const { ctx, replication } = core;
   const stops: (() => void | Promise<void>)[] = [startTtlSweeper(ctx)];
   resumeIndexWork(ctx);
   let publishing: Publishing | undefined;
   try {
     if (bus) {
-      publishing = startPublishing(ctx, bus, { shouldYield: () => replication?.catchingUp() ?? false, log: (message) => log(`change stream: ${message}`) });
+      publishing = startPublishing(ctx, bus, {
+        shouldYield: () => replication?.catchingUp() ?? false, log: (message) => log(`change stream: ${message}`), ...(publisherThread ? { thread: publisherThread } : {}),
+      });
       stops.push(() => publishing!.stop());
     }
     if (replication) {

@@ -18,6 +18,24 @@ const NAME_SAFE = { encoder: { Encoder: NameSafePackr } } as DatabaseOptions;
 /** msgpackr's `useRecords` (passed through by lmdb, though its types do not list it). */
 const PLAIN_MAPS = { useRecords: false, ...NAME_SAFE } as DatabaseOptions;
 
+function environmentOptions(path: string, durability: 'process' | 'fsync', encryption?: StoreEncryption) {
+  return { path, noSubdir: false, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) };
+}
+
+/**
+ * The change log and the meta database of an environment this process already has open (its
+ * region's store), for another thread of it to read: LMDB shares the environment between threads,
+ * and each reader sees what was committed when it began.
+ */
+export function openChangeLogReader(path: string, durability: 'process' | 'fsync', encryption?: StoreEncryption): Pick<Databases, 'root' | 'meta' | 'changes'> {
+  const root = open(environmentOptions(path, durability, encryption));
+  return {
+    root,
+    meta: root.openDB<unknown, string>({ name: 'meta', ...NAME_SAFE }),
+    changes: root.openDB<ChangeRecord, number>('changes', { keyEncoding: 'uint32', ...PLAIN_MAPS }),
+  };
+}
+
 export function openDatabases(path: string, durability: 'process' | 'fsync', encryption?: StoreEncryption): Databases {
   checkBeforeOpen(path, encryption);
   // noSync: a commit is in the OS page cache before it is acknowledged, so it survives a crash
@@ -27,7 +45,7 @@ export function openDatabases(path: string, durability: 'process' | 'fsync', enc
   // replication batch commits about a third faster. An encrypted environment ignores it: its pages
   // are encrypted on their way to the file (ChaCha8), never written in place.
   // The path is a directory, whatever its name: lmdb takes a name with a dot for a file's.
-  const root = open({ path, noSubdir: false, pageSize: 8192, maxDbs: 8, useWritemap: true, noSync: durability !== 'fsync', ...(encryption ? { encryptionKey: encryption.lmdbKey } : {}) });
+  const root = open(environmentOptions(path, durability, encryption));
   const dbs: Databases = {
     root,
     // Plain msgpack maps: items and change records come in many shapes, and defining a record

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../src/clock/clock.js';
 import { NatsChangeBus } from '../../src/bus/natsBus.js';
-import { Publisher } from '../../src/bus/publisher.js';
+import { Publisher, type ChangePublisher } from '../../src/bus/publisher.js';
+import { PublisherThread } from '../../src/bus/publisherThread.js';
 import { streamGroups, type StoredGroup } from '../helpers/nats.js';
 import { startNatsServer, type RunningNatsServer } from '../../src/nats/launcher.js';
 import { openLmdbStore } from '../../src/storage/lmdb.js';
@@ -65,69 +66,83 @@ function expectExactlyInOrder(groups: StoredGroup[], count: number): void {
   }
 }
 
-describe('publisher (outbox drain to JetStream)', () => {
-  it('publishes N writes as exactly N changes in lsn order, a commit group in one message', async () => {
-    const server = await nats(await tempDir());
-    const store = openLmdbStore(await tempDir());
-    cleanups.push(() => store.close());
-    const bus = await NatsChangeBus.connect({ url: server.url, region: 'us-east-1' });
-    cleanups.push(() => bus.close());
-    const publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock() });
-    publisher.start();
-    await write(store, 0, 1000);
-    await publisher.drained();
-    const groups = await streamGroups(server.url);
-    expectExactlyInOrder(groups, 1000);
-    // The thousand writes committed together; at most a few messages carry them.
-    expect(groups.length).toBeLessThanOrEqual(3);
-    // The position is saved now and then while publishing, and always when the publisher stops.
-    await publisher.stop();
-    expect(store.read((txn) => txn.getMeta('publisher.position'))).toEqual({ lsn: 1000, seq: groups.length, ownCount: 1000 });
-  });
+interface Made { store: Store; dir: string; url: string; bus: NatsChangeBus; onError?: (error: unknown) => void }
+type MakePublisher = (made: Made) => ChangePublisher;
 
-  it('loses, duplicates and reorders nothing when the nats-server is SIGKILLed and restarted mid-run', async () => {
-    const natsDir = await tempDir();
-    let server = await nats(natsDir);
-    const port = server.port;
-    const store = openLmdbStore(await tempDir());
-    cleanups.push(() => store.close());
-    const bus = await NatsChangeBus.connect({ url: server.url, region: 'us-east-1', publishTimeoutMs: 1000 });
-    cleanups.push(() => bus.close());
-    const errors: unknown[] = [];
-    const publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock(), onError: (e) => errors.push(e) });
-    publisher.start();
-    cleanups.push(() => publisher.stop());
-    const writer = keepWriting(store, 0);
-    // Killed while groups are in flight: some were stored without their acks arriving.
-    while (publisher.publishedLsn < 300) await new Promise((resolve) => setTimeout(resolve, 2));
-    await server.kill();
-    await write(store, 100_000, 500); // committed while the stream is unreachable
-    server = await nats(natsDir, port);
-    const written = await writer.stop();
-    await publisher.drained(30_000);
-    expectExactlyInOrder(await streamGroups(server.url), written + 500);
-    expect(errors.length).toBeGreaterThan(0);
-  });
-
-  it('resumes after its own restart without re-publishing or skipping', async () => {
-    const server = await nats(await tempDir());
-    const dir = await tempDir();
-    let store = openLmdbStore(dir);
-    const bus = await NatsChangeBus.connect({ url: server.url, region: 'us-east-1' });
-    cleanups.push(() => bus.close());
-    let publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock() });
-    publisher.start();
-    await write(store, 0, 300);
-    await publisher.drained();
-    await publisher.stop();
-    await write(store, 300, 200);
-    await store.close();
-    store = openLmdbStore(dir);
-    cleanups.push(() => store.close());
-    publisher = new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock() });
-    publisher.start();
-    cleanups.push(() => publisher.stop());
-    await publisher.drained();
-    expectExactlyInOrder(await streamGroups(server.url), 500);
-  });
+/** On the region's thread, sharing the region's bus. */
+const inProcess: MakePublisher = ({ store, bus, onError }) => new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock(), ...(onError ? { onError } : {}) });
+/** On a thread of its own, reading the store's environment there, with a NATS connection of its own. */
+const onThread: MakePublisher = ({ store, dir, url, onError }) => new PublisherThread({
+  region: 'us-east-1', store, natsUrl: url, dataDir: dir, durability: 'process', log: (message) => onError?.(message),
 });
+
+for (const [where, make] of [['on the region\'s thread', inProcess], ['on a thread of its own', onThread]] as const) {
+  describe(`publisher (outbox drain to JetStream), ${where}`, () => {
+    it('publishes N writes as exactly N changes in lsn order, a commit group in one message', async () => {
+      const server = await nats(await tempDir());
+      const dir = await tempDir();
+      const store = openLmdbStore(dir);
+      cleanups.push(() => store.close());
+      const bus = await NatsChangeBus.connect({ url: server.url, region: 'us-east-1' });
+      cleanups.push(() => bus.close());
+      const publisher = make({ store, dir, url: server.url, bus });
+      publisher.start();
+      await write(store, 0, 1000);
+      await publisher.drained();
+      const groups = await streamGroups(server.url);
+      expectExactlyInOrder(groups, 1000);
+      // The thousand writes committed together; at most a few messages carry them.
+      expect(groups.length).toBeLessThanOrEqual(3);
+      // The position is saved now and then while publishing, and always when the publisher stops.
+      await publisher.stop();
+      expect(store.read((txn) => txn.getMeta('publisher.position'))).toEqual({ lsn: 1000, seq: groups.length, ownCount: 1000 });
+    });
+
+    it('loses, duplicates and reorders nothing when the nats-server is SIGKILLed and restarted mid-run', async () => {
+      const natsDir = await tempDir();
+      let server = await nats(natsDir);
+      const port = server.port;
+      const dir = await tempDir();
+      const store = openLmdbStore(dir);
+      cleanups.push(() => store.close());
+      const bus = await NatsChangeBus.connect({ url: server.url, region: 'us-east-1', publishTimeoutMs: 1000 });
+      cleanups.push(() => bus.close());
+      const errors: unknown[] = [];
+      const publisher = make({ store, dir, url: server.url, bus, onError: (e) => errors.push(e) });
+      publisher.start();
+      cleanups.push(() => publisher.stop());
+      const writer = keepWriting(store, 0);
+      // Killed while groups are in flight: some were stored without their acks arriving.
+      while (publisher.publishedLsn < 300) await new Promise((resolve) => setTimeout(resolve, 2));
+      await server.kill();
+      await write(store, 100_000, 500); // committed while the stream is unreachable
+      server = await nats(natsDir, port);
+      const written = await writer.stop();
+      await publisher.drained(30_000);
+      expectExactlyInOrder(await streamGroups(server.url), written + 500);
+      expect(errors.length).toBeGreaterThan(0);
+    });
+
+    it('resumes after its own restart without re-publishing or skipping', async () => {
+      const server = await nats(await tempDir());
+      const dir = await tempDir();
+      let store = openLmdbStore(dir);
+      const bus = await NatsChangeBus.connect({ url: server.url, region: 'us-east-1' });
+      cleanups.push(() => bus.close());
+      let publisher = make({ store, dir, url: server.url, bus });
+      publisher.start();
+      await write(store, 0, 300);
+      await publisher.drained();
+      await publisher.stop();
+      await write(store, 300, 200);
+      await store.close();
+      store = openLmdbStore(dir);
+      cleanups.push(() => store.close());
+      publisher = make({ store, dir, url: server.url, bus });
+      publisher.start();
+      cleanups.push(() => publisher.stop());
+      await publisher.drained();
+      expectExactlyInOrder(await streamGroups(server.url), 500);
+    });
+  });
+}
