@@ -43,6 +43,8 @@ export class PublisherThread implements ChangePublisher {
   private stopped: Promise<void> | undefined;
   private onStopped: (() => void) | undefined;
   private readonly observers = new Set<AckObserver>();
+  /** The thread has started its publisher (it said its first status). */
+  private running = false;
 
   constructor(private readonly options: PublisherThreadOptions) {
     this.latest = { publishedLsn: 0, committedLsn: options.store.lastLsn(), stuck: null };
@@ -107,6 +109,11 @@ export class PublisherThread implements ChangePublisher {
     for (const stop of this.stops) stop();
     const worker = this.worker;
     if (!worker) return;
+    // Still starting (loading its modules, connecting): nothing was published, nothing to save.
+    if (!this.running) {
+      await worker.terminate();
+      return;
+    }
     const ended = new Promise<void>((resolve) => { this.onStopped = resolve; });
     const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
     this.send({ type: 'stop' });
@@ -117,6 +124,7 @@ export class PublisherThread implements ChangePublisher {
   private receive(message: FromPublisherWorker): void {
     switch (message.type) {
       case 'status':
+        this.running = true;
         this.latest = message.status;
         return;
       case 'log':

@@ -93,6 +93,8 @@ async function stop(): Promise<void> {
   await publisher?.stop();
   postStatus();
   await bus?.close();
+  // The environment is the region's too: this thread lets go of its share before it ends.
+  await dbs.root.close();
   post({ type: 'stopped' });
 }
 

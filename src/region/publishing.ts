@@ -6,7 +6,6 @@
 import { startHeartbeat } from '../bus/heartbeat.js';
 import { Publisher, type ChangePublisher } from '../bus/publisher.js';
 import { publisherLogging } from '../bus/publisherLog.js';
-import { PublisherThread, type PublisherThreadOptions } from '../bus/publisherThread.js';
 import type { ChangeBus } from '../bus/changeBus.js';
 import type { RegionContext } from '../dynamo/context.js';
 
@@ -20,16 +19,18 @@ export interface PublishingOptions {
   shouldYield?: () => boolean;
   log: (message: string) => void;
   /**
-   * Where the store's LMDB environment and the region's nats-server are: the publisher then runs on
-   * a thread of its own (publisherThread.ts). Without it, on the region's thread.
+   * Makes the publisher elsewhere: a real region runs it on a thread of its own
+   * (bus/publisherThread.ts). Without it, it runs on the region's thread.
    */
-  thread?: Pick<PublisherThreadOptions, 'natsUrl' | 'dataDir' | 'durability' | 'encryption'>;
+  makePublisher?: MakePublisher;
 }
+
+export type MakePublisher = (options: Pick<PublishingOptions, 'shouldYield' | 'log'>) => ChangePublisher;
 
 export function startPublishing(ctx: RegionContext, bus: ChangeBus, options: PublishingOptions): Publishing {
   const { log } = options;
-  const publisher: ChangePublisher = options.thread
-    ? new PublisherThread({ region: ctx.region, store: ctx.store, ...options.thread, shouldYield: options.shouldYield, log })
+  const publisher: ChangePublisher = options.makePublisher
+    ? options.makePublisher({ shouldYield: options.shouldYield, log })
     : new Publisher({
       region: ctx.region,
       store: ctx.store,

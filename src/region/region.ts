@@ -13,6 +13,8 @@ import { openLmdbStore, type LmdbOptions } from '../storage/lmdb.js';
 import type { Store } from '../storage/store.js';
 import { randomIds } from './randomIds.js';
 import { createRegionCore, startRegionWork, type RegionWork } from './regionCore.js';
+import type { MakePublisher } from './publishing.js';
+import { PublisherThread } from '../bus/publisherThread.js';
 import type { EventFeed } from './eventFeed.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
@@ -138,10 +140,13 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
       ...(key ? { jetstreamKey: jetstreamEncryptionKey(key) } : {}),
     }) : undefined;
     // A store this region opened itself is an LMDB environment its publisher's thread can share.
-    const publisherThread = changeStream && !options.store
-      ? { natsUrl: changeStream.natsUrl, dataDir: requireDataDir(options), durability: options.durability ?? 'process', ...(encryption ? { encryption } : {}) }
+    const stream = changeStream;
+    const makePublisher: MakePublisher | undefined = stream && !options.store
+      ? (publishing) => new PublisherThread({
+        region: ctx.region, store, natsUrl: stream.natsUrl, dataDir: requireDataDir(options), durability: options.durability ?? 'process', ...(encryption ? { encryption } : {}), ...publishing,
+      })
       : undefined;
-    work = await startRegionWork(core, changeStream?.bus, log, publisherThread);
+    work = await startRegionWork(core, changeStream?.bus, log, makePublisher);
     Object.assign(admin, { publisher: work.publisher, natsUrl: changeStream?.natsUrl, nats: changeStream?.nats });
   } catch (error) {
     failed(error);

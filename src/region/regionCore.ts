@@ -16,7 +16,7 @@ import type { Replication } from '../replication/replication.js';
 import type { Store } from '../storage/store.js';
 import { startChangeLogRetention } from './changeLogRetention.js';
 import { EventFeed } from './eventFeed.js';
-import { startPublishing, type Publishing, type PublishingOptions } from './publishing.js';
+import { startPublishing, type MakePublisher, type Publishing } from './publishing.js';
 import { startTombstoneRetention } from './tombstoneRetention.js';
 import { startTtlSweeper } from './ttlSweeper.js';
 import { resumeIndexWork } from '../dynamo/indexes/indexUpdates.js';
@@ -74,8 +74,8 @@ export interface RegionWork {
 }
 
 /** Starts the region's background work; with a bus, also its publisher, heartbeat and replicators. */
-/** `publisherThread`: where the publisher finds the store and the bus when it runs on a thread of its own (publishing.ts). */
-export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefined, log: (message: string) => void, publisherThread?: PublishingOptions['thread']): Promise<RegionWork> {
+/** `makePublisher`: how a real region makes its publisher (on a thread of its own, publishing.ts). */
+export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefined, log: (message: string) => void, makePublisher?: MakePublisher): Promise<RegionWork> {
   const { ctx, replication } = core;
   const stops: (() => void | Promise<void>)[] = [startTtlSweeper(ctx)];
   resumeIndexWork(ctx);
@@ -83,7 +83,7 @@ export async function startRegionWork(core: RegionCore, bus: ChangeBus | undefin
   try {
     if (bus) {
       publishing = startPublishing(ctx, bus, {
-        shouldYield: () => replication?.catchingUp() ?? false, log: (message) => log(`change stream: ${message}`), ...(publisherThread ? { thread: publisherThread } : {}),
+        shouldYield: () => replication?.catchingUp() ?? false, log: (message) => log(`change stream: ${message}`), ...(makePublisher ? { makePublisher } : {}),
       });
       stops.push(() => publishing!.stop());
     }
