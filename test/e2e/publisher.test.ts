@@ -146,3 +146,35 @@ for (const [where, make] of [['on the region\'s thread', inProcess], ['on a thre
     });
   });
 }
+
+/** Only on a thread of its own: it starts while its nats-server is down, and reports what each acknowledgement covered. */
+describe('a publisher on a thread of its own', () => {
+  it('starts while its nats-server is down, publishes once it is up, and reports what each acknowledgement covered', async () => {
+    const natsDir = await tempDir();
+    const first = await startNatsServer({ storeDir: natsDir });
+    const { port, url } = first;
+    await first.kill();
+    const dir = await tempDir();
+    const store = openLmdbStore(dir);
+    cleanups.push(() => store.close());
+    const logged: string[] = [];
+    const publisher = new PublisherThread({ region: 'us-east-1', store, natsUrl: url, dataDir: dir, durability: 'process', log: (message) => logged.push(message) });
+    const acked: number[] = [];
+    publisher.observe((commitTimesMs, ackedAtMs) => {
+      for (const commitTimeMs of commitTimesMs) acked.push(ackedAtMs - commitTimeMs);
+    });
+    publisher.start();
+    cleanups.push(() => publisher.stop());
+    await write(store, 0, 200);
+    // The thread says it cannot reach the server before the server is back.
+    while (!logged.length) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(logged[0]).toMatch(/retrying/);
+    const server = await startNatsServer({ storeDir: natsDir, port });
+    cleanups.push(() => server.stop());
+    await publisher.drained(30_000);
+    expect((await streamGroups(url)).flatMap((g) => g.changes).map((c) => c.lsn)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(acked).toHaveLength(200);
+    expect(acked.every((lagMs) => lagMs > 0)).toBe(true);
+    expect(publisher.status()).toMatchObject({ publishedLsn: 200, committedLsn: 200, ownLsn: 200, ownCount: 200, stuck: null });
+  });
+});
