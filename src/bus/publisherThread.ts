@@ -16,13 +16,6 @@ const YIELD_CHECK_MS = 20;
 /** A publisher stops within its publish timeout; past this its thread is ended regardless. */
 const STOP_TIMEOUT_MS = 15_000;
 
-export class PublisherThreadError extends Error {
-  constructor(message: string) {
-    super(`publisher thread: ${message}`);
-    this.name = 'PublisherThreadError';
-  }
-}
-
 export interface PublisherThreadOptions {
   region: string;
   store: Store;
@@ -109,7 +102,8 @@ export class PublisherThread implements ChangePublisher {
     for (const stop of this.stops) stop();
     const worker = this.worker;
     if (!worker) return;
-    // Still starting (loading its modules, connecting): nothing was published, nothing to save.
+    // Still starting (loading its modules, connecting): no position worth saving yet, and ending it
+    // mid-publish is no worse than a crash, which the stream's ids and sequences make safe.
     if (!this.running) {
       await worker.terminate();
       return;
