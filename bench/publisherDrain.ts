@@ -3,7 +3,7 @@
  * rate means little for a region that acknowledged writes it had not yet published: the backlog
  * left when the load stopped and the time to publish it say how far behind it was.
  */
-import type { PublisherStatus } from '../src/bus/publisher.js';
+import type { PublisherStatus } from '../src/bus/changePublisher.js';
 
 export interface PublisherDrain {
   /** Changes committed but not yet acknowledged by JetStream at the first look after the load. */

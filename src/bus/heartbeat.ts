@@ -6,7 +6,7 @@
  */
 import { every, type Clock } from '../clock/clock.js';
 import type { Store } from '../storage/store.js';
-import type { PublisherStatus } from './publisher.js';
+import type { PublisherStatus } from './changePublisher.js';
 import { UnpublishedCounter, type UnpublishedOwnChanges } from './unpublished.js';
 
 export const HEARTBEAT_INTERVAL_MS = 1000;

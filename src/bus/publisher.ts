@@ -18,6 +18,7 @@ import { encodeGroup } from './wireEncode.js';
 import { firstLsn, formGroups, lastLsn, type ChangeGroup } from './changeGroups.js';
 import { PayloadTooLargeError, PUBLISH_HEADER_ALLOWANCE_BYTES } from './wireLimits.js';
 import { StuckChange, type PublisherStuck, type StuckListener } from './publishStuck.js';
+import type { AckObserver, ChangePublisher, PublisherStatus } from './changePublisher.js';
 
 export type { PublisherStuck } from './publishStuck.js';
 
@@ -39,36 +40,8 @@ const IDLE_RECHECK_MS = 100;
 /** While stuck, the wait between attempts doubles up to this. */
 const STUCK_RETRY_MAX_MS = 5000;
 
-export interface PublisherStatus {
-  /** Last lsn the stream is known to hold. */
-  publishedLsn: number;
-  /** How many of the region's own changes the stream holds (as its messages count them: wire.ts, ReceivedMessage). */
-  ownCount?: number;
-  /** Last lsn committed to the region's change log. */
-  committedLsn: number;
-  stuck: PublisherStuck | null;
-  /** The lsn of the last change of the region's own clients the stream is known to hold (absent until known). */
-  ownLsn?: number;
-}
-
 /** What a publisher reads and writes of its region's store: the change log and its own meta entries. */
 export type PublisherStore = Pick<Store, 'read' | 'write' | 'changesAfter' | 'lastLsn' | 'onCommit'>;
-
-/** Told the commit times of the changes the stream has just acknowledged, and when. */
-export type AckObserver = (commitTimesMs: number[], ackedAtMs: number) => void;
-
-/** A publisher as its region sees it, on the region's thread (Publisher) or on one of its own (publisherThread.ts). */
-export interface ChangePublisher {
-  /** Last lsn the stream is known to hold. */
-  readonly publishedLsn: number;
-  status(): PublisherStatus;
-  /** Resolves once everything committed up to now has been published. */
-  drained(timeoutMs?: number): Promise<void>;
-  start(): void;
-  stop(): Promise<void>;
-  /** Observes every acknowledged batch (for benchmarks); returns an unsubscribe. */
-  observe(observer: AckObserver): () => void;
-}
 
 export interface PublisherOptions {
   region: string;

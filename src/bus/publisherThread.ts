@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../storage/store.js';
 import type { StoreEncryption } from '../storage/storeEncryption.js';
-import type { AckObserver, ChangePublisher, PublisherStatus } from './publisher.js';
+import type { AckObserver, ChangePublisher, PublisherStatus } from './changePublisher.js';
 import type { FromPublisherWorker, PublisherWorkerData, ToPublisherWorker } from './publisherThreadProtocol.js';
 
 const BOOT = new URL('./publisherWorker.boot.mjs', import.meta.url);

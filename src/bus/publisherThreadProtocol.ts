@@ -1,6 +1,6 @@
 /** Messages between a region's main thread (publisherThread.ts) and its publisher's thread (publisherWorker.ts). */
 import type { StoreEncryption } from '../storage/storeEncryption.js';
-import type { PublisherStatus } from './publisher.js';
+import type { PublisherStatus } from './changePublisher.js';
 
 export interface PublisherWorkerData {
   region: string;

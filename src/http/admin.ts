@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { RegionContext } from '../dynamo/context.js';
-import type { ChangePublisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/changePublisher.js';
 import { regionDigest } from '../replication/digest.js';
 import type { ConflictLog } from '../replication/conflicts.js';
 import type { EmbeddedNats } from '../region/changeStream.js';

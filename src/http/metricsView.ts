@@ -3,7 +3,7 @@ import type { RegionContext } from '../dynamo/context.js';
 import type { TableMeta } from '../dynamo/tables.js';
 import { readStats } from '../dynamo/tables.js';
 import { maintainedIndexes } from '../dynamo/indexes/indexMeta.js';
-import type { PublisherStatus } from '../bus/publisher.js';
+import type { PublisherStatus } from '../bus/changePublisher.js';
 import type { PairStatus } from '../replication/metrics.js';
 import { tombstoneCounts } from '../replication/tombstoneCounts.js';
 import type { AdminDeps } from './admin.js';

@@ -4,7 +4,8 @@
  * (changeStream.ts), the simulator on its in-memory bus: the same code either way.
  */
 import { startHeartbeat } from '../bus/heartbeat.js';
-import { Publisher, type ChangePublisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/changePublisher.js';
+import { Publisher } from '../bus/publisher.js';
 import { publisherLogging } from '../bus/publisherLog.js';
 import type { ChangeBus } from '../bus/changeBus.js';
 import type { RegionContext } from '../dynamo/context.js';

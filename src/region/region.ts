@@ -18,7 +18,7 @@ import { PublisherThread } from '../bus/publisherThread.js';
 import type { EventFeed } from './eventFeed.js';
 import { startChangeStream, type ChangeStreamOptions, type RunningChangeStream } from './changeStream.js';
 import { mountAdmin, type AdminDeps } from '../http/admin.js';
-import type { ChangePublisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/changePublisher.js';
 import { Replication } from '../replication/replication.js';
 import { NatsWiring } from '../replication/natsWiring.js';
 import { endpointFor, type PeerConfig } from '../config/regionConfig.js';

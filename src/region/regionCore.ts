@@ -5,7 +5,7 @@
  * region (region.ts) adds the HTTP server and NATS around it; the simulator adds simulated seams.
  */
 import type { ChangeBus } from '../bus/changeBus.js';
-import type { ChangePublisher } from '../bus/publisher.js';
+import type { ChangePublisher } from '../bus/changePublisher.js';
 import type { Clock } from '../clock/clock.js';
 import type { IdSource } from '../core/ids.js';
 import type { Granularity } from '../core/lww.js';
