@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SystemClock } from '../clock/clock.js';
-import { openChangeLogReader } from '../storage/lmdbDatabases.js';
-import type { ChangeRecord, StoreTxn } from '../storage/store.js';
+import { openChangeLogReader, readChanges } from '../storage/lmdbDatabases.js';
+import type { StoreTxn } from '../storage/store.js';
 import { NatsChangeBus } from './natsBus.js';
 import { Publisher, type PublisherStore } from './publisher.js';
 import { publisherLogging } from './publisherLog.js';
@@ -47,14 +47,7 @@ const store: PublisherStore = {
   },
   changesAfter(afterLsn, limit) {
     freshSnapshot();
-    const out: ChangeRecord[] = [];
-    for (const { key, value } of dbs.changes.getRange({ start: afterLsn + 1, limit })) {
-      if (key > committedLsn) break;
-      // Records are stored without their lsn, which is their key.
-      value.lsn = key;
-      out.push(value);
-    }
-    return out;
+    return readChanges(dbs.changes, afterLsn, limit, committedLsn);
   },
   lastLsn: () => committedLsn,
   onCommit(listener) {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { asBinary, type Database } from 'lmdb';
 import { deferToNextTurn } from '../clock/clock.js';
 import { AbortCommitError, GroupCommit } from './groupCommit.js';
-import { openDatabases, type Databases } from './lmdbDatabases.js';
+import { openDatabases, readChanges, type Databases } from './lmdbDatabases.js';
 import { spliceChange } from './preEncoded.js';
 import type { StoreEncryption } from './storeEncryption.js';
 import type { ChangeRecord, ItemRecord, KeyedRecord, NewChange, RangeOptions, Store, StoreTxn } from './store.js';
@@ -250,16 +250,7 @@ export function openLmdbStore(path: string, options: LmdbOptions = {}): Store {
     read<T>(fn: (txn: StoreTxn) => T): T {
       return fn(new LmdbTxn(shared, false));
     },
-    changesAfter(afterLsn, limit) {
-      const out: ChangeRecord[] = [];
-      for (const { key, value } of dbs.changes.getRange({ start: afterLsn + 1, limit })) {
-        if ((key as number) > committedLsn) break;
-        // Records are stored without their lsn, which is their key.
-        value.lsn = key as number;
-        out.push(value);
-      }
-      return out;
-    },
+    changesAfter: (afterLsn, limit) => readChanges(dbs.changes, afterLsn, limit, committedLsn),
     lastLsn: () => committedLsn,
     async trimChanges(uptoLsn) {
       await commits.run(() => removeAll(dbs.changes, dbs.changes.getKeys({ end: uptoLsn + 1 })));

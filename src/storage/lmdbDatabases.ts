@@ -64,3 +64,15 @@ export function openDatabases(path: string, durability: 'process' | 'fsync', enc
   }
   return dbs;
 }
+
+/** Change records with lsn > afterLsn, at most limit of them, none past `committedLsn`, each with its lsn. */
+export function readChanges(changes: Databases['changes'], afterLsn: number, limit: number, committedLsn: number): ChangeRecord[] {
+  const out: ChangeRecord[] = [];
+  for (const { key, value } of changes.getRange({ start: afterLsn + 1, limit })) {
+    if (key > committedLsn) break;
+    // Records are stored without their lsn, which is their key.
+    value.lsn = key;
+    out.push(value);
+  }
+  return out;
+}
