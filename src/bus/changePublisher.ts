@@ -2,6 +2,7 @@
  * A publisher as its region sees it: the in-process Publisher (publisher.ts) or one on a thread of
  * its own (publisherThread.ts), with the status the heartbeat, metrics and retention read.
  */
+import { delay, type Clock } from '../clock/clock.js';
 import type { PublisherStuck } from './publishStuck.js';
 
 export interface PublisherStatus {
@@ -30,4 +31,13 @@ export interface ChangePublisher {
   stop(): Promise<void>;
   /** Observes every acknowledged batch (for benchmarks); returns an unsubscribe. */
   observe(observer: AckObserver): () => void;
+}
+
+/** What drained() waits for, on either kind: the published lsn reaching `target`, looked at every 10 ms. */
+export async function publishedUpTo(target: number, publishedLsn: () => number, clock: Clock, timeoutMs: number): Promise<void> {
+  const deadline = clock.trueNowMs() + timeoutMs;
+  while (publishedLsn() < target) {
+    if (clock.trueNowMs() > deadline) throw new Error(`publisher did not drain to ${target} within ${timeoutMs} ms (at ${publishedLsn()})`);
+    await delay(clock, 10);
+  }
 }

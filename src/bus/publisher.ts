@@ -9,7 +9,7 @@
  * is reported as stuck, with its lsn (publishStuck.ts), and tried again slowly, one change at a
  * time, so raising the server's limit is all it takes to resume.
  */
-import { delay, type Clock } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 import type { Store } from '../storage/store.js';
 import { UnexpectedSequenceError, type ChangeBus } from './changeBus.js';
 import { messageId, subjectFor } from './wire.js';
@@ -18,7 +18,7 @@ import { encodeGroup } from './wireEncode.js';
 import { firstLsn, formGroups, lastLsn, type ChangeGroup } from './changeGroups.js';
 import { PayloadTooLargeError, PUBLISH_HEADER_ALLOWANCE_BYTES } from './wireLimits.js';
 import { StuckChange, type PublisherStuck, type StuckListener } from './publishStuck.js';
-import type { AckObserver, ChangePublisher, PublisherStatus } from './changePublisher.js';
+import { publishedUpTo, type AckObserver, type ChangePublisher, type PublisherStatus } from './changePublisher.js';
 
 export type { PublisherStuck } from './publishStuck.js';
 
@@ -131,13 +131,8 @@ export class Publisher implements ChangePublisher {
   }
 
   /** Resolves once everything committed up to now has been published. */
-  async drained(timeoutMs = 10_000): Promise<void> {
-    const target = this.options.store.lastLsn();
-    const deadline = this.options.clock.trueNowMs() + timeoutMs;
-    while (this.cursor < target) {
-      if (this.options.clock.trueNowMs() > deadline) throw new Error(`publisher did not drain to ${target} within ${timeoutMs} ms (at ${this.cursor})`);
-      await delay(this.options.clock, 10);
-    }
+  drained(timeoutMs = 10_000): Promise<void> {
+    return publishedUpTo(this.options.store.lastLsn(), () => this.cursor, this.options.clock, timeoutMs);
   }
 
   private async loop(): Promise<void> {

@@ -7,7 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Store } from '../storage/store.js';
 import type { StoreEncryption } from '../storage/storeEncryption.js';
-import type { AckObserver, ChangePublisher, PublisherStatus } from './changePublisher.js';
+import type { Clock } from '../clock/clock.js';
+import { publishedUpTo, type AckObserver, type ChangePublisher, type PublisherStatus } from './changePublisher.js';
 import type { FromPublisherWorker, PublisherWorkerData, ToPublisherWorker } from './publisherThreadProtocol.js';
 
 const BOOT = new URL('./publisherWorker.boot.mjs', import.meta.url);
@@ -19,6 +20,8 @@ const STOP_TIMEOUT_MS = 15_000;
 export interface PublisherThreadOptions {
   region: string;
   store: Store;
+  /** The region's clock, for how long drained() waits. */
+  clock: Clock;
   natsUrl: string;
   /** Where the store's LMDB environment is, and how it was opened. */
   dataDir: string;
@@ -84,13 +87,8 @@ export class PublisherThread implements ChangePublisher {
   }
 
   /** Resolves once everything committed up to now has been published. */
-  async drained(timeoutMs = 10_000): Promise<void> {
-    const target = this.options.store.lastLsn();
-    const deadline = Date.now() + timeoutMs;
-    while (this.latest.publishedLsn < target) {
-      if (Date.now() > deadline) throw new Error(`publisher did not drain to ${target} within ${timeoutMs} ms (at ${this.latest.publishedLsn})`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  drained(timeoutMs = 10_000): Promise<void> {
+    return publishedUpTo(this.options.store.lastLsn(), () => this.latest.publishedLsn, this.options.clock, timeoutMs);
   }
 
   stop(): Promise<void> {

@@ -143,7 +143,7 @@ export async function startRegion(options: RegionOptions): Promise<RunningRegion
     const stream = changeStream;
     const makePublisher: MakePublisher | undefined = stream && !options.store
       ? (publishing) => new PublisherThread({
-        region: ctx.region, store, natsUrl: stream.natsUrl, dataDir: requireDataDir(options), durability: options.durability ?? 'process', ...(encryption ? { encryption } : {}), ...publishing,
+        region: ctx.region, store, clock, natsUrl: stream.natsUrl, dataDir: requireDataDir(options), durability: options.durability ?? 'process', ...(encryption ? { encryption } : {}), ...publishing,
       })
       : undefined;
     work = await startRegionWork(core, changeStream?.bus, log, makePublisher);

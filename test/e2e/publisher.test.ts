@@ -74,7 +74,7 @@ type MakePublisher = (made: Made) => ChangePublisher;
 const inProcess: MakePublisher = ({ store, bus, onError }) => new Publisher({ region: 'us-east-1', store, bus, clock: new SystemClock(), ...(onError ? { onError } : {}) });
 /** On a thread of its own, reading the store's environment there, with a NATS connection of its own. */
 const onThread: MakePublisher = ({ store, dir, url, onError }) => new PublisherThread({
-  region: 'us-east-1', store, natsUrl: url, dataDir: dir, durability: 'process', log: (message) => onError?.(message),
+  region: 'us-east-1', store, clock: new SystemClock(), natsUrl: url, dataDir: dir, durability: 'process', log: (message) => onError?.(message),
 });
 
 for (const [where, make] of [['on the region\'s thread', inProcess], ['on a thread of its own', onThread]] as const) {
@@ -159,7 +159,7 @@ describe('a publisher on a thread of its own', () => {
     const store = openLmdbStore(dir);
     cleanups.push(() => store.close());
     const logged: string[] = [];
-    const publisher = new PublisherThread({ region: 'us-east-1', store, natsUrl: url, dataDir: dir, durability: 'process', log: (message) => logged.push(message) });
+    const publisher = new PublisherThread({ region: 'us-east-1', store, clock: new SystemClock(), natsUrl: url, dataDir: dir, durability: 'process', log: (message) => logged.push(message) });
     const acked: number[] = [];
     publisher.observe((commitTimesMs, ackedAtMs) => {
       for (const commitTimeMs of commitTimesMs) acked.push(ackedAtMs - commitTimeMs);
