@@ -4,14 +4,15 @@
  * thread writes to the store), and keeps the publisher's last status for the heartbeat, metrics
  * and change log retention.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workerBoot.js';
 import type { Store } from '../storage/store.js';
 import type { StoreEncryption } from '../storage/storeEncryption.js';
 import type { Clock } from '../clock/clock.js';
 import { publishedUpTo, type AckObserver, type ChangePublisher, type PublisherStatus } from './changePublisher.js';
 import type { FromPublisherWorker, PublisherWorkerData, ToPublisherWorker } from './publisherThreadProtocol.js';
 
-const BOOT = new URL('./publisherWorker.boot.mjs', import.meta.url);
+const MODULE = new URL('./publisherWorker.ts', import.meta.url);
 /** How often the catch-up question is asked on the thread's behalf. */
 const YIELD_CHECK_MS = 20;
 /** A publisher stops within its publish timeout; past this its thread is ended regardless. */
@@ -61,7 +62,7 @@ export class PublisherThread implements ChangePublisher {
       ...(this.options.encryption ? { encryption: this.options.encryption } : {}),
       committedLsn: store.lastLsn(), yieldFlag: this.yieldFlag,
     };
-    const worker = new Worker(BOOT, { workerData: data });
+    const worker = startWorker(MODULE, { workerData: data });
     this.worker = worker;
     worker.on('message', (message: FromPublisherWorker) => this.receive(message));
     // What the publisher publishes is in the store: nothing is lost with the thread, but nothing

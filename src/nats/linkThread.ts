@@ -3,11 +3,12 @@
  * each ThreadedLink here is a Link whose methods ask that thread and wait for its answer (a few
  * microseconds), so a setting is in force when update() returns, as with a proxy in-process.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startWorker } from '../workerBoot.js';
 import { updatedSettings, HEALTHY, type Link, type LinkSettings, type LinkStats } from './link.js';
 import { REPLIES, type AsyncLinkRequest, type LinkReply, type SyncLinkRequest, type Target } from './linkThreadProtocol.js';
 
-const BOOT = new URL('./linkThreadWorker.boot.mjs', import.meta.url);
+const MODULE = new URL('./linkThreadWorker.ts', import.meta.url);
 
 /** Far beyond any answer of a live thread: past it, the thread is taken for dead. */
 const SYNC_TIMEOUT_MS = 10_000;
@@ -32,7 +33,7 @@ class LinkThread {
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.replies = port1;
-    this.worker = new Worker(BOOT, { workerData: { replies: port2, signal: this.signal }, transferList: [port2] });
+    this.worker = startWorker(MODULE, { workerData: { replies: port2, signal: this.signal }, transferList: [port2] });
     // The links' owners keep the process alive, not the thread.
     this.worker.unref();
     this.worker.on('message', (reply: LinkReply) => {

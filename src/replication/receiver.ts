@@ -3,13 +3,14 @@
  * lives as long as its replicator; each connection to the source is one session, and events of a
  * session that has been left behind are dropped.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workerBoot.js';
 import type { ChangeSession, ChangeSourceOptions, SessionEvent } from './changeSource.js';
 import { APPLIED, newCredits, unpackBatch, WAITING, type FromReceiver, type ToReceiver } from './receiverProtocol.js';
 import { SessionQueue } from './sessionQueue.js';
 
 /** tsx loads the worker's TypeScript, as it does the region's (there is no build step). */
-const BOOT = new URL('./receiverWorker.boot.mjs', import.meta.url);
+const MODULE = new URL('./receiverWorker.ts', import.meta.url);
 
 export class ReceiverSession implements ChangeSession {
   private readonly events = new SessionQueue();
@@ -64,7 +65,7 @@ export class Receiver {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(BOOT);
+    const worker = startWorker(MODULE);
     // Only the replicator keeps the process alive, not its worker.
     worker.unref();
     worker.on('message', (message: FromReceiver) => {

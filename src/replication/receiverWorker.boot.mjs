@@ -1,5 +1,0 @@
-// A worker thread does not share the main thread's module hooks: tsx is registered here too.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./receiverWorker.ts');
